@@ -1,0 +1,2 @@
+import JembatanShared
+print("stub")

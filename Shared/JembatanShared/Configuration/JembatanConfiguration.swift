@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+
+/// A configuration value that failed validation; the message names the variable and the rule.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    /// The environment variable.
+    public var variable: String
+    /// What is wrong and what is expected.
+    public var problem: String
+    /// `JEMBATAN_X: problem`.
+    public var description: String { "\(variable): \(problem)" }
+}
+
+/// PostgreSQL connection settings.
+///
+/// Keys: `JEMBATAN_POSTGRES_HOST` (default `127.0.0.1`), `JEMBATAN_POSTGRES_PORT` (`55432`),
+/// `JEMBATAN_POSTGRES_USER` (`jembatan`), `JEMBATAN_POSTGRES_PASSWORD` (secret, empty),
+/// `JEMBATAN_POSTGRES_DATABASE` (`jembatan`).
+public struct DatabaseConfiguration: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 55432
+    public var user = "jembatan"
+    /// Secret: never logged.
+    public var password = ""
+    public var database = "jembatan"
+    /// Connections per process.
+    public var maximumConnections = 8
+
+    /// Creates the default (local stack) settings.
+    public init() {}
+}
+
+/// HTTP listener settings. Keys: `JEMBATAN_HTTP_HOST` (`127.0.0.1`), `JEMBATAN_HTTP_PORT` (the service's fixed port).
+public struct HTTPConfiguration: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port: Int
+
+    /// Creates settings listening on `port`.
+    public init(port: Int) { self.port = port }
+}
+
+/// Everything a service process reads from the environment, validated at start.
+public struct JembatanConfiguration: Sendable {
+    public var database = DatabaseConfiguration()
+    public var kafka = KafkaConfiguration()
+    public var http: HTTPConfiguration
+    /// `JEMBATAN_LOG_LEVEL`: trace, debug, info (default), notice, warning, error, critical.
+    public var logLevel: Logger.Level = .info
+
+    /// Every variable this struct reads, with its default; the README's table lists the same.
+    public static let documentedVariables: [(name: String, defaultValue: String)] = [
+        ("JEMBATAN_POSTGRES_HOST", "127.0.0.1"), ("JEMBATAN_POSTGRES_PORT", "55432"),
+        ("JEMBATAN_POSTGRES_USER", "jembatan"), ("JEMBATAN_POSTGRES_PASSWORD", "(empty)"),
+        ("JEMBATAN_POSTGRES_DATABASE", "jembatan"), ("JEMBATAN_POSTGRES_MAX_CONNECTIONS", "8"),
+        ("JEMBATAN_KAFKA_BROKERS", "127.0.0.1:9092"), ("JEMBATAN_KAFKA_SESSION_TIMEOUT_MS", "6000"),
+        ("JEMBATAN_KAFKA_HEARTBEAT_MS", "1000"), ("JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", "10000"),
+        ("JEMBATAN_HTTP_HOST", "127.0.0.1"), ("JEMBATAN_HTTP_PORT", "the service's port (8081–8085)"),
+        ("JEMBATAN_LOG_LEVEL", "info"),
+    ]
+
+    /// Reads and validates the configuration of `service` from `environment`.
+    public init(service: ServiceName?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let reader = EnvironmentReader(environment: environment)
+        http = HTTPConfiguration(port: service?.defaultPort ?? 0)
+        database.host = try reader.string("JEMBATAN_POSTGRES_HOST", default: database.host)
+        database.port = try reader.port("JEMBATAN_POSTGRES_PORT", default: database.port)
+        database.user = try reader.string("JEMBATAN_POSTGRES_USER", default: database.user)
+        database.password = reader.optional("JEMBATAN_POSTGRES_PASSWORD") ?? ""
+        database.database = try reader.string("JEMBATAN_POSTGRES_DATABASE", default: database.database)
+        database.maximumConnections = try reader.integer("JEMBATAN_POSTGRES_MAX_CONNECTIONS", default: 8, range: 1...200)
+        kafka.bootstrapServers = try reader.string("JEMBATAN_KAFKA_BROKERS", default: kafka.bootstrapServers)
+        kafka.sessionTimeoutMilliseconds = try reader.integer("JEMBATAN_KAFKA_SESSION_TIMEOUT_MS", default: 6000, range: 1000...300_000)
+        kafka.heartbeatIntervalMilliseconds = try reader.integer("JEMBATAN_KAFKA_HEARTBEAT_MS", default: 1000, range: 100...60_000)
+        kafka.maxPollIntervalMilliseconds = try reader.integer("JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", default: 10000, range: 1000...3_600_000)
+        http.host = try reader.string("JEMBATAN_HTTP_HOST", default: http.host)
+        if service != nil {
+            http.port = try reader.port("JEMBATAN_HTTP_PORT", default: http.port)
+        }
+        let level = try reader.string("JEMBATAN_LOG_LEVEL", default: "info")
+        guard let parsed = Logger.Level(rawValue: level) else {
+            throw ConfigurationError(variable: "JEMBATAN_LOG_LEVEL", problem: "expected one of trace, debug, info, notice, warning, error, critical; got '\(level)'")
+        }
+        logLevel = parsed
+        if kafka.heartbeatIntervalMilliseconds * 3 > kafka.sessionTimeoutMilliseconds {
+            throw ConfigurationError(variable: "JEMBATAN_KAFKA_HEARTBEAT_MS", problem: "must be at most a third of JEMBATAN_KAFKA_SESSION_TIMEOUT_MS")
+        }
+    }
+}
+
+/// Typed access to `JEMBATAN_*` variables with clear errors.
+struct EnvironmentReader {
+    let environment: [String: String]
+
+    func optional(_ name: String) -> String? {
+        guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func string(_ name: String, default defaultValue: String) throws -> String {
+        optional(name) ?? defaultValue
+    }
+
+    func integer(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = optional(name) else { return defaultValue }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(variable: name, problem: "expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+        }
+        return value
+    }
+
+    func port(_ name: String, default defaultValue: Int) throws -> Int {
+        try integer(name, default: defaultValue, range: 1...65535)
+    }
+}

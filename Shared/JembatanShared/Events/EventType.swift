@@ -1,0 +1,53 @@
+/// Every event type Jembatan writes. The version is part of the type name.
+public enum EventType: String, CaseIterable, Sendable, Codable {
+    case requestSubmitted = "id.jembatan.request.submitted.v1"
+    case requestDispositioned = "id.jembatan.request.dispositioned.v1"
+    case contractAgreed = "id.jembatan.contract.agreed.v1"
+    case requestReturned = "id.jembatan.request.returned.v1"
+    case apiProvisioned = "id.jembatan.api.provisioned.v1"
+    case requestAccepted = "id.jembatan.request.accepted.v1"
+    case requestReopened = "id.jembatan.request.reopened.v1"
+    case requestCompleted = "id.jembatan.request.completed.v1"
+
+    /// The topic events of this type are written to (by the service named in the topic).
+    public var topic: Topic {
+        switch self {
+        case .requestSubmitted, .requestDispositioned: .intake
+        case .contractAgreed, .requestReturned: .evaluation
+        case .apiProvisioned: .provisioning
+        case .requestAccepted, .requestReopened: .validation
+        case .requestCompleted: .reporting
+        }
+    }
+
+    /// The type name without its version suffix, e.g. `id.jembatan.request.submitted`.
+    public var unversionedName: String { Self.splitVersion(rawValue).name }
+
+    /// How a type name read from a record relates to the known types.
+    public enum Resolution: Equatable, Sendable {
+        case known(EventType)
+        case unsupportedVersion
+        case unknown
+    }
+
+    /// Resolves a type name: known, a known name with another version, or unknown.
+    public static func resolve(_ name: String) -> Resolution {
+        if let known = EventType(rawValue: name) { return .known(known) }
+        let unversioned = splitVersion(name).name
+        if allCases.contains(where: { $0.unversionedName == unversioned }) { return .unsupportedVersion }
+        return .unknown
+    }
+
+    private static func splitVersion(_ name: String) -> (name: String, version: String?) {
+        guard let dot = name.lastIndex(of: "."), name[name.index(after: dot)...].hasPrefix("v") else { return (name, nil) }
+        return (String(name[..<dot]), String(name[name.index(after: dot)...]))
+    }
+}
+
+/// A typed event payload (the CloudEvent `data`), bound to exactly one event type.
+public protocol EventPayload: Codable, Sendable {
+    /// The type this payload is published as.
+    static var eventType: EventType { get }
+    /// The request the event is about; the Kafka key and CloudEvent subject.
+    var requestId: String { get }
+}

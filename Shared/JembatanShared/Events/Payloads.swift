@@ -1,0 +1,260 @@
+import Foundation
+
+/// The roles of the SOPs (SYSTEM.md §1), plus `system` for automated steps.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case producer, head, supervisor, technical, consumer, admin, system
+}
+
+/// Who did a step: attribution carried on every event.
+public struct ActorReference: Codable, Sendable, Equatable {
+    /// Account or service identifier.
+    public var id: String
+    /// The role the actor acted in.
+    public var role: Role
+
+    /// Creates an actor reference.
+    public init(id: String, role: Role) {
+        self.id = id
+        self.role = role
+    }
+
+    /// The automated part of a service.
+    public static func system(_ service: ServiceName) -> ActorReference {
+        ActorReference(id: service.executableName, role: .system)
+    }
+}
+
+/// One field of a dataset definition.
+public struct FieldDefinition: Codable, Sendable, Equatable {
+    /// Column name.
+    public var name: String
+    /// Declared type, e.g. `string`, `integer`, `decimal`, `date`, `boolean`.
+    public var type: String
+    /// Whether every record must carry a value.
+    public var required: Bool
+    /// What the field means.
+    public var description: String?
+
+    /// Creates a field definition.
+    public init(name: String, type: String, required: Bool, description: String? = nil) {
+        self.name = name
+        self.type = type
+        self.required = required
+        self.description = description
+    }
+}
+
+/// A dataset the producer offers for integration or exchange.
+public struct DatasetDefinition: Codable, Sendable, Equatable {
+    /// Dataset name (lower snake case).
+    public var name: String
+    /// What the dataset holds.
+    public var description: String?
+    /// The fields.
+    public var fields: [FieldDefinition]
+    /// Names of the primary-key fields.
+    public var primaryKey: [String]
+
+    /// Creates a dataset definition.
+    public init(name: String, description: String? = nil, fields: [FieldDefinition], primaryKey: [String]) {
+        self.name = name
+        self.description = description
+        self.fields = fields
+        self.primaryKey = primaryKey
+    }
+}
+
+/// One finding of the technical review.
+public struct ReviewFinding: Codable, Sendable, Equatable {
+    /// `blocking` findings make the team return the request.
+    public var severity: String
+    /// Dataset the finding is about.
+    public var dataset: String
+    /// Field, when the finding is about one.
+    public var field: String?
+    /// Machine-readable rule name.
+    public var rule: String
+    /// Explanation with a suggestion.
+    public var message: String
+
+    /// Creates a finding.
+    public init(severity: String, dataset: String, field: String?, rule: String, message: String) {
+        self.severity = severity
+        self.dataset = dataset
+        self.field = field
+        self.rule = rule
+        self.message = message
+    }
+}
+
+// MARK: - Intake (SOP steps 1–2)
+
+/// A producer submitted a request with its data definition (SOP step 1).
+public struct RequestSubmitted: EventPayload, Equatable {
+    public static let eventType = EventType.requestSubmitted
+    public var requestId: String
+    public var agencyCode: String
+    public var title: String
+    public var purpose: String
+    /// The SOP profile the request pins.
+    public var profile: String
+    public var datasets: [DatasetDefinition]
+    public var submittedBy: ActorReference
+    public var submittedAt: Date
+
+    public init(requestId: String, agencyCode: String, title: String, purpose: String, profile: String, datasets: [DatasetDefinition], submittedBy: ActorReference, submittedAt: Date) {
+        self.requestId = requestId
+        self.agencyCode = agencyCode
+        self.title = title
+        self.purpose = purpose
+        self.profile = profile
+        self.datasets = datasets
+        self.submittedBy = submittedBy
+        self.submittedAt = submittedAt
+    }
+}
+
+/// The head issued the disposition to the technical team (end of SOP step 1).
+public struct RequestDispositioned: EventPayload, Equatable {
+    public static let eventType = EventType.requestDispositioned
+    public var requestId: String
+    public var note: String
+    public var dispositionedBy: ActorReference
+    public var dispositionedAt: Date
+
+    public init(requestId: String, note: String, dispositionedBy: ActorReference, dispositionedAt: Date) {
+        self.requestId = requestId
+        self.note = note
+        self.dispositionedBy = dispositionedBy
+        self.dispositionedAt = dispositionedAt
+    }
+}
+
+// MARK: - Evaluation (SOP steps 3–4)
+
+/// The technical team agreed the dataset contract (SOP steps 3–4).
+public struct ContractAgreed: EventPayload, Equatable {
+    public static let eventType = EventType.contractAgreed
+    public var requestId: String
+    public var contractId: String
+    public var contractVersion: Int
+    public var agencyCode: String
+    public var datasets: [DatasetDefinition]
+    public var findings: [ReviewFinding]
+    public var agreedBy: ActorReference
+    public var agreedAt: Date
+
+    public init(requestId: String, contractId: String, contractVersion: Int, agencyCode: String, datasets: [DatasetDefinition], findings: [ReviewFinding], agreedBy: ActorReference, agreedAt: Date) {
+        self.requestId = requestId
+        self.contractId = contractId
+        self.contractVersion = contractVersion
+        self.agencyCode = agencyCode
+        self.datasets = datasets
+        self.findings = findings
+        self.agreedBy = agreedBy
+        self.agreedAt = agreedAt
+    }
+}
+
+/// The technical team returned the request to the producer with reasons (SOP step 3, "not agreed").
+public struct RequestReturned: EventPayload, Equatable {
+    public static let eventType = EventType.requestReturned
+    public var requestId: String
+    public var findings: [ReviewFinding]
+    public var returnedBy: ActorReference
+    public var returnedAt: Date
+
+    public init(requestId: String, findings: [ReviewFinding], returnedBy: ActorReference, returnedAt: Date) {
+        self.requestId = requestId
+        self.findings = findings
+        self.returnedBy = returnedBy
+        self.returnedAt = returnedAt
+    }
+}
+
+// MARK: - Provisioning (SOP steps 5–7)
+
+/// One exchange endpoint prepared on the hub.
+public struct ProvisionedEndpoint: Codable, Sendable, Equatable {
+    public var dataset: String
+    public var path: String
+
+    public init(dataset: String, path: String) {
+        self.dataset = dataset
+        self.path = path
+    }
+}
+
+/// The API was prepared on the hub and its integration unit test passed (SOP steps 5–6).
+public struct APIProvisioned: EventPayload, Equatable {
+    public static let eventType = EventType.apiProvisioned
+    public var requestId: String
+    public var contractId: String
+    public var endpoints: [ProvisionedEndpoint]
+    /// What the integration unit test checked, one line per check.
+    public var integrationTestChecks: [String]
+    public var provisionedBy: ActorReference
+    public var provisionedAt: Date
+
+    public init(requestId: String, contractId: String, endpoints: [ProvisionedEndpoint], integrationTestChecks: [String], provisionedBy: ActorReference, provisionedAt: Date) {
+        self.requestId = requestId
+        self.contractId = contractId
+        self.endpoints = endpoints
+        self.integrationTestChecks = integrationTestChecks
+        self.provisionedBy = provisionedBy
+        self.provisionedAt = provisionedAt
+    }
+}
+
+// MARK: - Validation (SOP steps 8–9)
+
+/// The producer accepted the integrated data (SOP step 9, "yes").
+public struct RequestAccepted: EventPayload, Equatable {
+    public static let eventType = EventType.requestAccepted
+    public var requestId: String
+    public var note: String
+    public var decidedBy: ActorReference
+    public var decidedAt: Date
+
+    public init(requestId: String, note: String, decidedBy: ActorReference, decidedAt: Date) {
+        self.requestId = requestId
+        self.note = note
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+    }
+}
+
+/// The producer found the data not right: back to evaluation (SOP step 9, "no" → step 3).
+public struct RequestReopened: EventPayload, Equatable {
+    public static let eventType = EventType.requestReopened
+    public var requestId: String
+    public var reasons: [String]
+    public var decidedBy: ActorReference
+    public var decidedAt: Date
+
+    public init(requestId: String, reasons: [String], decidedBy: ActorReference, decidedAt: Date) {
+        self.requestId = requestId
+        self.reasons = reasons
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+    }
+}
+
+// MARK: - Reporting (SOP step 10)
+
+/// Reporting recorded the request as complete (SOP step 10).
+public struct RequestCompleted: EventPayload, Equatable {
+    public static let eventType = EventType.requestCompleted
+    public var requestId: String
+    public var agencyCode: String
+    /// Number of events on the request's timeline when it completed.
+    public var timelineEvents: Int
+    public var completedAt: Date
+
+    public init(requestId: String, agencyCode: String, timelineEvents: Int, completedAt: Date) {
+        self.requestId = requestId
+        self.agencyCode = agencyCode
+        self.timelineEvents = timelineEvents
+        self.completedAt = completedAt
+    }
+}

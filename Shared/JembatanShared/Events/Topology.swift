@@ -1,0 +1,61 @@
+/// The five role services of the procedure (SYSTEM.md §2).
+public enum ServiceName: String, CaseIterable, Sendable, Codable {
+    case intake, evaluation, provisioning, validation, reporting
+
+    /// CloudEvents `source` of every event this service writes.
+    public var eventSource: String { "/jembatan/\(rawValue)" }
+    /// The one topic this service writes.
+    public var topic: Topic {
+        switch self {
+        case .intake: .intake
+        case .evaluation: .evaluation
+        case .provisioning: .provisioning
+        case .validation: .validation
+        case .reporting: .reporting
+        }
+    }
+    /// The fixed local HTTP port (SYSTEM.md §4).
+    public var defaultPort: Int {
+        switch self {
+        case .intake: 8081
+        case .evaluation: 8082
+        case .provisioning: 8083
+        case .validation: 8084
+        case .reporting: 8085
+        }
+    }
+    /// The PostgreSQL schema this service owns (it is the only writer of its tables).
+    public var schema: String { rawValue }
+    /// Name of the executable.
+    public var executableName: String { "jembatan-\(rawValue)" }
+}
+
+/// Every Kafka topic; each has exactly one writing service, except the dead-letter topic.
+public enum Topic: String, CaseIterable, Sendable, Codable {
+    case intake = "jembatan.intake.v1"
+    case evaluation = "jembatan.evaluation.v1"
+    case provisioning = "jembatan.provisioning.v1"
+    case validation = "jembatan.validation.v1"
+    case reporting = "jembatan.reporting.v1"
+    /// Where every consumer sends what it cannot process, with the reason in headers.
+    case deadLetter = "jembatan.deadletter.v1"
+
+    /// The partition count topics are created with.
+    public static let defaultPartitions = 6
+}
+
+/// Header names on dead-lettered records; the original headers are kept in front of them.
+public enum DeadLetterHeader {
+    /// Topic the record was read from.
+    public static let originalTopic = "jembatan-dlq-original-topic"
+    /// Partition the record was read from.
+    public static let originalPartition = "jembatan-dlq-original-partition"
+    /// Offset the record had.
+    public static let originalOffset = "jembatan-dlq-original-offset"
+    /// Consumer (service) that gave up on it.
+    public static let consumer = "jembatan-dlq-consumer"
+    /// Why it could not be processed.
+    public static let error = "jembatan-dlq-error"
+    /// When it was dead-lettered (ISO 8601).
+    public static let failedAt = "jembatan-dlq-failed-at"
+}

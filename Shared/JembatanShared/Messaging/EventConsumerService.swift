@@ -1,0 +1,209 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// An event as a handler sees it: the attributes plus the raw record to decode the payload from.
+public struct ReceivedEvent: Sendable {
+    /// CloudEvent attributes (id, source, type, subject, time).
+    public let attributes: CloudEventAttributes
+    /// The record it came in.
+    public let message: KafkaMessage
+
+    /// The request the event is about.
+    public var requestId: String { attributes.subject }
+
+    /// Decodes the payload; a payload that does not match its type's schema is dead-lettered.
+    public func payload<Payload: EventPayload>(_ type: Payload.Type) throws -> Payload {
+        do {
+            return try CloudEventCodec.payload(type, from: message.value)
+        } catch let error as DecodingError {
+            throw EventRejected(reason: MalformedEvent.invalidPayload(type: attributes.type.rawValue, detail: DecodingErrorText.describe(error)).description)
+        }
+    }
+}
+
+/// Thrown by a handler for an event that can never be applied; it is dead-lettered with `reason`.
+public struct EventRejected: Error, CustomStringConvertible, Sendable {
+    /// Why the event cannot be applied.
+    public var reason: String
+
+    /// Creates a rejection.
+    public init(reason: String) { self.reason = reason }
+
+    /// The reason.
+    public var description: String { reason }
+}
+
+/// Applies one event inside the consumer's transaction (after the inbox claimed it).
+public typealias EventHandler = @Sendable (ReceivedEvent, PostgresConnection, Logger) async throws -> Void
+
+/// A consumer-group member that applies events exactly once in effect.
+///
+/// Per record: parse (malformed → dead letter), skip types the consumer does not handle, then in
+/// one transaction claim the inbox and run the handler; store the offset only after commit.
+/// Transient failures (database or broker down) are retried with backoff on the same record and
+/// never dead-lettered; permanent ones (`EventRejected`, data errors) are dead-lettered and the
+/// partition moves on.
+public struct EventConsumerService: Service {
+    /// Consumer name: also the group id suffix and the inbox's consumer column.
+    public let name: String
+    let topics: [Topic]
+    let handledTypes: Set<EventType>
+    let client: PostgresClient
+    let producer: KafkaProducer
+    let kafka: KafkaConfiguration
+    let inbox: Inbox
+    let gate: StartupGate
+    let logger: Logger
+    let handler: EventHandler
+
+    /// Creates a consumer named `name` in group `jembatan-<name>`.
+    public init(
+        name: String, topics: [Topic], handledTypes: Set<EventType>, schema: SchemaName,
+        client: PostgresClient, producer: KafkaProducer, kafka: KafkaConfiguration, gate: StartupGate,
+        logger: Logger, handler: @escaping EventHandler
+    ) {
+        self.name = name
+        self.topics = topics
+        self.handledTypes = handledTypes
+        self.client = client
+        self.producer = producer
+        self.kafka = kafka
+        self.inbox = Inbox(schema: schema)
+        self.gate = gate
+        self.logger = logger
+        self.handler = handler
+    }
+
+    /// Consumes until graceful shutdown, then commits stored offsets and leaves the group.
+    public func run() async throws {
+        try await gate.wait()
+        let consumer = try KafkaConsumer(topics: topics.map(\.rawValue), group: "jembatan-\(name)", configuration: kafka, logger: logger)
+        logger.info("Consumer started", metadata: [LogKey.consumer: "\(name)", LogKey.topic: "\(topics.map(\.rawValue).joined(separator: ","))"])
+        await cancelWhenGracefulShutdown {
+            while let message = await consumer.next() {
+                if await process(message) {
+                    consumer.markProcessed(message)
+                }
+            }
+        }
+        await consumer.close()
+        logger.info("Consumer stopped", metadata: [LogKey.consumer: "\(name)"])
+    }
+
+    /// Handles one record; true when it is done with (applied, skipped or dead-lettered).
+    func process(_ message: KafkaMessage) async -> Bool {
+        var logger = self.logger
+        logger[metadataKey: LogKey.topic] = "\(message.topic)"
+        logger[metadataKey: LogKey.partition] = "\(message.partition)"
+        logger[metadataKey: LogKey.offset] = "\(message.offset)"
+        let attributes: CloudEventAttributes
+        switch CloudEventCodec.attributes(of: message.value, key: message.keyText) {
+        case .failure(let malformed):
+            return await deadLetter(message, reason: malformed.description, logger: logger)
+        case .success(let parsed):
+            attributes = parsed
+        }
+        logger[metadataKey: LogKey.requestID] = "\(attributes.subject)"
+        logger[metadataKey: LogKey.eventType] = "\(attributes.type.rawValue)"
+        guard handledTypes.contains(attributes.type) else { return true }
+        let event = ReceivedEvent(attributes: attributes, message: message)
+        var attempt = 0
+        while !Task.isCancelled {
+            do {
+                let applied = try await client.withTransaction(logger: logger) { connection -> Bool in
+                    guard try await inbox.claim(attributes, from: message, consumer: name, on: connection, logger: logger) else { return false }
+                    try await handler(event, connection, logger)
+                    return true
+                }
+                if applied {
+                    MessagingMetrics.applied(name).increment()
+                    logger.info("Event applied")
+                } else {
+                    MessagingMetrics.duplicates(name).increment()
+                    logger.info("Duplicate event ignored (already in inbox)")
+                }
+                return true
+            } catch let rejected as EventRejected {
+                return await deadLetter(message, reason: rejected.reason, logger: logger)
+            } catch where DatabaseFailure.isPermanent(error) {
+                return await deadLetter(message, reason: "database refused the event's effect (data or integrity violation)", logger: logger)
+            } catch {
+                attempt += 1
+                MessagingMetrics.retries(name).increment()
+                logger.warning("Transient failure; retrying the same event", metadata: [LogKey.error: "\(String(reflecting: error))", "attempt": "\(attempt)"])
+                try? await Task.sleep(for: Backoff.delay(attempt: attempt))
+            }
+        }
+        return false
+    }
+
+    /// Sends the original record to the dead-letter topic, retrying until the broker acknowledges it.
+    func deadLetter(_ message: KafkaMessage, reason: String, logger: Logger) async -> Bool {
+        logger.error("Event dead-lettered", metadata: [LogKey.error: "\(reason)"])
+        let headers = message.headers + [
+            KafkaHeader(DeadLetterHeader.originalTopic, message.topic),
+            KafkaHeader(DeadLetterHeader.originalPartition, String(message.partition)),
+            KafkaHeader(DeadLetterHeader.originalOffset, String(message.offset)),
+            KafkaHeader(DeadLetterHeader.consumer, name),
+            KafkaHeader(DeadLetterHeader.error, reason),
+            KafkaHeader(DeadLetterHeader.failedAt, ISO8601DateFormatter().string(from: Date())),
+        ]
+        var attempt = 0
+        while !Task.isCancelled {
+            do {
+                try await producer.deliver(topic: Topic.deadLetter.rawValue, key: message.keyText ?? "", value: message.value, headers: headers)
+                MessagingMetrics.deadLettered(name).increment()
+                return true
+            } catch {
+                attempt += 1
+                logger.warning("Dead-letter topic unavailable; retrying", metadata: [LogKey.error: "\(error)"])
+                try? await Task.sleep(for: Backoff.delay(attempt: attempt))
+            }
+        }
+        return false
+    }
+}
+
+/// Turns a `DecodingError` into a message naming the field path and the rule.
+public enum DecodingErrorText {
+    /// `field.path: problem`.
+    public static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "(root)" : text)
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])): required field is missing"
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(Self.typeName(type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): expected \(Self.typeName(type)), found null"
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.codingPath.isEmpty ? "body is not valid JSON" : "invalid value")"
+        @unknown default:
+            return "invalid value"
+        }
+    }
+
+    /// Field path of a `DecodingError`, if it names one.
+    public static func field(_ error: DecodingError) -> String? {
+        let description = describe(error)
+        guard let colon = description.firstIndex(of: ":") else { return nil }
+        let field = String(description[..<colon])
+        return field == "(root)" ? nil : field
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "a boolean"
+        case is Date.Type: "an ISO 8601 date-time"
+        default: type is any Collection.Type ? "an array" : "an object"
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Writes events into a service's outbox inside the caller's transaction.
+///
+/// The event is published by ``OutboxRelay`` only if that transaction commits, so a state
+/// change and the event announcing it are never separated.
+public struct Outbox: Sendable {
+    /// The owning service (event source and topic).
+    public let service: ServiceName
+    let schema: SchemaName
+
+    /// Creates the outbox of `service`.
+    public init(service: ServiceName) {
+        self.service = service
+        self.schema = SchemaName(service.schema)
+    }
+
+    /// Adds `payload` as a CloudEvent to the outbox on `connection` (which must be in a transaction).
+    @discardableResult
+    public func enqueue<Payload: EventPayload>(_ payload: Payload, on connection: PostgresConnection, logger: Logger) async throws -> String {
+        let eventID = UUID().uuidString.lowercased()
+        precondition(Payload.eventType.topic == service.topic, "\(service) does not write \(Payload.eventType)")
+        let envelope = try CloudEventCodec.encode(payload, id: eventID, source: service, subject: payload.requestId)
+        var binds = PostgresBindings()
+        binds.append(eventID)
+        binds.append(service.topic.rawValue)
+        binds.append(payload.requestId)
+        binds.append(Payload.eventType.rawValue)
+        binds.append(String(decoding: envelope, as: UTF8.self))
+        try await connection.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO \(schema).outbox (event_id, topic, message_key, event_type, envelope) VALUES ($1, $2, $3, $4, $5)
+            """, binds: binds), logger: logger)
+        logger.debug("Event enqueued", metadata: [LogKey.requestID: "\(payload.requestId)", LogKey.eventType: "\(Payload.eventType.rawValue)"])
+        return eventID
+    }
+}
+
+/// Records which events a consumer has applied, in the same transaction as their effect.
+public struct Inbox: Sendable {
+    let schema: SchemaName
+
+    /// Creates the inbox in `schema`.
+    public init(schema: SchemaName) { self.schema = schema }
+
+    /// Records the event; false when `consumer` had already applied it (then do nothing).
+    public func claim(_ event: CloudEventAttributes, from message: KafkaMessage, consumer: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        var binds = PostgresBindings()
+        binds.append(consumer)
+        binds.append(event.id)
+        binds.append(event.type.rawValue)
+        binds.append(message.topic)
+        binds.append(Int(message.partition))
+        binds.append(message.offset)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO \(schema).inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
+            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1
+            """, binds: binds), logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+}

@@ -1,0 +1,167 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// Publishes a service's outbox to Kafka, in outbox order.
+///
+/// One relay per service is active at a time (transaction-scoped advisory lock), so events of
+/// one request keep their order even with several instances; rows are locked with
+/// `FOR UPDATE SKIP LOCKED` and marked published only after every record of the batch was
+/// acknowledged. A failure rolls the batch back and it is sent again: duplicates are
+/// absorbed by the consumers' inboxes. LISTEN/NOTIFY wakes the relay; polling is the fallback.
+public struct OutboxRelay: Service {
+    let client: PostgresClient
+    let producer: KafkaProducer
+    let service: ServiceName
+    let gate: StartupGate
+    let logger: Logger
+    let batchSize: Int
+    let pollInterval: Duration
+
+    /// Creates the relay of `service`.
+    public init(client: PostgresClient, producer: KafkaProducer, service: ServiceName, gate: StartupGate, logger: Logger, batchSize: Int = 500, pollInterval: Duration = .seconds(1)) {
+        self.client = client
+        self.producer = producer
+        self.service = service
+        self.gate = gate
+        self.logger = logger
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+    }
+
+    /// Publishes until graceful shutdown.
+    public func run() async throws {
+        try await gate.wait()
+        let wake = WakeSignal()
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await listenForNotifications(wake: wake) }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: pollInterval)
+                        wake.signal()
+                    }
+                }
+                await drainLoop(wake: wake)
+                group.cancelAll()
+            }
+        }
+    }
+
+    private func drainLoop(wake: WakeSignal) async {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                let published = try await publishBatch()
+                failures = 0
+                if published > 0 { continue }
+            } catch {
+                failures += 1
+                logger.warning("Outbox batch not published; will retry", metadata: [LogKey.error: "\(String(reflecting: error))", "attempt": "\(failures)"])
+                try? await Task.sleep(for: Backoff.delay(attempt: failures))
+                continue
+            }
+            await wake.wait()
+        }
+    }
+
+    /// Publishes one batch; returns how many events were published (0: nothing to do or another relay is active).
+    func publishBatch() async throws -> Int {
+        let schema = SchemaName(service.schema)
+        let producer = self.producer
+        let logger = self.logger
+        let batchSize = self.batchSize
+        let count = try await client.withTransaction(logger: logger) { connection -> Int in
+            let lockName = "\(schema).outbox-relay"
+            var isLeader = false
+            for try await locked in try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext(\(lockName)))", logger: logger).decode(Bool.self) {
+                isLeader = locked
+            }
+            guard isLeader else { return 0 }
+            var binds = PostgresBindings()
+            binds.append(batchSize)
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                SELECT seq, topic, message_key, event_type, envelope FROM \(schema).outbox
+                WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+                """, binds: binds), logger: logger)
+            var sequence: [Int64] = []
+            var pending: [PendingDelivery] = []
+            for try await (seq, topic, key, type, envelope) in rows.decode((Int64, String, String, String, String).self) {
+                sequence.append(seq)
+                pending.append(producer.send(topic: topic, key: key, value: Array(envelope.utf8), headers: [
+                    KafkaHeader("content-type", CloudEventCodec.contentType),
+                    KafkaHeader("ce_type", type),
+                ]))
+            }
+            guard !sequence.isEmpty else { return 0 }
+            for delivery in pending { _ = try await delivery.delivered() }
+            var update = PostgresBindings()
+            update.append(sequence)
+            try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(schema).outbox SET published_at = now() WHERE seq = ANY($1)", binds: update), logger: logger)
+            return sequence.count
+        }
+        if count > 0 {
+            MessagingMetrics.published(service).increment(by: count)
+            logger.debug("Outbox batch published", metadata: ["count": "\(count)"])
+        }
+        return count
+    }
+
+    private func listenForNotifications(wake: WakeSignal) async {
+        var attempt = 0
+        let channel = "\(service.schema)_outbox"
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: channel) { notifications in
+                        attempt = 0
+                        for try await _ in notifications { wake.signal() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                attempt += 1
+                logger.debug("Outbox LISTEN lost; polling until it is back", metadata: [LogKey.error: "\(String(reflecting: error))"])
+                try? await Task.sleep(for: Backoff.delay(attempt: attempt))
+            }
+        }
+    }
+}
+
+/// A level-triggered wake-up: `signal()` before `wait()` is not lost.
+final class WakeSignal: Sendable {
+    private struct State {
+        var isPending = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    func signal() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.isPending = true
+            return nil
+        }
+        waiter?.resume()
+    }
+
+    /// Returns at the next signal (or at once if one is pending). A periodic signal bounds the wait.
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.isPending {
+                    state.isPending = false
+                    return true
+                }
+                state.waiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+}

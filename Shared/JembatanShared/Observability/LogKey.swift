@@ -1,0 +1,38 @@
+import Logging
+import Metrics
+
+/// The one place that names logging metadata keys.
+public enum LogKey {
+    public static let requestID = "request.id"
+    public static let eventType = "event.type"
+    public static let eventID = "event.id"
+    public static let topic = "kafka.topic"
+    public static let partition = "kafka.partition"
+    public static let offset = "kafka.offset"
+    public static let consumer = "consumer"
+    public static let error = "error"
+}
+
+/// Counters every service exports on `/metrics`.
+public enum MessagingMetrics {
+    /// Events published by the outbox relay.
+    public static func published(_ service: ServiceName) -> Counter {
+        Counter(label: "jembatan_outbox_published_total", dimensions: [("service", service.rawValue)])
+    }
+    /// Events applied by a consumer (first delivery).
+    public static func applied(_ consumer: String) -> Counter {
+        Counter(label: "jembatan_events_applied_total", dimensions: [("consumer", consumer)])
+    }
+    /// Redelivered events recognised by the inbox and skipped.
+    public static func duplicates(_ consumer: String) -> Counter {
+        Counter(label: "jembatan_events_duplicate_total", dimensions: [("consumer", consumer)])
+    }
+    /// Events sent to the dead-letter topic.
+    public static func deadLettered(_ consumer: String) -> Counter {
+        Counter(label: "jembatan_events_deadlettered_total", dimensions: [("consumer", consumer)])
+    }
+    /// Transient failures that were retried.
+    public static func retries(_ consumer: String) -> Counter {
+        Counter(label: "jembatan_events_retried_total", dimensions: [("consumer", consumer)])
+    }
+}

@@ -1,0 +1,41 @@
+import Logging
+import PostgresNIO
+
+extension DatabaseConfiguration {
+    /// Creates the pooled client; run it in the service group before anything queries.
+    public func makeClient(logger: Logger) -> PostgresClient {
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: user, password: password.isEmpty ? nil : password,
+            database: database, tls: .disable
+        )
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectionIdleTimeout = .seconds(60)
+        return PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+}
+
+/// Whether a database error is worth retrying (connection lost, server restarting) or permanent.
+public enum DatabaseFailure {
+    /// True for errors that a retry cannot fix: data exceptions (22…) and integrity violations (23…).
+    public static func isPermanent(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, error.code == .server,
+              let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("22") || state.hasPrefix("23")
+    }
+}
+
+/// A validated SQL identifier for the schema a service owns (constants only, never user input).
+public struct SchemaName: Sendable, Hashable, CustomStringConvertible {
+    /// The identifier.
+    public let rawValue: String
+
+    /// Accepts lower-case letters, digits and underscores only.
+    public init(_ rawValue: String) {
+        precondition(!rawValue.isEmpty && rawValue.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") },
+                     "schema names are fixed lower-case identifiers")
+        self.rawValue = rawValue
+    }
+
+    /// The identifier.
+    public var description: String { rawValue }
+}

@@ -1,0 +1,119 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// One versioned schema change. Statements run in order, in one transaction.
+public struct Migration: Sendable {
+    /// Position in the owner's history; applied once, in ascending order.
+    public let version: Int
+    /// Short description stored with the version.
+    public let name: String
+    /// SQL statements (one statement each: the extended protocol runs one at a time).
+    public let statements: [String]
+
+    /// Creates a migration.
+    public init(version: Int, name: String, statements: [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
+}
+
+/// Opens once; everything that needs the schema waits on it.
+public final class StartupGate: Sendable {
+    private let opened = Atomic<Bool>(false)
+
+    /// Creates a closed gate.
+    public init() {}
+
+    /// True once the gate opened.
+    public var isOpen: Bool { opened.load(ordering: .acquiring) }
+
+    /// Opens the gate.
+    public func open() { opened.store(true, ordering: .releasing) }
+
+    /// Waits until the gate is open; throws `CancellationError` if the task is cancelled first.
+    public func wait() async throws {
+        while !isOpen { try await Task.sleep(for: .milliseconds(20)) }
+    }
+}
+
+/// Applies a service's migrations under an advisory lock, then opens the startup gate.
+///
+/// Retries while PostgreSQL is unreachable; several instances starting together apply
+/// each migration once.
+public struct MigrationService: Service {
+    let client: PostgresClient
+    let schema: SchemaName
+    let migrations: [Migration]
+    let gate: StartupGate
+    let logger: Logger
+
+    /// Creates the service.
+    public init(client: PostgresClient, schema: SchemaName, migrations: [Migration], gate: StartupGate, logger: Logger) {
+        self.client = client
+        self.schema = schema
+        self.migrations = migrations.sorted { $0.version < $1.version }
+        self.gate = gate
+        self.logger = logger
+    }
+
+    /// Applies pending migrations, opens the gate, then idles until shutdown.
+    public func run() async throws {
+        var attempt = 0
+        while true {
+            do {
+                try await applyPending()
+                break
+            } catch where !DatabaseFailure.isPermanent(error) && !(error is CancellationError) {
+                attempt += 1
+                logger.warning("Migrations waiting for PostgreSQL", metadata: ["error": "\(String(reflecting: error))", "attempt": "\(attempt)"])
+                try await Task.sleep(for: Backoff.delay(attempt: attempt))
+            }
+        }
+        gate.open()
+        try? await gracefulShutdown()
+    }
+
+    /// Applies every migration newer than the recorded version.
+    public func applyPending() async throws {
+        let schema = self.schema
+        let migrations = self.migrations
+        let logger = self.logger
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema.rawValue + ".migrations")))", logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: """
+                CREATE TABLE IF NOT EXISTS \(schema).schema_migrations (
+                    version integer PRIMARY KEY,
+                    name text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """), logger: logger)
+            var applied = Set<Int>()
+            for try await version in try await connection.query(PostgresQuery(unsafeSQL: "SELECT version FROM \(schema).schema_migrations"), logger: logger).decode(Int.self) {
+                applied.insert(version)
+            }
+            for migration in migrations where !applied.contains(migration.version) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                var binds = PostgresBindings()
+                binds.append(migration.version)
+                binds.append(migration.name)
+                try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO \(schema).schema_migrations (version, name) VALUES ($1, $2)", binds: binds), logger: logger)
+                logger.info("Migration applied", metadata: ["db.schema": "\(schema)", "migration.version": "\(migration.version)", "migration.name": "\(migration.name)"])
+            }
+        }
+    }
+}
+
+/// Exponential backoff with a cap, for transient failures.
+public enum Backoff {
+    /// 100 ms doubling per attempt, at most 5 s.
+    public static func delay(attempt: Int) -> Duration {
+        let milliseconds = min(5000, 100 * (1 << min(max(attempt - 1, 0), 6)))
+        return .milliseconds(milliseconds)
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+
+/// What a service's routes and event handlers are given.
+public struct ServiceContext: Sendable {
+    /// The service.
+    public let service: ServiceName
+    /// The pooled PostgreSQL client.
+    public let client: PostgresClient
+    /// The service's outbox.
+    public let outbox: Outbox
+    /// The process-wide producer.
+    public let producer: KafkaProducer
+    /// The validated configuration.
+    public let configuration: JembatanConfiguration
+    /// The service's logger.
+    public let logger: Logger
+    /// Opens once migrations are applied.
+    public let gate: StartupGate
+}
+
+/// A consumer a service declares: which topics, which event types, and how to apply them.
+public struct ConsumerDefinition: Sendable {
+    /// Consumer name (group `jembatan-<name>`).
+    public var name: String
+    /// Topics to subscribe to.
+    public var topics: [Topic]
+    /// Event types it applies; other types are skipped.
+    public var handledTypes: Set<EventType>
+    /// The handler, run in the inbox transaction.
+    public var handler: EventHandler
+
+    /// Creates a consumer definition.
+    public init(name: String, topics: [Topic], handledTypes: Set<EventType>, handler: @escaping EventHandler) {
+        self.name = name
+        self.topics = topics
+        self.handledTypes = handledTypes
+        self.handler = handler
+    }
+}
+
+/// How one role service is put together; each service's `@main` fills it in.
+public struct ServiceDefinition: Sendable {
+    /// Which service.
+    public var service: ServiceName
+    /// The service's own migrations (versions ≥ 10; 1–9 are the messaging tables).
+    public var migrations: [Migration]
+    /// The OpenAPI 3.1 document of everything it serves.
+    public var openAPIDocument: String
+    /// Its consumers.
+    public var consumers: @Sendable (ServiceContext) -> [ConsumerDefinition]
+    /// Its HTTP routes.
+    public var routes: @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void
+
+    /// Creates a definition.
+    public init(
+        service: ServiceName, migrations: [Migration], openAPIDocument: String,
+        consumers: @escaping @Sendable (ServiceContext) -> [ConsumerDefinition],
+        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void
+    ) {
+        self.service = service
+        self.migrations = migrations
+        self.openAPIDocument = openAPIDocument
+        self.consumers = consumers
+        self.routes = routes
+    }
+}
+
+/// Builds and runs one service process: PostgreSQL client → migrations → producer → outbox
+/// relay → consumers → HTTP server, in one service group with graceful shutdown.
+public enum ServiceRuntime {
+    /// Reads the configuration (exiting with a clear message if it is invalid) and runs `definition`.
+    public static func main(_ definition: ServiceDefinition) async {
+        let configuration: JembatanConfiguration
+        do {
+            configuration = try JembatanConfiguration(service: definition.service)
+        } catch {
+            FileHandle.standardError.write(Data("\(definition.service.executableName): invalid configuration: \(error)\n".utf8))
+            exit(78)
+        }
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let logger = Logger(label: definition.service.executableName)
+        do {
+            let application = try buildApplication(definition, configuration: configuration, registry: registry, logger: logger)
+            try await application.runService()
+        } catch {
+            logger.critical("Service stopped with an error", metadata: [LogKey.error: "\(String(reflecting: error))"])
+            exit(1)
+        }
+    }
+
+    /// Assembles the application; tests call this too.
+    public static func buildApplication(
+        _ definition: ServiceDefinition, configuration: JembatanConfiguration,
+        registry: PrometheusCollectorRegistry, logger: Logger
+    ) throws -> some ApplicationProtocol {
+        let schema = SchemaName(definition.service.schema)
+        let client = configuration.database.makeClient(logger: logger)
+        let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
+        let gate = StartupGate()
+        let context = ServiceContext(
+            service: definition.service, client: client, outbox: Outbox(service: definition.service),
+            producer: producer, configuration: configuration, logger: logger, gate: gate
+        )
+        let router = Router()
+        router.middlewares.add(MetricsMiddleware())
+        OperationalRoutes(client: client, producer: producer, gate: gate, registry: registry, openAPIDocument: definition.openAPIDocument)
+            .register(on: router)
+        definition.routes(router, context)
+        var services: [any Service] = [
+            client,
+            MigrationService(client: client, schema: schema, migrations: MessagingMigrations.all(schema: schema) + definition.migrations, gate: gate, logger: logger),
+            ProducerService(producer: producer),
+            OutboxRelay(client: client, producer: producer, service: definition.service, gate: gate, logger: logger),
+        ]
+        for consumer in definition.consumers(context) {
+            services.append(EventConsumerService(
+                name: consumer.name, topics: consumer.topics, handledTypes: consumer.handledTypes, schema: schema,
+                client: client, producer: producer, kafka: configuration.kafka, gate: gate, logger: logger, handler: consumer.handler
+            ))
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: definition.service.executableName),
+            services: services,
+            logger: logger
+        )
+    }
+}
