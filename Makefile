@@ -1,0 +1,38 @@
+# Jembatan — the two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+ROOT := $(CURDIR)
+export LD_LIBRARY_PATH := $(ROOT)/.local/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
+
+.PHONY: run test setup build test-unit test-integration compose-check stop
+
+## Set up on first use, build, start the local stack, walk a demo request through every step; Ctrl-C stops it.
+run: setup build
+	@deploy/local/run.sh
+
+## Every test: unit tests, then integration tests against a real local stack on their own ports.
+test: setup compose-check
+	swift build --build-tests
+	swift test --skip-build --filter JembatanSharedTests
+	swift test --skip-build --filter IntegrationTests
+
+setup:
+	@deploy/local/setup.sh
+
+build:
+	swift build
+
+test-unit: setup
+	swift test --filter JembatanSharedTests
+
+test-integration: setup
+	swift build --build-tests
+	swift test --skip-build --filter IntegrationTests
+
+## docker-compose.yml must stay valid for users with Docker.
+compose-check:
+	docker-compose -f docker-compose.yml config -q
+	@echo "docker-compose.yml: valid"
+
+## Stop a stack left running by `make run` (normally Ctrl-C does it).
+stop:
+	@deploy/local/stack.sh down

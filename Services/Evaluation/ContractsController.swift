@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import JembatanShared
+
+/// `/v1/requests/{id}/review`: the findings and the agreed contract versions of a request.
+struct ContractsController: Sendable {
+    let context: ServiceContext
+
+    func register(on router: Router<some RequestContext>) {
+        router.get("v1/requests/:id/review", use: show)
+    }
+
+    struct Review: Encodable {
+        let decision: String
+        let findings: [ReviewFinding]
+        let decidedBy: String
+        let decidedAt: Date
+    }
+
+    struct Contract: Encodable {
+        let contractId: String
+        let version: Int
+        let agreedAt: Date
+        let datasets: [DatasetDefinition]
+    }
+
+    struct Evaluation: Encodable {
+        let requestId: String
+        let reviews: [Review]
+        let contracts: [Contract]
+    }
+
+    @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        _ = try ActingUser.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+        let requestId = try request.requestIDParameter(routeContext)
+        let decoder = CloudEventCodec.makeDecoder()
+        var reviews: [Review] = []
+        for try await (decision, findings, by, at) in try await context.client.query("""
+            SELECT decision, findings::text, decided_by, decided_at FROM evaluation.reviews WHERE request_id = \(requestId) ORDER BY review_id
+            """, logger: context.logger).decode((String, String, String, Date).self) {
+            reviews.append(Review(decision: decision, findings: try decoder.decode([ReviewFinding].self, from: Data(findings.utf8)), decidedBy: by, decidedAt: at))
+        }
+        var contracts: [Contract] = []
+        for try await (id, version, at, datasets) in try await context.client.query("""
+            SELECT contract_id, version, agreed_at, datasets::text FROM evaluation.contracts WHERE request_id = \(requestId) ORDER BY version
+            """, logger: context.logger).decode((String, Int, Date, String).self) {
+            contracts.append(Contract(contractId: id, version: version, agreedAt: at, datasets: try decoder.decode([DatasetDefinition].self, from: Data(datasets.utf8))))
+        }
+        guard !reviews.isEmpty else { throw APIError.notFound("evaluation of request") }
+        return try JSONResponse.make(Evaluation(requestId: requestId, reviews: reviews, contracts: contracts))
+    }
+}

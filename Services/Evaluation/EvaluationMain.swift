@@ -1,0 +1,20 @@
+import JembatanShared
+
+/// Technical evaluation: SOP steps 3–4. Reviews the proposed structure, decides, versions the dataset contract.
+@main
+struct EvaluationMain {
+    static func main() async {
+        await ServiceRuntime.main(EvaluationService.definition)
+    }
+}
+
+/// How the evaluation service is assembled.
+enum EvaluationService {
+    static let definition = ServiceDefinition(
+        service: .evaluation,
+        migrations: [CreateEvaluationTables.migration],
+        openAPIDocument: EvaluationOpenAPI.document,
+        consumers: { context in [IntakeEventsHandler(context: context).consumer] },
+        routes: { router, context in ContractsController(context: context).register(on: router) }
+    )
+}

@@ -1,0 +1,20 @@
+import JembatanShared
+
+/// Intake: SOP steps 1–2. Producers submit requests with their data definition; the head dispositions them.
+@main
+struct IntakeMain {
+    static func main() async {
+        await ServiceRuntime.main(IntakeService.definition)
+    }
+}
+
+/// How the intake service is assembled (also used by tests).
+enum IntakeService {
+    static let definition = ServiceDefinition(
+        service: .intake,
+        migrations: [CreateRequests.migration],
+        openAPIDocument: IntakeOpenAPI.document,
+        consumers: { _ in [] },
+        routes: { router, context in RequestsController(context: context).register(on: router) }
+    )
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import JembatanShared
+import Logging
+import PostgresNIO
+
+/// `/v1/requests`: submission (producer) and disposition (head).
+struct RequestsController: Sendable {
+    let context: ServiceContext
+
+    func register(on router: Router<some RequestContext>) {
+        let group = router.group("v1/requests")
+        group.post(use: submit)
+        group.get(":id", use: show)
+        group.post(":id/disposition", use: disposition)
+    }
+
+    struct Accepted: Encodable {
+        let requestId: String
+        let state: String
+    }
+
+    // MARK: - Step 1: submit
+
+    @Sendable func submit(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        let actor = try ActingUser.require(request, roles: [.producer])
+        let submission = try await JSONResponse.decode(RequestSubmission.self, from: request)
+        let violations = CompletenessCheck.violations(of: submission)
+        guard violations.isEmpty else { throw APIError.validationFailed(violations) }
+        let event = RequestSubmitted(
+            requestId: UUID().uuidString.lowercased(), agencyCode: submission.agencyCode, title: submission.title.trimmed,
+            purpose: submission.purpose.trimmed, profile: submission.profile ?? SOPProfiles.defaultProfile,
+            datasets: submission.datasets, submittedBy: actor, submittedAt: Date()
+        )
+        let definition = String(decoding: try CloudEventCodec.makeEncoder().encode(event.datasets), as: UTF8.self)
+        let logger = context.logger
+        let outbox = context.outbox
+        try await context.client.withTransaction(logger: logger) { connection in
+            try await connection.query("""
+                INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, definition, state, submitted_by, submitted_at)
+                VALUES (\(event.requestId), \(event.agencyCode), \(event.title), \(event.purpose), \(event.profile), \(definition)::jsonb, 'submitted', \(actor.id), \(event.submittedAt))
+                """, logger: logger)
+            try await outbox.enqueue(event, on: connection, logger: logger)
+        }
+        logger.info("Request submitted", metadata: [LogKey.requestID: "\(event.requestId)"])
+        return try JSONResponse.make(Accepted(requestId: event.requestId, state: "submitted"), status: .created)
+    }
+
+    // MARK: - Step 1: disposition by the head
+
+    struct DispositionBody: Decodable {
+        var note: String
+    }
+
+    @Sendable func disposition(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        let actor = try ActingUser.require(request, roles: [.head])
+        let requestId = try request.requestIDParameter(routeContext)
+        let body = try await JSONResponse.decode(DispositionBody.self, from: request)
+        guard body.note.count <= 2000 else {
+            throw APIError.validationFailed([FieldViolation(field: "note", rule: "max_length", message: "note is at most 2000 characters")])
+        }
+        let event = RequestDispositioned(requestId: requestId, note: body.note.trimmed, dispositionedBy: actor, dispositionedAt: Date())
+        let logger = context.logger
+        let outbox = context.outbox
+        try await context.client.withTransaction(logger: logger) { connection in
+            var state: String?
+            for try await current in try await connection.query("SELECT state FROM intake.requests WHERE request_id = \(requestId) FOR UPDATE", logger: logger).decode(String.self) {
+                state = current
+            }
+            guard let state else { throw APIError.notFound("request") }
+            guard state == "submitted" else {
+                throw APIError(.conflict, code: "invalid_state", message: "request is \(state); only a submitted request can be dispositioned", field: "state")
+            }
+            try await connection.query("""
+                UPDATE intake.requests SET state = 'dispositioned', disposition_note = \(event.note),
+                    dispositioned_by = \(actor.id), dispositioned_at = \(event.dispositionedAt)
+                WHERE request_id = \(requestId)
+                """, logger: logger)
+            try await outbox.enqueue(event, on: connection, logger: logger)
+        }
+        return try JSONResponse.make(Accepted(requestId: requestId, state: "dispositioned"))
+    }
+
+    // MARK: - Read
+
+    struct RequestView: Encodable {
+        let requestId: String
+        let agencyCode: String
+        let title: String
+        let purpose: String
+        let profile: String
+        let state: String
+        let submittedBy: String
+        let submittedAt: Date
+        let datasets: [DatasetDefinition]
+    }
+
+    @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        _ = try ActingUser.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+        let requestId = try request.requestIDParameter(routeContext)
+        let rows = try await context.client.query("""
+            SELECT request_id, agency_code, title, purpose, profile, state, submitted_by, submitted_at, definition::text
+            FROM intake.requests WHERE request_id = \(requestId)
+            """, logger: context.logger)
+        for try await (id, agency, title, purpose, profile, state, by, at, definition) in rows.decode((String, String, String, String, String, String, String, Date, String).self) {
+            let datasets = try CloudEventCodec.makeDecoder().decode([DatasetDefinition].self, from: Data(definition.utf8))
+            return try JSONResponse.make(RequestView(requestId: id, agencyCode: agency, title: title, purpose: purpose, profile: profile, state: state, submittedBy: by, submittedAt: at, datasets: datasets))
+        }
+        throw APIError.notFound("request")
+    }
+}

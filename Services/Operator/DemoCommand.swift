@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import JembatanShared
+
+/// `jembatan demo`: one request through every SOP step over HTTP, printing each step.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Walk a demo request through every step of the procedure.")
+
+    @Option(help: "Host the services listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port of the intake service; the others follow (+1 … +4).")
+    var intakePort = ServiceName.intake.defaultPort
+
+    @Option(help: "Seconds to wait for each asynchronous step.")
+    var timeout: Double = 60
+
+    func run() async throws {
+        let client = DemoClient(host: host, intakePort: intakePort, timeout: timeout)
+        say("1  Produsen (Dinas Kesehatan, 35.14) submits a request to share data …")
+        let submitted = try await client.send("POST", .intake, "/v1/requests", actor: ("dinkes-operator", "producer"), body: DemoData.submission)
+        guard let requestId = submitted["requestId"] as? String else { throw ValidationError("intake did not return a request id") }
+        say("   request \(requestId) submitted")
+        say("2  Kepala Dinas issues the disposition to the technical team …")
+        _ = try await client.send("POST", .intake, "/v1/requests/\(requestId)/disposition", actor: ("kepala-diskominfo", "head"), body: ["note": "Mohon ditindaklanjuti oleh Tim Teknis"])
+        say("3–4 Technical team reviews the structure and agrees the dataset contract …")
+        let review = try await client.waitFor(.evaluation, "/v1/requests/\(requestId)/review", actor: ("tim-teknis", "technical")) { ($0["contracts"] as? [Any])?.isEmpty == false }
+        let contract = (review["contracts"] as? [[String: Any]])?.first
+        say("   contract \(contract?["contractId"] ?? "?") version \(contract?["version"] ?? "?") agreed")
+        say("5–7 API prepared on the exchange hub; integration unit test …")
+        let provisioned = try await client.waitFor(.provisioning, "/v1/requests/\(requestId)/endpoints", actor: ("tim-teknis", "technical")) { _ in true }
+        for endpoint in provisioned["endpoints"] as? [[String: Any]] ?? [] { say("   endpoint \(endpoint["path"] ?? "?")") }
+        for test in provisioned["integrationTests"] as? [[String: Any]] ?? [] { say("   integration unit test: \((test["passed"] as? Bool) == true ? "passed" : "FAILED") (\((test["checks"] as? [Any])?.count ?? 0) checks)") }
+        _ = try await client.waitFor(.validation, "/v1/requests/\(requestId)", actor: ("dinkes-operator", "producer")) { $0["state"] as? String == "awaiting_decision" }
+        say("8–9 Produsen checks its system and accepts the integrated data …")
+        _ = try await client.send("POST", .validation, "/v1/requests/\(requestId)/decision", actor: ("dinkes-operator", "producer"), body: ["decision": "accept", "note": "Data sesuai dengan sistem sumber"])
+        say("10 Reporting records the completed request …")
+        let detail = try await client.waitFor(.reporting, "/v1/requests/\(requestId)", actor: ("kepala-diskominfo", "head")) {
+            ($0["request"] as? [String: Any])?["state"] as? String == "completed"
+        }
+        for entry in detail["timeline"] as? [[String: Any]] ?? [] {
+            let actor = entry["actor"] as? [String: Any]
+            say("   \(entry["occurredAt"] ?? "")  \(entry["type"] ?? "")  by \(actor?["id"] ?? "?")")
+        }
+        say("demo request completed: \(requestId)")
+    }
+}
+
+/// The demo's request: a health office sharing its community health centre register.
+enum DemoData {
+    static var submission: [String: Any] { [
+        "agencyCode": "35.14-dinkes",
+        "title": "Integrasi data fasilitas kesehatan",
+        "purpose": "Berbagi pakai data puskesmas untuk Satu Data Kabupaten",
+        "profile": "pasuruan",
+        "datasets": [[
+            "name": "puskesmas",
+            "description": "Daftar puskesmas dan wilayah layanannya",
+            "primaryKey": ["kode_puskesmas"],
+            "fields": [
+                ["name": "kode_puskesmas", "type": "string", "required": true, "description": "Kode Kemenkes"],
+                ["name": "nama_puskesmas", "type": "string", "required": true],
+                ["name": "kode_wilayah", "type": "region_code", "required": true, "description": "Kode wilayah Kemendagri"],
+                ["name": "jumlah_tenaga_kesehatan", "type": "integer", "required": false],
+            ],
+        ]],
+    ] }
+}
+
+/// Minimal JSON-over-HTTP client for the demo.
+struct DemoClient {
+    let host: String
+    let intakePort: Int
+    let timeout: Double
+
+    func url(_ service: ServiceName, _ path: String) -> URL {
+        URL(string: "http://\(host):\(intakePort + service.defaultPort - ServiceName.intake.defaultPort)\(path)")!
+    }
+
+    func send(_ method: String, _ service: ServiceName, _ path: String, actor: (String, String), body: [String: Any]? = nil) async throws -> [String: Any] {
+        var request = URLRequest(url: url(service, path))
+        request.httpMethod = method
+        request.setValue(actor.0, forHTTPHeaderField: "X-Jembatan-Actor")
+        request.setValue(actor.1, forHTTPHeaderField: "X-Jembatan-Role")
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            throw HTTPStatusError(status: status, body: String(decoding: data, as: UTF8.self))
+        }
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    /// Polls `path` until it answers 2xx and `isDone` holds, or the timeout passes.
+    func waitFor(_ service: ServiceName, _ path: String, actor: (String, String), isDone: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let body = try? await send("GET", service, path, actor: actor), isDone(body) { return body }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw ValidationError("timed out after \(Int(timeout)) s waiting for \(service.rawValue) \(path)")
+    }
+}
+
+/// A non-2xx answer.
+struct HTTPStatusError: Error, CustomStringConvertible {
+    let status: Int
+    let body: String
+    var description: String { "HTTP \(status): \(body)" }
+}

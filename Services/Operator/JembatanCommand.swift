@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import JembatanShared
+import Logging
+
+/// The operator executable: topics, tail, demo.
+@main
+struct JembatanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jembatan",
+        abstract: "Operate Jembatan: create topics, tail events, walk a demo request through every SOP step.",
+        subcommands: [TopicsCommand.self, TailCommand.self, DemoCommand.self]
+    )
+}
+
+/// Writes one line to standard output immediately (scripts and CI read it through a pipe).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Reads the shared configuration or exits with the reason.
+func loadConfiguration() throws -> JembatanConfiguration {
+    do {
+        return try JembatanConfiguration(service: nil)
+    } catch {
+        throw ValidationError("invalid configuration: \(error)")
+    }
+}
+
+/// A logger that only reports problems (the operator's own output is the point).
+func quietLogger() -> Logger {
+    var logger = Logger(label: "jembatan")
+    logger.logLevel = .error
+    return logger
+}
+
+/// `jembatan topics create`: every topic, explicitly, with several partitions.
+struct TopicsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "topics", abstract: "Manage topics.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create every Jembatan topic (existing ones are left alone).")
+
+        @Option(help: "Partitions per topic.")
+        var partitions = Topic.defaultPartitions
+
+        func run() async throws {
+            let configuration = try loadConfiguration()
+            let outcomes = try await KafkaAdmin.createTopics(Topic.allCases.map(\.rawValue), partitions: partitions, configuration: configuration.kafka, logger: quietLogger())
+            for topic in Topic.allCases {
+                say("\(topic.rawValue): \(outcomes[topic.rawValue] == .created ? "created with \(partitions) partitions" : "already exists")")
+            }
+        }
+    }
+}

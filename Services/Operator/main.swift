@@ -1,2 +1,0 @@
-import JembatanShared
-print("stub")

@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import JembatanShared
+
+/// `/v1/requests/{id}/endpoints`: what the hub prepared for a request, with the test evidence.
+struct EndpointsController: Sendable {
+    let context: ServiceContext
+
+    func register(on router: Router<some RequestContext>) {
+        router.get("v1/requests/:id/endpoints", use: show)
+    }
+
+    struct Endpoint: Encodable {
+        let contractId: String
+        let dataset: String
+        let path: String
+        let provisionedAt: Date
+    }
+
+    struct IntegrationTest: Encodable {
+        let contractId: String
+        let passed: Bool
+        let checks: [String]
+        let ranAt: Date
+    }
+
+    struct Provisioning: Encodable {
+        let requestId: String
+        let endpoints: [Endpoint]
+        let integrationTests: [IntegrationTest]
+    }
+
+    @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        _ = try ActingUser.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+        let requestId = try request.requestIDParameter(routeContext)
+        var endpoints: [Endpoint] = []
+        for try await (contract, dataset, path, at) in try await context.client.query("""
+            SELECT contract_id, dataset, endpoint_path, provisioned_at FROM provisioning.hub_datasets WHERE request_id = \(requestId) ORDER BY provisioned_at, dataset
+            """, logger: context.logger).decode((String, String, String, Date).self) {
+            endpoints.append(Endpoint(contractId: contract, dataset: dataset, path: path, provisionedAt: at))
+        }
+        var tests: [IntegrationTest] = []
+        for try await (contract, passed, checks, at) in try await context.client.query("""
+            SELECT contract_id, passed, checks::text, ran_at FROM provisioning.integration_tests WHERE request_id = \(requestId) ORDER BY test_id
+            """, logger: context.logger).decode((String, Bool, String, Date).self) {
+            tests.append(IntegrationTest(contractId: contract, passed: passed, checks: try CloudEventCodec.makeDecoder().decode([String].self, from: Data(checks.utf8)), ranAt: at))
+        }
+        guard !endpoints.isEmpty else { throw APIError.notFound("provisioned API of request") }
+        return try JSONResponse.make(Provisioning(requestId: requestId, endpoints: endpoints, integrationTests: tests))
+    }
+}

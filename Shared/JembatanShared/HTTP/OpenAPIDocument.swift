@@ -1,0 +1,43 @@
+/// Builds each service's OpenAPI 3.1 document: the operational endpoints and the error schema
+/// are the same everywhere; a service adds its own paths and schemas.
+public enum OpenAPIDocument {
+    /// A complete document. `paths` and `schemas` are JSON object members (without braces).
+    public static func make(service: ServiceName, summary: String, paths: String, schemas: String) -> String {
+        """
+        {
+          "openapi": "3.1.0",
+          "info": {"title": "Jembatan \(service.rawValue) service", "version": "1.0.0", "description": "\(summary)"},
+          "servers": [{"url": "http://127.0.0.1:\(service.defaultPort)"}],
+          "paths": {
+            "/livez": {"get": {"summary": "Process is alive (no dependency checks)", "responses": {"200": {"description": "alive", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/readyz": {"get": {"summary": "PostgreSQL (migrations applied) and broker reachable", "responses": {
+              "200": {"description": "ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}},
+              "503": {"description": "not ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}}}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}}\(paths.isEmpty ? "" : ",")
+            \(paths)
+          },
+          "components": {
+            "parameters": {
+              "Actor": {"name": "X-Jembatan-Actor", "in": "header", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 128}, "description": "Who takes the step (attribution)"},
+              "Role": {"name": "X-Jembatan-Role", "in": "header", "required": true, "schema": {"type": "string", "enum": ["producer", "head", "supervisor", "technical", "consumer", "admin"]}},
+              "RequestId": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}
+            },
+            "responses": {
+              "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            },
+            "schemas": {
+              "Readiness": {"type": "object", "required": ["status", "checks"], "properties": {"status": {"type": "string"}, "checks": {"type": "object", "additionalProperties": {"type": "string"}}}},
+              "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+                "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"},
+                "violations": {"type": "array", "items": {"type": "object", "required": ["field", "rule", "message"], "properties": {"field": {"type": "string"}, "rule": {"type": "string"}, "message": {"type": "string"}}}}}}}},
+              "Actor": {"type": "object", "required": ["id", "role"], "properties": {"id": {"type": "string"}, "role": {"type": "string"}}},
+              "Field": {"type": "object", "required": ["name", "type", "required"], "properties": {"name": {"type": "string"}, "type": {"type": "string"}, "required": {"type": "boolean"}, "description": {"type": "string"}}},
+              "Dataset": {"type": "object", "required": ["name", "fields", "primaryKey"], "properties": {"name": {"type": "string"}, "description": {"type": "string"}, "fields": {"type": "array", "items": {"$ref": "#/components/schemas/Field"}}, "primaryKey": {"type": "array", "items": {"type": "string"}}}}\(schemas.isEmpty ? "" : ",")
+              \(schemas)
+            }
+          }
+        }
+        """
+    }
+}

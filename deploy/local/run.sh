@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make run`: start the local stack, walk a demo request through every SOP step, keep running until Ctrl-C.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+stack="$root/deploy/local/stack.sh"
+export LD_LIBRARY_PATH="$root/.local/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+stopping=0
+stop() {
+  [ $stopping -eq 1 ] && return; stopping=1
+  echo; echo "Stopping the local stack …"
+  "$stack" down
+  echo "Stopped."
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+
+echo "== Starting the local stack"
+"$stack" up
+echo
+echo "== Demo request through every step"
+"$root/.build/debug/jembatan" demo
+cat <<EOT
+
+== Where to look
+  Dashboard          http://127.0.0.1:8085/
+  Services           intake :8081  evaluation :8082  provisioning :8083  validation :8084  reporting :8085
+                     each with /livez /readyz /metrics /openapi.json
+  Tail every topic   LD_LIBRARY_PATH=.local/lib .build/debug/jembatan tail
+  Raw JSON (kcat)    LD_LIBRARY_PATH=.local/lib kcat -b 127.0.0.1:9092 -C -t jembatan.intake.v1 -e
+  Logs               .local/stack/logs/
+  PostgreSQL         psql -h 127.0.0.1 -p 55432 -U jembatan jembatan
+
+Running. Press Ctrl-C to stop every process this started.
+EOT
+while true; do sleep 3600 & wait $!; done

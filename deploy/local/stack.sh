@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The local process stack: private PostgreSQL + embedded Kafka-protocol broker + the five services.
+#
+#   stack.sh up                 start everything (stopping leftovers first), create topics, wait until ready
+#   stack.sh down               stop every process this stack started
+#   stack.sh kill SERVICE       kill -9 one service (fault tests)
+#   stack.sh start SERVICE      start one service and wait for /readyz
+#   stack.sh status             what runs
+#
+# Settings (environment): JEMBATAN_LOCAL_DIR (default .local/stack), JEMBATAN_POSTGRES_PORT (55432),
+# JEMBATAN_BROKER_PORT (9092), JEMBATAN_PORT_BASE (8080: intake 8081 … reporting 8085),
+# JEMBATAN_BIN_DIR (default: the debug build folder).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+dir=${JEMBATAN_LOCAL_DIR:-$root/.local/stack}
+pg_port=${JEMBATAN_POSTGRES_PORT:-55432}
+broker_port=${JEMBATAN_BROKER_PORT:-9092}
+port_base=${JEMBATAN_PORT_BASE:-8080}
+bin=${JEMBATAN_BIN_DIR:-$root/.build/debug}
+pg_bin=/usr/lib/postgresql/15/bin
+services=(intake evaluation provisioning validation reporting)
+mkdir -p "$dir/logs" "$dir/pids"
+export LD_LIBRARY_PATH="$root/.local/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export JEMBATAN_POSTGRES_PORT=$pg_port JEMBATAN_KAFKA_BROKERS=127.0.0.1:$broker_port
+export JEMBATAN_KAFKA_SESSION_TIMEOUT_MS=${JEMBATAN_KAFKA_SESSION_TIMEOUT_MS:-6000}
+export JEMBATAN_KAFKA_HEARTBEAT_MS=${JEMBATAN_KAFKA_HEARTBEAT_MS:-1000}
+
+as_postgres() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+service_port() {
+  local i
+  for i in "${!services[@]}"; do [ "${services[$i]}" = "$1" ] && echo $((port_base + i + 1)) && return; done
+  echo "unknown service $1" >&2; exit 2
+}
+
+is_running() { [ -f "$dir/pids/$1.pid" ] && kill -0 "$(cat "$dir/pids/$1.pid")" 2>/dev/null; }
+
+wait_http() { # url seconds
+  local deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.2
+  done
+}
+
+start_postgres() {
+  local data="$dir/postgres" run="$dir/run"
+  if [ ! -s "$data/PG_VERSION" ]; then
+    mkdir -p "$data" "$run"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$data" "$run" "$dir/logs"
+    as_postgres "$pg_bin/initdb" -D "$data" -U jembatan --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/logs/initdb.log"
+  fi
+  mkdir -p "$run"; [ "$(id -u)" -eq 0 ] && chown postgres "$run" "$dir/logs"
+  touch "$dir/logs/postgres.log"; [ "$(id -u)" -eq 0 ] && chown postgres "$dir/logs/postgres.log"
+  as_postgres "$pg_bin/pg_ctl" -D "$data" -l "$dir/logs/postgres.log" -w -t 30 \
+    -o "-p $pg_port -k $run -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+  psql -h 127.0.0.1 -p "$pg_port" -U jembatan -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='jembatan'" | grep -q 1 \
+    || psql -h 127.0.0.1 -p "$pg_port" -U jembatan -d postgres -qc "CREATE DATABASE jembatan" >/dev/null
+  echo "postgresql  127.0.0.1:$pg_port  (data $data)"
+}
+
+stop_postgres() {
+  [ -s "$dir/postgres/postmaster.pid" ] && as_postgres "$pg_bin/pg_ctl" -D "$dir/postgres" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+start_broker() {
+  "$root/.local/tansu" broker --listener-url "tcp://127.0.0.1:$broker_port" \
+    --advertised-listener-url "tcp://127.0.0.1:$broker_port" >"$dir/logs/broker.log" 2>&1 &
+  echo $! >"$dir/pids/broker.pid"
+  local deadline=$((SECONDS + 20))
+  until (exec 3<>/dev/tcp/127.0.0.1/"$broker_port") 2>/dev/null; do
+    [ $SECONDS -ge $deadline ] && { echo "broker did not start; see $dir/logs/broker.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  "$bin/jembatan" topics create | sed 's/^/  topic /'
+  echo "broker      127.0.0.1:$broker_port  (tansu, in memory)"
+}
+
+start_service() {
+  local name=$1 port; port=$(service_port "$1")
+  is_running "$name" && return 0
+  JEMBATAN_HTTP_PORT=$port "$bin/jembatan-$name" >>"$dir/logs/$name.log" 2>&1 &
+  echo $! >"$dir/pids/$name.pid"
+  if ! wait_http "http://127.0.0.1:$port/readyz" 60; then
+    echo "$name did not become ready; last lines of $dir/logs/$name.log:" >&2
+    tail -n 20 "$dir/logs/$name.log" >&2
+    exit 1
+  fi
+  echo "$name  http://127.0.0.1:$port  ready (pid $(cat "$dir/pids/$name.pid"))"
+}
+
+stop_process() { # name signal
+  local pidfile="$dir/pids/$1.pid"
+  [ -f "$pidfile" ] || return 0
+  local pid; pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "-${2:-TERM}" "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+down() {
+  local s
+  for s in reporting validation provisioning evaluation intake; do stop_process "$s" TERM; done
+  stop_process broker TERM
+  stop_postgres
+}
+
+case "${1:-}" in
+  up)
+    [ -x "$bin/jembatan-intake" ] || { echo "no build in $bin: run 'swift build' first" >&2; exit 1; }
+    down
+    start_postgres
+    start_broker
+    for s in "${services[@]}"; do start_service "$s"; done
+    ;;
+  down) down ;;
+  kill) stop_process "$2" KILL ;;
+  start) start_service "$2" ;;
+  stop) stop_process "$2" TERM ;;
+  pid) cat "$dir/pids/$2.pid" ;;
+  status)
+    for s in broker "${services[@]}"; do
+      if is_running "$s"; then echo "$s running (pid $(cat "$dir/pids/$s.pid"))"; else echo "$s stopped"; fi
+    done ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
+esac
