@@ -35,7 +35,7 @@ struct RequestsController: Sendable {
         let definition = String(decoding: try CloudEventCodec.makeEncoder().encode(event.datasets), as: UTF8.self)
         let logger = context.logger
         let outbox = context.outbox
-        try await context.client.withTransaction(logger: logger) { connection in
+        try await context.client.inTransaction(logger: logger) { connection in
             try await connection.query("""
                 INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, definition, state, submitted_by, submitted_at)
                 VALUES (\(event.requestId), \(event.agencyCode), \(event.title), \(event.purpose), \(event.profile), \(definition)::jsonb, 'submitted', \(actor.id), \(event.submittedAt))
@@ -62,7 +62,7 @@ struct RequestsController: Sendable {
         let event = RequestDispositioned(requestId: requestId, note: body.note.trimmed, dispositionedBy: actor, dispositionedAt: Date())
         let logger = context.logger
         let outbox = context.outbox
-        try await context.client.withTransaction(logger: logger) { connection in
+        try await context.client.inTransaction(logger: logger) { connection in
             var state: String?
             for try await current in try await connection.query("SELECT state FROM intake.requests WHERE request_id = \(requestId) FOR UPDATE", logger: logger).decode(String.self) {
                 state = current

@@ -35,42 +35,49 @@ struct ReadModelProjector: Sendable {
         }
     }
 
+    /// Records the event on the timeline, then derives the request's state from its latest event.
+    ///
+    /// Reporting reads several topics, and Kafka orders events only within a partition of one
+    /// topic, so events of one request can arrive in any order; deriving the state from the
+    /// timeline (ordered by when each step happened) makes the result independent of arrival order.
     func project(_ event: ReceivedEvent, on connection: PostgresConnection, logger: Logger) async throws {
         let transition = try transition(of: event)
         let requestId = event.requestId
         let occurredAt = event.attributes.time
         try await connection.query("""
-            INSERT INTO reporting.timeline (event_id, request_id, event_type, source, actor_id, actor_role, occurred_at)
+            INSERT INTO reporting.timeline (event_id, request_id, event_type, source, actor_id, actor_role, state, sop_step, occurred_at)
             VALUES (\(event.attributes.id), \(requestId), \(event.attributes.type.rawValue), \(event.attributes.source),
-                    \(transition.actor.id), \(transition.actor.role.rawValue), \(occurredAt))
+                    \(transition.actor.id), \(transition.actor.role.rawValue), \(transition.state), \(transition.step), \(occurredAt))
             ON CONFLICT (event_id) DO NOTHING
+            """, logger: logger)
+        try await connection.query("""
+            INSERT INTO reporting.requests (request_id, state, sop_step, updated_at)
+            VALUES (\(requestId), \(transition.state), \(transition.step), \(occurredAt))
+            ON CONFLICT (request_id) DO NOTHING
             """, logger: logger)
         if event.attributes.type == .requestSubmitted {
             let submitted = try event.payload(RequestSubmitted.self)
             try await connection.query("""
-                INSERT INTO reporting.requests (request_id, agency_code, title, profile, state, sop_step, submitted_at, updated_at)
-                VALUES (\(requestId), \(submitted.agencyCode), \(submitted.title), \(submitted.profile), 'submitted', 1, \(submitted.submittedAt), \(occurredAt))
-                ON CONFLICT (request_id) DO UPDATE SET agency_code = EXCLUDED.agency_code, title = EXCLUDED.title,
-                    profile = EXCLUDED.profile, submitted_at = EXCLUDED.submitted_at
-                """, logger: logger)
-        } else {
-            try await connection.query("""
-                INSERT INTO reporting.requests (request_id, state, sop_step, updated_at)
-                VALUES (\(requestId), \(transition.state), \(transition.step), \(occurredAt))
-                ON CONFLICT (request_id) DO UPDATE SET state = EXCLUDED.state, sop_step = EXCLUDED.sop_step, updated_at = EXCLUDED.updated_at
+                UPDATE reporting.requests SET agency_code = \(submitted.agencyCode), title = \(submitted.title),
+                    profile = \(submitted.profile), submitted_at = \(submitted.submittedAt)
+                WHERE request_id = \(requestId)
                 """, logger: logger)
         }
-        guard event.attributes.type == .requestAccepted else { return }
-        var agency = ""
-        var events = 0
-        for try await (code, count) in try await connection.query("""
-            SELECT coalesce(r.agency_code, ''), (SELECT count(*) FROM reporting.timeline t WHERE t.request_id = r.request_id)
-            FROM reporting.requests r WHERE r.request_id = \(requestId)
-            """, logger: logger).decode((String, Int).self) {
-            agency = code
-            events = count
+        let rows = try await connection.query("""
+            WITH latest AS (
+                SELECT state, sop_step, occurred_at FROM reporting.timeline WHERE request_id = \(requestId)
+                ORDER BY occurred_at DESC, sop_step DESC LIMIT 1
+            )
+            UPDATE reporting.requests r SET state = latest.state, sop_step = latest.sop_step, updated_at = latest.occurred_at
+            FROM latest WHERE r.request_id = \(requestId)
+            RETURNING r.state, r.agency_code, r.completed_at, r.updated_at,
+                (SELECT count(*) FROM reporting.timeline t WHERE t.request_id = r.request_id)
+            """, logger: logger)
+        for try await (state, agency, completedAt, updatedAt, events) in rows.decode((String, String?, Date?, Date, Int).self) {
+            // Complete once: the latest step is the producer's acceptance and the submission is known.
+            guard state == "completed", completedAt == nil, let agency else { return }
+            try await connection.query("UPDATE reporting.requests SET completed_at = \(updatedAt) WHERE request_id = \(requestId)", logger: logger)
+            try await context.outbox.enqueue(RequestCompleted(requestId: requestId, agencyCode: agency, timelineEvents: events, completedAt: updatedAt), on: connection, logger: logger)
         }
-        try await connection.query("UPDATE reporting.requests SET completed_at = \(occurredAt) WHERE request_id = \(requestId)", logger: logger)
-        try await context.outbox.enqueue(RequestCompleted(requestId: requestId, agencyCode: agency, timelineEvents: events, completedAt: occurredAt), on: connection, logger: logger)
     }
 }

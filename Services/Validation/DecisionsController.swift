@@ -49,7 +49,7 @@ struct DecisionsController: Sendable {
         let note = body.note ?? reasons.joined(separator: "; ")
         let logger = context.logger
         let outbox = context.outbox
-        try await context.client.withTransaction(logger: logger) { connection in
+        try await context.client.inTransaction(logger: logger) { connection in
             var state: String?
             for try await current in try await connection.query("SELECT state FROM validation.cases WHERE request_id = \(requestId) FOR UPDATE", logger: logger).decode(String.self) {
                 state = current

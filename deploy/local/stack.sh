@@ -9,7 +9,8 @@
 #
 # Settings (environment): JEMBATAN_LOCAL_DIR (default .local/stack), JEMBATAN_POSTGRES_PORT (55432),
 # JEMBATAN_BROKER_PORT (9092), JEMBATAN_PORT_BASE (8080: intake 8081 … reporting 8085),
-# JEMBATAN_BIN_DIR (default: the debug build folder).
+# JEMBATAN_BIN_DIR (default: the debug build folder), JEMBATAN_FRESH=1 (start from an empty database;
+# the in-memory broker always starts empty).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dir=${JEMBATAN_LOCAL_DIR:-$root/.local/stack}
@@ -114,6 +115,7 @@ case "${1:-}" in
   up)
     [ -x "$bin/jembatan-intake" ] || { echo "no build in $bin: run 'swift build' first" >&2; exit 1; }
     down
+    if [ "${JEMBATAN_FRESH:-0}" = 1 ]; then rm -rf "$dir/postgres"; fi
     start_postgres
     start_broker
     for s in "${services[@]}"; do start_service "$s"; done

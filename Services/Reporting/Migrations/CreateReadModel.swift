@@ -24,6 +24,8 @@ enum CreateReadModel {
             source text NOT NULL,
             actor_id text NOT NULL,
             actor_role text NOT NULL,
+            state text NOT NULL,
+            sop_step integer NOT NULL,
             occurred_at timestamptz NOT NULL,
             recorded_at timestamptz NOT NULL DEFAULT now()
         )

@@ -43,10 +43,13 @@ public enum CloudEventCodec {
         let data: Payload
     }
 
-    /// The encoder every event uses (ISO 8601 dates, stable key order).
+    /// The encoder every event uses (ISO 8601 UTC dates with milliseconds, stable key order).
     public static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(EventTime.format(date))
+        }
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
@@ -54,7 +57,14 @@ public enum CloudEventCodec {
     /// The decoder every event uses; unknown fields are ignored.
     public static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = EventTime.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected an ISO 8601 date-time")
+            }
+            return date
+        }
         return decoder
     }
 
@@ -62,7 +72,7 @@ public enum CloudEventCodec {
     public static func encode<Payload: EventPayload>(
         _ payload: Payload, id: String = UUID().uuidString.lowercased(), source: ServiceName, subject: String, time: Date = Date()
     ) throws -> [UInt8] {
-        let event = Outgoing(id: id, source: source.eventSource, type: Payload.eventType.rawValue, subject: subject, time: Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down)), data: payload)
+        let event = Outgoing(id: id, source: source.eventSource, type: Payload.eventType.rawValue, subject: subject, time: time, data: payload)
         return Array(try makeEncoder().encode(event))
     }
 
@@ -136,5 +146,21 @@ public enum MalformedEvent: Error, Equatable, Sendable, CustomStringConvertible 
         case .keyDoesNotMatchSubject(let key, let subject): "record key '\(key)' does not match subject '\(subject)'"
         case .invalidPayload(let type, let detail): "payload of '\(type)' does not match its schema: \(detail)"
         }
+    }
+}
+
+/// ISO 8601 UTC timestamps with milliseconds, so events of one second keep their order.
+public enum EventTime {
+    private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let withoutFraction = Date.ISO8601FormatStyle()
+
+    /// `2026-11-22T00:34:53.123Z`.
+    public static func format(_ date: Date) -> String {
+        date.formatted(withFraction)
+    }
+
+    /// Parses with or without fractional seconds.
+    public static func parse(_ text: String) -> Date? {
+        (try? withFraction.parse(text)) ?? (try? withoutFraction.parse(text))
     }
 }

@@ -112,7 +112,7 @@ public struct EventConsumerService: Service {
         var attempt = 0
         while !Task.isCancelled {
             do {
-                let applied = try await client.withTransaction(logger: logger) { connection -> Bool in
+                let applied = try await client.inTransaction(logger: logger) { connection -> Bool in
                     guard try await inbox.claim(attributes, from: message, consumer: name, on: connection, logger: logger) else { return false }
                     try await handler(event, connection, logger)
                     return true

@@ -72,7 +72,7 @@ public struct OutboxRelay: Service {
         let producer = self.producer
         let logger = self.logger
         let batchSize = self.batchSize
-        let count = try await client.withTransaction(logger: logger) { connection -> Int in
+        let count = try await client.inTransaction(logger: logger) { connection -> Int in
             let lockName = "\(schema).outbox-relay"
             var isLeader = false
             for try await locked in try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext(\(lockName)))", logger: logger).decode(Bool.self) {

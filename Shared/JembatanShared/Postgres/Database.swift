@@ -39,3 +39,17 @@ public struct SchemaName: Sendable, Hashable, CustomStringConvertible {
     /// The identifier.
     public var description: String { rawValue }
 }
+
+extension PostgresClient {
+    /// Runs `body` in one transaction; rethrows the closure's own error (not PostgresNIO's wrapper),
+    /// so typed errors such as `APIError` or `EventRejected` reach their handlers.
+    public func inTransaction<Result: Sendable>(
+        logger: Logger, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+        }
+    }
+}

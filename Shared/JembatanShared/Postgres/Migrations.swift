@@ -81,7 +81,7 @@ public struct MigrationService: Service {
         let schema = self.schema
         let migrations = self.migrations
         let logger = self.logger
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.inTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema.rawValue + ".migrations")))", logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: """

@@ -1,0 +1,54 @@
+import Testing
+@testable import JembatanShared
+
+@Suite("Configuration from the environment")
+struct ConfigurationTests {
+    @Test("defaults are the local stack's fixed ports")
+    func defaults() throws {
+        let configuration = try JembatanConfiguration(service: .reporting, environment: [:])
+        #expect(configuration.http.port == 8085)
+        #expect(configuration.database.port == 55432)
+        #expect(configuration.kafka.bootstrapServers == "127.0.0.1:9092")
+        #expect(configuration.logLevel == .info)
+    }
+
+    @Test("values are read from JEMBATAN_ variables")
+    func overrides() throws {
+        let configuration = try JembatanConfiguration(service: .intake, environment: [
+            "JEMBATAN_HTTP_PORT": "18081", "JEMBATAN_POSTGRES_HOST": "db", "JEMBATAN_KAFKA_BROKERS": "kafka:9092", "JEMBATAN_LOG_LEVEL": "debug",
+        ])
+        #expect(configuration.http.port == 18081)
+        #expect(configuration.database.host == "db")
+        #expect(configuration.kafka.bootstrapServers == "kafka:9092")
+        #expect(configuration.logLevel == .debug)
+    }
+
+    @Test("an invalid value fails at start with the variable and the rule", arguments: [
+        ("JEMBATAN_POSTGRES_PORT", "abc", "expected an integer in 1...65535, got 'abc'"),
+        ("JEMBATAN_HTTP_PORT", "70000", "expected an integer in 1...65535, got '70000'"),
+        ("JEMBATAN_LOG_LEVEL", "loud", "expected one of trace, debug, info, notice, warning, error, critical; got 'loud'"),
+        ("JEMBATAN_KAFKA_HEARTBEAT_MS", "5000", "must be at most a third of JEMBATAN_KAFKA_SESSION_TIMEOUT_MS"),
+    ])
+    func invalid(variable: String, value: String, problem: String) {
+        let error = #expect(throws: ConfigurationError.self) {
+            try JembatanConfiguration(service: .intake, environment: [variable: value])
+        }
+        #expect(error?.variable == variable)
+        #expect(error?.problem == problem)
+    }
+
+    @Test("backoff doubles from 100 ms and stops at 5 s")
+    func backoff() {
+        #expect(Backoff.delay(attempt: 1) == .milliseconds(100))
+        #expect(Backoff.delay(attempt: 2) == .milliseconds(200))
+        #expect(Backoff.delay(attempt: 6) == .milliseconds(3200))
+        #expect(Backoff.delay(attempt: 7) == .seconds(5))
+        #expect(Backoff.delay(attempt: 100) == .seconds(5))
+    }
+
+    @Test("database errors: only data and integrity violations are permanent")
+    func transientByDefault() {
+        struct ConnectionLost: Error {}
+        #expect(!DatabaseFailure.isPermanent(ConnectionLost()))
+    }
+}
