@@ -30,7 +30,7 @@ test-integration: setup
 
 ## docker-compose.yml must stay valid for users with Docker.
 compose-check:
-	docker-compose -f docker-compose.yml config -q
+	JEMBATAN_POSTGRES_PASSWORD=compose-check docker-compose -f docker-compose.yml config -q
 	@echo "docker-compose.yml: valid"
 
 ## Stop a stack left running by `make run` (normally Ctrl-C does it).

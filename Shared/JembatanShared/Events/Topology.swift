@@ -58,4 +58,8 @@ public enum DeadLetterHeader {
     public static let error = "jembatan-dlq-error"
     /// When it was dead-lettered (ISO 8601).
     public static let failedAt = "jembatan-dlq-failed-at"
+    /// Present when the original value was cut to its first ``maximumOriginalBytes``: its full size.
+    public static let truncatedFrom = "jembatan-dlq-truncated-from-bytes"
+    /// Dead letters keep at most this much of an oversized original value (1 MiB).
+    public static let maximumOriginalBytes = 1 << 20
 }

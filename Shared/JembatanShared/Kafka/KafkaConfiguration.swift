@@ -17,6 +17,9 @@ public struct KafkaConfiguration: Sendable, Equatable {
     /// How long librdkafka keeps retrying one delivery before reporting "outcome unknown".
     public var deliveryTimeoutMilliseconds: Int = 30000
 
+    /// Largest record this client produces, in bytes (librdkafka `message.max.bytes`).
+    public var maximumMessageBytes: Int = 2 << 20
+
     /// Creates the default configuration (the local embedded broker).
     public init() {}
 
@@ -37,6 +40,7 @@ public struct KafkaConfiguration: Sendable, Equatable {
             "acks": "all",
             "linger.ms": "2",
             "message.timeout.ms": String(deliveryTimeoutMilliseconds),
+            "message.max.bytes": String(maximumMessageBytes),
         ]) { $1 }
     }
 

@@ -150,10 +150,17 @@ public struct EventConsumerService: Service {
             KafkaHeader(DeadLetterHeader.error, reason),
             KafkaHeader(DeadLetterHeader.failedAt, ISO8601DateFormatter().string(from: Date())),
         ]
+        var value = message.value
+        var headersToSend = headers
+        if value.count > DeadLetterHeader.maximumOriginalBytes {
+            // Larger than any event may be: keep its head, and say how large it was.
+            headersToSend.append(KafkaHeader(DeadLetterHeader.truncatedFrom, String(value.count)))
+            value = Array(value.prefix(DeadLetterHeader.maximumOriginalBytes))
+        }
         var attempt = 0
         while !Task.isCancelled {
             do {
-                try await producer.deliver(topic: Topic.deadLetter.rawValue, key: message.keyText ?? "", value: message.value, headers: headers)
+                try await producer.deliver(topic: Topic.deadLetter.rawValue, key: message.keyText ?? "", value: value, headers: headersToSend)
                 MessagingMetrics.deadLettered(name).increment()
                 return true
             } catch {

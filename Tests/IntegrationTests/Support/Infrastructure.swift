@@ -32,6 +32,7 @@ struct TopicReader {
     static func configuration() -> KafkaConfiguration {
         var configuration = KafkaConfiguration()
         configuration.bootstrapServers = LocalStack.brokers
+        configuration.maximumMessageBytes = 8 << 20
         return configuration
     }
 
