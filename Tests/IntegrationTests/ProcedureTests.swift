@@ -3,102 +3,104 @@ import JembatanShared
 import PostgresNIO
 import Testing
 
-/// One request through all five services over real HTTP, real Kafka (tansu) and real PostgreSQL.
-@Suite("SOP path on the real stack", .serialized, .localStack, .timeLimit(.minutes(10)))
-struct ProcedureTests {
-    /// Submits, dispositions, waits for the provisioned API, accepts; returns the request id.
-    static func walkToCompletion(dataset: String) async throws -> String {
-        let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, json: submission(datasetName: dataset))
-        #expect(submitted.status == 201, "\(submitted.text)")
-        let requestId = try #require(submitted.json["requestId"] as? String)
-        let disposition = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", actor: Actors.head, json: ["note": "Tindak lanjuti"])
-        #expect(disposition.status == 200, "\(disposition.text)")
-        _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", actor: Actors.producer) { $0["state"] as? String == "awaiting_decision" }
-        let decision = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", actor: Actors.producer, json: ["decision": "accept", "note": "sesuai"])
-        #expect(decision.status == 200, "\(decision.text)")
-        _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", actor: Actors.head) {
-            ($0["request"] as? [String: Any])?["state"] as? String == "completed"
+extension RealStack {
+    /// One request through all five services over real HTTP, real Kafka (tansu) and real PostgreSQL.
+    @Suite("SOP path on the real stack")
+    struct ProcedureTests {
+        /// Submits, dispositions, waits for the provisioned API, accepts; returns the request id.
+        static func walkToCompletion(dataset: String) async throws -> String {
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, json: submission(datasetName: dataset))
+            #expect(submitted.status == 201, "\(submitted.text)")
+            let requestId = try #require(submitted.json["requestId"] as? String)
+            let disposition = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", actor: Actors.head, json: ["note": "Tindak lanjuti"])
+            #expect(disposition.status == 200, "\(disposition.text)")
+            _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", actor: Actors.producer) { $0["state"] as? String == "awaiting_decision" }
+            let decision = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", actor: Actors.producer, json: ["decision": "accept", "note": "sesuai"])
+            #expect(decision.status == 200, "\(decision.text)")
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", actor: Actors.head) {
+                ($0["request"] as? [String: Any])?["state"] as? String == "completed"
+            }
+            return requestId
         }
-        return requestId
-    }
 
-    @Test("a request goes through every step: one event per step on every topic, in order, and the state in each schema")
-    func endToEnd() async throws {
-        let requestId = try await Self.walkToCompletion(dataset: "puskesmas_e2e")
-        let expected = [
-            "id.jembatan.request.submitted.v1", "id.jembatan.request.dispositioned.v1", "id.jembatan.contract.agreed.v1",
-            "id.jembatan.api.provisioned.v1", "id.jembatan.request.accepted.v1", "id.jembatan.request.completed.v1",
-        ]
-        let events = try await TopicReader.collect([.intake, .evaluation, .provisioning, .validation, .reporting], where: { $0.keyText == requestId }) {
-            $0.count >= expected.count
+        @Test("a request goes through every step: one event per step on every topic, in order, and the state in each schema")
+        func endToEnd() async throws {
+            let requestId = try await Self.walkToCompletion(dataset: "puskesmas_e2e")
+            let expected = [
+                "id.jembatan.request.submitted.v1", "id.jembatan.request.dispositioned.v1", "id.jembatan.contract.agreed.v1",
+                "id.jembatan.api.provisioned.v1", "id.jembatan.request.accepted.v1", "id.jembatan.request.completed.v1",
+            ]
+            let events = try await TopicReader.collect([.intake, .evaluation, .provisioning, .validation, .reporting], where: { $0.keyText == requestId }) {
+                $0.count >= expected.count
+            }
+            #expect(Set(events.map(\.eventType)) == Set(expected))
+            #expect(events.count == expected.count, "no event is published twice")
+            for event in events {
+                #expect(event.header("content-type") == "application/cloudevents+json")
+                #expect(event.topic == EventType(rawValue: event.eventType ?? "")?.topic.rawValue, "each topic carries only its service's events")
+            }
+            let intakeOrder = events.filter { $0.topic == Topic.intake.rawValue }.map(\.eventType)
+            #expect(intakeOrder == ["id.jembatan.request.submitted.v1", "id.jembatan.request.dispositioned.v1"], "per-request order is kept")
+
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests WHERE request_id = \(requestId) AND state = 'dispositioned'") == 1)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM evaluation.contracts WHERE request_id = \(requestId)") == 1)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.hub_datasets WHERE request_id = \(requestId)") == 1)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.integration_tests WHERE request_id = \(requestId) AND passed") == 1)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM validation.cases WHERE request_id = \(requestId) AND state = 'accepted' AND decided_by = 'dinkes-operator'") == 1)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM reporting.requests WHERE request_id = \(requestId) AND state = 'completed'") == 1)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM reporting.timeline WHERE request_id = \(requestId)") == 5)
+            for schema in ["intake", "evaluation", "provisioning", "validation", "reporting"] {
+                let unpublished = try await TestDatabase.count(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(schema).outbox WHERE published_at IS NULL"))
+                #expect(unpublished == 0, "\(schema) outbox drained")
+            }
         }
-        #expect(Set(events.map(\.eventType)) == Set(expected))
-        #expect(events.count == expected.count, "no event is published twice")
-        for event in events {
-            #expect(event.header("content-type") == "application/cloudevents+json")
-            #expect(event.topic == EventType(rawValue: event.eventType ?? "")?.topic.rawValue, "each topic carries only its service's events")
+
+        @Test("an incomplete submission is refused with every failed rule and changes nothing")
+        func incompleteSubmission() async throws {
+            let before = try await TestDatabase.count("SELECT count(*)::int FROM intake.requests")
+            var body = submission()
+            body["title"] = "  "
+            body["profile"] = "jakarta"
+            body["datasets"] = [["name": "Bad Name", "primaryKey": [], "fields": []]]
+            let reply = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, json: body)
+            #expect(reply.status == 422)
+            let error = try #require(reply.json["error"] as? [String: Any])
+            #expect(error["code"] as? String == "validation_failed")
+            let violations = (error["violations"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? "")/\($0["rule"] ?? "")" }
+            #expect(Set(violations) == ["title/required", "profile/enum", "datasets[0].name/pattern", "datasets[0].fields/min_items"])
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before)
+
+            let wrongType = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, rawBody: Data(#"{"agencyCode": 12}"#.utf8))
+            #expect(wrongType.status == 400)
+            #expect((wrongType.json["error"] as? [String: Any])?["field"] as? String == "agencyCode")
+
+            let noActor = try await ServiceHTTP.call("POST", "intake", "/v1/requests", json: submission())
+            #expect(noActor.status == 401)
+            let wrongRole = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.head, json: submission())
+            #expect(wrongRole.status == 403)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before)
         }
-        let intakeOrder = events.filter { $0.topic == Topic.intake.rawValue }.map(\.eventType)
-        #expect(intakeOrder == ["id.jembatan.request.submitted.v1", "id.jembatan.request.dispositioned.v1"], "per-request order is kept")
 
-        #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests WHERE request_id = \(requestId) AND state = 'dispositioned'") == 1)
-        #expect(try await TestDatabase.count("SELECT count(*)::int FROM evaluation.contracts WHERE request_id = \(requestId)") == 1)
-        #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.hub_datasets WHERE request_id = \(requestId)") == 1)
-        #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.integration_tests WHERE request_id = \(requestId) AND passed") == 1)
-        #expect(try await TestDatabase.count("SELECT count(*)::int FROM validation.cases WHERE request_id = \(requestId) AND state = 'accepted' AND decided_by = 'dinkes-operator'") == 1)
-        #expect(try await TestDatabase.count("SELECT count(*)::int FROM reporting.requests WHERE request_id = \(requestId) AND state = 'completed'") == 1)
-        #expect(try await TestDatabase.count("SELECT count(*)::int FROM reporting.timeline WHERE request_id = \(requestId)") == 5)
-        for schema in ["intake", "evaluation", "provisioning", "validation", "reporting"] {
-            let unpublished = try await TestDatabase.count(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(schema).outbox WHERE published_at IS NULL"))
-            #expect(unpublished == 0, "\(schema) outbox drained")
+        @Test("a structure without a primary key is returned to the producer with the finding; no contract is made")
+        func returnedWithoutPrimaryKey() async throws {
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, json: submission(datasetName: "tanpa_kunci", primaryKey: []))
+            let requestId = try #require(submitted.json["requestId"] as? String)
+            _ = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", actor: Actors.head, json: ["note": "cek"])
+            let evaluation = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", actor: Actors.technical) { _ in true }
+            let review = try #require((evaluation["reviews"] as? [[String: Any]])?.first)
+            #expect(review["decision"] as? String == "returned")
+            #expect((review["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "missing_primary_key" } == true)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM evaluation.contracts WHERE request_id = \(requestId)") == 0)
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", actor: Actors.head) {
+                ($0["request"] as? [String: Any])?["state"] as? String == "returned"
+            }
         }
-    }
 
-    @Test("an incomplete submission is refused with every failed rule and changes nothing")
-    func incompleteSubmission() async throws {
-        let before = try await TestDatabase.count("SELECT count(*)::int FROM intake.requests")
-        var body = submission()
-        body["title"] = "  "
-        body["profile"] = "jakarta"
-        body["datasets"] = [["name": "Bad Name", "primaryKey": [], "fields": []]]
-        let reply = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, json: body)
-        #expect(reply.status == 422)
-        let error = try #require(reply.json["error"] as? [String: Any])
-        #expect(error["code"] as? String == "validation_failed")
-        let violations = (error["violations"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? "")/\($0["rule"] ?? "")" }
-        #expect(Set(violations) == ["title/required", "profile/enum", "datasets[0].name/pattern", "datasets[0].fields/min_items"])
-        #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before)
-
-        let wrongType = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, rawBody: Data(#"{"agencyCode": 12}"#.utf8))
-        #expect(wrongType.status == 400)
-        #expect((wrongType.json["error"] as? [String: Any])?["field"] as? String == "agencyCode")
-
-        let noActor = try await ServiceHTTP.call("POST", "intake", "/v1/requests", json: submission())
-        #expect(noActor.status == 401)
-        let wrongRole = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.head, json: submission())
-        #expect(wrongRole.status == 403)
-        #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before)
-    }
-
-    @Test("a structure without a primary key is returned to the producer with the finding; no contract is made")
-    func returnedWithoutPrimaryKey() async throws {
-        let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, json: submission(datasetName: "tanpa_kunci", primaryKey: []))
-        let requestId = try #require(submitted.json["requestId"] as? String)
-        _ = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", actor: Actors.head, json: ["note": "cek"])
-        let evaluation = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", actor: Actors.technical) { _ in true }
-        let review = try #require((evaluation["reviews"] as? [[String: Any]])?.first)
-        #expect(review["decision"] as? String == "returned")
-        #expect((review["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "missing_primary_key" } == true)
-        #expect(try await TestDatabase.count("SELECT count(*)::int FROM evaluation.contracts WHERE request_id = \(requestId)") == 0)
-        _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", actor: Actors.head) {
-            ($0["request"] as? [String: Any])?["state"] as? String == "returned"
+        @Test("a decision before the API is provisioned is refused")
+        func noBlindAcceptance() async throws {
+            let reply = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(UUID().uuidString.lowercased())/decision", actor: Actors.producer, json: ["decision": "accept"])
+            #expect(reply.status == 409)
+            #expect((reply.json["error"] as? [String: Any])?["code"] as? String == "not_provisioned")
         }
-    }
-
-    @Test("a decision before the API is provisioned is refused")
-    func noBlindAcceptance() async throws {
-        let reply = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(UUID().uuidString.lowercased())/decision", actor: Actors.producer, json: ["decision": "accept"])
-        #expect(reply.status == 409)
-        #expect((reply.json["error"] as? [String: Any])?["code"] as? String == "not_provisioned")
     }
 }

@@ -67,7 +67,8 @@ stop_postgres() {
 }
 
 start_broker() {
-  "$root/.local/tansu" broker --listener-url "tcp://127.0.0.1:$broker_port" \
+  # setsid: Ctrl-C on `make run` reaches run.sh only, which then stops services before the broker.
+  setsid "$root/.local/tansu" broker --listener-url "tcp://127.0.0.1:$broker_port" \
     --advertised-listener-url "tcp://127.0.0.1:$broker_port" >"$dir/logs/broker.log" 2>&1 &
   echo $! >"$dir/pids/broker.pid"
   local deadline=$((SECONDS + 20))
@@ -82,7 +83,7 @@ start_broker() {
 start_service() {
   local name=$1 port; port=$(service_port "$1")
   is_running "$name" && return 0
-  JEMBATAN_HTTP_PORT=$port "$bin/jembatan-$name" >>"$dir/logs/$name.log" 2>&1 &
+  JEMBATAN_HTTP_PORT=$port setsid "$bin/jembatan-$name" >>"$dir/logs/$name.log" 2>&1 &
   echo $! >"$dir/pids/$name.pid"
   if ! wait_http "http://127.0.0.1:$port/readyz" 60; then
     echo "$name did not become ready; last lines of $dir/logs/$name.log:" >&2
@@ -106,7 +107,9 @@ stop_process() { # name signal
 
 down() {
   local s
-  for s in reporting validation provisioning evaluation intake; do stop_process "$s" TERM; done
+  # Services first (in parallel: each drains, commits offsets, leaves its group), then the broker, then PostgreSQL.
+  for s in reporting validation provisioning evaluation intake; do stop_process "$s" TERM & done
+  wait
   stop_process broker TERM
   stop_postgres
 }

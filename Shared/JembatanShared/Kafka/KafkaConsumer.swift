@@ -146,10 +146,25 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
-    /// Commits stored offsets and leaves the group. Safe to call more than once.
-    public func close() async {
+    /// Commits stored offsets and leaves the group, waiting at most `timeout` (the broker may be
+    /// gone); uncommitted offsets are then re-read by the next owner and absorbed by its inbox.
+    /// Safe to call more than once.
+    public func close(timeout: Duration = .seconds(10)) async {
         guard !isClosed.exchange(true, ordering: .relaxed) else { return }
         let client = self.client
-        _ = await offloadBlocking { rd_kafka_consumer_close(client.handle).rawValue }
+        let finished = RunningFlag()
+        let thread = Thread {
+            rd_kafka_consumer_close(client.handle)
+            finished.stop()
+        }
+        thread.name = "jembatan-kafka-consumer-close"
+        thread.start()
+        let deadline = ContinuousClock.now + timeout
+        while finished.value, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if finished.value {
+            logger.warning("Consumer close timed out; leaving the group to the session timeout")
+        }
     }
 }
