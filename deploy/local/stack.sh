@@ -5,6 +5,7 @@
 #   stack.sh down               stop every process this stack started
 #   stack.sh kill SERVICE       kill -9 one service (fault tests)
 #   stack.sh start SERVICE      start one service and wait for /readyz
+#   stack.sh pause|resume NAME  SIGSTOP / SIGCONT a service or the broker
 #   stack.sh status             what runs
 #
 # Settings (environment): JEMBATAN_LOCAL_DIR (default .local/stack), JEMBATAN_POSTGRES_PORT (55432),
@@ -128,6 +129,8 @@ case "${1:-}" in
   start) start_service "$2" ;;
   stop) stop_process "$2" TERM ;;
   pid) cat "$dir/pids/$2.pid" ;;
+  pause) kill -STOP "$(cat "$dir/pids/$2.pid")" ;;
+  resume) kill -CONT "$(cat "$dir/pids/$2.pid")" ;;
   status)
     for s in broker "${services[@]}"; do
       if is_running "$s"; then echo "$s running (pid $(cat "$dir/pids/$s.pid"))"; else echo "$s stopped"; fi

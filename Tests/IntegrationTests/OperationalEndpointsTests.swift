@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+extension RealStack {
+    /// `/livez`, `/readyz`, `/metrics`, `/openapi.json` on every service.
+    @Suite("Operational endpoints")
+    struct OperationalEndpointsTests {
+        static let services = ["intake", "evaluation", "provisioning", "validation", "reporting"]
+
+        @Test("every service is live, ready, exports Prometheus metrics and an OpenAPI 3.1 document of its routes", arguments: services)
+        func endpoints(service: String) async throws {
+            let live = try await ServiceHTTP.call("GET", service, "/livez")
+            #expect(live.status == 200)
+            let ready = try await ServiceHTTP.call("GET", service, "/readyz")
+            #expect(ready.status == 200)
+            #expect(ready.json["checks"] as? [String: String] == ["postgresql": "ok", "kafka": "ok"])
+            let metrics = try await ServiceHTTP.call("GET", service, "/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.text.contains("# TYPE http_requests_total counter") || metrics.text.contains("# TYPE hb_requests"), "HTTP metrics: \(metrics.text.prefix(300))")
+            let document = try await ServiceHTTP.call("GET", service, "/openapi.json")
+            #expect(document.status == 200)
+            #expect(document.json["openapi"] as? String == "3.1.0")
+            let paths = try #require(document.json["paths"] as? [String: Any])
+            for path in ["/livez", "/readyz", "/metrics", "/openapi.json"] { #expect(paths[path] != nil, "\(path) documented") }
+            #expect(paths.keys.contains { $0.hasPrefix("/v1/") }, "the service's own routes are documented")
+        }
+
+        @Test("readiness turns 503 while the broker does not answer, and back to 200 when it does")
+        func readinessFollowsTheBroker() async throws {
+            try await LocalStack.script("pause", "broker")
+            let whilePaused = try await ServiceHTTP.call("GET", "intake", "/readyz")
+            let live = try await ServiceHTTP.call("GET", "intake", "/livez")
+            try await LocalStack.script("resume", "broker")
+            #expect(whilePaused.status == 503)
+            #expect((whilePaused.json["checks"] as? [String: String])?["kafka"] == "unreachable")
+            #expect(live.status == 200, "liveness does not depend on the broker")
+            try await DeliveryGuaranteeTests.waitUntil { try await ServiceHTTP.call("GET", "intake", "/readyz").status == 200 }
+        }
+    }
+}
