@@ -31,8 +31,13 @@ struct ContractsController: Sendable {
     }
 
     @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try ActingUser.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
+        var agency: String?
+        for try await code in try await context.client.query("SELECT agency_code FROM evaluation.submissions WHERE request_id = \(requestId)", logger: context.logger).decode(String.self) {
+            agency = code
+        }
+        guard agency != nil, account.mayAccess(agency: agency) else { throw APIError.notFound("evaluation of request") }
         let decoder = CloudEventCodec.makeDecoder()
         var reviews: [Review] = []
         for try await (decision, findings, by, at) in try await context.client.query("""

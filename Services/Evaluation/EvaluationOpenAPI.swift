@@ -3,7 +3,7 @@ import JembatanShared
 /// OpenAPI 3.1 of the evaluation service.
 enum EvaluationOpenAPI {
     static let document = OpenAPIDocument.make(service: .evaluation, summary: "SOP steps 3-4: technical review, decision, versioned dataset contract", paths: """
-        "/v1/requests/{id}/review": {"get": {"summary": "Review findings, decisions and contract versions of a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}, {"$ref": "#/components/parameters/Actor"}, {"$ref": "#/components/parameters/Role"}],
+        "/v1/requests/{id}/review": {"get": {"summary": "Review findings, decisions and contract versions of a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
           "responses": {"200": {"description": "the evaluation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Evaluation"}}}},
             "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}}
         """, schemas: """

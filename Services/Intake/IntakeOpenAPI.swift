@@ -8,16 +8,16 @@ enum IntakeOpenAPI {
           "responses": {"201": {"description": "submitted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
             "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
             "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
-        "/v1/requests/{id}": {"get": {"summary": "Read a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}, {"$ref": "#/components/parameters/Actor"}, {"$ref": "#/components/parameters/Role"}],
+        "/v1/requests/{id}": {"get": {"summary": "Read a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
           "responses": {"200": {"description": "the request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Request"}}}},
             "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
-        "/v1/requests/{id}/disposition": {"post": {"summary": "Issue the disposition to the technical team (head)", "parameters": [{"$ref": "#/components/parameters/RequestId"}, {"$ref": "#/components/parameters/Actor"}, {"$ref": "#/components/parameters/Role"}],
+        "/v1/requests/{id}/disposition": {"post": {"summary": "Issue the disposition to the technical team (head)", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["note"], "properties": {"note": {"type": "string", "maxLength": 2000}}}}}},
           "responses": {"200": {"description": "dispositioned", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
             "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
             "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}}
         """, schemas: """
-        "Submission": {"type": "object", "required": ["agencyCode", "title", "purpose", "datasets"], "properties": {
+        "Submission": {"type": "object", "required": ["title", "purpose", "datasets"], "properties": {
           "agencyCode": {"type": "string"}, "title": {"type": "string", "maxLength": 200}, "purpose": {"type": "string", "maxLength": 4000},
           "profile": {"type": "string", "enum": ["pasuruan", "kaltim", "sragen", "laboratorium"]},
           "datasets": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Dataset"}}}},

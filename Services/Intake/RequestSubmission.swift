@@ -2,7 +2,8 @@ import JembatanShared
 
 /// The body of `POST /v1/requests`.
 struct RequestSubmission: Codable, Sendable {
-    var agencyCode: String
+    /// Defaults to the producer account's agency; another agency is refused.
+    var agencyCode: String?
     var title: String
     var purpose: String
     var profile: String?
@@ -24,7 +25,7 @@ enum CompletenessCheck {
         func require(_ condition: Bool, _ field: String, _ rule: String, _ message: String) {
             if !condition { violations.append(FieldViolation(field: field, rule: rule, message: message)) }
         }
-        let agency = submission.agencyCode
+        let agency = submission.agencyCode ?? ""
         require(isIdentifier(agency, allowing: ".-", maxLength: 32), "agencyCode", "pattern", "agency code: 1–32 letters, digits, '.' or '-'")
         require(!submission.title.trimmed.isEmpty, "title", "required", "title must not be empty")
         require(submission.title.count <= 200, "title", "max_length", "title is at most 200 characters")

@@ -23,12 +23,17 @@ struct RequestsController: Sendable {
     // MARK: - Step 1: submit
 
     @Sendable func submit(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let actor = try ActingUser.require(request, roles: [.producer])
-        let submission = try await JSONResponse.decode(RequestSubmission.self, from: request)
-        let violations = CompletenessCheck.violations(of: submission)
+        let account = try await context.accounts.require(request, roles: [.producer])
+        let actor = account.actor
+        var submission = try await JSONResponse.decode(RequestSubmission.self, from: request)
+        if submission.agencyCode == nil { submission.agencyCode = account.agencyCode }
+        var violations = CompletenessCheck.violations(of: submission)
+        if submission.agencyCode != account.agencyCode {
+            violations.append(FieldViolation(field: "agencyCode", rule: "own_agency", message: "a producer submits for its own agency (\(account.agencyCode ?? ""))"))
+        }
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
         let event = RequestSubmitted(
-            requestId: UUID().uuidString.lowercased(), agencyCode: submission.agencyCode, title: submission.title.trimmed,
+            requestId: UUID().uuidString.lowercased(), agencyCode: submission.agencyCode ?? "", title: submission.title.trimmed,
             purpose: submission.purpose.trimmed, profile: submission.profile ?? SOPProfiles.defaultProfile,
             datasets: submission.datasets, submittedBy: actor, submittedAt: Date()
         )
@@ -53,7 +58,7 @@ struct RequestsController: Sendable {
     }
 
     @Sendable func disposition(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let actor = try ActingUser.require(request, roles: [.head])
+        let actor = try await context.accounts.require(request, roles: [.head]).actor
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(DispositionBody.self, from: request)
         guard body.note.count <= 2000 else {
@@ -96,13 +101,14 @@ struct RequestsController: Sendable {
     }
 
     @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try ActingUser.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         let rows = try await context.client.query("""
             SELECT request_id, agency_code, title, purpose, profile, state, submitted_by, submitted_at, definition::text
             FROM intake.requests WHERE request_id = \(requestId)
             """, logger: context.logger)
         for try await (id, agency, title, purpose, profile, state, by, at, definition) in rows.decode((String, String, String, String, String, String, String, Date, String).self) {
+            guard account.mayAccess(agency: agency) else { break }
             let datasets = try CloudEventCodec.makeDecoder().decode([DatasetDefinition].self, from: Data(definition.utf8))
             return try JSONResponse.make(RequestView(requestId: id, agencyCode: agency, title: title, purpose: purpose, profile: profile, state: state, submittedBy: by, submittedAt: at, datasets: datasets))
         }

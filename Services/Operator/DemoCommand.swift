@@ -19,26 +19,36 @@ struct DemoCommand: AsyncParsableCommand {
     var timeout: Double = 60
 
     func run() async throws {
+        let suffix = String(UUID().uuidString.lowercased().prefix(6))
+        let tokens = try await withAccountAdministration { administration in
+            var tokens: [String: String] = [:]
+            for (name, role, agency) in [("dinkes-operator", Role.producer, "35.14-dinkes" as String?), ("kepala-diskominfo", .head, nil), ("tim-teknis", .technical, nil)] {
+                tokens[name] = try await administration.create(name: "\(name)-\(suffix)", role: role, agencyCode: agency, validFor: .seconds(86_400), createdBy: "jembatan demo").text
+            }
+            return tokens
+        }
+        say("0  Accounts for the demo (valid 24 h): dinkes-operator-\(suffix) (producer, 35.14-dinkes), kepala-diskominfo-\(suffix) (head), tim-teknis-\(suffix) (technical)")
         let client = DemoClient(host: host, intakePort: intakePort, timeout: timeout)
+        let producer = tokens["dinkes-operator"]!, head = tokens["kepala-diskominfo"]!, technical = tokens["tim-teknis"]!
         say("1  Produsen (Dinas Kesehatan, 35.14) submits a request to share data …")
-        let submitted = try await client.send("POST", .intake, "/v1/requests", actor: ("dinkes-operator", "producer"), body: DemoData.submission)
+        let submitted = try await client.send("POST", .intake, "/v1/requests", token: producer, body: DemoData.submission)
         guard let requestId = submitted["requestId"] as? String else { throw ValidationError("intake did not return a request id") }
         say("   request \(requestId) submitted")
         say("2  Kepala Dinas issues the disposition to the technical team …")
-        _ = try await client.send("POST", .intake, "/v1/requests/\(requestId)/disposition", actor: ("kepala-diskominfo", "head"), body: ["note": "Mohon ditindaklanjuti oleh Tim Teknis"])
+        _ = try await client.send("POST", .intake, "/v1/requests/\(requestId)/disposition", token: head, body: ["note": "Mohon ditindaklanjuti oleh Tim Teknis"])
         say("3–4 Technical team reviews the structure and agrees the dataset contract …")
-        let review = try await client.waitFor(.evaluation, "/v1/requests/\(requestId)/review", actor: ("tim-teknis", "technical")) { ($0["contracts"] as? [Any])?.isEmpty == false }
+        let review = try await client.waitFor(.evaluation, "/v1/requests/\(requestId)/review", token: technical) { ($0["contracts"] as? [Any])?.isEmpty == false }
         let contract = (review["contracts"] as? [[String: Any]])?.first
         say("   contract \(contract?["contractId"] ?? "?") version \(contract?["version"] ?? "?") agreed")
         say("5–7 API prepared on the exchange hub; integration unit test …")
-        let provisioned = try await client.waitFor(.provisioning, "/v1/requests/\(requestId)/endpoints", actor: ("tim-teknis", "technical")) { _ in true }
+        let provisioned = try await client.waitFor(.provisioning, "/v1/requests/\(requestId)/endpoints", token: technical) { _ in true }
         for endpoint in provisioned["endpoints"] as? [[String: Any]] ?? [] { say("   endpoint \(endpoint["path"] ?? "?")") }
         for test in provisioned["integrationTests"] as? [[String: Any]] ?? [] { say("   integration unit test: \((test["passed"] as? Bool) == true ? "passed" : "FAILED") (\((test["checks"] as? [Any])?.count ?? 0) checks)") }
-        _ = try await client.waitFor(.validation, "/v1/requests/\(requestId)", actor: ("dinkes-operator", "producer")) { $0["state"] as? String == "awaiting_decision" }
+        _ = try await client.waitFor(.validation, "/v1/requests/\(requestId)", token: producer) { $0["state"] as? String == "awaiting_decision" }
         say("8–9 Produsen checks its system and accepts the integrated data …")
-        _ = try await client.send("POST", .validation, "/v1/requests/\(requestId)/decision", actor: ("dinkes-operator", "producer"), body: ["decision": "accept", "note": "Data sesuai dengan sistem sumber"])
+        _ = try await client.send("POST", .validation, "/v1/requests/\(requestId)/decision", token: producer, body: ["decision": "accept", "note": "Data sesuai dengan sistem sumber"])
         say("10 Reporting records the completed request …")
-        let detail = try await client.waitFor(.reporting, "/v1/requests/\(requestId)", actor: ("kepala-diskominfo", "head")) {
+        let detail = try await client.waitFor(.reporting, "/v1/requests/\(requestId)", token: head) {
             ($0["request"] as? [String: Any])?["state"] as? String == "completed"
         }
         for entry in detail["timeline"] as? [[String: Any]] ?? [] {
@@ -52,8 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
 /// The demo's request: a health office sharing its community health centre register.
 enum DemoData {
     static var submission: [String: Any] { [
-        "agencyCode": "35.14-dinkes",
-        "title": "Integrasi data fasilitas kesehatan",
+                "title": "Integrasi data fasilitas kesehatan",
         "purpose": "Berbagi pakai data puskesmas untuk Satu Data Kabupaten",
         "profile": "pasuruan",
         "datasets": [[
@@ -80,11 +89,10 @@ struct DemoClient {
         URL(string: "http://\(host):\(intakePort + service.defaultPort - ServiceName.intake.defaultPort)\(path)")!
     }
 
-    func send(_ method: String, _ service: ServiceName, _ path: String, actor: (String, String), body: [String: Any]? = nil) async throws -> [String: Any] {
+    func send(_ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil) async throws -> [String: Any] {
         var request = URLRequest(url: url(service, path))
         request.httpMethod = method
-        request.setValue(actor.0, forHTTPHeaderField: "X-Jembatan-Actor")
-        request.setValue(actor.1, forHTTPHeaderField: "X-Jembatan-Role")
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         if let body {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -98,10 +106,10 @@ struct DemoClient {
     }
 
     /// Polls `path` until it answers 2xx and `isDone` holds, or the timeout passes.
-    func waitFor(_ service: ServiceName, _ path: String, actor: (String, String), isDone: ([String: Any]) -> Bool) async throws -> [String: Any] {
+    func waitFor(_ service: ServiceName, _ path: String, token: String, isDone: ([String: Any]) -> Bool) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let body = try? await send("GET", service, path, actor: actor), isDone(body) { return body }
+            if let body = try? await send("GET", service, path, token: token), isDone(body) { return body }
             try await Task.sleep(for: .milliseconds(200))
         }
         throw ValidationError("timed out after \(Int(timeout)) s waiting for \(service.rawValue) \(path)")

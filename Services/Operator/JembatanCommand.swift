@@ -8,8 +8,8 @@ import Logging
 struct JembatanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jembatan",
-        abstract: "Operate Jembatan: create topics, tail events, walk a demo request through every SOP step.",
-        subcommands: [TopicsCommand.self, TailCommand.self, DemoCommand.self]
+        abstract: "Operate Jembatan: accounts, topics, tail events, walk a demo request through every SOP step.",
+        subcommands: [AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self]
     )
 }
 

@@ -33,8 +33,8 @@ struct ContractEventsHandler: Sendable {
                 )
                 """), logger: logger)
             try await connection.query("""
-                INSERT INTO provisioning.hub_datasets (contract_id, dataset, request_id, storage_table, endpoint_path, provisioned_at)
-                VALUES (\(contract.contractId), \(dataset.name), \(contract.requestId), \(table), \(path), \(now))
+                INSERT INTO provisioning.hub_datasets (contract_id, dataset, request_id, agency_code, storage_table, endpoint_path, provisioned_at)
+                VALUES (\(contract.contractId), \(dataset.name), \(contract.requestId), \(contract.agencyCode), \(table), \(path), \(now))
                 ON CONFLICT (contract_id, dataset) DO NOTHING
                 """, logger: logger)
             checks += try await HubStorage.integrationTest(table: table, dataset: dataset, on: connection, logger: logger)
@@ -46,7 +46,7 @@ struct ContractEventsHandler: Sendable {
             VALUES (\(contract.requestId), \(contract.contractId), true, \(checksJSON)::jsonb, \(now))
             """, logger: logger)
         try await context.outbox.enqueue(APIProvisioned(
-            requestId: contract.requestId, contractId: contract.contractId, endpoints: endpoints,
+            requestId: contract.requestId, contractId: contract.contractId, agencyCode: contract.agencyCode, endpoints: endpoints,
             integrationTestChecks: checks, provisionedBy: .system(.provisioning), provisionedAt: now
         ), on: connection, logger: logger)
     }

@@ -31,12 +31,13 @@ struct EndpointsController: Sendable {
     }
 
     @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try ActingUser.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         var endpoints: [Endpoint] = []
-        for try await (contract, dataset, path, at) in try await context.client.query("""
-            SELECT contract_id, dataset, endpoint_path, provisioned_at FROM provisioning.hub_datasets WHERE request_id = \(requestId) ORDER BY provisioned_at, dataset
-            """, logger: context.logger).decode((String, String, String, Date).self) {
+        for try await (contract, dataset, path, at, agency) in try await context.client.query("""
+            SELECT contract_id, dataset, endpoint_path, provisioned_at, agency_code FROM provisioning.hub_datasets WHERE request_id = \(requestId) ORDER BY provisioned_at, dataset
+            """, logger: context.logger).decode((String, String, String, Date, String).self) {
+            guard account.mayAccess(agency: agency) else { throw APIError.notFound("provisioned API of request") }
             endpoints.append(Endpoint(contractId: contract, dataset: dataset, path: path, provisionedAt: at))
         }
         var tests: [IntegrationTest] = []

@@ -3,7 +3,7 @@ import JembatanShared
 /// OpenAPI 3.1 of the provisioning service.
 enum ProvisioningOpenAPI {
     static let document = OpenAPIDocument.make(service: .provisioning, summary: "SOP steps 5-7: dataset storage and endpoints on the exchange hub, integration unit test", paths: """
-        "/v1/requests/{id}/endpoints": {"get": {"summary": "Endpoints and integration-test evidence of a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}, {"$ref": "#/components/parameters/Actor"}, {"$ref": "#/components/parameters/Role"}],
+        "/v1/requests/{id}/endpoints": {"get": {"summary": "Endpoints and integration-test evidence of a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
           "responses": {"200": {"description": "the provisioned API", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Provisioning"}}}},
             "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}}
         """, schemas: """

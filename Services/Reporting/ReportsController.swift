@@ -41,14 +41,16 @@ struct ReportsController: Sendable {
     }
 
     @Sendable func list(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try ActingUser.require(request, roles: [.head, .supervisor, .technical, .admin])
-        return try JSONResponse.make(RequestList(requests: try await summaries(requestId: nil)))
+        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+        return try JSONResponse.make(RequestList(requests: try await summaries(requestId: nil).filter { account.mayAccess(agency: $0.agencyCode) }))
     }
 
     @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try ActingUser.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
-        guard let summary = try await summaries(requestId: requestId).first else { throw APIError.notFound("request") }
+        guard let summary = try await summaries(requestId: requestId).first, account.mayAccess(agency: summary.agencyCode) else {
+            throw APIError.notFound("request")
+        }
         return try JSONResponse.make(RequestDetail(request: summary, timeline: try await timeline(requestId)))
     }
 

@@ -29,7 +29,8 @@ struct DecisionsController: Sendable {
     }
 
     @Sendable func decide(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let actor = try ActingUser.require(request, roles: [.producer])
+        let account = try await context.accounts.require(request, roles: [.producer])
+        let actor = account.actor
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(DecisionBody.self, from: request)
         var violations: [FieldViolation] = []
@@ -51,8 +52,8 @@ struct DecisionsController: Sendable {
         let outbox = context.outbox
         try await context.client.inTransaction(logger: logger) { connection in
             var state: String?
-            for try await current in try await connection.query("SELECT state FROM validation.cases WHERE request_id = \(requestId) FOR UPDATE", logger: logger).decode(String.self) {
-                state = current
+            for try await (current, agency) in try await connection.query("SELECT state, agency_code FROM validation.cases WHERE request_id = \(requestId) FOR UPDATE", logger: logger).decode((String, String).self) {
+                state = account.mayAccess(agency: agency) ? current : nil
             }
             guard let state else { throw APIError(.conflict, code: "not_provisioned", message: "the request has no provisioned API yet; nothing to evaluate") }
             guard state == "awaiting_decision" else {
@@ -68,18 +69,19 @@ struct DecisionsController: Sendable {
                 try await outbox.enqueue(RequestReopened(requestId: requestId, reasons: reasons, decidedBy: actor, decidedAt: now), on: connection, logger: logger)
             }
         }
-        return try await caseView(requestId)
+        return try await caseView(requestId, for: account)
     }
 
     @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try ActingUser.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
-        return try await caseView(try request.requestIDParameter(routeContext))
+        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+        return try await caseView(try request.requestIDParameter(routeContext), for: account)
     }
 
-    private func caseView(_ requestId: String) async throws -> Response {
-        for try await (id, contract, state, provisioned, by, at, note) in try await context.client.query("""
-            SELECT request_id, contract_id, state, provisioned_at, decided_by, decided_at, decision_note FROM validation.cases WHERE request_id = \(requestId)
-            """, logger: context.logger).decode((String, String, String, Date, String?, Date?, String?).self) {
+    private func caseView(_ requestId: String, for account: Account) async throws -> Response {
+        for try await (id, contract, state, provisioned, by, at, note, agency) in try await context.client.query("""
+            SELECT request_id, contract_id, state, provisioned_at, decided_by, decided_at, decision_note, agency_code FROM validation.cases WHERE request_id = \(requestId)
+            """, logger: context.logger).decode((String, String, String, Date, String?, Date?, String?, String).self) {
+            guard account.mayAccess(agency: agency) else { break }
             return try JSONResponse.make(CaseView(requestId: id, contractId: contract, state: state, provisionedAt: provisioned, decidedBy: by, decidedAt: at, note: note))
         }
         throw APIError.notFound("validation case of request")

@@ -9,8 +9,8 @@ struct ProvisioningEventsHandler: Sendable {
         ConsumerDefinition(name: "validation", topics: [.provisioning], handledTypes: [.apiProvisioned]) { event, connection, logger in
             let provisioned = try event.payload(APIProvisioned.self)
             try await connection.query("""
-                INSERT INTO validation.cases (request_id, contract_id, provisioned_at, state)
-                VALUES (\(provisioned.requestId), \(provisioned.contractId), \(provisioned.provisionedAt), 'awaiting_decision')
+                INSERT INTO validation.cases (request_id, contract_id, agency_code, provisioned_at, state)
+                VALUES (\(provisioned.requestId), \(provisioned.contractId), \(provisioned.agencyCode), \(provisioned.provisionedAt), 'awaiting_decision')
                 ON CONFLICT (request_id) DO UPDATE SET contract_id = EXCLUDED.contract_id, provisioned_at = EXCLUDED.provisioned_at,
                     state = 'awaiting_decision', decided_by = NULL, decided_at = NULL, decision_note = NULL
                 """, logger: logger)

@@ -3,10 +3,10 @@ import JembatanShared
 /// OpenAPI 3.1 of the validation service.
 enum ValidationOpenAPI {
     static let document = OpenAPIDocument.make(service: .validation, summary: "SOP steps 8-9: validation case and the producer's final evaluation", paths: """
-        "/v1/requests/{id}": {"get": {"summary": "Validation case of a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}, {"$ref": "#/components/parameters/Actor"}, {"$ref": "#/components/parameters/Role"}],
+        "/v1/requests/{id}": {"get": {"summary": "Validation case of a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
           "responses": {"200": {"description": "the case", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}},
             "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
-        "/v1/requests/{id}/decision": {"post": {"summary": "Record the producer's final evaluation: accept, or reject with reasons (reopens at step 3)", "parameters": [{"$ref": "#/components/parameters/RequestId"}, {"$ref": "#/components/parameters/Actor"}, {"$ref": "#/components/parameters/Role"}],
+        "/v1/requests/{id}/decision": {"post": {"summary": "Record the producer's final evaluation: accept, or reject with reasons (reopens at step 3)", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["decision"], "properties": {"decision": {"type": "string", "enum": ["accept", "reject"]}, "note": {"type": "string", "maxLength": 2000}, "reasons": {"type": "array", "items": {"type": "string"}}}}}}},
           "responses": {"200": {"description": "decision recorded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}},
             "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},

@@ -50,7 +50,7 @@ extension RealStack {
                 _ = try await producer.deliver(topic: Topic.intake.rawValue, key: item.key ?? "", value: item.value, headers: [KafkaHeader("case", item.label)])
             }
             // The next valid event on the same topic still goes through.
-            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, json: submission(datasetName: "after_poison"))
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: submission(datasetName: "after_poison"))
             let requestId = try #require(submitted.json["requestId"] as? String)
 
             let deadLetters = try await TopicReader.collect([.deadLetter], where: { $0.header(DeadLetterHeader.consumer) == "evaluation" && $0.header("case") != nil }) {
@@ -78,18 +78,18 @@ extension RealStack {
 
         @Test("kill -9 of a service with a request in flight: after restart the request completes exactly once")
         func killedServiceLosesNothing() async throws {
-            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, json: submission(datasetName: "kill_probe"))
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: submission(datasetName: "kill_probe"))
             let requestId = try #require(submitted.json["requestId"] as? String)
             try await LocalStack.script("kill", "provisioning")
-            _ = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", actor: Actors.head, json: ["note": "x"])
+            _ = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head, json: ["note": "x"])
             try await Self.waitUntil { try await TestDatabase.count("SELECT count(*)::int FROM evaluation.contracts WHERE request_id = \(requestId)") == 1 }
             try await LocalStack.script("kill", "evaluation")
             try await LocalStack.script("start", "evaluation")
             try await LocalStack.script("start", "provisioning")
 
-            _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", actor: Actors.producer) { $0["state"] as? String == "awaiting_decision" }
-            _ = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", actor: Actors.producer, json: ["decision": "accept"])
-            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", actor: Actors.head) {
+            _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: try await Actors.producer) { $0["state"] as? String == "awaiting_decision" }
+            _ = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", token: try await Actors.producer, json: ["decision": "accept"])
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: try await Actors.head) {
                 ($0["request"] as? [String: Any])?["state"] as? String == "completed"
             }
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM evaluation.contracts WHERE request_id = \(requestId)") == 1)

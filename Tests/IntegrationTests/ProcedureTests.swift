@@ -9,15 +9,15 @@ extension RealStack {
     struct ProcedureTests {
         /// Submits, dispositions, waits for the provisioned API, accepts; returns the request id.
         static func walkToCompletion(dataset: String) async throws -> String {
-            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, json: submission(datasetName: dataset))
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: submission(datasetName: dataset))
             #expect(submitted.status == 201, "\(submitted.text)")
             let requestId = try #require(submitted.json["requestId"] as? String)
-            let disposition = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", actor: Actors.head, json: ["note": "Tindak lanjuti"])
+            let disposition = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head, json: ["note": "Tindak lanjuti"])
             #expect(disposition.status == 200, "\(disposition.text)")
-            _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", actor: Actors.producer) { $0["state"] as? String == "awaiting_decision" }
-            let decision = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", actor: Actors.producer, json: ["decision": "accept", "note": "sesuai"])
+            _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: try await Actors.producer) { $0["state"] as? String == "awaiting_decision" }
+            let decision = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", token: try await Actors.producer, json: ["decision": "accept", "note": "sesuai"])
             #expect(decision.status == 200, "\(decision.text)")
-            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", actor: Actors.head) {
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: try await Actors.head) {
                 ($0["request"] as? [String: Any])?["state"] as? String == "completed"
             }
             return requestId
@@ -62,7 +62,7 @@ extension RealStack {
             body["title"] = "  "
             body["profile"] = "jakarta"
             body["datasets"] = [["name": "Bad Name", "primaryKey": [], "fields": []]]
-            let reply = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, json: body)
+            let reply = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: body)
             #expect(reply.status == 422)
             let error = try #require(reply.json["error"] as? [String: Any])
             #expect(error["code"] as? String == "validation_failed")
@@ -70,35 +70,35 @@ extension RealStack {
             #expect(Set(violations) == ["title/required", "profile/enum", "datasets[0].name/pattern", "datasets[0].fields/min_items"])
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before)
 
-            let wrongType = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, rawBody: Data(#"{"agencyCode": 12}"#.utf8))
+            let wrongType = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, rawBody: Data(#"{"agencyCode": 12}"#.utf8))
             #expect(wrongType.status == 400)
             #expect((wrongType.json["error"] as? [String: Any])?["field"] as? String == "agencyCode")
 
             let noActor = try await ServiceHTTP.call("POST", "intake", "/v1/requests", json: submission())
             #expect(noActor.status == 401)
-            let wrongRole = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.head, json: submission())
+            let wrongRole = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.head, json: submission())
             #expect(wrongRole.status == 403)
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before)
         }
 
         @Test("a structure without a primary key is returned to the producer with the finding; no contract is made")
         func returnedWithoutPrimaryKey() async throws {
-            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", actor: Actors.producer, json: submission(datasetName: "tanpa_kunci", primaryKey: []))
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: submission(datasetName: "tanpa_kunci", primaryKey: []))
             let requestId = try #require(submitted.json["requestId"] as? String)
-            _ = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", actor: Actors.head, json: ["note": "cek"])
-            let evaluation = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", actor: Actors.technical) { _ in true }
+            _ = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head, json: ["note": "cek"])
+            let evaluation = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: try await Actors.technical) { _ in true }
             let review = try #require((evaluation["reviews"] as? [[String: Any]])?.first)
             #expect(review["decision"] as? String == "returned")
             #expect((review["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "missing_primary_key" } == true)
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM evaluation.contracts WHERE request_id = \(requestId)") == 0)
-            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", actor: Actors.head) {
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: try await Actors.head) {
                 ($0["request"] as? [String: Any])?["state"] as? String == "returned"
             }
         }
 
         @Test("a decision before the API is provisioned is refused")
         func noBlindAcceptance() async throws {
-            let reply = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(UUID().uuidString.lowercased())/decision", actor: Actors.producer, json: ["decision": "accept"])
+            let reply = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(UUID().uuidString.lowercased())/decision", token: try await Actors.producer, json: ["decision": "accept"])
             #expect(reply.status == 409)
             #expect((reply.json["error"] as? [String: Any])?["code"] as? String == "not_provisioned")
         }

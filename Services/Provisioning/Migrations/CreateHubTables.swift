@@ -8,6 +8,7 @@ enum CreateHubTables {
             contract_id text NOT NULL,
             dataset text NOT NULL,
             request_id text NOT NULL,
+            agency_code text NOT NULL,
             storage_table text NOT NULL UNIQUE,
             endpoint_path text NOT NULL,
             provisioned_at timestamptz NOT NULL,

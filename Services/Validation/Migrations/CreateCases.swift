@@ -7,6 +7,7 @@ enum CreateCases {
         CREATE TABLE validation.cases (
             request_id text PRIMARY KEY,
             contract_id text NOT NULL,
+            agency_code text NOT NULL,
             provisioned_at timestamptz NOT NULL,
             state text NOT NULL CHECK (state IN ('awaiting_decision', 'accepted', 'reopened')),
             decided_by text,

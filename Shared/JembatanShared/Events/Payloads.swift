@@ -190,15 +190,18 @@ public struct APIProvisioned: EventPayload, Equatable {
     public static let eventType = EventType.apiProvisioned
     public var requestId: String
     public var contractId: String
+    /// The producing agency (owner of the request).
+    public var agencyCode: String
     public var endpoints: [ProvisionedEndpoint]
     /// What the integration unit test checked, one line per check.
     public var integrationTestChecks: [String]
     public var provisionedBy: ActorReference
     public var provisionedAt: Date
 
-    public init(requestId: String, contractId: String, endpoints: [ProvisionedEndpoint], integrationTestChecks: [String], provisionedBy: ActorReference, provisionedAt: Date) {
+    public init(requestId: String, contractId: String, agencyCode: String, endpoints: [ProvisionedEndpoint], integrationTestChecks: [String], provisionedBy: ActorReference, provisionedAt: Date) {
         self.requestId = requestId
         self.contractId = contractId
+        self.agencyCode = agencyCode
         self.endpoints = endpoints
         self.integrationTestChecks = integrationTestChecks
         self.provisionedBy = provisionedBy

@@ -8,19 +8,21 @@ public enum OpenAPIDocument {
           "openapi": "3.1.0",
           "info": {"title": "Jembatan \(service.rawValue) service", "version": "1.0.0", "description": "\(summary)"},
           "servers": [{"url": "http://127.0.0.1:\(service.defaultPort)"}],
+          "security": [{"bearer": []}],
           "paths": {
-            "/livez": {"get": {"summary": "Process is alive (no dependency checks)", "responses": {"200": {"description": "alive", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
-            "/readyz": {"get": {"summary": "PostgreSQL (migrations applied) and broker reachable", "responses": {
+            "/livez": {"get": {"security": [], "summary": "Process is alive (no dependency checks)", "responses": {"200": {"description": "alive", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/readyz": {"get": {"security": [], "summary": "PostgreSQL (migrations applied) and broker reachable", "responses": {
               "200": {"description": "ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}},
               "503": {"description": "not ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}}}}},
-            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
-            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}}\(paths.isEmpty ? "" : ",")
+            "/metrics": {"get": {"security": [], "summary": "Prometheus metrics", "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
+            "/openapi.json": {"get": {"security": [], "summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}}\(paths.isEmpty ? "" : ",")
             \(paths)
           },
           "components": {
+            "securitySchemes": {
+              "bearer": {"type": "http", "scheme": "bearer", "description": "Account token from 'jembatan accounts create' (jbt_…); the account's role and agency decide what it may do and see"}
+            },
             "parameters": {
-              "Actor": {"name": "X-Jembatan-Actor", "in": "header", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 128}, "description": "Who takes the step (attribution)"},
-              "Role": {"name": "X-Jembatan-Role", "in": "header", "required": true, "schema": {"type": "string", "enum": ["producer", "head", "supervisor", "technical", "consumer", "admin"]}},
               "RequestId": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}
             },
             "responses": {

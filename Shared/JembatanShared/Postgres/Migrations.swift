@@ -39,22 +39,35 @@ public final class StartupGate: Sendable {
     }
 }
 
-/// Applies a service's migrations under an advisory lock, then opens the startup gate.
+/// The migrations of one schema.
+public struct SchemaMigrations: Sendable {
+    /// The schema.
+    public var schema: SchemaName
+    /// Its migrations.
+    public var migrations: [Migration]
+
+    /// Creates the plan for `schema`.
+    public init(schema: SchemaName, migrations: [Migration]) {
+        self.schema = schema
+        self.migrations = migrations.sorted { $0.version < $1.version }
+    }
+}
+
+/// Applies a service's migrations (its own schema, and schemas it reads) under an advisory
+/// lock per schema, then opens the startup gate.
 ///
 /// Retries while PostgreSQL is unreachable; several instances starting together apply
 /// each migration once.
 public struct MigrationService: Service {
     let client: PostgresClient
-    let schema: SchemaName
-    let migrations: [Migration]
+    let plans: [SchemaMigrations]
     let gate: StartupGate
     let logger: Logger
 
-    /// Creates the service.
-    public init(client: PostgresClient, schema: SchemaName, migrations: [Migration], gate: StartupGate, logger: Logger) {
+    /// Creates the service applying `plans` in order.
+    public init(client: PostgresClient, plans: [SchemaMigrations], gate: StartupGate, logger: Logger) {
         self.client = client
-        self.schema = schema
-        self.migrations = migrations.sorted { $0.version < $1.version }
+        self.plans = plans
         self.gate = gate
         self.logger = logger
     }
@@ -64,7 +77,7 @@ public struct MigrationService: Service {
         var attempt = 0
         while true {
             do {
-                try await applyPending()
+                for plan in plans { try await Self.applyPending(plan, client: client, logger: logger) }
                 break
             } catch where !DatabaseFailure.isPermanent(error) && !(error is CancellationError) {
                 attempt += 1
@@ -76,11 +89,10 @@ public struct MigrationService: Service {
         try? await gracefulShutdown()
     }
 
-    /// Applies every migration newer than the recorded version.
-    public func applyPending() async throws {
-        let schema = self.schema
-        let migrations = self.migrations
-        let logger = self.logger
+    /// Applies every migration of `plan` newer than the recorded version.
+    public static func applyPending(_ plan: SchemaMigrations, client: PostgresClient, logger: Logger) async throws {
+        let schema = plan.schema
+        let migrations = plan.migrations
         try await client.inTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema.rawValue + ".migrations")))", logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)

@@ -22,6 +22,8 @@ public struct ServiceContext: Sendable {
     public let logger: Logger
     /// Opens once migrations are applied.
     public let gate: StartupGate
+    /// Authenticates callers (read-only access to accounts).
+    public let accounts: AccountDirectory
 }
 
 /// A consumer a service declares: which topics, which event types, and how to apply them.
@@ -112,7 +114,8 @@ public enum ServiceRuntime {
         let gate = StartupGate()
         let context = ServiceContext(
             service: definition.service, client: client, outbox: Outbox(service: definition.service),
-            producer: producer, configuration: configuration, logger: logger, gate: gate
+            producer: producer, configuration: configuration, logger: logger, gate: gate,
+            accounts: AccountDirectory(client: client, logger: logger)
         )
         let router = Router()
         router.middlewares.add(MetricsMiddleware())
@@ -121,7 +124,10 @@ public enum ServiceRuntime {
         definition.routes(router, context)
         var services: [any Service] = [
             client,
-            MigrationService(client: client, schema: schema, migrations: MessagingMigrations.all(schema: schema) + definition.migrations, gate: gate, logger: logger),
+            MigrationService(client: client, plans: [
+                SchemaMigrations(schema: IdentityMigrations.schema, migrations: IdentityMigrations.all),
+                SchemaMigrations(schema: schema, migrations: MessagingMigrations.all(schema: schema) + definition.migrations),
+            ], gate: gate, logger: logger),
             ProducerService(producer: producer),
             OutboxRelay(client: client, producer: producer, service: definition.service, gate: gate, logger: logger),
         ]

@@ -1,4 +1,6 @@
 import Foundation
+import JembatanShared
+import Logging
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -11,13 +13,10 @@ struct ServiceHTTP {
         let text: String
     }
 
-    static func call(_ method: String, _ service: String, _ path: String, actor: (id: String, role: String)? = nil, json body: Any? = nil, rawBody: Data? = nil) async throws -> Reply {
+    static func call(_ method: String, _ service: String, _ path: String, token: String? = nil, json body: Any? = nil, rawBody: Data? = nil) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(LocalStack.port(of: service))\(path)")!)
         request.httpMethod = method
-        if let actor {
-            request.setValue(actor.id, forHTTPHeaderField: "X-Jembatan-Actor")
-            request.setValue(actor.role, forHTTPHeaderField: "X-Jembatan-Role")
-        }
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
         } else if let rawBody {
@@ -30,10 +29,10 @@ struct ServiceHTTP {
     }
 
     /// Polls until `condition` holds for a 2xx reply; fails the test after `seconds`.
-    static func eventually(_ service: String, _ path: String, actor: (id: String, role: String), seconds: Double = 60, _ condition: @escaping ([String: Any]) -> Bool) async throws -> [String: Any] {
+    static func eventually(_ service: String, _ path: String, token: String, seconds: Double = 60, _ condition: @escaping ([String: Any]) -> Bool) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if let reply = try? await call("GET", service, path, actor: actor), (200..<300).contains(reply.status), condition(reply.json) {
+            if let reply = try? await call("GET", service, path, token: token), (200..<300).contains(reply.status), condition(reply.json) {
                 return reply.json
             }
             try await Task.sleep(for: .milliseconds(200))
@@ -47,17 +46,39 @@ struct ServiceHTTP {
     }
 }
 
-/// The procedure's actors as the tests use them.
+/// The procedure's actors as the tests use them: real accounts with real bearer tokens,
+/// created once in the test stack's database through the operator's account administration.
 enum Actors {
-    static let producer = (id: "dinkes-operator", role: "producer")
-    static let head = (id: "kepala-dinas", role: "head")
-    static let technical = (id: "tim-teknis", role: "technical")
+    static var producer: String { get async throws { try await TestAccounts.shared.token("dinkes-operator", .producer, agency: "35.14-dinkes") } }
+    static var otherAgencyProducer: String { get async throws { try await TestAccounts.shared.token("bappeda-operator", .producer, agency: "35.15-bappeda") } }
+    static var head: String { get async throws { try await TestAccounts.shared.token("kepala-dinas", .head) } }
+    static var technical: String { get async throws { try await TestAccounts.shared.token("tim-teknis", .technical) } }
+}
+
+/// Creates each test account once and remembers its token.
+actor TestAccounts {
+    static let shared = TestAccounts()
+    private var tokens: [String: String] = [:]
+
+    func token(_ name: String, _ role: Role, agency: String? = nil, validFor: Duration = .seconds(86_400)) async throws -> String {
+        if let token = tokens[name] { return token }
+        let token = try await TestDatabase.with { client in
+            let administration = AccountAdministration(client: client, logger: Logger(label: "test-accounts"))
+            try await administration.prepare()
+            return try await administration.create(name: name, role: role, agencyCode: agency, validFor: validFor, createdBy: "tests").text
+        }
+        tokens[name] = token
+        return token
+    }
+
+    func revoke(_ name: String) async throws {
+        _ = try await TestDatabase.with { client in try await AccountAdministration(client: client, logger: Logger(label: "test-accounts")).revoke(name: name) }
+    }
 }
 
 /// A valid submission; `datasetName` keeps hub tables apart between tests.
 func submission(datasetName: String = "puskesmas", primaryKey: [String] = ["kode_puskesmas"]) -> [String: Any] {
     [
-        "agencyCode": "35.14-dinkes",
         "title": "Integrasi data fasilitas kesehatan",
         "purpose": "Berbagi pakai data puskesmas",
         "datasets": [[
