@@ -12,7 +12,9 @@ struct ContractsController: Sendable {
 
     struct Review: Encodable {
         let decision: String
+        let version: Int
         let findings: [ReviewFinding]
+        let reasons: [ReturnReason]
         let decidedBy: String
         let decidedAt: Date
     }
@@ -26,6 +28,9 @@ struct ContractsController: Sendable {
 
     struct Evaluation: Encodable {
         let requestId: String
+        let state: String
+        let version: Int
+        let findings: [ReviewFinding]
         let reviews: [Review]
         let contracts: [Contract]
     }
@@ -33,17 +38,20 @@ struct ContractsController: Sendable {
     @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
-        var agency: String?
-        for try await code in try await context.client.query("SELECT agency_code FROM evaluation.submissions WHERE request_id = \(requestId)", logger: context.logger).decode(String.self) {
-            agency = code
-        }
-        guard agency != nil, account.mayAccess(agency: agency) else { throw APIError.notFound("evaluation of request") }
         let decoder = CloudEventCodec.makeDecoder()
+        var current: (agency: String, state: String, version: Int, findings: [ReviewFinding])?
+        for try await (agency, state, version, findings) in try await context.client.query("""
+            SELECT agency_code, state, version, findings::text FROM evaluation.submissions WHERE request_id = \(requestId)
+            """, logger: context.logger).decode((String, String, Int, String).self) {
+            current = (agency, state, version, try decoder.decode([ReviewFinding].self, from: Data(findings.utf8)))
+        }
+        guard let current, account.mayAccess(agency: current.agency) else { throw APIError.notFound("evaluation of request") }
         var reviews: [Review] = []
-        for try await (decision, findings, by, at) in try await context.client.query("""
-            SELECT decision, findings::text, decided_by, decided_at FROM evaluation.reviews WHERE request_id = \(requestId) ORDER BY review_id
-            """, logger: context.logger).decode((String, String, String, Date).self) {
-            reviews.append(Review(decision: decision, findings: try decoder.decode([ReviewFinding].self, from: Data(findings.utf8)), decidedBy: by, decidedAt: at))
+        for try await (decision, version, findings, reasons, by, at) in try await context.client.query("""
+            SELECT decision, version, findings::text, reasons::text, decided_by, decided_at FROM evaluation.reviews WHERE request_id = \(requestId) ORDER BY review_id
+            """, logger: context.logger).decode((String, Int, String, String, String, Date).self) {
+            reviews.append(Review(decision: decision, version: version, findings: try decoder.decode([ReviewFinding].self, from: Data(findings.utf8)),
+                                  reasons: try decoder.decode([ReturnReason].self, from: Data(reasons.utf8)), decidedBy: by, decidedAt: at))
         }
         var contracts: [Contract] = []
         for try await (id, version, at, datasets) in try await context.client.query("""
@@ -51,7 +59,6 @@ struct ContractsController: Sendable {
             """, logger: context.logger).decode((String, Int, Date, String).self) {
             contracts.append(Contract(contractId: id, version: version, agreedAt: at, datasets: try decoder.decode([DatasetDefinition].self, from: Data(datasets.utf8))))
         }
-        guard !reviews.isEmpty else { throw APIError.notFound("evaluation of request") }
-        return try JSONResponse.make(Evaluation(requestId: requestId, reviews: reviews, contracts: contracts))
+        return try JSONResponse.make(Evaluation(requestId: requestId, state: current.state, version: current.version, findings: current.findings, reviews: reviews, contracts: contracts))
     }
 }

@@ -12,9 +12,12 @@ struct EvaluationMain {
 enum EvaluationService {
     static let definition = ServiceDefinition(
         service: .evaluation,
-        migrations: [CreateEvaluationTables.migration],
+        migrations: [CreateEvaluationTables.migration, AddDecisionFlow.migration],
         openAPIDocument: EvaluationOpenAPI.document,
         consumers: { context in [IntakeEventsHandler(context: context).consumer] },
-        routes: { router, context in ContractsController(context: context).register(on: router) }
+        routes: { router, context in
+            ContractsController(context: context).register(on: router)
+            DecisionController(context: context).register(on: router)
+        }
     )
 }

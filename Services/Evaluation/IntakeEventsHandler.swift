@@ -3,15 +3,30 @@ import JembatanShared
 import Logging
 import PostgresNIO
 
-/// Applies intake's events: keeps the submitted definition, reviews it on disposition.
+/// Applies intake's and validation's events: keeps the submitted definition and runs the
+/// automated review whenever the team has something new to decide on.
 struct IntakeEventsHandler: Sendable {
     let context: ServiceContext
 
     var consumer: ConsumerDefinition {
-        ConsumerDefinition(name: "evaluation", topics: [.intake], handledTypes: [.requestSubmitted, .requestDispositioned]) { event, connection, logger in
+        ConsumerDefinition(
+            name: "evaluation", topics: [.intake, .validation],
+            handledTypes: [.requestSubmitted, .requestDispositioned, .requestResubmitted, .requestWithdrawn, .requestReopened]
+        ) { event, connection, logger in
             switch event.attributes.type {
             case .requestSubmitted: try await recordSubmission(try event.payload(RequestSubmitted.self), on: connection, logger: logger)
-            case .requestDispositioned: try await review(try event.payload(RequestDispositioned.self), on: connection, logger: logger)
+            case .requestDispositioned:
+                _ = try event.payload(RequestDispositioned.self)
+                try await startReview(event.requestId, datasets: nil, version: nil, extra: [], from: ["awaiting_disposition"], on: connection, logger: logger)
+            case .requestResubmitted:
+                let resubmitted = try event.payload(RequestResubmitted.self)
+                try await startReview(event.requestId, datasets: resubmitted.datasets, version: resubmitted.version, extra: [], from: ["returned"], on: connection, logger: logger)
+            case .requestReopened:
+                let reopened = try event.payload(RequestReopened.self)
+                let findings = reopened.reasons.map { ReviewFinding(severity: "warning", dataset: "*", field: nil, rule: "reopened_by_producer", message: $0) }
+                try await startReview(event.requestId, datasets: nil, version: nil, extra: findings, from: ["agreed"], on: connection, logger: logger)
+            case .requestWithdrawn:
+                try await connection.query("UPDATE evaluation.submissions SET state = 'withdrawn' WHERE request_id = \(event.requestId)", logger: logger)
             default: break
             }
         }
@@ -22,46 +37,32 @@ struct IntakeEventsHandler: Sendable {
         try await connection.query("""
             INSERT INTO evaluation.submissions (request_id, agency_code, datasets, submitted_at)
             VALUES (\(submitted.requestId), \(submitted.agencyCode), \(datasets)::jsonb, \(submitted.submittedAt))
-            ON CONFLICT (request_id) DO UPDATE SET datasets = EXCLUDED.datasets, submitted_at = EXCLUDED.submitted_at
+            ON CONFLICT (request_id) DO NOTHING
             """, logger: logger)
     }
 
-    /// SOP steps 3–4: review the structure; agree a contract version or return with the findings.
-    func review(_ dispositioned: RequestDispositioned, on connection: PostgresConnection, logger: Logger) async throws {
-        var submission: (agency: String, datasets: [DatasetDefinition])?
-        let rows = try await connection.query("SELECT agency_code, datasets::text FROM evaluation.submissions WHERE request_id = \(dispositioned.requestId)", logger: logger)
-        for try await (agency, datasets) in rows.decode((String, String).self) {
-            submission = (agency, try CloudEventCodec.makeDecoder().decode([DatasetDefinition].self, from: Data(datasets.utf8)))
+    /// SOP step 3 begins: review the (new) structure and wait for the team's decision.
+    /// An event that does not fit the current state (e.g. a disposition for a request already decided) changes nothing.
+    func startReview(_ requestId: String, datasets newDatasets: [DatasetDefinition]?, version newVersion: Int?, extra: [ReviewFinding], from allowedStates: Set<String>, on connection: PostgresConnection, logger: Logger) async throws {
+        var current: (datasets: [DatasetDefinition], version: Int, state: String)?
+        let rows = try await connection.query("SELECT datasets::text, version, state FROM evaluation.submissions WHERE request_id = \(requestId) FOR UPDATE", logger: logger)
+        for try await (datasets, version, state) in rows.decode((String, Int, String).self) {
+            current = (try CloudEventCodec.makeDecoder().decode([DatasetDefinition].self, from: Data(datasets.utf8)), version, state)
         }
-        guard let submission else {
-            throw EventRejected(reason: "disposition for request \(dispositioned.requestId) arrived without its submission")
-        }
-        let findings = TechnicalReview.findings(for: submission.datasets)
-        let reviewer = ActorReference.system(.evaluation)
-        let now = Date()
-        let findingsJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(findings), as: UTF8.self)
-        let agreed = !findings.contains { $0.severity == "blocking" }
-        try await connection.query("""
-            INSERT INTO evaluation.reviews (request_id, findings, decision, decided_by, decided_at)
-            VALUES (\(dispositioned.requestId), \(findingsJSON)::jsonb, \(agreed ? "agreed" : "returned"), \(reviewer.id), \(now))
-            """, logger: logger)
-        guard agreed else {
-            try await context.outbox.enqueue(RequestReturned(requestId: dispositioned.requestId, findings: findings, returnedBy: reviewer, returnedAt: now), on: connection, logger: logger)
+        guard let current else { throw EventRejected(reason: "request \(requestId) reached evaluation without its submission") }
+        guard allowedStates.contains(current.state) else {
+            logger.notice("Event does not fit the evaluation state; nothing changed", metadata: ["evaluation.state": "\(current.state)"])
             return
         }
-        var version = 1
-        for try await latest in try await connection.query("SELECT coalesce(max(version), 0) + 1 FROM evaluation.contracts WHERE request_id = \(dispositioned.requestId)", logger: logger).decode(Int.self) {
-            version = latest
-        }
-        let contractId = UUID().uuidString.lowercased()
-        let datasetsJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(submission.datasets), as: UTF8.self)
+        let datasets = newDatasets ?? current.datasets
+        let version = newVersion ?? current.version
+        let findings = TechnicalReview.findings(for: datasets) + extra
+        let datasetsJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(datasets), as: UTF8.self)
+        let findingsJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(findings), as: UTF8.self)
         try await connection.query("""
-            INSERT INTO evaluation.contracts (contract_id, request_id, version, datasets, agreed_at)
-            VALUES (\(contractId), \(dispositioned.requestId), \(version), \(datasetsJSON)::jsonb, \(now))
+            UPDATE evaluation.submissions SET datasets = \(datasetsJSON)::jsonb, version = \(version), findings = \(findingsJSON)::jsonb, state = 'awaiting_decision'
+            WHERE request_id = \(requestId)
             """, logger: logger)
-        try await context.outbox.enqueue(ContractAgreed(
-            requestId: dispositioned.requestId, contractId: contractId, contractVersion: version, agencyCode: submission.agency,
-            datasets: submission.datasets, findings: findings, agreedBy: reviewer, agreedAt: now
-        ), on: connection, logger: logger)
+        try await context.outbox.enqueue(EvaluationStarted(requestId: requestId, version: version, findings: findings, startedBy: .system(.evaluation), startedAt: Date()), on: connection, logger: logger)
     }
 }

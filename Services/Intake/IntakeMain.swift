@@ -12,9 +12,12 @@ struct IntakeMain {
 enum IntakeService {
     static let definition = ServiceDefinition(
         service: .intake,
-        migrations: [CreateRequests.migration],
+        migrations: [CreateRequests.migration, AddVersionsAndReturns.migration],
         openAPIDocument: IntakeOpenAPI.document,
-        consumers: { _ in [] },
-        routes: { router, context in RequestsController(context: context).register(on: router) }
+        consumers: { _ in [EvaluationEventsHandler().consumer] },
+        routes: { router, context in
+            RequestsController(context: context).register(on: router)
+            RevisionsController(context: context).register(on: router)
+        }
     )
 }

@@ -8,7 +8,12 @@ enum IntakeOpenAPI {
           "responses": {"201": {"description": "submitted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
             "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
             "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
-        "/v1/requests/{id}": {"get": {"summary": "Read a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+        "/v1/requests/{id}": {"put": {"summary": "Revise a returned request and submit it again as a new version (producer)", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Revision"}}}},
+          "responses": {"200": {"description": "resubmitted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Revised"}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
+            "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}},
+          "get": {"summary": "Read a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
           "responses": {"200": {"description": "the request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Request"}}}},
             "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
         "/v1/requests/{id}/disposition": {"post": {"summary": "Issue the disposition to the technical team (head)", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
@@ -16,7 +21,21 @@ enum IntakeOpenAPI {
           "responses": {"200": {"description": "dispositioned", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
             "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
             "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}}
+        ,
+        "/v1/requests/{id}/withdraw": {"post": {"summary": "Withdraw a request (producer)", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "maxLength": 2000}}}}}},
+          "responses": {"200": {"description": "withdrawn", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Revised"}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
+            "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/requests/{id}/diff": {"get": {"summary": "What changed between two versions of the data definition", "parameters": [{"$ref": "#/components/parameters/RequestId"},
+            {"name": "from", "in": "query", "schema": {"type": "integer", "minimum": 1}}, {"name": "to", "in": "query", "schema": {"type": "integer", "minimum": 1}}],
+          "responses": {"200": {"description": "the differences", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Diff"}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}}
         """, schemas: """
+        "Revision": {"type": "object", "required": ["datasets"], "properties": {"title": {"type": "string"}, "purpose": {"type": "string"}, "datasets": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Dataset"}}}},
+        "Revised": {"type": "object", "required": ["requestId", "state", "version"], "properties": {"requestId": {"type": "string"}, "state": {"type": "string"}, "version": {"type": "integer"}}},
+        "Diff": {"type": "object", "required": ["fromVersion", "toVersion", "changes"], "properties": {"fromVersion": {"type": "integer"}, "toVersion": {"type": "integer"},
+          "changes": {"type": "array", "items": {"type": "object", "required": ["path", "change"], "properties": {"path": {"type": "string"}, "change": {"type": "string", "enum": ["dataset_added", "dataset_removed", "primary_key_changed", "field_added", "field_removed", "type_changed", "required_changed"]}, "from": {"type": "string"}, "to": {"type": "string"}}}}}},
         "Submission": {"type": "object", "required": ["title", "purpose", "datasets"], "properties": {
           "agencyCode": {"type": "string"}, "title": {"type": "string", "maxLength": 200}, "purpose": {"type": "string", "maxLength": 4000},
           "profile": {"type": "string", "enum": ["pasuruan", "kaltim", "sragen", "laboratorium"]},
@@ -24,7 +43,7 @@ enum IntakeOpenAPI {
         "Accepted": {"type": "object", "required": ["requestId", "state"], "properties": {"requestId": {"type": "string", "format": "uuid"}, "state": {"type": "string"}}},
         "Request": {"type": "object", "required": ["requestId", "agencyCode", "title", "purpose", "profile", "state", "submittedBy", "submittedAt", "datasets"], "properties": {
           "requestId": {"type": "string"}, "agencyCode": {"type": "string"}, "title": {"type": "string"}, "purpose": {"type": "string"}, "profile": {"type": "string"},
-          "state": {"type": "string", "enum": ["submitted", "dispositioned"]}, "submittedBy": {"type": "string"}, "submittedAt": {"type": "string", "format": "date-time"},
+          "state": {"type": "string", "enum": ["submitted", "dispositioned", "returned", "resubmitted", "withdrawn"]}, "submittedBy": {"type": "string"}, "submittedAt": {"type": "string", "format": "date-time"},
           "datasets": {"type": "array", "items": {"$ref": "#/components/schemas/Dataset"}}}}
         """)
 }

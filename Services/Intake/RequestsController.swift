@@ -45,6 +45,10 @@ struct RequestsController: Sendable {
                 INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, definition, state, submitted_by, submitted_at)
                 VALUES (\(event.requestId), \(event.agencyCode), \(event.title), \(event.purpose), \(event.profile), \(definition)::jsonb, 'submitted', \(actor.id), \(event.submittedAt))
                 """, logger: logger)
+            try await connection.query("""
+                INSERT INTO intake.request_versions (request_id, version, definition, created_by, created_at)
+                VALUES (\(event.requestId), 1, \(definition)::jsonb, \(actor.id), \(event.submittedAt))
+                """, logger: logger)
             try await outbox.enqueue(event, on: connection, logger: logger)
         }
         logger.info("Request submitted", metadata: [LogKey.requestID: "\(event.requestId)"])

@@ -36,10 +36,14 @@ struct DemoCommand: AsyncParsableCommand {
         say("   request \(requestId) submitted")
         say("2  Kepala Dinas issues the disposition to the technical team …")
         _ = try await client.send("POST", .intake, "/v1/requests/\(requestId)/disposition", token: head, body: ["note": "Mohon ditindaklanjuti oleh Tim Teknis"])
-        say("3–4 Technical team reviews the structure and agrees the dataset contract …")
-        let review = try await client.waitFor(.evaluation, "/v1/requests/\(requestId)/review", token: technical) { ($0["contracts"] as? [Any])?.isEmpty == false }
-        let contract = (review["contracts"] as? [[String: Any]])?.first
-        say("   contract \(contract?["contractId"] ?? "?") version \(contract?["version"] ?? "?") agreed")
+        say("3  Automated technical review of the proposed structure …")
+        let review = try await client.waitFor(.evaluation, "/v1/requests/\(requestId)/review", token: technical) { $0["state"] as? String == "awaiting_decision" }
+        for finding in review["findings"] as? [[String: Any]] ?? [] {
+            say("   \(finding["severity"] ?? "")  \(finding["dataset"] ?? "").\(finding["field"] ?? "-")  \(finding["rule"] ?? ""): \(finding["message"] ?? "")")
+        }
+        say("4  Technical team agrees the dataset contract …")
+        let agreed = try await client.send("POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, body: ["decision": "agree"])
+        say("   contract \(agreed["contractId"] ?? "?") version \(agreed["contractVersion"] ?? "?") agreed")
         say("5–7 API prepared on the exchange hub; integration unit test …")
         let provisioned = try await client.waitFor(.provisioning, "/v1/requests/\(requestId)/endpoints", token: technical) { _ in true }
         for endpoint in provisioned["endpoints"] as? [[String: Any]] ?? [] { say("   endpoint \(endpoint["path"] ?? "?")") }

@@ -10,7 +10,7 @@ struct DashboardController: Sendable {
         router.get("/", use: overview)
     }
 
-    static let stepNames = [1: "Permohonan", 3: "Evaluasi teknis", 5: "Penyiapan API", 8: "Validasi", 10: "Selesai"]
+    static let stepNames = [1: "Permohonan", 2: "Disposisi", 3: "Evaluasi teknis", 5: "Penyiapan API", 8: "Validasi", 10: "Selesai"]
 
     @Sendable func overview(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         let requests = try await ReportsController(context: context).summaries(requestId: nil)

@@ -25,7 +25,10 @@ struct ReadModelProjector: Sendable {
     func transition(of event: ReceivedEvent) throws -> Transition {
         switch event.attributes.type {
         case .requestSubmitted: Transition(actor: try event.payload(RequestSubmitted.self).submittedBy, state: "submitted", step: 1)
-        case .requestDispositioned: Transition(actor: try event.payload(RequestDispositioned.self).dispositionedBy, state: "under_evaluation", step: 3)
+        case .requestDispositioned: Transition(actor: try event.payload(RequestDispositioned.self).dispositionedBy, state: "dispositioned", step: 2)
+        case .requestResubmitted: Transition(actor: try event.payload(RequestResubmitted.self).resubmittedBy, state: "resubmitted", step: 3)
+        case .requestWithdrawn: Transition(actor: try event.payload(RequestWithdrawn.self).withdrawnBy, state: "withdrawn", step: 1)
+        case .evaluationStarted: Transition(actor: try event.payload(EvaluationStarted.self).startedBy, state: "under_evaluation", step: 3)
         case .contractAgreed: Transition(actor: try event.payload(ContractAgreed.self).agreedBy, state: "provisioning", step: 5)
         case .requestReturned: Transition(actor: try event.payload(RequestReturned.self).returnedBy, state: "returned", step: 3)
         case .apiProvisioned: Transition(actor: try event.payload(APIProvisioned.self).provisionedBy, state: "validating", step: 8)

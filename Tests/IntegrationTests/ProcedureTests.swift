@@ -14,6 +14,9 @@ extension RealStack {
             let requestId = try #require(submitted.json["requestId"] as? String)
             let disposition = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head, json: ["note": "Tindak lanjuti"])
             #expect(disposition.status == 200, "\(disposition.text)")
+            _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: try await Actors.technical) { $0["state"] as? String == "awaiting_decision" }
+            let agreed = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(requestId)/decision", token: try await Actors.technical, json: ["decision": "agree"])
+            #expect(agreed.status == 200, "\(agreed.text)")
             _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: try await Actors.producer) { $0["state"] as? String == "awaiting_decision" }
             let decision = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", token: try await Actors.producer, json: ["decision": "accept", "note": "sesuai"])
             #expect(decision.status == 200, "\(decision.text)")
@@ -27,7 +30,7 @@ extension RealStack {
         func endToEnd() async throws {
             let requestId = try await Self.walkToCompletion(dataset: "puskesmas_e2e")
             let expected = [
-                "id.jembatan.request.submitted.v1", "id.jembatan.request.dispositioned.v1", "id.jembatan.contract.agreed.v1",
+                "id.jembatan.request.submitted.v1", "id.jembatan.request.dispositioned.v1", "id.jembatan.evaluation.started.v1", "id.jembatan.contract.agreed.v1",
                 "id.jembatan.api.provisioned.v1", "id.jembatan.request.accepted.v1", "id.jembatan.request.completed.v1",
             ]
             let events = try await TopicReader.collect([.intake, .evaluation, .provisioning, .validation, .reporting], where: { $0.keyText == requestId }) {
@@ -48,7 +51,7 @@ extension RealStack {
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.integration_tests WHERE request_id = \(requestId) AND passed") == 1)
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM validation.cases WHERE request_id = \(requestId) AND state = 'accepted' AND decided_by = 'dinkes-operator'") == 1)
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM reporting.requests WHERE request_id = \(requestId) AND state = 'completed'") == 1)
-            #expect(try await TestDatabase.count("SELECT count(*)::int FROM reporting.timeline WHERE request_id = \(requestId)") == 5)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM reporting.timeline WHERE request_id = \(requestId)") == 6)
             for schema in ["intake", "evaluation", "provisioning", "validation", "reporting"] {
                 let unpublished = try await TestDatabase.count(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(schema).outbox WHERE published_at IS NULL"))
                 #expect(unpublished == 0, "\(schema) outbox drained")
@@ -81,18 +84,69 @@ extension RealStack {
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before)
         }
 
-        @Test("a structure without a primary key is returned to the producer with the finding; no contract is made")
-        func returnedWithoutPrimaryKey() async throws {
-            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: submission(datasetName: "tanpa_kunci", primaryKey: []))
+        @Test("return → revise → resubmit loop: blocking findings cannot be agreed, the team returns with reasons, the revised version is agreed")
+        func returnAndResubmit() async throws {
+            let technical = try await Actors.technical
+            let producer = try await Actors.producer
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: producer, json: submission(datasetName: "tanpa_kunci", primaryKey: []))
             let requestId = try #require(submitted.json["requestId"] as? String)
             _ = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head, json: ["note": "cek"])
-            let evaluation = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: try await Actors.technical) { _ in true }
-            let review = try #require((evaluation["reviews"] as? [[String: Any]])?.first)
-            #expect(review["decision"] as? String == "returned")
-            #expect((review["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "missing_primary_key" } == true)
+            let evaluation = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: technical) { $0["state"] as? String == "awaiting_decision" }
+            #expect((evaluation["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "missing_primary_key" && $0["severity"] as? String == "blocking" } == true)
+
+            let refused = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical, json: ["decision": "agree"])
+            #expect(refused.status == 409)
+            #expect((refused.json["error"] as? [String: Any])?["code"] as? String == "blocking_findings")
+            let noReason = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical, json: ["decision": "return"])
+            #expect(noReason.status == 422)
+            let returned = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical,
+                                                      json: ["decision": "return", "reasons": [["field": "tanpa_kunci.kode_puskesmas", "message": "jadikan kode_puskesmas kunci utama"]]])
+            #expect(returned.status == 200, "\(returned.text)")
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM evaluation.contracts WHERE request_id = \(requestId)") == 0)
+            _ = try await ServiceHTTP.eventually("intake", "/v1/requests/\(requestId)", token: producer) { $0["state"] as? String == "returned" }
+
+            var revised = submission(datasetName: "tanpa_kunci")
+            revised.removeValue(forKey: "agencyCode")
+            let resubmitted = try await ServiceHTTP.call("PUT", "intake", "/v1/requests/\(requestId)", token: producer, json: revised)
+            #expect(resubmitted.status == 200, "\(resubmitted.text)")
+            #expect(resubmitted.json["version"] as? Int == 2)
+            let diff = try await ServiceHTTP.call("GET", "intake", "/v1/requests/\(requestId)/diff?from=1&to=2", token: producer)
+            let changes = (diff.json["changes"] as? [[String: Any]] ?? []).map { "\($0["path"] ?? "")/\($0["change"] ?? "")" }
+            #expect(changes == ["tanpa_kunci.primaryKey/primary_key_changed"])
+
+            _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: technical) {
+                $0["state"] as? String == "awaiting_decision" && $0["version"] as? Int == 2
+            }
+            let agreed = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical, json: ["decision": "agree"])
+            #expect(agreed.status == 200, "\(agreed.text)")
+            let again = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical, json: ["decision": "agree"])
+            #expect(again.status == 409, "a decision is taken once")
+
+            let expected = ["id.jembatan.request.submitted.v1", "id.jembatan.request.dispositioned.v1", "id.jembatan.evaluation.started.v1",
+                            "id.jembatan.request.returned.v1", "id.jembatan.request.resubmitted.v1", "id.jembatan.evaluation.started.v1",
+                            "id.jembatan.contract.agreed.v1"]
+            let events = try await TopicReader.collect([.intake, .evaluation], where: { $0.keyText == requestId }) { $0.count >= expected.count }
+            #expect(events.map(\.eventType).sorted { $0 ?? "" < $1 ?? "" } == expected.sorted())
+            let returnedEvent = try #require(events.first { $0.eventType == EventType.requestReturned.rawValue })
+            let payload = try CloudEventCodec.payload(RequestReturned.self, from: returnedEvent.value)
+            #expect(payload.reasons == [ReturnReason(field: "tanpa_kunci.kode_puskesmas", message: "jadikan kode_puskesmas kunci utama")])
+            #expect(payload.returnedBy.id == "tim-teknis")
+        }
+
+        @Test("a withdrawn request cannot be decided on any more")
+        func withdrawal() async throws {
+            let producer = try await Actors.producer
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: producer, json: submission(datasetName: "ditarik"))
+            let requestId = try #require(submitted.json["requestId"] as? String)
+            _ = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head, json: ["note": "x"])
+            _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: try await Actors.technical) { $0["state"] as? String == "awaiting_decision" }
+            let withdrawn = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/withdraw", token: producer, json: ["reason": "data dipindahkan ke Bappeda"])
+            #expect(withdrawn.status == 200)
+            _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: try await Actors.technical) { $0["state"] as? String == "withdrawn" }
+            let decision = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(requestId)/decision", token: try await Actors.technical, json: ["decision": "agree"])
+            #expect(decision.status == 409)
             _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: try await Actors.head) {
-                ($0["request"] as? [String: Any])?["state"] as? String == "returned"
+                ($0["request"] as? [String: Any])?["state"] as? String == "withdrawn"
             }
         }
 

@@ -2,6 +2,9 @@
 public enum EventType: String, CaseIterable, Sendable, Codable {
     case requestSubmitted = "id.jembatan.request.submitted.v1"
     case requestDispositioned = "id.jembatan.request.dispositioned.v1"
+    case requestResubmitted = "id.jembatan.request.resubmitted.v1"
+    case requestWithdrawn = "id.jembatan.request.withdrawn.v1"
+    case evaluationStarted = "id.jembatan.evaluation.started.v1"
     case contractAgreed = "id.jembatan.contract.agreed.v1"
     case requestReturned = "id.jembatan.request.returned.v1"
     case apiProvisioned = "id.jembatan.api.provisioned.v1"
@@ -12,8 +15,8 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     /// The topic events of this type are written to (by the service named in the topic).
     public var topic: Topic {
         switch self {
-        case .requestSubmitted, .requestDispositioned: .intake
-        case .contractAgreed, .requestReturned: .evaluation
+        case .requestSubmitted, .requestDispositioned, .requestResubmitted, .requestWithdrawn: .intake
+        case .evaluationStarted, .contractAgreed, .requestReturned: .evaluation
         case .apiProvisioned: .provisioning
         case .requestAccepted, .requestReopened: .validation
         case .requestCompleted: .reporting

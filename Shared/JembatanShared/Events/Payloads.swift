@@ -130,7 +130,74 @@ public struct RequestDispositioned: EventPayload, Equatable {
     }
 }
 
+/// After a return, the producer revised the definition and submitted it again (a new version).
+public struct RequestResubmitted: EventPayload, Equatable {
+    public static let eventType = EventType.requestResubmitted
+    public var requestId: String
+    /// The new version number (the first submission is version 1).
+    public var version: Int
+    public var datasets: [DatasetDefinition]
+    public var resubmittedBy: ActorReference
+    public var resubmittedAt: Date
+
+    public init(requestId: String, version: Int, datasets: [DatasetDefinition], resubmittedBy: ActorReference, resubmittedAt: Date) {
+        self.requestId = requestId
+        self.version = version
+        self.datasets = datasets
+        self.resubmittedBy = resubmittedBy
+        self.resubmittedAt = resubmittedAt
+    }
+}
+
+/// The producer withdrew the request; nothing further happens to it.
+public struct RequestWithdrawn: EventPayload, Equatable {
+    public static let eventType = EventType.requestWithdrawn
+    public var requestId: String
+    public var reason: String
+    public var withdrawnBy: ActorReference
+    public var withdrawnAt: Date
+
+    public init(requestId: String, reason: String, withdrawnBy: ActorReference, withdrawnAt: Date) {
+        self.requestId = requestId
+        self.reason = reason
+        self.withdrawnBy = withdrawnBy
+        self.withdrawnAt = withdrawnAt
+    }
+}
+
 // MARK: - Evaluation (SOP steps 3–4)
+
+/// The automated review of a (re)submitted structure is done; the team now decides.
+public struct EvaluationStarted: EventPayload, Equatable {
+    public static let eventType = EventType.evaluationStarted
+    public var requestId: String
+    /// The definition version under review.
+    public var version: Int
+    public var findings: [ReviewFinding]
+    public var startedBy: ActorReference
+    public var startedAt: Date
+
+    public init(requestId: String, version: Int, findings: [ReviewFinding], startedBy: ActorReference, startedAt: Date) {
+        self.requestId = requestId
+        self.version = version
+        self.findings = findings
+        self.startedBy = startedBy
+        self.startedAt = startedAt
+    }
+}
+
+/// Why the team returns a request: tied to a dataset field where it is about one.
+public struct ReturnReason: Codable, Sendable, Equatable {
+    /// `dataset.field`, or nil for the request as a whole.
+    public var field: String?
+    /// What the producer should change.
+    public var message: String
+
+    public init(field: String?, message: String) {
+        self.field = field
+        self.message = message
+    }
+}
 
 /// The technical team agreed the dataset contract (SOP steps 3–4).
 public struct ContractAgreed: EventPayload, Equatable {
@@ -161,12 +228,15 @@ public struct RequestReturned: EventPayload, Equatable {
     public static let eventType = EventType.requestReturned
     public var requestId: String
     public var findings: [ReviewFinding]
+    /// The team's reasons.
+    public var reasons: [ReturnReason]
     public var returnedBy: ActorReference
     public var returnedAt: Date
 
-    public init(requestId: String, findings: [ReviewFinding], returnedBy: ActorReference, returnedAt: Date) {
+    public init(requestId: String, findings: [ReviewFinding], reasons: [ReturnReason], returnedBy: ActorReference, returnedAt: Date) {
         self.requestId = requestId
         self.findings = findings
+        self.reasons = reasons
         self.returnedBy = returnedBy
         self.returnedAt = returnedAt
     }

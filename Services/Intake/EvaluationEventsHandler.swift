@@ -1,0 +1,18 @@
+import Foundation
+import JembatanShared
+import Logging
+import PostgresNIO
+
+/// Marks a request returned when the technical team sends it back, so the producer can revise it.
+struct EvaluationEventsHandler: Sendable {
+    var consumer: ConsumerDefinition {
+        ConsumerDefinition(name: "intake", topics: [.evaluation], handledTypes: [.requestReturned]) { event, connection, logger in
+            let returned = try event.payload(RequestReturned.self)
+            let reasons = String(decoding: try CloudEventCodec.makeEncoder().encode(returned.reasons), as: UTF8.self)
+            try await connection.query("""
+                UPDATE intake.requests SET state = 'returned', return_reasons = \(reasons)::jsonb
+                WHERE request_id = \(returned.requestId) AND state <> 'withdrawn'
+                """, logger: logger)
+        }
+    }
+}
