@@ -5,7 +5,11 @@ import JembatanShared
 /// `blocking` findings return the request to the producer; the others are advice carried in the contract.
 enum TechnicalReview {
     static let knownTypes: Set<String> = ["string", "text", "integer", "decimal", "boolean", "date", "datetime", "region_code"]
-    static let personalDataHints = ["nik", "nama", "name", "tanggal_lahir", "birth", "alamat", "address", "telepon", "phone", "email"]
+    /// Field names that usually hold data about a person (Indonesian and English).
+    static let personalDataHints = ["nik", "no_kk", "tanggal_lahir", "tgl_lahir", "birth", "alamat", "address", "telepon", "phone", "no_hp", "email",
+                                    "nama_lengkap", "nama_pasien", "nama_penduduk", "nama_pegawai", "full_name"]
+    /// Exact names that are personal on their own.
+    static let personalDataNames: Set<String> = ["nama", "name"]
 
     static func findings(for datasets: [DatasetDefinition]) -> [ReviewFinding] {
         var findings: [ReviewFinding] = []
@@ -29,7 +33,7 @@ enum TechnicalReview {
                                           message: "use lower snake case field names"))
                 }
                 let lowered = field.name.lowercased()
-                if personalDataHints.contains(where: { lowered.contains($0) }) {
+                if personalDataNames.contains(lowered) || personalDataHints.contains(where: { lowered.contains($0) }) {
                     findings.append(.init(severity: "warning", dataset: dataset.name, field: field.name, rule: "personal_data",
                                           message: "likely personal data: classify the dataset as restricted and mask this field for consumers"))
                 }

@@ -3,8 +3,7 @@ import JembatanShared
 /// OpenAPI 3.1 of the intake service.
 enum IntakeOpenAPI {
     static let document = OpenAPIDocument.make(service: .intake, summary: "SOP steps 1-2: requests, data definitions, completeness check, disposition", paths: """
-        "/v1/requests": {"post": {"summary": "Submit a request with its data definition (producer)", "parameters": [{"$ref": "#/components/parameters/Actor"}, {"$ref": "#/components/parameters/Role"}],
-          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},
+        "/v1/requests": {"post": {"summary": "Submit a request with its data definition (producer)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},
           "responses": {"201": {"description": "submitted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
             "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
             "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},

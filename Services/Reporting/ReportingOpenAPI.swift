@@ -4,8 +4,7 @@ import JembatanShared
 enum ReportingOpenAPI {
     static let document = OpenAPIDocument.make(service: .reporting, summary: "SOP step 10: read model of every request, timeline, dashboard", paths: """
         "/": {"get": {"security": [], "summary": "Dashboard (HTML)", "responses": {"200": {"description": "the dashboard", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
-        "/v1/requests": {"get": {"summary": "Every request in the read model", "parameters": [{"$ref": "#/components/parameters/Actor"}, {"$ref": "#/components/parameters/Role"}],
-          "responses": {"200": {"description": "requests", "content": {"application/json": {"schema": {"type": "object", "required": ["requests"], "properties": {"requests": {"type": "array", "items": {"$ref": "#/components/schemas/RequestSummary"}}}}}}},
+        "/v1/requests": {"get": {"summary": "Every request in the read model", "responses": {"200": {"description": "requests", "content": {"application/json": {"schema": {"type": "object", "required": ["requests"], "properties": {"requests": {"type": "array", "items": {"$ref": "#/components/schemas/RequestSummary"}}}}}}},
             "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}},
         "/v1/requests/{id}": {"get": {"summary": "One request with its timeline", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
           "responses": {"200": {"description": "request and timeline", "content": {"application/json": {"schema": {"type": "object", "required": ["request", "timeline"], "properties": {"request": {"$ref": "#/components/schemas/RequestSummary"}, "timeline": {"type": "array", "items": {"$ref": "#/components/schemas/TimelineEntry"}}}}}}},

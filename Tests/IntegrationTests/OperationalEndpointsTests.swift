@@ -23,6 +23,12 @@ extension RealStack {
             let paths = try #require(document.json["paths"] as? [String: Any])
             for path in ["/livez", "/readyz", "/metrics", "/openapi.json"] { #expect(paths[path] != nil, "\(path) documented") }
             #expect(paths.keys.contains { $0.hasPrefix("/v1/") }, "the service's own routes are documented")
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("openapi-\(service)-\(UUID().uuidString).json")
+            try Data(document.text.utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let validator = LocalStack.root.appendingPathComponent(".local/venv/bin/openapi-spec-validator").path
+            let status = system("'\(validator)' '\(file.path)' >/dev/null 2>&1")
+            #expect(status == 0, "openapi-spec-validator accepts the \(service) document")
         }
 
         @Test("readiness turns 503 while the broker does not answer, and back to 200 when it does")
