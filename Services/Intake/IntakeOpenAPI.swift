@@ -37,7 +37,11 @@ enum IntakeOpenAPI {
           "changes": {"type": "array", "items": {"type": "object", "required": ["path", "change"], "properties": {"path": {"type": "string"}, "change": {"type": "string", "enum": ["dataset_added", "dataset_removed", "primary_key_changed", "field_added", "field_removed", "type_changed", "required_changed"]}, "from": {"type": "string"}, "to": {"type": "string"}}}}}},
         "Submission": {"type": "object", "required": ["title", "purpose", "datasets"], "properties": {
           "agencyCode": {"type": "string"}, "title": {"type": "string", "maxLength": 200}, "purpose": {"type": "string", "maxLength": 4000},
-          "profile": {"type": "string", "enum": ["pasuruan", "kaltim", "sragen", "laboratorium"]},
+          "profile": {"type": "string", "enum": ["pasuruan", "kaltim", "sragen", "laboratorium"], "description": "SOP profile; its required inputs decide what must be present (default pasuruan)"},
+          "legalBasis": {"type": "string"},
+          "contactPerson": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "email": {"type": "string"}, "phone": {"type": "string"}}},
+          "intendedConsumers": {"type": "array", "items": {"type": "string"}},
+          "attachments": {"type": "array", "items": {"type": "object", "required": ["name", "mediaType", "sizeBytes"], "properties": {"name": {"type": "string"}, "mediaType": {"type": "string"}, "sizeBytes": {"type": "integer", "minimum": 1}}}},
           "datasets": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Dataset"}}}},
         "Accepted": {"type": "object", "required": ["requestId", "state"], "properties": {"requestId": {"type": "string", "format": "uuid"}, "state": {"type": "string"}}},
         "Request": {"type": "object", "required": ["requestId", "agencyCode", "title", "purpose", "profile", "state", "submittedBy", "submittedAt", "datasets"], "properties": {

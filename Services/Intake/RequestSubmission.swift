@@ -7,40 +7,88 @@ struct RequestSubmission: Codable, Sendable {
     var title: String
     var purpose: String
     var profile: String?
+    var legalBasis: String?
+    var contactPerson: ContactPerson?
+    var intendedConsumers: [String]?
+    var attachments: [AttachmentMetadata]?
     var datasets: [DatasetDefinition]
 }
 
-/// The SOP profiles a request can pin (durations live in reporting's profile data).
-enum SOPProfiles {
-    static let known = ["pasuruan", "kaltim", "sragen", "laboratorium"]
-    static let defaultProfile = "pasuruan"
-}
-
-/// Completeness check ("Kelengkapan") of a submission: every violated rule, not just the first.
+/// Completeness check ("Kelengkapan") of a submission against its SOP profile: every violated
+/// rule, not just the first. Values that are present are always checked; the profile decides
+/// which inputs must be present.
 enum CompletenessCheck {
-    static let fieldTypes: Set<String> = ["string", "text", "integer", "decimal", "boolean", "date", "datetime", "region_code"]
+    static let classifications: Set<String> = ["public", "internal", "restricted"]
+    static let frequencies: Set<String> = ["daily", "weekly", "monthly", "quarterly", "yearly", "on_change"]
 
     static func violations(of submission: RequestSubmission) -> [FieldViolation] {
         var violations: [FieldViolation] = []
         func require(_ condition: Bool, _ field: String, _ rule: String, _ message: String) {
             if !condition { violations.append(FieldViolation(field: field, rule: rule, message: message)) }
         }
-        let agency = submission.agencyCode ?? ""
-        require(isIdentifier(agency, allowing: ".-", maxLength: 32), "agencyCode", "pattern", "agency code: 1–32 letters, digits, '.' or '-'")
+        let profileID = submission.profile ?? SOPProfileCatalog.defaultProfileID
+        let profile = SOPProfileCatalog.profile(profileID)
+        require(profile != nil, "profile", "enum", "profile must be one of \(SOPProfileCatalog.all.keys.sorted().joined(separator: ", "))")
+        let required = Set(profile?.requiredInputs ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!.requiredInputs)
+
+        require(isIdentifier(submission.agencyCode ?? "", allowing: ".-", maxLength: 32), "agencyCode", "pattern", "agency code: 1–32 letters, digits, '.' or '-'")
         require(!submission.title.trimmed.isEmpty, "title", "required", "title must not be empty")
         require(submission.title.count <= 200, "title", "max_length", "title is at most 200 characters")
         require(!submission.purpose.trimmed.isEmpty, "purpose", "required", "purpose (what the data is shared for) must not be empty")
         require(submission.purpose.count <= 4000, "purpose", "max_length", "purpose is at most 4000 characters")
-        if let profile = submission.profile {
-            require(SOPProfiles.known.contains(profile), "profile", "enum", "profile must be one of \(SOPProfiles.known.joined(separator: ", "))")
+        if required.contains(.legalBasis) {
+            require(!(submission.legalBasis ?? "").trimmed.isEmpty, "legalBasis", "required", "name the legal basis for sharing (e.g. Perpres 39/2019, a Perbup)")
         }
-        require(!submission.datasets.isEmpty, "datasets", "min_items", "at least one dataset is required")
+        if let contact = submission.contactPerson {
+            require(!contact.name.trimmed.isEmpty, "contactPerson.name", "required", "the contact person's name")
+            require(contact.email != nil || contact.phone != nil, "contactPerson", "reachable", "give an email address or a phone number")
+            if let email = contact.email {
+                require(email.contains("@") && !email.hasPrefix("@") && !email.hasSuffix("@") && email.count <= 254, "contactPerson.email", "format", "an email address")
+            }
+        } else if required.contains(.contactPerson) {
+            require(false, "contactPerson", "required", "a contact person at the producing agency")
+        }
+        if required.contains(.intendedConsumers) {
+            require(!(submission.intendedConsumers ?? []).isEmpty, "intendedConsumers", "min_items", "name at least one agency that will read the data")
+        }
+        for (index, consumer) in (submission.intendedConsumers ?? []).enumerated() {
+            require(isIdentifier(consumer, allowing: ".-", maxLength: 32), "intendedConsumers[\(index)]", "pattern", "agency code: 1–32 letters, digits, '.' or '-'")
+        }
+        if required.contains(.attachments) {
+            require(!(submission.attachments ?? []).isEmpty, "attachments", "min_items", "attach the document of data and application information")
+        }
+        for (index, attachment) in (submission.attachments ?? []).enumerated() {
+            require(!attachment.name.trimmed.isEmpty, "attachments[\(index)].name", "required", "the document's file name")
+            require(attachment.mediaType.contains("/"), "attachments[\(index)].mediaType", "format", "a media type such as application/pdf")
+            require(attachment.sizeBytes > 0, "attachments[\(index)].sizeBytes", "minimum", "the document's size in bytes")
+        }
+        violations += datasetViolations(submission.datasets, required: required)
+        return violations
+    }
+
+    /// The rules for the datasets alone (also applied to a revision after a return).
+    static func datasetViolations(_ datasets: [DatasetDefinition], required: Set<RequiredInput>) -> [FieldViolation] {
+        var violations: [FieldViolation] = []
+        func require(_ condition: Bool, _ field: String, _ rule: String, _ message: String) {
+            if !condition { violations.append(FieldViolation(field: field, rule: rule, message: message)) }
+        }
+        require(!datasets.isEmpty, "datasets", "min_items", "at least one dataset is required")
         var datasetNames = Set<String>()
-        for (index, dataset) in submission.datasets.enumerated() {
+        for (index, dataset) in datasets.enumerated() {
             let path = "datasets[\(index)]"
             require(isSnakeCase(dataset.name), "\(path).name", "pattern", "dataset name: lower snake case, starting with a letter, at most 40 characters")
             require(datasetNames.insert(dataset.name).inserted, "\(path).name", "unique", "dataset name '\(dataset.name)' is used twice")
             require(!dataset.fields.isEmpty, "\(path).fields", "min_items", "a dataset needs at least one field")
+            if let classification = dataset.classification {
+                require(classifications.contains(classification), "\(path).classification", "enum", "one of public, internal, restricted")
+            } else if required.contains(.classification) {
+                require(false, "\(path).classification", "required", "classify the dataset: public, internal or restricted")
+            }
+            if let frequency = dataset.updateFrequency {
+                require(frequencies.contains(frequency), "\(path).updateFrequency", "enum", "one of \(frequencies.sorted().joined(separator: ", "))")
+            } else if required.contains(.updateFrequency) {
+                require(false, "\(path).updateFrequency", "required", "how often the data is updated")
+            }
             var fieldNames = Set<String>()
             for (fieldIndex, field) in dataset.fields.enumerated() {
                 let fieldPath = "\(path).fields[\(fieldIndex)]"

@@ -34,8 +34,10 @@ struct RequestsController: Sendable {
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
         let event = RequestSubmitted(
             requestId: UUID().uuidString.lowercased(), agencyCode: submission.agencyCode ?? "", title: submission.title.trimmed,
-            purpose: submission.purpose.trimmed, profile: submission.profile ?? SOPProfiles.defaultProfile,
-            datasets: submission.datasets, submittedBy: actor, submittedAt: Date()
+            purpose: submission.purpose.trimmed, profile: submission.profile ?? SOPProfileCatalog.defaultProfileID,
+            profileVersion: SOPProfileCatalog.profile(submission.profile ?? SOPProfileCatalog.defaultProfileID)?.version,
+            legalBasis: submission.legalBasis, contactPerson: submission.contactPerson, intendedConsumers: submission.intendedConsumers,
+            attachments: submission.attachments, datasets: submission.datasets, submittedBy: actor, submittedAt: Date()
         )
         let definition = String(decoding: try CloudEventCodec.makeEncoder().encode(event.datasets), as: UTF8.self)
         let logger = context.logger

@@ -47,12 +47,16 @@ struct RevisionsController: Sendable {
             guard current.state == "returned" else {
                 throw APIError(.conflict, code: "invalid_state", message: "only a returned request can be revised (it is \(current.state))", field: "state")
             }
-            var title = "", purpose = ""
-            for try await (storedTitle, storedPurpose) in try await connection.query("SELECT title, purpose FROM intake.requests WHERE request_id = \(requestId)", logger: logger).decode((String, String).self) {
+            var title = "", purpose = "", profile = ""
+            for try await (storedTitle, storedPurpose, storedProfile) in try await connection.query("SELECT title, purpose, profile FROM intake.requests WHERE request_id = \(requestId)", logger: logger).decode((String, String, String).self) {
                 title = revision.title ?? storedTitle
                 purpose = revision.purpose ?? storedPurpose
+                profile = storedProfile
             }
-            let violations = CompletenessCheck.violations(of: RequestSubmission(agencyCode: current.agency, title: title, purpose: purpose, profile: nil, datasets: revision.datasets))
+            // The request-level inputs were checked at submission; a revision changes the datasets (and title/purpose).
+            var violations = CompletenessCheck.datasetViolations(revision.datasets, required: Set(SOPProfileCatalog.profile(profile)?.requiredInputs ?? []))
+            if title.trimmed.isEmpty { violations.append(FieldViolation(field: "title", rule: "required", message: "title must not be empty")) }
+            if purpose.trimmed.isEmpty { violations.append(FieldViolation(field: "purpose", rule: "required", message: "purpose must not be empty")) }
             guard violations.isEmpty else { throw APIError.validationFailed(violations) }
             let version = current.version + 1
             let definition = String(decoding: try CloudEventCodec.makeEncoder().encode(revision.datasets), as: UTF8.self)

@@ -69,10 +69,16 @@ enum DemoData {
                 "title": "Integrasi data fasilitas kesehatan",
         "purpose": "Berbagi pakai data puskesmas untuk Satu Data Kabupaten",
         "profile": "pasuruan",
+        "legalBasis": "Perpres 39/2019 tentang Satu Data Indonesia; Perbup Pasuruan tentang Satu Data Kabupaten",
+        "contactPerson": ["name": "Siti Rahmawati", "email": "data@dinkes.example.go.id", "phone": "0343-000000"],
+        "intendedConsumers": ["35.14-bappeda", "35.14-dinsos"],
+        "attachments": [["name": "dokumen-informasi-data-dan-aplikasi.pdf", "mediaType": "application/pdf", "sizeBytes": 482133]],
         "datasets": [[
             "name": "puskesmas",
             "description": "Daftar puskesmas dan wilayah layanannya",
             "primaryKey": ["kode_puskesmas"],
+            "classification": "public",
+            "updateFrequency": "monthly",
             "fields": [
                 ["name": "kode_puskesmas", "type": "string", "required": true, "description": "Kode Kemenkes"],
                 ["name": "nama_puskesmas", "type": "string", "required": true],

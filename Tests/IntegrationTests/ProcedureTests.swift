@@ -70,8 +70,27 @@ extension RealStack {
             let error = try #require(reply.json["error"] as? [String: Any])
             #expect(error["code"] as? String == "validation_failed")
             let violations = (error["violations"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? "")/\($0["rule"] ?? "")" }
-            #expect(Set(violations) == ["title/required", "profile/enum", "datasets[0].name/pattern", "datasets[0].fields/min_items"])
+            #expect(Set(violations) == ["title/required", "profile/enum", "datasets[0].name/pattern", "datasets[0].fields/min_items",
+                                        "datasets[0].classification/required", "datasets[0].updateFrequency/required"])
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before)
+
+            // Each input the profile requires is named when it is missing; the laboratory requires fewer.
+            let minimal: [String: Any] = ["title": "t", "purpose": "p", "datasets": [["name": "d", "primaryKey": ["a"], "fields": [["name": "a", "type": "string", "required": true]]]]]
+            let pasuruan = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: minimal)
+            let missing = ((pasuruan.json["error"] as? [String: Any])?["violations"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? "")/\($0["rule"] ?? "")" }
+            #expect(Set(missing) == ["legalBasis/required", "contactPerson/required", "intendedConsumers/min_items",
+                                     "datasets[0].classification/required", "datasets[0].updateFrequency/required"])
+            var laboratory = minimal
+            laboratory["profile"] = "laboratorium"
+            let lab = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: laboratory)
+            let labMissing = ((lab.json["error"] as? [String: Any])?["violations"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? "")/\($0["rule"] ?? "")" }
+            #expect(labMissing == ["contactPerson/required"])
+            var badValues = submission()
+            badValues["contactPerson"] = ["name": "Siti", "email": "not-an-email"]
+            badValues["datasets"] = [["name": "d", "primaryKey": ["a"], "classification": "secret", "updateFrequency": "hourly", "fields": [["name": "a", "type": "string", "required": true]]]]
+            let invalid = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: badValues)
+            let invalidRules = ((invalid.json["error"] as? [String: Any])?["violations"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? "")/\($0["rule"] ?? "")" }
+            #expect(Set(invalidRules) == ["contactPerson.email/format", "datasets[0].classification/enum", "datasets[0].updateFrequency/enum"])
 
             let wrongType = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, rawBody: Data(#"{"agencyCode": 12}"#.utf8))
             #expect(wrongType.status == 400)

@@ -54,13 +54,45 @@ public struct DatasetDefinition: Codable, Sendable, Equatable {
     public var fields: [FieldDefinition]
     /// Names of the primary-key fields.
     public var primaryKey: [String]
+    /// `public`, `internal` or `restricted` (Satu Data classification).
+    public var classification: String?
+    /// `daily`, `weekly`, `monthly`, `quarterly`, `yearly` or `on_change`.
+    public var updateFrequency: String?
 
     /// Creates a dataset definition.
-    public init(name: String, description: String? = nil, fields: [FieldDefinition], primaryKey: [String]) {
+    public init(name: String, description: String? = nil, fields: [FieldDefinition], primaryKey: [String], classification: String? = nil, updateFrequency: String? = nil) {
         self.name = name
         self.description = description
         self.fields = fields
         self.primaryKey = primaryKey
+        self.classification = classification
+        self.updateFrequency = updateFrequency
+    }
+}
+
+/// Who at the producing agency answers questions about the request.
+public struct ContactPerson: Codable, Sendable, Equatable {
+    public var name: String
+    public var email: String?
+    public var phone: String?
+
+    public init(name: String, email: String? = nil, phone: String? = nil) {
+        self.name = name
+        self.email = email
+        self.phone = phone
+    }
+}
+
+/// Metadata of a document attached to the request (the document itself stays with the agency).
+public struct AttachmentMetadata: Codable, Sendable, Equatable {
+    public var name: String
+    public var mediaType: String
+    public var sizeBytes: Int
+
+    public init(name: String, mediaType: String, sizeBytes: Int) {
+        self.name = name
+        self.mediaType = mediaType
+        self.sizeBytes = sizeBytes
     }
 }
 
@@ -98,11 +130,25 @@ public struct RequestSubmitted: EventPayload, Equatable {
     public var purpose: String
     /// The SOP profile the request pins.
     public var profile: String
+    /// The version of that profile's data the request pins.
+    public var profileVersion: Int?
+    public var legalBasis: String?
+    public var contactPerson: ContactPerson?
+    /// Agencies that will read the shared data.
+    public var intendedConsumers: [String]?
+    public var attachments: [AttachmentMetadata]?
     public var datasets: [DatasetDefinition]
     public var submittedBy: ActorReference
     public var submittedAt: Date
 
-    public init(requestId: String, agencyCode: String, title: String, purpose: String, profile: String, datasets: [DatasetDefinition], submittedBy: ActorReference, submittedAt: Date) {
+    public init(requestId: String, agencyCode: String, title: String, purpose: String, profile: String, profileVersion: Int? = nil,
+                legalBasis: String? = nil, contactPerson: ContactPerson? = nil, intendedConsumers: [String]? = nil, attachments: [AttachmentMetadata]? = nil,
+                datasets: [DatasetDefinition], submittedBy: ActorReference, submittedAt: Date) {
+        self.profileVersion = profileVersion
+        self.legalBasis = legalBasis
+        self.contactPerson = contactPerson
+        self.intendedConsumers = intendedConsumers
+        self.attachments = attachments
         self.requestId = requestId
         self.agencyCode = agencyCode
         self.title = title

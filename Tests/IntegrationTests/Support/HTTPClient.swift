@@ -81,9 +81,14 @@ func submission(datasetName: String = "puskesmas", primaryKey: [String] = ["kode
     [
         "title": "Integrasi data fasilitas kesehatan",
         "purpose": "Berbagi pakai data puskesmas",
+        "legalBasis": "Perpres 39/2019",
+        "contactPerson": ["name": "Siti", "email": "data@dinkes.example.go.id"],
+        "intendedConsumers": ["35.14-bappeda"],
         "datasets": [[
             "name": datasetName,
             "primaryKey": primaryKey,
+            "classification": "public",
+            "updateFrequency": "monthly",
             "fields": [
                 ["name": "kode_puskesmas", "type": "string", "required": true],
                 ["name": "kode_wilayah", "type": "region_code", "required": true],
