@@ -18,6 +18,7 @@ enum IntakeService {
         routes: { router, context in
             RequestsController(context: context).register(on: router)
             RevisionsController(context: context).register(on: router)
+            DDLImportController(context: context).register(on: router)
         }
     )
 }

@@ -21,6 +21,12 @@ enum IntakeOpenAPI {
             "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
             "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}}
         ,
+        "/v1/ddl/import": {"post": {"summary": "Turn CREATE TABLE statements (PostgreSQL or MySQL) into dataset definitions; what is not understood is listed by line",
+          "requestBody": {"required": true, "content": {"text/plain": {"schema": {"type": "string"}}, "application/sql": {"schema": {"type": "string"}}}},
+          "responses": {"200": {"description": "datasets and problems", "content": {"application/json": {"schema": {"type": "object", "required": ["datasets", "problems"], "properties": {
+              "datasets": {"type": "array", "items": {"$ref": "#/components/schemas/Dataset"}},
+              "problems": {"type": "array", "items": {"type": "object", "required": ["line", "message"], "properties": {"line": {"type": "integer"}, "message": {"type": "string"}}}}}}}}},
+            "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
         "/v1/requests/{id}/withdraw": {"post": {"summary": "Withdraw a request (producer)", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
           "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "maxLength": 2000}}}}}},
           "responses": {"200": {"description": "withdrawn", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Revised"}}}},

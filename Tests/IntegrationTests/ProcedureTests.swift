@@ -152,6 +152,20 @@ extension RealStack {
             #expect(payload.returnedBy.id == "tim-teknis")
         }
 
+        @Test("the producer's own DDL becomes dataset definitions over HTTP, with problems by line")
+        func ddlImport() async throws {
+            let reply = try await ServiceHTTP.call("POST", "intake", "/v1/ddl/import", token: try await Actors.producer,
+                                                   rawBody: Data("CREATE TABLE t (id int PRIMARY KEY, lokasi geometry);\nDROP TABLE x;".utf8))
+            #expect(reply.status == 200, "\(reply.text)")
+            let datasets = try #require(reply.json["datasets"] as? [[String: Any]])
+            #expect(datasets.first?["name"] as? String == "t")
+            #expect(datasets.first?["primaryKey"] as? [String] == ["id"])
+            let problems = (reply.json["problems"] as? [[String: Any]] ?? []).compactMap { $0["line"] as? Int }
+            #expect(problems == [1, 2])
+            let head = try await ServiceHTTP.call("POST", "intake", "/v1/ddl/import", token: try await Actors.head, rawBody: Data("CREATE TABLE t (id int);".utf8))
+            #expect(head.status == 403)
+        }
+
         @Test("a withdrawn request cannot be decided on any more")
         func withdrawal() async throws {
             let producer = try await Actors.producer

@@ -34,13 +34,19 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
     public var required: Bool
     /// What the field means.
     public var description: String?
+    /// The only values allowed (an enumeration), if the field has such a list.
+    public var allowedValues: [String]?
+    /// `table.column` this field refers to (reference data), if any.
+    public var references: String?
 
     /// Creates a field definition.
-    public init(name: String, type: String, required: Bool, description: String? = nil) {
+    public init(name: String, type: String, required: Bool, description: String? = nil, allowedValues: [String]? = nil, references: String? = nil) {
         self.name = name
         self.type = type
         self.required = required
         self.description = description
+        self.allowedValues = allowedValues
+        self.references = references
     }
 }
 

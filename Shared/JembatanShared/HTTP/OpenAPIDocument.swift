@@ -34,7 +34,8 @@ public enum OpenAPIDocument {
                 "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"},
                 "violations": {"type": "array", "items": {"type": "object", "required": ["field", "rule", "message"], "properties": {"field": {"type": "string"}, "rule": {"type": "string"}, "message": {"type": "string"}}}}}}}},
               "Actor": {"type": "object", "required": ["id", "role"], "properties": {"id": {"type": "string"}, "role": {"type": "string"}}},
-              "Field": {"type": "object", "required": ["name", "type", "required"], "properties": {"name": {"type": "string"}, "type": {"type": "string"}, "required": {"type": "boolean"}, "description": {"type": "string"}}},
+              "Field": {"type": "object", "required": ["name", "type", "required"], "properties": {"name": {"type": "string"}, "type": {"type": "string"}, "required": {"type": "boolean"}, "description": {"type": "string"},
+                "allowedValues": {"type": "array", "items": {"type": "string"}}, "references": {"type": "string"}}},
               "Dataset": {"type": "object", "required": ["name", "fields", "primaryKey"], "properties": {"name": {"type": "string"}, "description": {"type": "string"}, "fields": {"type": "array", "items": {"$ref": "#/components/schemas/Field"}}, "primaryKey": {"type": "array", "items": {"type": "string"}},
                 "classification": {"type": "string", "enum": ["public", "internal", "restricted"]}, "updateFrequency": {"type": "string", "enum": ["daily", "weekly", "monthly", "quarterly", "yearly", "on_change"]}}}\(schemas.isEmpty ? "" : ",")
               \(schemas)
