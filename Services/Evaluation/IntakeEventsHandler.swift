@@ -56,7 +56,11 @@ struct IntakeEventsHandler: Sendable {
         }
         let datasets = newDatasets ?? current.datasets
         let version = newVersion ?? current.version
-        let findings = TechnicalReview.findings(for: datasets) + extra
+        let findings = TechnicalReview.findings(
+            for: datasets,
+            existing: try await agreedElsewhere(than: requestId, on: connection, logger: logger),
+            previousContract: try await latestContract(of: requestId, on: connection, logger: logger)
+        ) + extra
         let datasetsJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(datasets), as: UTF8.self)
         let findingsJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(findings), as: UTF8.self)
         try await connection.query("""
@@ -64,5 +68,29 @@ struct IntakeEventsHandler: Sendable {
             WHERE request_id = \(requestId)
             """, logger: logger)
         try await context.outbox.enqueue(EvaluationStarted(requestId: requestId, version: version, findings: findings, startedBy: .system(.evaluation), startedAt: Date()), on: connection, logger: logger)
+    }
+
+    /// The newest contract of every other request: the datasets already in the hub.
+    func agreedElsewhere(than requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> [TechnicalReview.ExistingDataset] {
+        var existing: [TechnicalReview.ExistingDataset] = []
+        let rows = try await connection.query("""
+            SELECT DISTINCT ON (request_id) request_id, datasets::text FROM evaluation.contracts
+            WHERE request_id <> \(requestId) ORDER BY request_id, version DESC
+            """, logger: logger)
+        for try await (otherRequest, datasets) in rows.decode((String, String).self) {
+            for dataset in try CloudEventCodec.makeDecoder().decode([DatasetDefinition].self, from: Data(datasets.utf8)) {
+                existing.append(.init(requestId: otherRequest, dataset: dataset))
+            }
+        }
+        return existing
+    }
+
+    /// The request's own latest contract, to compare a reopened or revised structure with.
+    func latestContract(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> [DatasetDefinition]? {
+        let rows = try await connection.query("SELECT datasets::text FROM evaluation.contracts WHERE request_id = \(requestId) ORDER BY version DESC LIMIT 1", logger: logger)
+        for try await datasets in rows.decode(String.self) {
+            return try CloudEventCodec.makeDecoder().decode([DatasetDefinition].self, from: Data(datasets.utf8))
+        }
+        return nil
     }
 }

@@ -152,6 +152,32 @@ extension RealStack {
             #expect(payload.returnedBy.id == "tim-teknis")
         }
 
+        @Test("the automated review names personal data, NIK, region codes, vague types, a public dataset with personal data, and overlap with the hub")
+        func reviewRules() async throws {
+            let agreedElsewhere = try await Self.walkToCompletion(dataset: "penduduk_rentan")
+            #expect(!agreedElsewhere.isEmpty)
+            var body = submission(datasetName: "penduduk_rentan")
+            body["datasets"] = [[
+                "name": "penduduk_rentan", "primaryKey": ["nik"], "classification": "public", "updateFrequency": "monthly",
+                "fields": [
+                    ["name": "nik", "type": "integer", "required": true],
+                    ["name": "nama", "type": "string", "required": true],
+                    ["name": "kode_wilayah", "type": "text", "required": true],
+                    ["name": "kode_puskesmas", "type": "string", "required": false],
+                ],
+            ]]
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: body)
+            let requestId = try #require(submitted.json["requestId"] as? String)
+            _ = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head, json: ["note": "x"])
+            let review = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: try await Actors.technical) { $0["state"] as? String == "awaiting_decision" }
+            let findings = Set((review["findings"] as? [[String: Any]] ?? []).map { "\($0["severity"] ?? "")/\($0["field"] as? String ?? "-")/\($0["rule"] ?? "")" })
+            #expect(findings == [
+                "warning/nik/personal_data", "warning/nik/nik_format", "warning/nama/personal_data",
+                "warning/kode_wilayah/vague_type", "info/kode_wilayah/reference_code",
+                "blocking/-/classification", "warning/-/overlap_with_hub",
+            ])
+        }
+
         @Test("the producer's own DDL becomes dataset definitions over HTTP, with problems by line")
         func ddlImport() async throws {
             let reply = try await ServiceHTTP.call("POST", "intake", "/v1/ddl/import", token: try await Actors.producer,
