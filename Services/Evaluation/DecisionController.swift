@@ -40,13 +40,13 @@ struct DecisionController: Sendable {
         let logger = context.logger
         let outbox = context.outbox
         let decided = try await context.client.inTransaction(logger: logger) { connection -> Decided in
-            var found: (agency: String, datasets: [DatasetDefinition], version: Int, state: String, findings: [ReviewFinding])?
+            var found: (agency: String, datasets: [DatasetDefinition], version: Int, state: String, findings: [ReviewFinding], consumers: [String])?
             let decoder = CloudEventCodec.makeDecoder()
-            for try await (agency, datasets, version, state, findings) in try await connection.query("""
-                SELECT agency_code, datasets::text, version, state, findings::text FROM evaluation.submissions WHERE request_id = \(requestId) FOR UPDATE
-                """, logger: logger).decode((String, String, Int, String, String).self) {
+            for try await (agency, datasets, version, state, findings, consumers) in try await connection.query("""
+                SELECT agency_code, datasets::text, version, state, findings::text, consumers::text FROM evaluation.submissions WHERE request_id = \(requestId) FOR UPDATE
+                """, logger: logger).decode((String, String, Int, String, String, String).self) {
                 found = (agency, try decoder.decode([DatasetDefinition].self, from: Data(datasets.utf8)), version, state,
-                         try decoder.decode([ReviewFinding].self, from: Data(findings.utf8)))
+                         try decoder.decode([ReviewFinding].self, from: Data(findings.utf8)), try decoder.decode([String].self, from: Data(consumers.utf8)))
             }
             guard let found else { throw APIError.notFound("evaluation of request") }
             guard found.state == "awaiting_decision" else {
@@ -75,8 +75,8 @@ struct DecisionController: Sendable {
             let contractId = UUID().uuidString.lowercased()
             let datasetsJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(found.datasets), as: UTF8.self)
             try await connection.query("""
-                INSERT INTO evaluation.contracts (contract_id, request_id, version, datasets, agreed_at)
-                VALUES (\(contractId), \(requestId), \(contractVersion), \(datasetsJSON)::jsonb, \(now))
+                INSERT INTO evaluation.contracts (contract_id, request_id, version, datasets, agreed_at, agency_code, consumers)
+                VALUES (\(contractId), \(requestId), \(contractVersion), \(datasetsJSON)::jsonb, \(now), \(found.agency), \(String(decoding: try CloudEventCodec.makeEncoder().encode(found.consumers), as: UTF8.self))::jsonb)
                 """, logger: logger)
             try await connection.query("""
                 INSERT INTO evaluation.reviews (request_id, findings, decision, decided_by, decided_at, version, reasons)
@@ -85,7 +85,7 @@ struct DecisionController: Sendable {
             try await connection.query("UPDATE evaluation.submissions SET state = 'agreed' WHERE request_id = \(requestId)", logger: logger)
             try await outbox.enqueue(ContractAgreed(
                 requestId: requestId, contractId: contractId, contractVersion: contractVersion, agencyCode: found.agency,
-                datasets: found.datasets, findings: found.findings, agreedBy: actor, agreedAt: now
+                datasets: found.datasets, consumers: found.consumers, findings: found.findings, agreedBy: actor, agreedAt: now
             ), on: connection, logger: logger)
             return Decided(requestId: requestId, decision: "agreed", contractId: contractId, contractVersion: contractVersion)
         }

@@ -12,12 +12,13 @@ struct EvaluationMain {
 enum EvaluationService {
     static let definition = ServiceDefinition(
         service: .evaluation,
-        migrations: [CreateEvaluationTables.migration, AddDecisionFlow.migration],
+        migrations: [CreateEvaluationTables.migration, AddDecisionFlow.migration, AddConsumersToSubmissions.migration],
         openAPIDocument: EvaluationOpenAPI.document,
         consumers: { context in [IntakeEventsHandler(context: context).consumer] },
         routes: { router, context in
             ContractsController(context: context).register(on: router)
             DecisionController(context: context).register(on: router)
+            ContractDocumentController(context: context).register(on: router)
         }
     )
 }

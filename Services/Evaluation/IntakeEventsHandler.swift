@@ -17,14 +17,14 @@ struct IntakeEventsHandler: Sendable {
             case .requestSubmitted: try await recordSubmission(try event.payload(RequestSubmitted.self), on: connection, logger: logger)
             case .requestDispositioned:
                 _ = try event.payload(RequestDispositioned.self)
-                try await startReview(event.requestId, datasets: nil, version: nil, extra: [], from: ["awaiting_disposition"], on: connection, logger: logger)
+                try await startReview(event.requestId, datasets: nil, version: nil, extra: [], from: ["awaiting_disposition"], trigger: "disposition", on: connection, logger: logger)
             case .requestResubmitted:
                 let resubmitted = try event.payload(RequestResubmitted.self)
-                try await startReview(event.requestId, datasets: resubmitted.datasets, version: resubmitted.version, extra: [], from: ["returned"], on: connection, logger: logger)
+                try await startReview(event.requestId, datasets: resubmitted.datasets, version: resubmitted.version, extra: [], from: ["returned"], trigger: "resubmission", on: connection, logger: logger)
             case .requestReopened:
                 let reopened = try event.payload(RequestReopened.self)
                 let findings = reopened.reasons.map { ReviewFinding(severity: "warning", dataset: "*", field: nil, rule: "reopened_by_producer", message: $0) }
-                try await startReview(event.requestId, datasets: nil, version: nil, extra: findings, from: ["agreed"], on: connection, logger: logger)
+                try await startReview(event.requestId, datasets: nil, version: nil, extra: findings, from: ["agreed"], trigger: "reopened", on: connection, logger: logger)
             case .requestWithdrawn:
                 try await connection.query("UPDATE evaluation.submissions SET state = 'withdrawn' WHERE request_id = \(event.requestId)", logger: logger)
             default: break
@@ -34,16 +34,17 @@ struct IntakeEventsHandler: Sendable {
 
     func recordSubmission(_ submitted: RequestSubmitted, on connection: PostgresConnection, logger: Logger) async throws {
         let datasets = String(decoding: try CloudEventCodec.makeEncoder().encode(submitted.datasets), as: UTF8.self)
+        let consumers = String(decoding: try CloudEventCodec.makeEncoder().encode(submitted.intendedConsumers ?? []), as: UTF8.self)
         try await connection.query("""
-            INSERT INTO evaluation.submissions (request_id, agency_code, datasets, submitted_at)
-            VALUES (\(submitted.requestId), \(submitted.agencyCode), \(datasets)::jsonb, \(submitted.submittedAt))
+            INSERT INTO evaluation.submissions (request_id, agency_code, datasets, consumers, submitted_at)
+            VALUES (\(submitted.requestId), \(submitted.agencyCode), \(datasets)::jsonb, \(consumers)::jsonb, \(submitted.submittedAt))
             ON CONFLICT (request_id) DO NOTHING
             """, logger: logger)
     }
 
     /// SOP step 3 begins: review the (new) structure and wait for the team's decision.
     /// An event that does not fit the current state (e.g. a disposition for a request already decided) changes nothing.
-    func startReview(_ requestId: String, datasets newDatasets: [DatasetDefinition]?, version newVersion: Int?, extra: [ReviewFinding], from allowedStates: Set<String>, on connection: PostgresConnection, logger: Logger) async throws {
+    func startReview(_ requestId: String, datasets newDatasets: [DatasetDefinition]?, version newVersion: Int?, extra: [ReviewFinding], from allowedStates: Set<String>, trigger: String, on connection: PostgresConnection, logger: Logger) async throws {
         var current: (datasets: [DatasetDefinition], version: Int, state: String)?
         let rows = try await connection.query("SELECT datasets::text, version, state FROM evaluation.submissions WHERE request_id = \(requestId) FOR UPDATE", logger: logger)
         for try await (datasets, version, state) in rows.decode((String, Int, String).self) {
@@ -67,7 +68,7 @@ struct IntakeEventsHandler: Sendable {
             UPDATE evaluation.submissions SET datasets = \(datasetsJSON)::jsonb, version = \(version), findings = \(findingsJSON)::jsonb, state = 'awaiting_decision'
             WHERE request_id = \(requestId)
             """, logger: logger)
-        try await context.outbox.enqueue(EvaluationStarted(requestId: requestId, version: version, findings: findings, startedBy: .system(.evaluation), startedAt: Date()), on: connection, logger: logger)
+        try await context.outbox.enqueue(EvaluationStarted(requestId: requestId, version: version, trigger: trigger, findings: findings, startedBy: .system(.evaluation), startedAt: Date()), on: connection, logger: logger)
     }
 
     /// The newest contract of every other request: the datasets already in the hub.

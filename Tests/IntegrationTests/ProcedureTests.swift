@@ -192,6 +192,50 @@ extension RealStack {
             #expect(head.status == 403)
         }
 
+        @Test("the agreed contract reads as JSON, JSON Schema and HTML; the producer's reopen sends the request back to step 3 and a new contract version")
+        func contractAndReopen() async throws {
+            let producer = try await Actors.producer
+            let technical = try await Actors.technical
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: producer, json: submission(datasetName: "reopen_probe"))
+            let requestId = try #require(submitted.json["requestId"] as? String)
+            _ = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head, json: ["note": "x"])
+            _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: technical) { $0["state"] as? String == "awaiting_decision" }
+            let agreed = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical, json: ["decision": "agree"])
+            let contractId = try #require(agreed.json["contractId"] as? String)
+
+            let contract = try await ServiceHTTP.call("GET", "evaluation", "/v1/contracts/\(contractId)", token: producer)
+            #expect(contract.json["consumers"] as? [String] == ["35.14-bappeda"])
+            let schema = try await ServiceHTTP.call("GET", "evaluation", "/v1/contracts/\(contractId)/schema.json", token: producer)
+            let datasetSchema = try #require((schema.json["schemas"] as? [String: Any])?["reopen_probe"] as? [String: Any])
+            #expect(datasetSchema["required"] as? [String] == ["kode_puskesmas", "kode_wilayah"])
+            #expect(datasetSchema["x-primaryKey"] as? [String] == ["kode_puskesmas"])
+            #expect(((datasetSchema["properties"] as? [String: Any])?["kode_wilayah"] as? [String: Any])?["pattern"] as? String == ContractSchemaPattern.region)
+            let html = try await ServiceHTTP.call("GET", "evaluation", "/v1/contracts/\(contractId)/document", token: producer)
+            #expect(html.text.contains("Dokumen Interchange Data") && html.text.contains("reopen_probe") && html.text.contains("35.14-bappeda"))
+            let consumer = try await TestAccounts.shared.token("bappeda-reader", .consumer, agency: "35.14-bappeda")
+            #expect(try await ServiceHTTP.call("GET", "evaluation", "/v1/contracts/\(contractId)", token: consumer).status == 200, "a listed consumer reads the contract")
+            #expect(try await ServiceHTTP.call("GET", "evaluation", "/v1/contracts/\(contractId)", token: try await Actors.otherAgencyProducer).status == 404)
+
+            _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: producer) { $0["state"] as? String == "awaiting_decision" }
+            let rejected = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", token: producer,
+                                                      json: ["decision": "reject", "reasons": ["jumlah puskesmas tidak sesuai dengan SIMPUS"]])
+            #expect(rejected.status == 200, "\(rejected.text)")
+            let reopened = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: technical) { $0["state"] as? String == "awaiting_decision" }
+            #expect((reopened["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "reopened_by_producer" } == true)
+            let second = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical, json: ["decision": "agree"])
+            #expect(second.json["contractVersion"] as? Int == 2)
+            _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: producer) {
+                $0["state"] as? String == "awaiting_decision" && $0["contractId"] as? String == second.json["contractId"] as? String
+            }
+            _ = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", token: producer, json: ["decision": "accept"])
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: producer) {
+                ($0["request"] as? [String: Any])?["state"] as? String == "completed"
+            }
+            let started = try await TopicReader.collect([.evaluation], where: { $0.keyText == requestId && $0.eventType == EventType.evaluationStarted.rawValue }) { $0.count >= 2 }
+            let triggers = try started.map { try CloudEventCodec.payload(EvaluationStarted.self, from: $0.value).trigger }
+            #expect(triggers == ["disposition", "reopened"])
+        }
+
         @Test("a withdrawn request cannot be decided on any more")
         func withdrawal() async throws {
             let producer = try await Actors.producer

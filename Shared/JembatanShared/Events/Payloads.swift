@@ -225,13 +225,16 @@ public struct EvaluationStarted: EventPayload, Equatable {
     public var requestId: String
     /// The definition version under review.
     public var version: Int
+    /// What brought the request to evaluation: `disposition`, `resubmission` or `reopened` (validation sent it back).
+    public var trigger: String?
     public var findings: [ReviewFinding]
     public var startedBy: ActorReference
     public var startedAt: Date
 
-    public init(requestId: String, version: Int, findings: [ReviewFinding], startedBy: ActorReference, startedAt: Date) {
+    public init(requestId: String, version: Int, trigger: String? = nil, findings: [ReviewFinding], startedBy: ActorReference, startedAt: Date) {
         self.requestId = requestId
         self.version = version
+        self.trigger = trigger
         self.findings = findings
         self.startedBy = startedBy
         self.startedAt = startedAt
@@ -259,11 +262,14 @@ public struct ContractAgreed: EventPayload, Equatable {
     public var contractVersion: Int
     public var agencyCode: String
     public var datasets: [DatasetDefinition]
+    /// Agencies that get read access to every dataset of the contract.
+    public var consumers: [String]?
     public var findings: [ReviewFinding]
     public var agreedBy: ActorReference
     public var agreedAt: Date
 
-    public init(requestId: String, contractId: String, contractVersion: Int, agencyCode: String, datasets: [DatasetDefinition], findings: [ReviewFinding], agreedBy: ActorReference, agreedAt: Date) {
+    public init(requestId: String, contractId: String, contractVersion: Int, agencyCode: String, datasets: [DatasetDefinition], consumers: [String]? = nil, findings: [ReviewFinding], agreedBy: ActorReference, agreedAt: Date) {
+        self.consumers = consumers
         self.requestId = requestId
         self.contractId = contractId
         self.contractVersion = contractVersion

@@ -23,7 +23,8 @@ public enum OpenAPIDocument {
               "bearer": {"type": "http", "scheme": "bearer", "description": "Account token from 'jembatan accounts create' (jbt_…); the account's role and agency decide what it may do and see"}
             },
             "parameters": {
-              "RequestId": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}
+              "RequestId": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
+              "ContractId": {"name": "contractId", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}
             },
             "responses": {
               "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}

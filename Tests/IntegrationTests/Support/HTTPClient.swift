@@ -96,3 +96,8 @@ func submission(datasetName: String = "puskesmas", primaryKey: [String] = ["kode
         ]],
     ]
 }
+
+/// The Kemendagri region-code pattern the contract's JSON Schema uses.
+enum ContractSchemaPattern {
+    static let region = #"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"#
+}
