@@ -12,13 +12,14 @@ struct IntakeMain {
 enum IntakeService {
     static let definition = ServiceDefinition(
         service: .intake,
-        migrations: [CreateRequests.migration, AddVersionsAndReturns.migration],
+        migrations: [CreateRequests.migration, AddVersionsAndReturns.migration, AddDrafts.migration],
         openAPIDocument: IntakeOpenAPI.document,
         consumers: { _ in [EvaluationEventsHandler().consumer] },
         routes: { router, context in
             RequestsController(context: context).register(on: router)
             RevisionsController(context: context).register(on: router)
             DDLImportController(context: context).register(on: router)
+            DraftsController(context: context).register(on: router)
         }
     )
 }

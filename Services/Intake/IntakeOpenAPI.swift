@@ -21,6 +21,17 @@ enum IntakeOpenAPI {
             "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
             "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}}
         ,
+        "/v1/drafts": {"post": {"summary": "Save an incomplete request as a draft (producer); the answer lists what is still missing",
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draft"}}}},
+          "responses": {"201": {"description": "draft saved", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Saved"}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/drafts/{id}": {"put": {"summary": "Replace a draft (producer)", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Draft"}}}},
+          "responses": {"200": {"description": "draft saved", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Saved"}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/drafts/{id}/submit": {"post": {"summary": "Submit a complete draft (producer)", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+          "responses": {"200": {"description": "submitted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Saved"}}}},
+            "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
         "/v1/ddl/import": {"post": {"summary": "Turn CREATE TABLE statements (PostgreSQL or MySQL) into dataset definitions; what is not understood is listed by line",
           "requestBody": {"required": true, "content": {"text/plain": {"schema": {"type": "string"}}, "application/sql": {"schema": {"type": "string"}}}},
           "responses": {"200": {"description": "datasets and problems", "content": {"application/json": {"schema": {"type": "object", "required": ["datasets", "problems"], "properties": {
@@ -37,6 +48,9 @@ enum IntakeOpenAPI {
           "responses": {"200": {"description": "the differences", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Diff"}}}},
             "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}}
         """, schemas: """
+        "Draft": {"type": "object", "description": "Like Submission, with every member optional"},
+        "Saved": {"type": "object", "required": ["requestId", "state", "missing"], "properties": {"requestId": {"type": "string"}, "state": {"type": "string"},
+          "missing": {"type": "array", "items": {"type": "object", "required": ["field", "rule", "message"], "properties": {"field": {"type": "string"}, "rule": {"type": "string"}, "message": {"type": "string"}}}}}},
         "Revision": {"type": "object", "required": ["datasets"], "properties": {"title": {"type": "string"}, "purpose": {"type": "string"}, "datasets": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Dataset"}}}},
         "Revised": {"type": "object", "required": ["requestId", "state", "version"], "properties": {"requestId": {"type": "string"}, "state": {"type": "string"}, "version": {"type": "integer"}}},
         "Diff": {"type": "object", "required": ["fromVersion", "toVersion", "changes"], "properties": {"fromVersion": {"type": "integer"}, "toVersion": {"type": "integer"},
@@ -52,7 +66,7 @@ enum IntakeOpenAPI {
         "Accepted": {"type": "object", "required": ["requestId", "state"], "properties": {"requestId": {"type": "string", "format": "uuid"}, "state": {"type": "string"}}},
         "Request": {"type": "object", "required": ["requestId", "agencyCode", "title", "purpose", "profile", "state", "submittedBy", "submittedAt", "datasets"], "properties": {
           "requestId": {"type": "string"}, "agencyCode": {"type": "string"}, "title": {"type": "string"}, "purpose": {"type": "string"}, "profile": {"type": "string"},
-          "state": {"type": "string", "enum": ["submitted", "dispositioned", "returned", "resubmitted", "withdrawn"]}, "submittedBy": {"type": "string"}, "submittedAt": {"type": "string", "format": "date-time"},
+          "state": {"type": "string", "enum": ["draft", "submitted", "dispositioned", "returned", "resubmitted", "withdrawn"]}, "submittedBy": {"type": "string"}, "submittedAt": {"type": "string", "format": "date-time"},
           "datasets": {"type": "array", "items": {"$ref": "#/components/schemas/Dataset"}}}}
         """)
 }

@@ -24,37 +24,56 @@ struct RequestsController: Sendable {
 
     @Sendable func submit(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         let account = try await context.accounts.require(request, roles: [.producer])
-        let actor = account.actor
-        var submission = try await JSONResponse.decode(RequestSubmission.self, from: request)
-        if submission.agencyCode == nil { submission.agencyCode = account.agencyCode }
+        var draft = try await JSONResponse.decode(RequestDraft.self, from: request)
+        if draft.agencyCode == nil { draft.agencyCode = account.agencyCode }
+        let submission = draft.asSubmission
         var violations = CompletenessCheck.violations(of: submission)
         if submission.agencyCode != account.agencyCode {
             violations.append(FieldViolation(field: "agencyCode", rule: "own_agency", message: "a producer submits for its own agency (\(account.agencyCode ?? ""))"))
         }
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
-        let event = RequestSubmitted(
-            requestId: UUID().uuidString.lowercased(), agencyCode: submission.agencyCode ?? "", title: submission.title.trimmed,
-            purpose: submission.purpose.trimmed, profile: submission.profile ?? SOPProfileCatalog.defaultProfileID,
-            profileVersion: SOPProfileCatalog.profile(submission.profile ?? SOPProfileCatalog.defaultProfileID)?.version,
-            legalBasis: submission.legalBasis, contactPerson: submission.contactPerson, intendedConsumers: submission.intendedConsumers,
-            attachments: submission.attachments, datasets: submission.datasets, submittedBy: actor, submittedAt: Date()
-        )
-        let definition = String(decoding: try CloudEventCodec.makeEncoder().encode(event.datasets), as: UTF8.self)
+        let requestId = UUID().uuidString.lowercased()
         let logger = context.logger
         let outbox = context.outbox
         try await context.client.inTransaction(logger: logger) { connection in
-            try await connection.query("""
-                INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, definition, state, submitted_by, submitted_at)
-                VALUES (\(event.requestId), \(event.agencyCode), \(event.title), \(event.purpose), \(event.profile), \(definition)::jsonb, 'submitted', \(actor.id), \(event.submittedAt))
-                """, logger: logger)
-            try await connection.query("""
-                INSERT INTO intake.request_versions (request_id, version, definition, created_by, created_at)
-                VALUES (\(event.requestId), 1, \(definition)::jsonb, \(actor.id), \(event.submittedAt))
-                """, logger: logger)
-            try await outbox.enqueue(event, on: connection, logger: logger)
+            try await Self.recordSubmission(submission, requestId: requestId, account: account, isNew: true, outbox: outbox, on: connection, logger: logger)
         }
-        logger.info("Request submitted", metadata: [LogKey.requestID: "\(event.requestId)"])
-        return try JSONResponse.make(Accepted(requestId: event.requestId, state: "submitted"), status: .created)
+        logger.info("Request submitted", metadata: [LogKey.requestID: "\(requestId)"])
+        return try JSONResponse.make(Accepted(requestId: requestId, state: "submitted"), status: .created)
+    }
+
+    /// Stores a complete submission (new, or a draft becoming submitted), its version 1 and the event, in the caller's transaction.
+    static func recordSubmission(
+        _ submission: RequestSubmission, requestId: String, account: Account, isNew: Bool, outbox: Outbox,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let profile = submission.profile ?? SOPProfileCatalog.defaultProfileID
+        let event = RequestSubmitted(
+            requestId: requestId, agencyCode: submission.agencyCode ?? "", title: submission.title.trimmed,
+            purpose: submission.purpose.trimmed, profile: profile, profileVersion: SOPProfileCatalog.profile(profile)?.version,
+            legalBasis: submission.legalBasis, contactPerson: submission.contactPerson, intendedConsumers: submission.intendedConsumers,
+            attachments: submission.attachments, datasets: submission.datasets, submittedBy: account.actor, submittedAt: Date()
+        )
+        let definition = String(decoding: try CloudEventCodec.makeEncoder().encode(event.datasets), as: UTF8.self)
+        let body = String(decoding: try CloudEventCodec.makeEncoder().encode(submission), as: UTF8.self)
+        if isNew {
+            try await connection.query("""
+                INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, profile_version, definition, submission, state, submitted_by, submitted_at)
+                VALUES (\(requestId), \(event.agencyCode), \(event.title), \(event.purpose), \(event.profile), \(event.profileVersion),
+                        \(definition)::jsonb, \(body)::jsonb, 'submitted', \(account.name), \(event.submittedAt))
+                """, logger: logger)
+        } else {
+            try await connection.query("""
+                UPDATE intake.requests SET title = \(event.title), purpose = \(event.purpose), profile = \(event.profile), profile_version = \(event.profileVersion),
+                    definition = \(definition)::jsonb, submission = \(body)::jsonb, state = 'submitted', submitted_by = \(account.name), submitted_at = \(event.submittedAt)
+                WHERE request_id = \(requestId)
+                """, logger: logger)
+        }
+        try await connection.query("""
+            INSERT INTO intake.request_versions (request_id, version, definition, created_by, created_at)
+            VALUES (\(requestId), 1, \(definition)::jsonb, \(account.name), \(event.submittedAt))
+            """, logger: logger)
+        try await outbox.enqueue(event, on: connection, logger: logger)
     }
 
     // MARK: - Step 1: disposition by the head

@@ -236,6 +236,54 @@ extension RealStack {
             #expect(triggers == ["disposition", "reopened"])
         }
 
+        @Test("a draft may be incomplete; it says what is missing, and is submitted only when complete")
+        func drafts() async throws {
+            let producer = try await Actors.producer
+            let created = try await ServiceHTTP.call("POST", "intake", "/v1/drafts", token: producer, json: ["title": "Draf data posyandu"])
+            #expect(created.status == 201, "\(created.text)")
+            let requestId = try #require(created.json["requestId"] as? String)
+            let missing = (created.json["missing"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(Set(missing) == ["purpose", "legalBasis", "contactPerson", "intendedConsumers", "datasets"])
+            let early = try await ServiceHTTP.call("POST", "intake", "/v1/drafts/\(requestId)/submit", token: producer)
+            #expect(early.status == 422)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.outbox WHERE message_key = \(requestId)") == 0, "nothing announced while a draft")
+            let other = try await ServiceHTTP.call("PUT", "intake", "/v1/drafts/\(requestId)", token: try await Actors.otherAgencyProducer, json: submission())
+            #expect(other.status == 404)
+            let completed = try await ServiceHTTP.call("PUT", "intake", "/v1/drafts/\(requestId)", token: producer, json: submission(datasetName: "posyandu"))
+            #expect((completed.json["missing"] as? [Any])?.isEmpty == true)
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/drafts/\(requestId)/submit", token: producer)
+            #expect(submitted.status == 200, "\(submitted.text)")
+            let shown = try await ServiceHTTP.call("GET", "intake", "/v1/requests/\(requestId)", token: producer)
+            #expect(shown.json["state"] as? String == "submitted")
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests WHERE request_id = \(requestId) AND profile = 'pasuruan' AND profile_version = 1") == 1)
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: producer) { ($0["request"] as? [String: Any])?["state"] as? String == "submitted" }
+        }
+
+        @Test("each completeness rule is named with its field", arguments: [
+            (#"{"title": "\#(String(repeating: "x", count: 201))"}"#, "title/max_length"),
+            (#"{"purpose": "\#(String(repeating: "x", count: 4001))"}"#, "purpose/max_length"),
+            (#"{"agencyCode": "35 14"}"#, "agencyCode/pattern"),
+            (#"{"intendedConsumers": ["bad code!"]}"#, "intendedConsumers[0]/pattern"),
+            (#"{"contactPerson": {"name": "Siti"}}"#, "contactPerson/reachable"),
+            (#"{"contactPerson": {"name": " ", "phone": "1"}}"#, "contactPerson.name/required"),
+            (#"{"attachments": [{"name": "a.pdf", "mediaType": "pdf", "sizeBytes": 0}]}"#, "attachments[0].mediaType/format"),
+            (#"{"attachments": [{"name": "a.pdf", "mediaType": "application/pdf", "sizeBytes": 0}]}"#, "attachments[0].sizeBytes/minimum"),
+            (#"{"datasets": [{"name": "d", "primaryKey": ["a"], "classification": "public", "updateFrequency": "monthly", "fields": [{"name": "a", "type": "string", "required": true}, {"name": "a", "type": "", "required": true}]}]}"#, "datasets[0].fields[1].name/unique"),
+            (#"{"datasets": [{"name": "d", "primaryKey": ["a"], "classification": "public", "updateFrequency": "monthly", "fields": [{"name": "a", "type": "", "required": true}]}]}"#, "datasets[0].fields[0].type/required"),
+            (#"{"datasets": [{"name": "d", "primaryKey": ["a"], "classification": "public", "updateFrequency": "monthly", "fields": [{"name": "a", "type": "string", "required": true}]}, {"name": "d", "primaryKey": ["a"], "classification": "public", "updateFrequency": "monthly", "fields": [{"name": "a", "type": "string", "required": true}]}]}"#, "datasets[1].name/unique"),
+        ])
+        func completenessRules(change: String, rule: String) async throws {
+            var body = submission()
+            let changes = try #require(try JSONSerialization.jsonObject(with: Data(change.utf8)) as? [String: Any])
+            for (key, value) in changes { body[key] = value }
+            let before = try await TestDatabase.count("SELECT count(*)::int FROM intake.requests")
+            let reply = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: body)
+            #expect(reply.status == 422)
+            let rules = ((reply.json["error"] as? [String: Any])?["violations"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? "")/\($0["rule"] ?? "")" }
+            #expect(rules.contains(rule), "\(rules)")
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before, "nothing changes")
+        }
+
         @Test("a withdrawn request cannot be decided on any more")
         func withdrawal() async throws {
             let producer = try await Actors.producer

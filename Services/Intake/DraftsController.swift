@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import JembatanShared
+import PostgresNIO
+
+/// Drafts: a producer saves an incomplete request, edits it, and submits it when complete (SOP step 1).
+struct DraftsController: Sendable {
+    let context: ServiceContext
+
+    func register(on router: Router<some RequestContext>) {
+        router.post("v1/drafts", use: create)
+        router.put("v1/drafts/:id", use: update)
+        router.post("v1/drafts/:id/submit", use: submit)
+    }
+
+    struct Saved: Encodable {
+        let requestId: String
+        let state: String
+        /// What still keeps the draft from being submitted.
+        let missing: [FieldViolation]
+    }
+
+    @Sendable func create(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        let account = try await context.accounts.require(request, roles: [.producer])
+        var draft = try await JSONResponse.decode(RequestDraft.self, from: request)
+        draft.agencyCode = draft.agencyCode ?? account.agencyCode
+        guard draft.agencyCode == account.agencyCode else {
+            throw APIError.validationFailed([FieldViolation(field: "agencyCode", rule: "own_agency", message: "a producer drafts for its own agency (\(account.agencyCode ?? ""))")])
+        }
+        let requestId = UUID().uuidString.lowercased()
+        let body = String(decoding: try CloudEventCodec.makeEncoder().encode(draft), as: UTF8.self)
+        try await context.client.query("""
+            INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, definition, state, submitted_by, submitted_at, submission)
+            VALUES (\(requestId), \(draft.agencyCode ?? ""), \(draft.title ?? ""), \(draft.purpose ?? ""), \(draft.profile ?? SOPProfileCatalog.defaultProfileID),
+                    '[]'::jsonb, 'draft', \(account.name), \(Date()), \(body)::jsonb)
+            """, logger: context.logger)
+        return try JSONResponse.make(Saved(requestId: requestId, state: "draft", missing: CompletenessCheck.violations(of: draft.asSubmission)), status: .created)
+    }
+
+    @Sendable func update(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        let account = try await context.accounts.require(request, roles: [.producer])
+        let requestId = try request.requestIDParameter(routeContext)
+        var draft = try await JSONResponse.decode(RequestDraft.self, from: request)
+        draft.agencyCode = account.agencyCode
+        let body = String(decoding: try CloudEventCodec.makeEncoder().encode(draft), as: UTF8.self)
+        let logger = context.logger
+        try await context.client.inTransaction(logger: logger) { connection in
+            _ = try await lockDraft(requestId, for: account, on: connection)
+            try await connection.query("""
+                UPDATE intake.requests SET title = \(draft.title ?? ""), purpose = \(draft.purpose ?? ""),
+                    profile = \(draft.profile ?? SOPProfileCatalog.defaultProfileID), submission = \(body)::jsonb
+                WHERE request_id = \(requestId)
+                """, logger: logger)
+        }
+        return try JSONResponse.make(Saved(requestId: requestId, state: "draft", missing: CompletenessCheck.violations(of: draft.asSubmission)))
+    }
+
+    @Sendable func submit(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        let account = try await context.accounts.require(request, roles: [.producer])
+        let requestId = try request.requestIDParameter(routeContext)
+        let logger = context.logger
+        let outbox = context.outbox
+        try await context.client.inTransaction(logger: logger) { connection in
+            let draft = try await lockDraft(requestId, for: account, on: connection)
+            let submission = draft.asSubmission
+            let violations = CompletenessCheck.violations(of: submission)
+            guard violations.isEmpty else { throw APIError.validationFailed(violations) }
+            try await RequestsController.recordSubmission(submission, requestId: requestId, account: account, isNew: false, outbox: outbox, on: connection, logger: logger)
+        }
+        return try JSONResponse.make(Saved(requestId: requestId, state: "submitted", missing: []))
+    }
+
+    private func lockDraft(_ requestId: String, for account: Account, on connection: PostgresConnection) async throws -> RequestDraft {
+        for try await (state, agency, body) in try await connection.query("""
+            SELECT state, agency_code, coalesce(submission::text, '{}') FROM intake.requests WHERE request_id = \(requestId) FOR UPDATE
+            """, logger: context.logger).decode((String, String, String).self) where account.mayAccess(agency: agency) {
+            guard state == "draft" else {
+                throw APIError(.conflict, code: "invalid_state", message: "the request is \(state), no longer a draft", field: "state")
+            }
+            return try CloudEventCodec.makeDecoder().decode(RequestDraft.self, from: Data(body.utf8))
+        }
+        throw APIError.notFound("draft")
+    }
+}
+
+/// A request being prepared: every part may still be missing.
+struct RequestDraft: Codable, Sendable {
+    var agencyCode: String?
+    var title: String?
+    var purpose: String?
+    var profile: String?
+    var legalBasis: String?
+    var contactPerson: ContactPerson?
+    var intendedConsumers: [String]?
+    var attachments: [AttachmentMetadata]?
+    var datasets: [DatasetDefinition]?
+
+    /// The draft as a submission, with missing parts empty (so the completeness check names them).
+    var asSubmission: RequestSubmission {
+        RequestSubmission(agencyCode: agencyCode, title: title ?? "", purpose: purpose ?? "", profile: profile, legalBasis: legalBasis,
+                          contactPerson: contactPerson, intendedConsumers: intendedConsumers, attachments: attachments, datasets: datasets ?? [])
+    }
+}
