@@ -98,9 +98,7 @@ enum ContractSchema {
     }
 
     static func html(_ contract: ContractDocumentController.Contract) -> String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let escape = HTMLText.escape
         var sections = ""
         for dataset in contract.datasets {
             var rows = ""

@@ -17,9 +17,9 @@ struct DashboardController: Sendable {
         let formatter = ISO8601DateFormatter()
         var rows = ""
         for item in requests {
-            rows += "<tr><td><code>\(HTML.escape(item.requestId))</code></td><td>\(HTML.escape(item.agencyCode ?? "–"))</td>"
-            rows += "<td>\(HTML.escape(item.title ?? "–"))</td><td>\(item.sopStep) · \(HTML.escape(Self.stepNames[item.sopStep] ?? ""))</td>"
-            rows += "<td class=\"\(HTML.escape(item.state))\">\(HTML.escape(item.state))</td><td>\(formatter.string(from: item.updatedAt))</td></tr>\n"
+            rows += "<tr><td><code>\(HTMLText.escape(item.requestId))</code></td><td>\(HTMLText.escape(item.agencyCode ?? "–"))</td>"
+            rows += "<td>\(HTMLText.escape(item.title ?? "–"))</td><td>\(item.sopStep) · \(HTMLText.escape(Self.stepNames[item.sopStep] ?? ""))</td>"
+            rows += "<td class=\"\(HTMLText.escape(item.state))\">\(HTMLText.escape(item.state))</td><td>\(formatter.string(from: item.updatedAt))</td></tr>\n"
         }
         let completed = requests.filter { $0.state == "completed" }.count
         let page = """
@@ -35,24 +35,5 @@ struct DashboardController: Sendable {
             \(rows)</tbody></table></body></html>
             """
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
-    }
-}
-
-/// HTML escaping for server-rendered pages.
-enum HTML {
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 }

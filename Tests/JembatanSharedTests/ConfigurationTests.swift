@@ -52,3 +52,11 @@ struct ConfigurationTests {
         #expect(!DatabaseFailure.isPermanent(ConnectionLost()))
     }
 }
+
+@Suite("HTML escaping")
+struct HTMLTextTests {
+    @Test("markup in data is shown, never interpreted")
+    func escapesMarkup() {
+        #expect(HTMLText.escape(#"<script>alert("x")</script> & 'y'"#) == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;")
+    }
+}
