@@ -6,6 +6,7 @@
 #   stack.sh kill SERVICE       kill -9 one service (fault tests)
 #   stack.sh start SERVICE      start one service and wait for /readyz
 #   stack.sh pause|resume NAME  SIGSTOP / SIGCONT a service or the broker
+#   stack.sh restart-postgres   fast shutdown and start of PostgreSQL (fault tests)
 #   stack.sh status             what runs
 #
 # Settings (environment): JEMBATAN_LOCAL_DIR (default .local/stack), JEMBATAN_POSTGRES_PORT (55432),
@@ -129,6 +130,9 @@ case "${1:-}" in
   start) start_service "$2" ;;
   stop) stop_process "$2" TERM ;;
   pid) cat "$dir/pids/$2.pid" ;;
+  restart-postgres)
+    as_postgres "$pg_bin/pg_ctl" -D "$dir/postgres" -m fast -w restart -l "$dir/logs/postgres.log" \
+      -o "-p $pg_port -k $dir/run -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null ;;
   pause) kill -STOP "$(cat "$dir/pids/$2.pid")" ;;
   resume) kill -CONT "$(cat "$dir/pids/$2.pid")" ;;
   status)
