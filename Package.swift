@@ -15,6 +15,7 @@ func service(_ name: String, product: String) -> Target {
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ],
         path: "Services/\(name)",
         swiftSettings: swiftSettings

@@ -60,6 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
             say("   \(entry["occurredAt"] ?? "")  \(entry["type"] ?? "")  by \(actor?["id"] ?? "?")")
         }
         say("demo request completed: \(requestId)")
+        say("Dashboard sign-in token (head, valid 24 h): \(head)")
     }
 }
 

@@ -3,7 +3,11 @@ import JembatanShared
 /// OpenAPI 3.1 of the reporting service.
 enum ReportingOpenAPI {
     static let document = OpenAPIDocument.make(service: .reporting, summary: "SOP step 10: read model of every request, timeline, dashboard", paths: """
-        "/": {"get": {"security": [], "summary": "Dashboard (HTML)", "responses": {"200": {"description": "the dashboard", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
+        "/": {"get": {"security": [], "summary": "Dashboard (HTML) for the signed-in account (session cookie or bearer token); producers see only their agency", "responses": {"200": {"description": "the dashboard", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "not signed in: to /login"}}}},
+        "/login": {"get": {"security": [], "summary": "Sign-in form", "responses": {"200": {"description": "form", "content": {"text/html": {"schema": {"type": "string"}}}}}},
+          "post": {"security": [], "summary": "Sign in with an account token (form field 'token'); sets an HttpOnly session cookie", "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}}}},
+            "responses": {"303": {"description": "to / when the token is valid, back to /login?failed=1 when not"}}}},
+        "/logout": {"post": {"security": [], "summary": "Sign out (clears the session cookie)", "responses": {"303": {"description": "to /login"}}}},
         "/v1/requests": {"get": {"summary": "Every request in the read model", "responses": {"200": {"description": "requests", "content": {"application/json": {"schema": {"type": "object", "required": ["requests"], "properties": {"requests": {"type": "array", "items": {"$ref": "#/components/schemas/RequestSummary"}}}}}}},
             "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}},
         "/v1/requests/{id}": {"get": {"summary": "One request with its timeline", "parameters": [{"$ref": "#/components/parameters/RequestId"}],

@@ -68,5 +68,17 @@ extension RealStack {
             #expect(impersonation.status == 422)
             #expect((impersonation.json["error"] as? [String: Any])?["field"] as? String == "agencyCode")
         }
+
+        @Test("the dashboard needs a signed-in account and shows a producer only its own agency")
+        func dashboardSession() async throws {
+            let requestId = try await ProcedureTests.walkToCompletion(dataset: "dashboard_probe")
+            let anonymous = try await ServiceHTTP.call("GET", "reporting", "/")
+            #expect(anonymous.text.contains("action=\"/login\""), "an anonymous visitor gets the sign-in form")
+            #expect(!anonymous.text.contains(requestId))
+            let head = try await ServiceHTTP.call("GET", "reporting", "/", token: try await Actors.head)
+            #expect(head.status == 200 && head.text.contains(requestId))
+            let other = try await ServiceHTTP.call("GET", "reporting", "/", token: try await Actors.otherAgencyProducer)
+            #expect(other.status == 200 && !other.text.contains(requestId))
+        }
     }
 }

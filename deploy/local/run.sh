@@ -22,7 +22,7 @@ echo "== Demo request through every step"
 cat <<EOT
 
 == Where to look
-  Dashboard          http://127.0.0.1:8085/
+  Dashboard          http://127.0.0.1:8085/  (sign in with the token printed above)
   Services           intake :8081  evaluation :8082  provisioning :8083  validation :8084  reporting :8085
                      each with /livez /readyz /metrics /openapi.json
   Tail every topic   LD_LIBRARY_PATH=.local/lib .build/debug/jembatan tail
