@@ -105,7 +105,7 @@ enum ContractSchema {
             for field in dataset.fields {
                 let constraints = [field.allowedValues.map { "salah satu: " + $0.joined(separator: ", ") }, field.references.map { "referensi: " + $0 }]
                     .compactMap { $0 }.joined(separator: "; ")
-                rows += "<tr><td><code>\(escape(field.name))</code>\(dataset.primaryKey.contains(field.name) ? " 🔑" : "")</td><td>\(escape(field.type))</td>"
+                rows += "<tr><td><code>\(escape(field.name))</code>\(dataset.primaryKey.contains(field.name) ? " <b>(kunci)</b>" : "")</td><td>\(escape(field.type))</td>"
                 rows += "<td>\(field.required ? "wajib" : "opsional")</td><td>\(escape(field.description ?? ""))</td><td>\(escape(constraints))</td></tr>"
             }
             sections += """
