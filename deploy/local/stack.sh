@@ -23,6 +23,13 @@ bin=${JEMBATAN_BIN_DIR:-$root/.build/debug}
 pg_bin=/usr/lib/postgresql/15/bin
 services=(intake evaluation provisioning validation reporting)
 mkdir -p "$dir/logs" "$dir/pids"
+# PostgreSQL runs as the `postgres` user when we are root; if that user cannot reach $dir (a
+# checkout under /root, say), its data lives under /var/tmp instead, one folder per stack.
+pg_home=$dir
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
+  pg_home=/var/tmp/jembatan-$(printf %s "$dir" | md5sum | cut -c1-12)
+  mkdir -p "$pg_home"
+fi
 export LD_LIBRARY_PATH="$root/.local/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export JEMBATAN_POSTGRES_PORT=$pg_port JEMBATAN_KAFKA_BROKERS=127.0.0.1:$broker_port
 export JEMBATAN_KAFKA_SESSION_TIMEOUT_MS=${JEMBATAN_KAFKA_SESSION_TIMEOUT_MS:-6000}
@@ -49,15 +56,15 @@ wait_http() { # url seconds
 }
 
 start_postgres() {
-  local data="$dir/postgres" run="$dir/run"
+  local data="$pg_home/postgres" run="$pg_home/run"
   if [ ! -s "$data/PG_VERSION" ]; then
     mkdir -p "$data" "$run"
-    [ "$(id -u)" -eq 0 ] && chown postgres "$data" "$run" "$dir/logs"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$data" "$run"
     as_postgres "$pg_bin/initdb" -D "$data" -U jembatan --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/logs/initdb.log"
   fi
-  mkdir -p "$run"; [ "$(id -u)" -eq 0 ] && chown postgres "$run" "$dir/logs"
-  touch "$dir/logs/postgres.log"; [ "$(id -u)" -eq 0 ] && chown postgres "$dir/logs/postgres.log"
-  as_postgres "$pg_bin/pg_ctl" -D "$data" -l "$dir/logs/postgres.log" -w -t 30 \
+  mkdir -p "$run"; [ "$(id -u)" -eq 0 ] && chown postgres "$run"
+  touch "$pg_home/postgres.log"; [ "$(id -u)" -eq 0 ] && chown postgres "$pg_home/postgres.log"
+  as_postgres "$pg_bin/pg_ctl" -D "$data" -l "$pg_home/postgres.log" -w -t 30 \
     -o "-p $pg_port -k $run -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
   psql -h 127.0.0.1 -p "$pg_port" -U jembatan -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='jembatan'" | grep -q 1 \
     || psql -h 127.0.0.1 -p "$pg_port" -U jembatan -d postgres -qc "CREATE DATABASE jembatan" >/dev/null
@@ -65,7 +72,7 @@ start_postgres() {
 }
 
 stop_postgres() {
-  [ -s "$dir/postgres/postmaster.pid" ] && as_postgres "$pg_bin/pg_ctl" -D "$dir/postgres" -m fast -w stop >/dev/null 2>&1 || true
+  [ -s "$pg_home/postgres/postmaster.pid" ] && as_postgres "$pg_bin/pg_ctl" -D "$pg_home/postgres" -m fast -w stop >/dev/null 2>&1 || true
 }
 
 start_broker() {
@@ -120,7 +127,7 @@ case "${1:-}" in
   up)
     [ -x "$bin/jembatan-intake" ] || { echo "no build in $bin: run 'swift build' first" >&2; exit 1; }
     down
-    if [ "${JEMBATAN_FRESH:-0}" = 1 ]; then rm -rf "$dir/postgres"; fi
+    if [ "${JEMBATAN_FRESH:-0}" = 1 ]; then rm -rf "$pg_home/postgres"; fi
     start_postgres
     start_broker
     for s in "${services[@]}"; do start_service "$s"; done
@@ -131,8 +138,8 @@ case "${1:-}" in
   stop) stop_process "$2" TERM ;;
   pid) cat "$dir/pids/$2.pid" ;;
   restart-postgres)
-    as_postgres "$pg_bin/pg_ctl" -D "$dir/postgres" -m fast -w restart -l "$dir/logs/postgres.log" \
-      -o "-p $pg_port -k $dir/run -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null ;;
+    as_postgres "$pg_bin/pg_ctl" -D "$pg_home/postgres" -m fast -w restart -l "$pg_home/postgres.log" \
+      -o "-p $pg_port -k $pg_home/run -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null ;;
   pause) kill -STOP "$(cat "$dir/pids/$2.pid")" ;;
   resume) kill -CONT "$(cat "$dir/pids/$2.pid")" ;;
   status)
