@@ -26,14 +26,13 @@ struct ContractDocumentController: Sendable {
     func load(_ request: Request, _ routeContext: some RequestContext) async throws -> Contract {
         let account = try await context.accounts.require(request, roles: [.producer, .consumer, .head, .supervisor, .technical, .admin])
         guard let contractId = routeContext.parameters.get("contractId"), UUIDText.isValid(contractId) else { throw APIError.notFound("contract") }
-        let decoder = CloudEventCodec.makeDecoder()
         for try await (requestId, version, agency, consumers, agreedAt, datasets) in try await context.client.query("""
             SELECT request_id, version, coalesce(agency_code, ''), consumers::text, agreed_at, datasets::text FROM evaluation.contracts WHERE contract_id = \(contractId.lowercased())
             """, logger: context.logger).decode((String, Int, String, String, Date, String).self) {
-            let readers = try decoder.decode([String].self, from: Data(consumers.utf8))
+            let readers = try CloudEventCodec.decodeJSON([String].self, from: consumers)
             guard account.mayAccess(agency: agency) || (account.role == .consumer && readers.contains(account.agencyCode ?? "")) else { break }
             return Contract(contractId: contractId.lowercased(), requestId: requestId, version: version, agencyCode: agency, consumers: readers,
-                            agreedAt: agreedAt, datasets: try decoder.decode([DatasetDefinition].self, from: Data(datasets.utf8)))
+                            agreedAt: agreedAt, datasets: try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: datasets))
         }
         throw APIError.notFound("contract")
     }

@@ -41,19 +41,18 @@ struct DecisionController: Sendable {
         let outbox = context.outbox
         let decided = try await context.client.inTransaction(logger: logger) { connection -> Decided in
             var found: (agency: String, datasets: [DatasetDefinition], version: Int, state: String, findings: [ReviewFinding], consumers: [String])?
-            let decoder = CloudEventCodec.makeDecoder()
             for try await (agency, datasets, version, state, findings, consumers) in try await connection.query("""
                 SELECT agency_code, datasets::text, version, state, findings::text, consumers::text FROM evaluation.submissions WHERE request_id = \(requestId) FOR UPDATE
                 """, logger: logger).decode((String, String, Int, String, String, String).self) {
-                found = (agency, try decoder.decode([DatasetDefinition].self, from: Data(datasets.utf8)), version, state,
-                         try decoder.decode([ReviewFinding].self, from: Data(findings.utf8)), try decoder.decode([String].self, from: Data(consumers.utf8)))
+                found = (agency, try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: datasets), version, state,
+                         try CloudEventCodec.decodeJSON([ReviewFinding].self, from: findings), try CloudEventCodec.decodeJSON([String].self, from: consumers))
             }
             guard let found else { throw APIError.notFound("evaluation of request") }
             guard found.state == "awaiting_decision" else {
                 throw APIError(.conflict, code: "invalid_state", message: "the request is \(found.state.replacingOccurrences(of: "_", with: " ")); there is nothing to decide", field: "decision")
             }
-            let reasonsJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(reasons), as: UTF8.self)
-            let findingsJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(found.findings), as: UTF8.self)
+            let reasonsJSON = try CloudEventCodec.jsonText(reasons)
+            let findingsJSON = try CloudEventCodec.jsonText(found.findings)
             if body.decision == "return" {
                 try await connection.query("""
                     INSERT INTO evaluation.reviews (request_id, findings, decision, decided_by, decided_at, version, reasons)
@@ -73,10 +72,10 @@ struct DecisionController: Sendable {
                 contractVersion = next
             }
             let contractId = UUID().uuidString.lowercased()
-            let datasetsJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(found.datasets), as: UTF8.self)
+            let datasetsJSON = try CloudEventCodec.jsonText(found.datasets)
             try await connection.query("""
                 INSERT INTO evaluation.contracts (contract_id, request_id, version, datasets, agreed_at, agency_code, consumers)
-                VALUES (\(contractId), \(requestId), \(contractVersion), \(datasetsJSON)::jsonb, \(now), \(found.agency), \(String(decoding: try CloudEventCodec.makeEncoder().encode(found.consumers), as: UTF8.self))::jsonb)
+                VALUES (\(contractId), \(requestId), \(contractVersion), \(datasetsJSON)::jsonb, \(now), \(found.agency), \(try CloudEventCodec.jsonText(found.consumers))::jsonb)
                 """, logger: logger)
             try await connection.query("""
                 INSERT INTO evaluation.reviews (request_id, findings, decision, decided_by, decided_at, version, reasons)

@@ -33,8 +33,8 @@ struct IntakeEventsHandler: Sendable {
     }
 
     func recordSubmission(_ submitted: RequestSubmitted, on connection: PostgresConnection, logger: Logger) async throws {
-        let datasets = String(decoding: try CloudEventCodec.makeEncoder().encode(submitted.datasets), as: UTF8.self)
-        let consumers = String(decoding: try CloudEventCodec.makeEncoder().encode(submitted.intendedConsumers ?? []), as: UTF8.self)
+        let datasets = try CloudEventCodec.jsonText(submitted.datasets)
+        let consumers = try CloudEventCodec.jsonText(submitted.intendedConsumers ?? [])
         try await connection.query("""
             INSERT INTO evaluation.submissions (request_id, agency_code, datasets, consumers, submitted_at)
             VALUES (\(submitted.requestId), \(submitted.agencyCode), \(datasets)::jsonb, \(consumers)::jsonb, \(submitted.submittedAt))
@@ -48,7 +48,7 @@ struct IntakeEventsHandler: Sendable {
         var current: (datasets: [DatasetDefinition], version: Int, state: String)?
         let rows = try await connection.query("SELECT datasets::text, version, state FROM evaluation.submissions WHERE request_id = \(requestId) FOR UPDATE", logger: logger)
         for try await (datasets, version, state) in rows.decode((String, Int, String).self) {
-            current = (try CloudEventCodec.makeDecoder().decode([DatasetDefinition].self, from: Data(datasets.utf8)), version, state)
+            current = (try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: datasets), version, state)
         }
         guard let current else { throw EventRejected(reason: "request \(requestId) reached evaluation without its submission") }
         guard allowedStates.contains(current.state) else {
@@ -62,8 +62,8 @@ struct IntakeEventsHandler: Sendable {
             existing: try await agreedElsewhere(than: requestId, on: connection, logger: logger),
             previousContract: try await latestContract(of: requestId, on: connection, logger: logger)
         ) + extra
-        let datasetsJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(datasets), as: UTF8.self)
-        let findingsJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(findings), as: UTF8.self)
+        let datasetsJSON = try CloudEventCodec.jsonText(datasets)
+        let findingsJSON = try CloudEventCodec.jsonText(findings)
         try await connection.query("""
             UPDATE evaluation.submissions SET datasets = \(datasetsJSON)::jsonb, version = \(version), findings = \(findingsJSON)::jsonb, state = 'awaiting_decision'
             WHERE request_id = \(requestId)
@@ -79,7 +79,7 @@ struct IntakeEventsHandler: Sendable {
             WHERE request_id <> \(requestId) ORDER BY request_id, version DESC
             """, logger: logger)
         for try await (otherRequest, datasets) in rows.decode((String, String).self) {
-            for dataset in try CloudEventCodec.makeDecoder().decode([DatasetDefinition].self, from: Data(datasets.utf8)) {
+            for dataset in try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: datasets) {
                 existing.append(.init(requestId: otherRequest, dataset: dataset))
             }
         }
@@ -90,7 +90,7 @@ struct IntakeEventsHandler: Sendable {
     func latestContract(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> [DatasetDefinition]? {
         let rows = try await connection.query("SELECT datasets::text FROM evaluation.contracts WHERE request_id = \(requestId) ORDER BY version DESC LIMIT 1", logger: logger)
         for try await datasets in rows.decode(String.self) {
-            return try CloudEventCodec.makeDecoder().decode([DatasetDefinition].self, from: Data(datasets.utf8))
+            return try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: datasets)
         }
         return nil
     }

@@ -28,7 +28,7 @@ struct DraftsController: Sendable {
             throw APIError.validationFailed([FieldViolation(field: "agencyCode", rule: "own_agency", message: "a producer drafts for its own agency (\(account.agencyCode ?? ""))")])
         }
         let requestId = UUID().uuidString.lowercased()
-        let body = String(decoding: try CloudEventCodec.makeEncoder().encode(draft), as: UTF8.self)
+        let body = try CloudEventCodec.jsonText(draft)
         try await context.client.query("""
             INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, definition, state, submitted_by, submitted_at, submission)
             VALUES (\(requestId), \(draft.agencyCode ?? ""), \(draft.title ?? ""), \(draft.purpose ?? ""), \(draft.profile ?? SOPProfileCatalog.defaultProfileID),
@@ -42,7 +42,7 @@ struct DraftsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         var draft = try await JSONResponse.decode(RequestDraft.self, from: request)
         draft.agencyCode = account.agencyCode
-        let body = String(decoding: try CloudEventCodec.makeEncoder().encode(draft), as: UTF8.self)
+        let body = try CloudEventCodec.jsonText(draft)
         let logger = context.logger
         try await context.client.inTransaction(logger: logger) { connection in
             _ = try await lockDraft(requestId, for: account, on: connection)
@@ -77,7 +77,7 @@ struct DraftsController: Sendable {
             guard state == "draft" else {
                 throw APIError(.conflict, code: "invalid_state", message: "the request is \(state), no longer a draft", field: "state")
             }
-            return try CloudEventCodec.makeDecoder().decode(RequestDraft.self, from: Data(body.utf8))
+            return try CloudEventCodec.decodeJSON(RequestDraft.self, from: body)
         }
         throw APIError.notFound("draft")
     }

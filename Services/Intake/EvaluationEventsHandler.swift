@@ -8,7 +8,7 @@ struct EvaluationEventsHandler: Sendable {
     var consumer: ConsumerDefinition {
         ConsumerDefinition(name: "intake", topics: [.evaluation], handledTypes: [.requestReturned]) { event, connection, logger in
             let returned = try event.payload(RequestReturned.self)
-            let reasons = String(decoding: try CloudEventCodec.makeEncoder().encode(returned.reasons), as: UTF8.self)
+            let reasons = try CloudEventCodec.jsonText(returned.reasons)
             try await connection.query("""
                 UPDATE intake.requests SET state = 'returned', return_reasons = \(reasons)::jsonb
                 WHERE request_id = \(returned.requestId) AND state <> 'withdrawn'

@@ -54,8 +54,8 @@ struct RequestsController: Sendable {
             legalBasis: submission.legalBasis, contactPerson: submission.contactPerson, intendedConsumers: submission.intendedConsumers,
             attachments: submission.attachments, datasets: submission.datasets, submittedBy: account.actor, submittedAt: Date()
         )
-        let definition = String(decoding: try CloudEventCodec.makeEncoder().encode(event.datasets), as: UTF8.self)
-        let body = String(decoding: try CloudEventCodec.makeEncoder().encode(submission), as: UTF8.self)
+        let definition = try CloudEventCodec.jsonText(event.datasets)
+        let body = try CloudEventCodec.jsonText(submission)
         if isNew {
             try await connection.query("""
                 INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, profile_version, definition, submission, state, submitted_by, submitted_at)
@@ -134,7 +134,7 @@ struct RequestsController: Sendable {
             """, logger: context.logger)
         for try await (id, agency, title, purpose, profile, state, by, at, definition) in rows.decode((String, String, String, String, String, String, String, Date, String).self) {
             guard account.mayAccess(agency: agency) else { break }
-            let datasets = try CloudEventCodec.makeDecoder().decode([DatasetDefinition].self, from: Data(definition.utf8))
+            let datasets = try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: definition)
             return try JSONResponse.make(RequestView(requestId: id, agencyCode: agency, title: title, purpose: purpose, profile: profile, state: state, submittedBy: by, submittedAt: at, datasets: datasets))
         }
         throw APIError.notFound("request")

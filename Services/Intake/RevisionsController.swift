@@ -59,7 +59,7 @@ struct RevisionsController: Sendable {
             if purpose.trimmed.isEmpty { violations.append(FieldViolation(field: "purpose", rule: "required", message: "purpose must not be empty")) }
             guard violations.isEmpty else { throw APIError.validationFailed(violations) }
             let version = current.version + 1
-            let definition = String(decoding: try CloudEventCodec.makeEncoder().encode(revision.datasets), as: UTF8.self)
+            let definition = try CloudEventCodec.jsonText(revision.datasets)
             try await connection.query("""
                 UPDATE intake.requests SET state = 'resubmitted', version = \(version), definition = \(definition)::jsonb, title = \(title), purpose = \(purpose)
                 WHERE request_id = \(requestId)
@@ -117,13 +117,12 @@ struct RevisionsController: Sendable {
         let requestedFrom = try version("from"), requestedTo = try version("to")
         var versions: [Int: [DatasetDefinition]] = [:]
         var visible = false
-        let decoder = CloudEventCodec.makeDecoder()
         for try await (number, definition, agency) in try await context.client.query("""
             SELECT v.version, v.definition::text, r.agency_code FROM intake.request_versions v JOIN intake.requests r USING (request_id)
             WHERE v.request_id = \(requestId) ORDER BY v.version
             """, logger: context.logger).decode((Int, String, String).self) {
             visible = account.mayAccess(agency: agency)
-            versions[number] = try decoder.decode([DatasetDefinition].self, from: Data(definition.utf8))
+            versions[number] = try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: definition)
         }
         guard visible, let latest = versions.keys.max() else { throw APIError.notFound("request") }
         let to = requestedTo ?? latest

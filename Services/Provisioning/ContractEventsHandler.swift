@@ -40,7 +40,7 @@ struct ContractEventsHandler: Sendable {
             checks += try await HubStorage.integrationTest(table: table, dataset: dataset, on: connection, logger: logger)
             endpoints.append(ProvisionedEndpoint(dataset: dataset.name, path: path))
         }
-        let checksJSON = String(decoding: try CloudEventCodec.makeEncoder().encode(checks), as: UTF8.self)
+        let checksJSON = try CloudEventCodec.jsonText(checks)
         try await connection.query("""
             INSERT INTO provisioning.integration_tests (request_id, contract_id, passed, checks, ran_at)
             VALUES (\(contract.requestId), \(contract.contractId), true, \(checksJSON)::jsonb, \(now))

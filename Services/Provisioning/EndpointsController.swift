@@ -44,7 +44,7 @@ struct EndpointsController: Sendable {
         for try await (contract, passed, checks, at) in try await context.client.query("""
             SELECT contract_id, passed, checks::text, ran_at FROM provisioning.integration_tests WHERE request_id = \(requestId) ORDER BY test_id
             """, logger: context.logger).decode((String, Bool, String, Date).self) {
-            tests.append(IntegrationTest(contractId: contract, passed: passed, checks: try CloudEventCodec.makeDecoder().decode([String].self, from: Data(checks.utf8)), ranAt: at))
+            tests.append(IntegrationTest(contractId: contract, passed: passed, checks: try CloudEventCodec.decodeJSON([String].self, from: checks), ranAt: at))
         }
         guard !endpoints.isEmpty else { throw APIError.notFound("provisioned API of request") }
         return try JSONResponse.make(Provisioning(requestId: requestId, endpoints: endpoints, integrationTests: tests))

@@ -68,6 +68,16 @@ public enum CloudEventCodec {
         return decoder
     }
 
+    /// `value` as JSON text, encoded like events (for jsonb columns).
+    public static func jsonText(_ value: some Encodable) throws -> String {
+        String(decoding: try makeEncoder().encode(value), as: UTF8.self)
+    }
+
+    /// Decodes JSON text (e.g. a jsonb column read as text) like events are decoded.
+    public static func decodeJSON<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try makeDecoder().decode(type, from: Data(text.utf8))
+    }
+
     /// Serialises `payload` as a structured CloudEvent.
     public static func encode<Payload: EventPayload>(
         _ payload: Payload, id: String = UUID().uuidString.lowercased(), source: ServiceName, subject: String, time: Date = Date()
