@@ -3,10 +3,14 @@ import JembatanShared
 import Logging
 import PostgresNIO
 
-/// On an agreed contract: create each dataset's storage, register its endpoint, run the
-/// integration unit test (SOP step 6) and announce the provisioned API, all in one transaction.
+/// On an agreed contract (SOP steps 5–6): prepare each dataset's storage on the hub (additive
+/// changes keep the storage, breaking ones get a new storage version), run the integration
+/// unit test, and only when it passes mark the datasets provisioned, issue credentials and
+/// announce the API. All in the consumer's one transaction.
 struct ContractEventsHandler: Sendable {
     let context: ServiceContext
+    let credentials: CredentialStore
+    let references: ReferenceCodes
 
     var consumer: ConsumerDefinition {
         ConsumerDefinition(name: "provisioning", topics: [.evaluation], handledTypes: [.contractAgreed]) { event, connection, logger in
@@ -15,72 +19,119 @@ struct ContractEventsHandler: Sendable {
     }
 
     func provision(_ contract: ContractAgreed, on connection: PostgresConnection, logger: Logger) async throws {
-        guard UUIDText.isValid(contract.contractId) else { throw EventRejected(reason: "contractId is not a UUID") }
-        var endpoints: [ProvisionedEndpoint] = []
-        var checks: [String] = []
+        guard UUIDText.isValid(contract.contractId), UUIDText.isValid(contract.requestId) else { throw EventRejected(reason: "contractId and requestId must be UUIDs") }
         let now = Date()
-        for dataset in contract.datasets {
-            guard HubStorage.isSafeDatasetName(dataset.name) else {
-                throw EventRejected(reason: "dataset name '\(dataset.name)' is not a lower snake case identifier")
+        let consumers = (contract.consumers ?? []).filter { $0 != contract.agencyCode }
+        var datasets: [HubDataset] = []
+        var checks: [IntegrationCheck] = []
+        for definition in contract.datasets {
+            guard HubDataset.isSafeName(definition.name) else {
+                throw EventRejected(reason: "dataset name '\(definition.name)' is not a lower snake case identifier")
             }
-            let table = HubStorage.tableName(contractId: contract.contractId, dataset: dataset.name)
-            let path = "/v1/datasets/\(dataset.name)/records"
-            try await connection.query(PostgresQuery(unsafeSQL: """
-                CREATE TABLE IF NOT EXISTS provisioning.\(table) (
-                    record_key text PRIMARY KEY,
-                    record jsonb NOT NULL,
-                    updated_at timestamptz NOT NULL DEFAULT now()
-                )
-                """), logger: logger)
-            try await connection.query("""
-                INSERT INTO provisioning.hub_datasets (contract_id, dataset, request_id, agency_code, storage_table, endpoint_path, provisioned_at)
-                VALUES (\(contract.contractId), \(dataset.name), \(contract.requestId), \(contract.agencyCode), \(table), \(path), \(now))
-                ON CONFLICT (contract_id, dataset) DO NOTHING
-                """, logger: logger)
-            checks += try await HubStorage.integrationTest(table: table, dataset: dataset, on: connection, logger: logger)
-            endpoints.append(ProvisionedEndpoint(dataset: dataset.name, path: path))
+            let dataset = try await prepareStorage(definition, of: contract, consumers: consumers, at: now, on: connection, logger: logger)
+            checks.append(dataset.check)
+            datasets.append(dataset.dataset)
         }
-        let checksJSON = try CloudEventCodec.jsonText(checks)
+        for dataset in datasets {
+            checks += try await IntegrationTest(references: references).run(dataset, on: connection, logger: logger)
+        }
+        let passed = checks.allSatisfy(\.passed)
         try await connection.query("""
-            INSERT INTO provisioning.integration_tests (request_id, contract_id, passed, checks, ran_at)
-            VALUES (\(contract.requestId), \(contract.contractId), true, \(checksJSON)::jsonb, \(now))
+            UPDATE provisioning.datasets SET state = \(passed ? "provisioned" : "test_failed"), updated_at = \(now)
+            WHERE dataset_id = ANY(\(datasets.map(\.datasetId)))
             """, logger: logger)
+        let lines = checks.map { "\($0.dataset): \($0.check) — \($0.passed ? "passed" : "FAILED"): \($0.detail)" }
+        try await connection.query("""
+            INSERT INTO provisioning.integration_tests (request_id, contract_id, passed, checks, evidence, ran_at)
+            VALUES (\(contract.requestId), \(contract.contractId), \(passed), \(try CloudEventCodec.jsonText(lines))::jsonb,
+                    \(try CloudEventCodec.jsonText(checks))::jsonb, \(now))
+            """, logger: logger)
+        try await context.outbox.enqueue(IntegrationTested(requestId: contract.requestId, contractId: contract.contractId, passed: passed, checks: checks, testedAt: now),
+                                         on: connection, logger: logger)
+        guard passed else {
+            logger.warning("Integration test failed; the API is not announced", metadata: [LogKey.requestID: "\(contract.requestId)"])
+            return
+        }
+        var issued: [IssuedCredential] = []
+        for dataset in datasets {
+            issued.append(try await credentials.issue(dataset: dataset, agency: contract.agencyCode, scope: .write, at: now, on: connection))
+            issued.append(try await credentials.issue(dataset: dataset, agency: contract.agencyCode, scope: .read, at: now, on: connection))
+            for consumer in consumers {
+                issued.append(try await credentials.issue(dataset: dataset, agency: consumer, scope: .read, at: now, on: connection))
+            }
+            try await credentials.revokeExcept(dataset: dataset.datasetId, agencies: Set(consumers + [contract.agencyCode]), at: now, on: connection)
+        }
         try await context.outbox.enqueue(APIProvisioned(
-            requestId: contract.requestId, contractId: contract.contractId, agencyCode: contract.agencyCode, endpoints: endpoints,
-            integrationTestChecks: checks, provisionedBy: .system(.provisioning), provisionedAt: now
+            requestId: contract.requestId, contractId: contract.contractId, agencyCode: contract.agencyCode,
+            endpoints: datasets.map { ProvisionedEndpoint(dataset: $0.name, path: "/v1/datasets/\($0.datasetId)/records", datasetId: $0.datasetId) },
+            integrationTestChecks: lines, credentials: issued, provisionedBy: .system(.provisioning), provisionedAt: now
         ), on: connection, logger: logger)
+    }
+
+    /// Registers the dataset under this contract and makes sure its storage exists.
+    private func prepareStorage(_ definition: DatasetDefinition, of contract: ContractAgreed, consumers: [String], at now: Date,
+                                on connection: PostgresConnection, logger: Logger) async throws -> (dataset: HubDataset, check: IntegrationCheck) {
+        let datasetId = HubDataset.identifier(name: definition.name, requestId: contract.requestId)
+        let previous = try await HubDataset.find(datasetId, on: connection, logger: logger, forUpdate: true)
+        var storageVersion = 1
+        var detail = "new storage"
+        if let previous {
+            let breaking = ContractChange.breakingChanges(from: previous.definition, to: definition)
+            if breaking.isEmpty {
+                storageVersion = previous.storageVersion
+                detail = "contract v\(contract.contractVersion) is additive: storage v\(storageVersion) kept with its records"
+            } else {
+                storageVersion = previous.storageVersion + 1
+                detail = "contract v\(contract.contractVersion) breaks storage v\(previous.storageVersion) (\(breaking.joined(separator: "; "))): new storage v\(storageVersion)"
+            }
+        }
+        let table = HubDataset.tableName(requestId: contract.requestId, name: definition.name, storageVersion: storageVersion)
+        try await HubStore.createStorage(table, on: connection, logger: logger)
+        let definitionJSON = try CloudEventCodec.jsonText(definition)
+        try await connection.query("""
+            INSERT INTO provisioning.datasets (dataset_id, request_id, agency_code, name, contract_id, contract_version, definition, consumers,
+                storage_table, storage_version, state, provisioned_at, updated_at)
+            VALUES (\(datasetId), \(contract.requestId), \(contract.agencyCode), \(definition.name), \(contract.contractId), \(contract.contractVersion),
+                \(definitionJSON)::jsonb, \(consumers), \(table), \(storageVersion), 'test_failed', \(now), \(now))
+            ON CONFLICT (dataset_id) DO UPDATE SET contract_id = EXCLUDED.contract_id, contract_version = EXCLUDED.contract_version,
+                definition = EXCLUDED.definition, consumers = EXCLUDED.consumers, storage_table = EXCLUDED.storage_table,
+                storage_version = EXCLUDED.storage_version, state = 'test_failed', updated_at = EXCLUDED.updated_at
+            """, logger: logger)
+        try await connection.query("""
+            INSERT INTO provisioning.hub_datasets (contract_id, dataset, request_id, agency_code, storage_table, endpoint_path, provisioned_at, dataset_id, contract_version)
+            VALUES (\(contract.contractId), \(definition.name), \(contract.requestId), \(contract.agencyCode), \(table),
+                \("/v1/datasets/\(datasetId)/records"), \(now), \(datasetId), \(contract.contractVersion))
+            ON CONFLICT (contract_id, dataset) DO NOTHING
+            """, logger: logger)
+        guard let dataset = try await HubDataset.find(datasetId, on: connection, logger: logger) else {
+            throw EventRejected(reason: "dataset \(datasetId) vanished inside its own transaction")
+        }
+        return (dataset, IntegrationCheck(dataset: definition.name, check: "storage", passed: true, detail: "\(detail): provisioning.\(table)"))
     }
 }
 
-/// Naming and self-test of the hub's per-dataset storage.
-enum HubStorage {
-    static func isSafeDatasetName(_ name: String) -> Bool {
-        guard let first = name.first, first.isASCII, first.isLowercase, name.count <= 40 else { return false }
-        return name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
-    }
-
-    /// `hub_<first 8 hex of the contract>_<dataset>`: unique per contract version, a valid identifier.
-    static func tableName(contractId: String, dataset: String) -> String {
-        "hub_\(contractId.prefix(8))_\(dataset)"
-    }
-
-    /// Writes a synthetic record, reads it back, removes it; returns what was checked.
-    static func integrationTest(table: String, dataset: DatasetDefinition, on connection: PostgresConnection, logger: Logger) async throws -> [String] {
-        let probeKey = "__integration_test__"
-        let probe = "{\"probe\": true}"
-        try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO provisioning.\(table) (record_key, record) VALUES ($1, $2::jsonb)", binds: bindings(probeKey, probe)), logger: logger)
-        var readBack = false
-        for try await value in try await connection.query(PostgresQuery(unsafeSQL: "SELECT record->>'probe' FROM provisioning.\(table) WHERE record_key = $1", binds: bindings(probeKey)), logger: logger).decode(String?.self) {
-            readBack = value == "true"
+/// What makes a new contract version incompatible with the stored records.
+enum ContractChange {
+    static func breakingChanges(from old: DatasetDefinition, to new: DatasetDefinition) -> [String] {
+        var changes: [String] = []
+        if old.primaryKey != new.primaryKey { changes.append("primary key \(old.primaryKey) → \(new.primaryKey)") }
+        let newFields = Dictionary(new.fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let oldNames = Set(old.fields.map(\.name))
+        for field in old.fields {
+            guard let now = newFields[field.name] else { changes.append("field \(field.name) removed"); continue }
+            if now.type.lowercased() != field.type.lowercased() { changes.append("\(field.name): type \(field.type) → \(now.type)") }
+            if now.required && !field.required { changes.append("\(field.name) became required") }
+            if let allowed = now.allowedValues, !Set(field.allowedValues ?? []).isSubset(of: Set(allowed)) || field.allowedValues == nil {
+                changes.append("\(field.name): allowed values narrowed")
+            }
+            if now.pattern != field.pattern || now.references != field.references { changes.append("\(field.name): pattern or reference changed") }
+            if (now.minimum ?? -.infinity) > (field.minimum ?? -.infinity) || (now.maximum ?? .infinity) < (field.maximum ?? .infinity) {
+                changes.append("\(field.name): range narrowed")
+            }
         }
-        guard readBack else { throw EventRejected(reason: "integration test failed: synthetic record not read back from \(table)") }
-        try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM provisioning.\(table) WHERE record_key = $1", binds: bindings(probeKey)), logger: logger)
-        return ["\(dataset.name): synthetic record written", "\(dataset.name): synthetic record read back", "\(dataset.name): synthetic record removed"]
-    }
-
-    private static func bindings(_ values: String...) -> PostgresBindings {
-        var binds = PostgresBindings()
-        for value in values { binds.append(value) }
-        return binds
+        for field in new.fields where !oldNames.contains(field.name) && field.required {
+            changes.append("new required field \(field.name)")
+        }
+        return changes
     }
 }

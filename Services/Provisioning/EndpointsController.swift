@@ -13,6 +13,7 @@ struct EndpointsController: Sendable {
     struct Endpoint: Encodable {
         let contractId: String
         let dataset: String
+        let datasetId: String?
         let path: String
         let provisionedAt: Date
     }
@@ -21,6 +22,7 @@ struct EndpointsController: Sendable {
         let contractId: String
         let passed: Bool
         let checks: [String]
+        let evidence: [IntegrationCheck]?
         let ranAt: Date
     }
 
@@ -34,17 +36,18 @@ struct EndpointsController: Sendable {
         let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         var endpoints: [Endpoint] = []
-        for try await (contract, dataset, path, at, agency) in try await context.client.query("""
-            SELECT contract_id, dataset, endpoint_path, provisioned_at, agency_code FROM provisioning.hub_datasets WHERE request_id = \(requestId) ORDER BY provisioned_at, dataset
-            """, logger: context.logger).decode((String, String, String, Date, String).self) {
+        for try await (contract, dataset, datasetId, path, at, agency) in try await context.client.query("""
+            SELECT contract_id, dataset, dataset_id, endpoint_path, provisioned_at, agency_code FROM provisioning.hub_datasets WHERE request_id = \(requestId) ORDER BY provisioned_at, dataset
+            """, logger: context.logger).decode((String, String, String?, String, Date, String).self) {
             guard account.mayAccess(agency: agency) else { throw APIError.notFound("provisioned API of request") }
-            endpoints.append(Endpoint(contractId: contract, dataset: dataset, path: path, provisionedAt: at))
+            endpoints.append(Endpoint(contractId: contract, dataset: dataset, datasetId: datasetId, path: path, provisionedAt: at))
         }
         var tests: [IntegrationTest] = []
-        for try await (contract, passed, checks, at) in try await context.client.query("""
-            SELECT contract_id, passed, checks::text, ran_at FROM provisioning.integration_tests WHERE request_id = \(requestId) ORDER BY test_id
-            """, logger: context.logger).decode((String, Bool, String, Date).self) {
-            tests.append(IntegrationTest(contractId: contract, passed: passed, checks: try CloudEventCodec.decodeJSON([String].self, from: checks), ranAt: at))
+        for try await (contract, passed, checks, evidence, at) in try await context.client.query("""
+            SELECT contract_id, passed, checks::text, evidence::text, ran_at FROM provisioning.integration_tests WHERE request_id = \(requestId) ORDER BY test_id
+            """, logger: context.logger).decode((String, Bool, String, String?, Date).self) {
+            tests.append(IntegrationTest(contractId: contract, passed: passed, checks: try CloudEventCodec.decodeJSON([String].self, from: checks),
+                                         evidence: try evidence.map { try CloudEventCodec.decodeJSON([IntegrationCheck].self, from: $0) }, ranAt: at))
         }
         guard !endpoints.isEmpty else { throw APIError.notFound("provisioned API of request") }
         return try JSONResponse.make(Provisioning(requestId: requestId, endpoints: endpoints, integrationTests: tests))

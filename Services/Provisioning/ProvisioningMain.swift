@@ -1,6 +1,7 @@
 import JembatanShared
 
-/// API provisioning: SOP steps 5–7. Prepares dataset storage and endpoints on the hub and runs the integration unit test.
+/// API provisioning: SOP steps 5–7 and the exchange hub. Prepares dataset storage and
+/// endpoints, runs the integration unit test, issues credentials, serves the exchange API.
 @main
 struct ProvisioningMain {
     static func main() async {
@@ -10,11 +11,23 @@ struct ProvisioningMain {
 
 /// How the provisioning service is assembled.
 enum ProvisioningService {
+    static let references = ReferenceCodes()
+    static let limiter = RateLimiter()
+
     static let definition = ServiceDefinition(
         service: .provisioning,
-        migrations: [CreateHubTables.migration],
+        migrations: [CreateHubTables.migration, CreateExchangeTables.migration],
         openAPIDocument: ProvisioningOpenAPI.document,
-        consumers: { context in [ContractEventsHandler(context: context).consumer] },
-        routes: { router, context in EndpointsController(context: context).register(on: router) }
+        consumers: { context in [ContractEventsHandler(context: context, credentials: credentials(context), references: references).consumer] },
+        routes: { router, context in
+            EndpointsController(context: context).register(on: router)
+            CredentialsController(context: context).register(on: router)
+            ReferenceController(context: context).register(on: router)
+            ExchangeController(context: context, credentials: credentials(context), references: references, limiter: limiter).register(on: router)
+        }
     )
+
+    static func credentials(_ context: ServiceContext) -> CredentialStore {
+        CredentialStore(client: context.client, logger: context.logger, defaultRatePerMinute: context.configuration.exchangeRatePerMinute)
+    }
 }

@@ -7,7 +7,8 @@ import PostgresNIO
 struct ReadModelProjector: Sendable {
     let context: ServiceContext
 
-    static let projectedTypes: Set<EventType> = Set(EventType.allCases.filter { $0.topic != .reporting })
+    /// Batch summaries of the exchange API are volume, not steps: they stay off the timeline.
+    static let projectedTypes: Set<EventType> = Set(EventType.allCases.filter { $0.topic != .reporting && $0 != .recordsIngested })
 
     var consumer: ConsumerDefinition {
         ConsumerDefinition(name: "reporting", topics: [.intake, .evaluation, .provisioning, .validation], handledTypes: Self.projectedTypes) { event, connection, logger in
@@ -31,10 +32,13 @@ struct ReadModelProjector: Sendable {
         case .evaluationStarted: Transition(actor: try event.payload(EvaluationStarted.self).startedBy, state: "under_evaluation", step: 3)
         case .contractAgreed: Transition(actor: try event.payload(ContractAgreed.self).agreedBy, state: "provisioning", step: 5)
         case .requestReturned: Transition(actor: try event.payload(RequestReturned.self).returnedBy, state: "returned", step: 3)
-        case .apiProvisioned: Transition(actor: try event.payload(APIProvisioned.self).provisionedBy, state: "validating", step: 8)
+        case .integrationTestPassed: Transition(actor: .system(.provisioning), state: "integration_tested", step: 6)
+        case .integrationTestFailed: Transition(actor: .system(.provisioning), state: "integration_test_failed", step: 6)
+        case .apiProvisioned: Transition(actor: try event.payload(APIProvisioned.self).provisionedBy, state: "provisioned", step: 7)
+        case .resultsDelivered: Transition(actor: try event.payload(ResultsDelivered.self).deliveredBy, state: "validating", step: 8)
         case .requestAccepted: Transition(actor: try event.payload(RequestAccepted.self).decidedBy, state: "completed", step: 10)
         case .requestReopened: Transition(actor: try event.payload(RequestReopened.self).decidedBy, state: "reopened", step: 3)
-        case .requestCompleted: throw EventRejected(reason: "reporting does not project its own events")
+        case .requestCompleted, .recordsIngested: throw EventRejected(reason: "\(event.attributes.type.rawValue) is not projected onto the timeline")
         }
     }
 

@@ -46,6 +46,8 @@ public struct JembatanConfiguration: Sendable {
     public var http: HTTPConfiguration
     /// `JEMBATAN_LOG_LEVEL`: trace, debug, info (default), notice, warning, error, critical.
     public var logLevel: Logger.Level = .info
+    /// `JEMBATAN_EXCHANGE_RATE_PER_MINUTE`: calls a minute a new exchange key may make (default 6000).
+    public var exchangeRatePerMinute = 6000
 
     /// Every variable this struct reads, with its default; the README's table lists the same.
     public static let documentedVariables: [(name: String, defaultValue: String)] = [
@@ -55,7 +57,7 @@ public struct JembatanConfiguration: Sendable {
         ("JEMBATAN_KAFKA_BROKERS", "127.0.0.1:9092"), ("JEMBATAN_KAFKA_SESSION_TIMEOUT_MS", "6000"),
         ("JEMBATAN_KAFKA_HEARTBEAT_MS", "1000"), ("JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", "10000"),
         ("JEMBATAN_HTTP_HOST", "127.0.0.1"), ("JEMBATAN_HTTP_PORT", "the service's port (8081–8085)"),
-        ("JEMBATAN_LOG_LEVEL", "info"),
+        ("JEMBATAN_LOG_LEVEL", "info"), ("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", "6000"),
     ]
 
     /// Reads and validates the configuration of `service` from `environment`.
@@ -76,6 +78,7 @@ public struct JembatanConfiguration: Sendable {
         if service != nil {
             http.port = try reader.port("JEMBATAN_HTTP_PORT", default: http.port)
         }
+        exchangeRatePerMinute = try reader.integer("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", default: 6000, range: 1...1_000_000)
         let level = try reader.string("JEMBATAN_LOG_LEVEL", default: "info")
         guard let parsed = Logger.Level(rawValue: level) else {
             throw ConfigurationError(variable: "JEMBATAN_LOG_LEVEL", problem: "expected one of trace, debug, info, notice, warning, error, critical; got '\(level)'")

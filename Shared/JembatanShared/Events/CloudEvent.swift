@@ -82,7 +82,7 @@ public enum CloudEventCodec {
     public static func encode<Payload: EventPayload>(
         _ payload: Payload, id: String = UUID().uuidString.lowercased(), source: ServiceName, subject: String, time: Date = Date()
     ) throws -> [UInt8] {
-        let event = Outgoing(id: id, source: source.eventSource, type: Payload.eventType.rawValue, subject: subject, time: time, data: payload)
+        let event = Outgoing(id: id, source: source.eventSource, type: payload.publishedType.rawValue, subject: subject, time: time, data: payload)
         return Array(try makeEncoder().encode(event))
     }
 

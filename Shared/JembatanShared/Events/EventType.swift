@@ -8,6 +8,10 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case contractAgreed = "id.jembatan.contract.agreed.v1"
     case requestReturned = "id.jembatan.request.returned.v1"
     case apiProvisioned = "id.jembatan.api.provisioned.v1"
+    case integrationTestPassed = "id.jembatan.api.integration-test.passed.v1"
+    case integrationTestFailed = "id.jembatan.api.integration-test.failed.v1"
+    case resultsDelivered = "id.jembatan.results.delivered.v1"
+    case recordsIngested = "id.jembatan.records.ingested.v1"
     case requestAccepted = "id.jembatan.request.accepted.v1"
     case requestReopened = "id.jembatan.request.reopened.v1"
     case requestCompleted = "id.jembatan.request.completed.v1"
@@ -17,7 +21,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
         switch self {
         case .requestSubmitted, .requestDispositioned, .requestResubmitted, .requestWithdrawn: .intake
         case .evaluationStarted, .contractAgreed, .requestReturned: .evaluation
-        case .apiProvisioned: .provisioning
+        case .apiProvisioned, .integrationTestPassed, .integrationTestFailed, .resultsDelivered, .recordsIngested: .provisioning
         case .requestAccepted, .requestReopened: .validation
         case .requestCompleted: .reporting
         }
@@ -53,4 +57,10 @@ public protocol EventPayload: Codable, Sendable {
     static var eventType: EventType { get }
     /// The request the event is about; the Kafka key and CloudEvent subject.
     var requestId: String { get }
+    /// The type this value is published as; `eventType` unless one payload shape serves two types.
+    var publishedType: EventType { get }
+}
+
+extension EventPayload {
+    public var publishedType: EventType { Self.eventType }
 }

@@ -21,18 +21,18 @@ public struct Outbox: Sendable {
     @discardableResult
     public func enqueue<Payload: EventPayload>(_ payload: Payload, on connection: PostgresConnection, logger: Logger) async throws -> String {
         let eventID = UUID().uuidString.lowercased()
-        precondition(Payload.eventType.topic == service.topic, "\(service) does not write \(Payload.eventType)")
+        precondition(payload.publishedType.topic == service.topic, "\(service) does not write \(payload.publishedType)")
         let envelope = try CloudEventCodec.encode(payload, id: eventID, source: service, subject: payload.requestId)
         var binds = PostgresBindings()
         binds.append(eventID)
         binds.append(service.topic.rawValue)
         binds.append(payload.requestId)
-        binds.append(Payload.eventType.rawValue)
+        binds.append(payload.publishedType.rawValue)
         binds.append(String(decoding: envelope, as: UTF8.self))
         try await connection.query(PostgresQuery(unsafeSQL: """
             INSERT INTO \(schema).outbox (event_id, topic, message_key, event_type, envelope) VALUES ($1, $2, $3, $4, $5)
             """, binds: binds), logger: logger)
-        logger.debug("Event enqueued", metadata: [LogKey.requestID: "\(payload.requestId)", LogKey.eventType: "\(Payload.eventType.rawValue)"])
+        logger.debug("Event enqueued", metadata: [LogKey.requestID: "\(payload.requestId)", LogKey.eventType: "\(payload.publishedType.rawValue)"])
         return eventID
     }
 }

@@ -1,0 +1,168 @@
+import Foundation
+import JembatanShared
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// A dataset as the hub registered it.
+struct HubDataset: Sendable {
+    var datasetId: String
+    var requestId: String
+    var agencyCode: String
+    var name: String
+    var contractId: String
+    var contractVersion: Int
+    var definition: DatasetDefinition
+    var consumers: [String]
+    var storageTable: String
+    var storageVersion: Int
+    var state: String
+    var provisionedAt: Date
+    var updatedAt: Date
+
+    /// `<name>-<first 8 hex of the request id>`: stable across contract versions of one request.
+    static func identifier(name: String, requestId: String) -> String { "\(name)-\(requestId.prefix(8))" }
+
+    /// `hub_<first 8 hex of the request id>_<name>_v<storage version>`.
+    static func tableName(requestId: String, name: String, storageVersion: Int) -> String {
+        "hub_\(requestId.prefix(8))_\(name)_v\(storageVersion)"
+    }
+
+    static func isSafeName(_ name: String) -> Bool {
+        guard let first = name.first, first.isASCII, first.isLowercase, name.count <= 40 else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
+    }
+
+    static let columns = """
+        dataset_id, request_id, agency_code, name, contract_id, contract_version, definition::text, consumers, storage_table, storage_version, state, provisioned_at, updated_at
+        """
+
+    typealias Row = (String, String, String, String, String, Int, String, [String], String, Int, String, Date, Date)
+
+    init(row: Row) throws {
+        (datasetId, requestId, agencyCode, name, contractId, contractVersion, _, consumers, storageTable, storageVersion, state, provisionedAt, updatedAt) = row
+        definition = try CloudEventCodec.decodeJSON(DatasetDefinition.self, from: row.6)
+    }
+
+    static func find(_ datasetId: String, on connection: PostgresConnection, logger: Logger, forUpdate: Bool = false) async throws -> HubDataset? {
+        let lock = forUpdate ? " FOR UPDATE" : ""
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM provisioning.datasets WHERE dataset_id = $1\(lock)", binds: binds(datasetId)), logger: logger)
+        for try await row in rows.decode(Row.self) { return try HubDataset(row: row) }
+        return nil
+    }
+
+    static func find(_ datasetId: String, client: PostgresClient, logger: Logger) async throws -> HubDataset? {
+        let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM provisioning.datasets WHERE dataset_id = $1", binds: binds(datasetId)), logger: logger)
+        for try await row in rows.decode(Row.self) { return try HubDataset(row: row) }
+        return nil
+    }
+
+    static func binds(_ values: String...) -> PostgresBindings {
+        var binds = PostgresBindings()
+        for value in values { binds.append(value) }
+        return binds
+    }
+}
+
+/// The hub's record storage: one table per dataset storage version, `record_key` (the contract's
+/// primary key, composite parts joined with `|`), the record as `jsonb`, and `change_seq` from
+/// one sequence, bumped only when a record really changes (the feed of `/changes`).
+enum HubStore {
+    static func createStorage(_ table: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(PostgresQuery(unsafeSQL: """
+            CREATE TABLE IF NOT EXISTS provisioning.\(table) (
+                record_key text PRIMARY KEY,
+                record jsonb NOT NULL,
+                change_seq bigint NOT NULL,
+                updated_at timestamptz NOT NULL
+            )
+            """), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "CREATE INDEX IF NOT EXISTS \(table)_changes ON provisioning.\(table) (change_seq)"), logger: logger)
+    }
+
+    /// Streams records into a transaction-scoped staging table with `COPY`, `COPY` being the
+    /// fastest way into PostgreSQL; `produce` emits validated records.
+    static func stage(on connection: PostgresConnection, logger: Logger, _ produce: (inout StageBuffer) async throws -> Void) async throws -> Int {
+        try await connection.query("""
+            CREATE TEMP TABLE jembatan_stage (ordinal bigint NOT NULL, record_key text NOT NULL, record jsonb NOT NULL) ON COMMIT DROP
+            """, logger: logger)
+        var staged = 0
+        try await connection.copyFrom(table: "jembatan_stage", columns: ["ordinal", "record_key", "record"], logger: logger) { writer in
+            var buffer = StageBuffer(writer: writer)
+            try await produce(&buffer)
+            try await buffer.flush()
+            staged = buffer.count
+        }
+        return staged
+    }
+
+    /// Applies the staged records: the last of several with one key wins; unchanged records keep
+    /// their `change_seq`. Serialised per table, so change sequence numbers commit in order.
+    static func upsertStaged(into table: String, at date: Date, on connection: PostgresConnection, logger: Logger) async throws -> (inserted: Int, updated: Int) {
+        try await connection.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock(hashtext($1))", binds: HubDataset.binds("hub:\(table)")), logger: logger)
+        var binds = PostgresBindings()
+        binds.append(date)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            WITH latest AS (
+                SELECT DISTINCT ON (record_key) record_key, record FROM pg_temp.jembatan_stage ORDER BY record_key, ordinal DESC
+            ), applied AS (
+                INSERT INTO provisioning.\(table) AS hub (record_key, record, change_seq, updated_at)
+                SELECT record_key, record, nextval('provisioning.hub_change_seq'), $1 FROM latest
+                ON CONFLICT (record_key) DO UPDATE SET record = EXCLUDED.record, change_seq = EXCLUDED.change_seq, updated_at = EXCLUDED.updated_at
+                WHERE hub.record IS DISTINCT FROM EXCLUDED.record
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM applied
+            """, binds: binds), logger: logger)
+        for try await (inserted, updated) in rows.decode((Int, Int).self) { return (inserted, updated) }
+        return (0, 0)
+    }
+}
+
+/// Buffers `COPY` text-format lines and sends them in chunks of about 256 KiB.
+struct StageBuffer {
+    let writer: PostgresCopyFromWriter
+    var buffer = ByteBuffer()
+    private(set) var count = 0
+
+    init(writer: PostgresCopyFromWriter) {
+        self.writer = writer
+        buffer.reserveCapacity(1 << 18 + 4096)
+    }
+
+    mutating func append(_ record: ValidRecord) async throws {
+        count += 1
+        buffer.writeString(String(count))
+        buffer.writeInteger(UInt8(ascii: "\t"))
+        Self.writeEscaped(record.key, to: &buffer)
+        buffer.writeInteger(UInt8(ascii: "\t"))
+        Self.writeEscaped(record.json, to: &buffer)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        if buffer.readableBytes >= 1 << 18 { try await flush() }
+    }
+
+    mutating func flush() async throws {
+        guard buffer.readableBytes > 0 else { return }
+        try await writer.write(buffer)
+        buffer.clear()
+    }
+
+    /// `COPY` text format: backslash, tab, newline and carriage return are escaped.
+    static func writeEscaped(_ text: String, to buffer: inout ByteBuffer) {
+        var clean = true
+        for byte in text.utf8 where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D { clean = false; break }
+        if clean {
+            buffer.writeString(text)
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case 0x5C: buffer.writeStaticString("\\\\")
+            case 0x09: buffer.writeStaticString("\\t")
+            case 0x0A: buffer.writeStaticString("\\n")
+            case 0x0D: buffer.writeStaticString("\\r")
+            default: buffer.writeInteger(byte)
+            }
+        }
+    }
+}

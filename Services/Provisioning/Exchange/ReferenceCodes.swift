@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import JembatanShared
+import Logging
+import PostgresNIO
+
+/// Reference code lists of the hub (Satu Data "kode referensi", e.g. Kemendagri `wilayah`),
+/// cached in memory per list and reloaded when a new import is seen.
+actor ReferenceCodes {
+    private var cache: [String: (importedAt: Date, codes: Set<String>)] = [:]
+
+    /// The loaded lists among `sets`; lists never imported are absent.
+    func lists(_ sets: Set<String>, on connection: PostgresConnection, logger: Logger) async throws -> [String: Set<String>] {
+        guard !sets.isEmpty else { return [:] }
+        var result: [String: Set<String>] = [:]
+        let stamps = try await connection.query("""
+            SELECT reference_set, imported_at FROM provisioning.reference_sets WHERE reference_set = ANY(\(Array(sets)))
+            """, logger: logger)
+        var current: [String: Date] = [:]
+        for try await (set, at) in stamps.decode((String, Date).self) { current[set] = at }
+        for (set, importedAt) in current {
+            if let cached = cache[set], cached.importedAt == importedAt {
+                result[set] = cached.codes
+                continue
+            }
+            var codes = Set<String>()
+            for try await code in try await connection.query("SELECT code FROM provisioning.reference_codes WHERE reference_set = \(set)", logger: logger).decode(String.self) {
+                codes.insert(code)
+            }
+            cache[set] = (importedAt, codes)
+            result[set] = codes
+        }
+        return result
+    }
+}
+
+/// `PUT /v1/reference/{set}` (admin): replaces a reference list from CSV `code,label` (a header row first);
+/// `GET /v1/reference`: the loaded lists.
+struct ReferenceController: Sendable {
+    let context: ServiceContext
+
+    func register(on router: Router<some RequestContext>) {
+        router.put("v1/reference/:set", use: importList)
+        router.get("v1/reference", use: list)
+    }
+
+    struct ListSummary: Codable {
+        let referenceSet: String
+        let codes: Int
+        let importedAt: Date
+        let importedBy: String
+    }
+
+    @Sendable func importList(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        let account = try await context.accounts.require(request, roles: [.admin, .technical])
+        guard let set = routeContext.parameters.get("set"), HubDataset.isSafeName(set) else {
+            throw APIError(.badRequest, code: "invalid_parameter", message: "a reference list name is lower snake case", field: "set")
+        }
+        var lines = LineSplitter(csv: true)
+        var codes: [String] = []
+        var labels: [String] = []
+        var seen = Set<String>()
+        var violations: [FieldViolation] = []
+        func take(_ line: UnsafeBufferPointer<UInt8>, _ lineNumber: Int) {
+            guard lineNumber > 1, !line.isEmpty else { return }
+            let cells = CSVRow.cells(line)
+            guard cells.count >= 2, !cells[0].isEmpty else {
+                if violations.count < 100 { violations.append(FieldViolation(field: "line[\(lineNumber)]", rule: "syntax", message: "expected code,label")) }
+                return
+            }
+            guard seen.insert(cells[0]).inserted else {
+                if violations.count < 100 { violations.append(FieldViolation(field: "line[\(lineNumber)]", rule: "unique", message: "code '\(cells[0])' appears twice")) }
+                return
+            }
+            codes.append(cells[0])
+            labels.append(cells[1])
+        }
+        for try await buffer in request.body {
+            try lines.feed(buffer, take)
+        }
+        try lines.finish(take)
+        guard violations.isEmpty else { throw APIError.validationFailed(violations) }
+        guard !codes.isEmpty else { throw APIError.validationFailed([FieldViolation(field: "body", rule: "required", message: "the list has no codes")]) }
+        let now = Date()
+        try await context.client.inTransaction(logger: context.logger) { connection in
+            try await connection.query("DELETE FROM provisioning.reference_codes WHERE reference_set = \(set)", logger: context.logger)
+            var offset = 0
+            while offset < codes.count {
+                let end = min(offset + 20_000, codes.count)
+                try await connection.query("""
+                    INSERT INTO provisioning.reference_codes (reference_set, code, label)
+                    SELECT \(set), code, label FROM unnest(\(Array(codes[offset..<end])), \(Array(labels[offset..<end]))) AS t(code, label)
+                    """, logger: context.logger)
+                offset = end
+            }
+            try await connection.query("""
+                INSERT INTO provisioning.reference_sets (reference_set, codes, imported_at, imported_by) VALUES (\(set), \(codes.count), \(now), \(account.name))
+                ON CONFLICT (reference_set) DO UPDATE SET codes = EXCLUDED.codes, imported_at = EXCLUDED.imported_at, imported_by = EXCLUDED.imported_by
+                """, logger: context.logger)
+        }
+        return try JSONResponse.make(ListSummary(referenceSet: set, codes: codes.count, importedAt: now, importedBy: account.name))
+    }
+
+    @Sendable func list(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        _ = try await context.accounts.require(request, roles: Set(Role.allCases))
+        var lists: [ListSummary] = []
+        for try await (set, codes, at, by) in try await context.client.query(
+            "SELECT reference_set, codes, imported_at, imported_by FROM provisioning.reference_sets ORDER BY reference_set", logger: context.logger
+        ).decode((String, Int, Date, String).self) {
+            lists.append(ListSummary(referenceSet: set, codes: codes, importedAt: at, importedBy: by))
+        }
+        return try JSONResponse.make(["lists": lists])
+    }
+}
