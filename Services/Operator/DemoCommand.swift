@@ -18,18 +18,25 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for each asynchronous step.")
     var timeout: Double = 60
 
+    @Option(help: "Kemendagri region list (CSV code,label) to load into the hub when it has none (or JEMBATAN_REFERENCE_FILE).")
+    var referenceFile: String?
+
     func run() async throws {
         let suffix = String(UUID().uuidString.lowercased().prefix(6))
         let tokens = try await withAccountAdministration { administration in
             var tokens: [String: String] = [:]
-            for (name, role, agency) in [("dinkes-operator", Role.producer, "35.14-dinkes" as String?), ("kepala-diskominfo", .head, nil), ("tim-teknis", .technical, nil)] {
+            for (name, role, agency) in [("dinkes-operator", Role.producer, "35.14-dinkes" as String?), ("kepala-diskominfo", .head, nil), ("tim-teknis", .technical, nil),
+                                         ("pengawas", .supervisor, nil), ("bappeda-operator", .consumer, "35.14-bappeda")] {
                 tokens[name] = try await administration.create(name: "\(name)-\(suffix)", role: role, agencyCode: agency, validFor: .seconds(86_400), createdBy: "jembatan demo").text
             }
             return tokens
         }
-        say("0  Accounts for the demo (valid 24 h): dinkes-operator-\(suffix) (producer, 35.14-dinkes), kepala-diskominfo-\(suffix) (head), tim-teknis-\(suffix) (technical)")
+        say("0  Accounts for the demo (valid 24 h): dinkes-operator-\(suffix) (producer, 35.14-dinkes), kepala-diskominfo-\(suffix) (head), tim-teknis-\(suffix) (technical),")
+        say("   pengawas-\(suffix) (supervisor), bappeda-operator-\(suffix) (consumer, 35.14-bappeda)")
         let client = DemoClient(host: host, intakePort: intakePort, timeout: timeout)
         let producer = tokens["dinkes-operator"]!, head = tokens["kepala-diskominfo"]!, technical = tokens["tim-teknis"]!
+        let supervisor = tokens["pengawas"]!, consumer = tokens["bappeda-operator"]!
+        try await loadRegionCodes(client, token: technical)
         say("1  Produsen (Dinas Kesehatan, 35.14) submits a request to share data …")
         let submitted = try await client.send("POST", .intake, "/v1/requests", token: producer, body: DemoData.submission)
         guard let requestId = submitted["requestId"] as? String else { throw ValidationError("intake did not return a request id") }
@@ -44,11 +51,25 @@ struct DemoCommand: AsyncParsableCommand {
         say("4  Technical team agrees the dataset contract …")
         let agreed = try await client.send("POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, body: ["decision": "agree"])
         say("   contract \(agreed["contractId"] ?? "?") version \(agreed["contractVersion"] ?? "?") agreed")
-        say("5–7 API prepared on the exchange hub; integration unit test …")
-        let provisioned = try await client.waitFor(.provisioning, "/v1/requests/\(requestId)/endpoints", token: technical) { _ in true }
+        say("5–6 API prepared on the exchange hub; integration unit test …")
+        let provisioned = try await client.waitFor(.provisioning, "/v1/requests/\(requestId)/endpoints", token: technical) { !(($0["integrationTests"] as? [Any]) ?? []).isEmpty }
         for endpoint in provisioned["endpoints"] as? [[String: Any]] ?? [] { say("   endpoint \(endpoint["path"] ?? "?")") }
-        for test in provisioned["integrationTests"] as? [[String: Any]] ?? [] { say("   integration unit test: \((test["passed"] as? Bool) == true ? "passed" : "FAILED") (\((test["checks"] as? [Any])?.count ?? 0) checks)") }
-        _ = try await client.waitFor(.validation, "/v1/requests/\(requestId)", token: producer) { $0["state"] as? String == "awaiting_decision" }
+        var passed = false
+        for test in provisioned["integrationTests"] as? [[String: Any]] ?? [] {
+            passed = (test["passed"] as? Bool) == true
+            for line in test["checks"] as? [String] ?? [] { say("   \(line)") }
+        }
+        guard passed else { throw ValidationError("the integration unit test failed (see the checks above); the API was not announced") }
+        say("7  Pengawas delivers the results; producer and consumer collect their keys (shown once) …")
+        _ = try await client.send("POST", .provisioning, "/v1/requests/\(requestId)/delivery", token: supervisor,
+                                  body: ["note": "Hasil integrasi (endpoint dan kunci API) disampaikan kepada Dinas Kesehatan dan Bappeda"])
+        let writeKey = try await client.collectKey(requestId: requestId, scope: "write", token: producer)
+        let readKey = try await client.collectKey(requestId: requestId, scope: "read", token: consumer)
+        let datasetId = (provisioned["endpoints"] as? [[String: Any]])?.first?["datasetId"] as? String ?? "?"
+        let pushed = try await client.sendRaw("POST", .provisioning, "/v1/datasets/\(datasetId)/records", token: writeKey, contentType: "text/csv", body: DemoData.records)
+        say("   producer pushed CSV: \(pushed["accepted"] ?? "?") accepted, \(pushed["rejected"] ?? "?") rejected")
+        let page = try await client.send("GET", .provisioning, "/v1/datasets/\(datasetId)/records?limit=10", token: readKey)
+        say("   consumer 35.14-bappeda read \((page["records"] as? [Any])?.count ?? 0) records")
         say("8–9 Produsen checks its system and accepts the integrated data …")
         _ = try await client.send("POST", .validation, "/v1/requests/\(requestId)/decision", token: producer, body: ["decision": "accept", "note": "Data sesuai dengan sistem sumber"])
         say("10 Reporting records the completed request …")
@@ -64,8 +85,31 @@ struct DemoCommand: AsyncParsableCommand {
     }
 }
 
+extension DemoCommand {
+    /// The hub checks region codes against the Kemendagri list; load it once if it is missing.
+    func loadRegionCodes(_ client: DemoClient, token: String) async throws {
+        let lists = try await client.send("GET", .provisioning, "/v1/reference", token: token)
+        if (lists["lists"] as? [[String: Any]] ?? []).contains(where: { $0["referenceSet"] as? String == "wilayah" }) { return }
+        guard let path = referenceFile ?? ProcessInfo.processInfo.environment["JEMBATAN_REFERENCE_FILE"], FileManager.default.fileExists(atPath: path) else {
+            say("   (no Kemendagri region list loaded and none given with --reference-file: the integration test will say so)")
+            return
+        }
+        let summary = try await ReferenceUpload.put(set: "wilayah", file: URL(fileURLWithPath: path), token: token, baseURL: client.url(.provisioning, "").absoluteString)
+        say("   Kemendagri region list loaded into the hub: \(summary["codes"] ?? "?") codes")
+    }
+}
+
 /// The demo's request: a health office sharing its community health centre register.
 enum DemoData {
+    /// What the health office pushes once the API is ready (CSV, header first).
+    static let records = """
+        kode_puskesmas,nama_puskesmas,kode_wilayah,jumlah_tenaga_kesehatan
+        P3514010101,Puskesmas Purwodadi,35.14.01,42
+        P3514020101,Puskesmas Tutur,35.14.02,35
+        P3514030101,"Puskesmas Puspo, Kab. Pasuruan",35.14.03,28
+
+        """
+
     static var submission: [String: Any] { [
                 "title": "Integrasi data fasilitas kesehatan",
         "purpose": "Berbagi pakai data puskesmas untuk Satu Data Kabupaten",
@@ -114,6 +158,30 @@ struct DemoClient {
             throw HTTPStatusError(status: status, body: String(decoding: data, as: UTF8.self))
         }
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    /// A body that is not JSON (CSV, NDJSON).
+    func sendRaw(_ method: String, _ service: ServiceName, _ path: String, token: String, contentType: String, body: String) async throws -> [String: Any] {
+        var request = URLRequest(url: url(service, path))
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(body.utf8)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else { throw HTTPStatusError(status: status, body: String(decoding: data, as: UTF8.self)) }
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    /// The agency's key of `scope` for the request, collected (its secret is only in this answer).
+    func collectKey(requestId: String, scope: String, token: String) async throws -> String {
+        let listed = try await send("GET", .provisioning, "/v1/requests/\(requestId)/credentials", token: token)
+        guard let credential = (listed["credentials"] as? [[String: Any]] ?? []).first(where: { $0["scope"] as? String == scope }),
+              let id = credential["credentialId"] as? String else { throw ValidationError("no \(scope) credential was issued for this agency") }
+        let collected = try await send("POST", .provisioning, "/v1/credentials/\(id)/collect", token: token)
+        guard let key = collected["key"] as? String else { throw ValidationError("collecting credential \(id) returned no key") }
+        say("   \(credential["agencyCode"] ?? "?") collected its \(scope) key \(id)")
+        return key
     }
 
     /// Polls `path` until it answers 2xx and `isDone` holds, or the timeout passes.

@@ -8,8 +8,8 @@ import Logging
 struct JembatanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jembatan",
-        abstract: "Operate Jembatan: accounts, topics, tail events, walk a demo request through every SOP step.",
-        subcommands: [AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self]
+        abstract: "Operate Jembatan: accounts, topics, tail events, reference lists, audit log, walk a demo request through every SOP step.",
+        subcommands: [AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self, ReferenceCommand.self, AuditCommand.self]
     )
 }
 

@@ -18,7 +18,9 @@ echo "== Starting the local stack"
 "$stack" up
 echo
 echo "== Demo request through every step"
-"$root/.build/debug/jembatan" demo
+# The hub checks region codes against the Kemendagri list; the demo loads it when the hub has none.
+reference="${JEMBATAN_REFERENCE_FILE:-$root/../shared/reference/wilayah-kepmendagri-2025.csv}"
+"$root/.build/debug/jembatan" demo --reference-file "$reference"
 cat <<EOT
 
 == Where to look
