@@ -96,6 +96,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/IntegrationTests",
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -100,8 +100,8 @@ enum SyntheticRecord {
         case .date: return .string("2026-01-02")
         case .datetime: return .string("2026-01-02T03:04:05Z")
         case .string, .text, .regionCode:
-            let candidates = ["UJI-INTEGRASI", "UJI", "uji", "1", "0000000000000001", "A1", "X"]
-            guard let pattern = field.pattern else { return .string(candidates[0]) }
+            guard let pattern = field.pattern else { return .string("UJI-INTEGRASI") }
+            let candidates = [PatternSample.make(field.patternText ?? ""), "UJI-INTEGRASI", "UJI", "1", "0000000000000001", "X"].compactMap { $0 }
             let fitting = candidates.first { candidate in
                 let range = NSRange(candidate.startIndex..., in: candidate)
                 return pattern.firstMatch(in: candidate, options: [.anchored], range: range)?.range == range
@@ -114,5 +114,78 @@ enum SyntheticRecord {
 extension IntegrationCheck {
     init(dataset: String, check: String, passed: Bool, _ detail: String) {
         self.init(dataset: dataset, check: check, passed: passed, detail: detail)
+    }
+}
+
+/// The shortest string a simple regular expression accepts: literals, `\\d`, `\\w`, `.`, classes
+/// (their first member), groups and alternation (the first branch), quantifiers at their minimum
+/// (`+` once). Nil for constructs it does not know; the caller then checks other candidates.
+enum PatternSample {
+    static func make(_ pattern: String) -> String? {
+        var characters = Array(pattern)[...]
+        if characters.first == "^" { characters = characters.dropFirst() }
+        if characters.last == "$" { characters = characters.dropLast() }
+        return sequence(&characters)
+    }
+
+    private static func sequence(_ characters: inout ArraySlice<Character>) -> String? {
+        var output = ""
+        while let next = characters.first, next != ")" {
+            if next == "|" {
+                // Keep the first branch: skip the rest of this group.
+                var depth = 0
+                while let skip = characters.first, !(skip == ")" && depth == 0) {
+                    if skip == "(" { depth += 1 } else if skip == ")" { depth -= 1 }
+                    characters = characters.dropFirst()
+                }
+                break
+            }
+            guard let atom = atom(&characters) else { return nil }
+            var count = 1
+            if let quantifier = characters.first {
+                switch quantifier {
+                case "*", "?": count = 0; characters = characters.dropFirst()
+                case "+": characters = characters.dropFirst()
+                case "{":
+                    guard let close = characters.firstIndex(of: "}") else { return nil }
+                    let inside = String(characters[characters.index(after: characters.startIndex)..<close])
+                    guard let minimum = Int(inside.split(separator: ",", omittingEmptySubsequences: false).first ?? "") else { return nil }
+                    count = minimum
+                    characters = characters[characters.index(after: close)...]
+                default: break
+                }
+            }
+            output += String(repeating: atom, count: count)
+        }
+        return output
+    }
+
+    private static func atom(_ characters: inout ArraySlice<Character>) -> String? {
+        guard let first = characters.popFirst() else { return nil }
+        switch first {
+        case "\\":
+            guard let escaped = characters.popFirst() else { return nil }
+            switch escaped {
+            case "d": return "0"
+            case "w": return "a"
+            case "s": return " "
+            case "D", "W", "S", "b", "B": return nil
+            default: return String(escaped)
+            }
+        case ".": return "a"
+        case "[":
+            guard characters.first != "^" else { return nil }
+            var member: Character?
+            while let next = characters.popFirst(), next != "]" {
+                if member == nil { member = next == "\\" ? (characters.popFirst() == "d" ? "0" : nil) : next }
+            }
+            return member.map(String.init)
+        case "(":
+            if characters.starts(with: ["?", ":"]) { characters = characters.dropFirst(2) }
+            guard let inner = sequence(&characters), characters.popFirst() == ")" else { return nil }
+            return inner
+        case "*", "+", "?", "{", ")", "|", "^", "$": return nil
+        default: return String(first)
+        }
     }
 }

@@ -31,7 +31,7 @@ extension RealStack {
             let requestId = try await Self.walkToCompletion(dataset: "puskesmas_e2e")
             let expected = [
                 "id.jembatan.request.submitted.v1", "id.jembatan.request.dispositioned.v1", "id.jembatan.evaluation.started.v1", "id.jembatan.contract.agreed.v1",
-                "id.jembatan.api.provisioned.v1", "id.jembatan.request.accepted.v1", "id.jembatan.request.completed.v1",
+                "id.jembatan.api.integration-test.passed.v1", "id.jembatan.api.provisioned.v1", "id.jembatan.request.accepted.v1", "id.jembatan.request.completed.v1",
             ]
             let events = try await TopicReader.collect([.intake, .evaluation, .provisioning, .validation, .reporting], where: { $0.keyText == requestId }) {
                 $0.count >= expected.count
@@ -51,7 +51,7 @@ extension RealStack {
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.integration_tests WHERE request_id = \(requestId) AND passed") == 1)
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM validation.cases WHERE request_id = \(requestId) AND state = 'accepted' AND decided_by = 'dinkes-operator'") == 1)
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM reporting.requests WHERE request_id = \(requestId) AND state = 'completed'") == 1)
-            #expect(try await TestDatabase.count("SELECT count(*)::int FROM reporting.timeline WHERE request_id = \(requestId)") == 6)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM reporting.timeline WHERE request_id = \(requestId)") == 7)
             for schema in ["intake", "evaluation", "provisioning", "validation", "reporting"] {
                 let unpublished = try await TestDatabase.count(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(schema).outbox WHERE published_at IS NULL"))
                 #expect(unpublished == 0, "\(schema) outbox drained")

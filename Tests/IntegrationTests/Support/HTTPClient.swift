@@ -11,9 +11,16 @@ struct ServiceHTTP {
         let status: Int
         let json: [String: Any]
         let text: String
+        var headers: [String: String] = [:]
+
+        /// A response header, case-insensitively.
+        func header(_ name: String) -> String? {
+            headers.first { $0.key.lowercased() == name.lowercased() }?.value
+        }
     }
 
-    static func call(_ method: String, _ service: String, _ path: String, token: String? = nil, json body: Any? = nil, rawBody: Data? = nil) async throws -> Reply {
+    static func call(_ method: String, _ service: String, _ path: String, token: String? = nil, json body: Any? = nil, rawBody: Data? = nil,
+                     contentType: String? = nil, headers: [String: String] = [:]) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(LocalStack.port(of: service))\(path)")!)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -22,10 +29,29 @@ struct ServiceHTTP {
         } else if let rawBody {
             request.httpBody = rawBody
         }
-        if request.httpBody != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        if request.httpBody != nil { request.setValue(contentType ?? "application/json", forHTTPHeaderField: "Content-Type") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
+        return reply(data, response)
+    }
+
+    /// Streams a file as the body (chunked; the server never sees a length up front).
+    static func upload(_ service: String, _ path: String, token: String, file: URL, contentType: String) async throws -> Reply {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(LocalStack.port(of: service))\(path)")!)
+        request.httpMethod = "POST"
+        request.timeoutInterval = 600
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        let (data, response) = try await URLSession.shared.upload(for: request, fromFile: file)
+        return reply(data, response)
+    }
+
+    private static func reply(_ data: Data, _ response: URLResponse) -> Reply {
         let json = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
-        return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, json: json, text: String(decoding: data, as: UTF8.self))
+        let http = response as? HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] { headers["\(name)"] = "\(value)" }
+        return Reply(status: http?.statusCode ?? 0, json: json, text: String(decoding: data, as: UTF8.self), headers: headers)
     }
 
     /// Polls until `condition` holds for a 2xx reply; fails the test after `seconds`.
@@ -53,6 +79,11 @@ enum Actors {
     static var otherAgencyProducer: String { get async throws { try await TestAccounts.shared.token("bappeda-operator", .producer, agency: "35.15-bappeda") } }
     static var head: String { get async throws { try await TestAccounts.shared.token("kepala-dinas", .head) } }
     static var technical: String { get async throws { try await TestAccounts.shared.token("tim-teknis", .technical) } }
+    static var supervisor: String { get async throws { try await TestAccounts.shared.token("pengawas", .supervisor) } }
+    /// A consumer agency named in `submission()`'s intended consumers.
+    static var consumer: String { get async throws { try await TestAccounts.shared.token("bappeda-pasuruan", .consumer, agency: "35.14-bappeda") } }
+    /// A consumer agency the contract does not name.
+    static var outsideConsumer: String { get async throws { try await TestAccounts.shared.token("dinsos-sidoarjo", .consumer, agency: "35.15-dinsos") } }
 }
 
 /// Creates each test account once and remembers its token.

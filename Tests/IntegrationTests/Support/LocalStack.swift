@@ -42,6 +42,15 @@ enum LocalStack {
         return text
     }
 
+    /// The hub checks region codes against the Kemendagri list: the tests load a sample of it
+    /// (Jawa Timur, Pasuruan and Sidoarjo) through the same API operators use.
+    static func loadRegionCodes() async throws {
+        let file = root.appendingPathComponent("Tests/IntegrationTests/Fixtures/wilayah-sample.csv")
+        let reply = try await ServiceHTTP.call("PUT", "provisioning", "/v1/reference/wilayah", token: try await Actors.technical,
+                                               rawBody: try Data(contentsOf: file), contentType: "text/csv")
+        guard reply.status == 200 else { throw StackError(command: "load region codes", output: reply.text) }
+    }
+
     struct StackError: Error, CustomStringConvertible {
         let command: String
         let output: String
@@ -56,6 +65,7 @@ struct LocalStackTrait: SuiteTrait, TestScoping {
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         try await LocalStack.script("up")
         do {
+            try await LocalStack.loadRegionCodes()
             try await function()
         } catch {
             _ = try? await LocalStack.script("down")
