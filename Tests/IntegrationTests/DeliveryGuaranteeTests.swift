@@ -98,6 +98,7 @@ extension RealStack {
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM evaluation.contracts WHERE request_id = \(requestId)") == 1)
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.hub_datasets WHERE request_id = \(requestId)") == 1)
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.integration_tests WHERE request_id = \(requestId)") == 1)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.credentials WHERE request_id = \(requestId)") == 3, "one credential set")
             let events = try await TopicReader.collect([.evaluation, .provisioning, .reporting], seconds: 10, where: { $0.keyText == requestId }) { _ in false }
             #expect(events.filter { $0.eventType == EventType.contractAgreed.rawValue }.count == 1)
             #expect(events.filter { $0.eventType == EventType.apiProvisioned.rawValue }.count == 1)

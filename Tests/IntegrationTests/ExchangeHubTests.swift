@@ -356,6 +356,24 @@ extension RealStack {
             #expect(broken.output.contains("entry \(entry):"), "\(broken.output)")
         }
 
+        @Test("the provisioning OpenAPI document describes every route it serves, with its methods")
+        func openAPIComplete() async throws {
+            let document = try await ServiceHTTP.call("GET", "provisioning", "/openapi.json")
+            let paths = try #require(document.json["paths"] as? [String: [String: Any]])
+            let served: [String: Set<String>] = [
+                "/v1/requests/{id}/endpoints": ["get"], "/v1/requests/{id}/credentials": ["get"], "/v1/requests/{id}/delivery": ["post"],
+                "/v1/credentials/{credential}": ["get", "patch"], "/v1/credentials/{credential}/collect": ["post"],
+                "/v1/credentials/{credential}/rotate": ["post"], "/v1/credentials/{credential}/revoke": ["post"],
+                "/v1/reference": ["get"], "/v1/reference/{set}": ["put"], "/v1/datasets": ["get"], "/v1/datasets/{dataset}": ["get"],
+                "/v1/datasets/{dataset}/records": ["get", "post"], "/v1/datasets/{dataset}/records/{key}": ["get"], "/v1/datasets/{dataset}/changes": ["get"],
+            ]
+            for (path, methods) in served {
+                #expect(Set(paths[path]?.keys.map { $0 } ?? []) == methods, "\(path)")
+            }
+            let schemes = ((document.json["components"] as? [String: Any])?["securitySchemes"] as? [String: Any])?.keys.sorted()
+            #expect(schemes == ["bearer", "exchangeKey"])
+        }
+
         /// Runs the operator executable against the test stack.
         static func `operator`(_ arguments: String...) async throws -> (status: Int32, output: String) {
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("jembatan-operator-\(UUID().uuidString).log")

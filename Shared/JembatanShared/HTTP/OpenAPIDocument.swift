@@ -1,8 +1,9 @@
 /// Builds each service's OpenAPI 3.1 document: the operational endpoints and the error schema
 /// are the same everywhere; a service adds its own paths and schemas.
 public enum OpenAPIDocument {
-    /// A complete document. `paths` and `schemas` are JSON object members (without braces).
-    public static func make(service: ServiceName, summary: String, paths: String, schemas: String) -> String {
+    /// A complete document. `paths`, `schemas` and the optional extra components are JSON object members (without braces).
+    public static func make(service: ServiceName, summary: String, paths: String, schemas: String,
+                            securitySchemes: String = "", parameters: String = "", responses: String = "") -> String {
         """
         {
           "openapi": "3.1.0",
@@ -20,14 +21,17 @@ public enum OpenAPIDocument {
           },
           "components": {
             "securitySchemes": {
-              "bearer": {"type": "http", "scheme": "bearer", "description": "Account token from 'jembatan accounts create' (jbt_…); the account's role and agency decide what it may do and see"}
+              "bearer": {"type": "http", "scheme": "bearer", "description": "Account token from 'jembatan accounts create' (jbt_…); the account's role and agency decide what it may do and see"}\(securitySchemes.isEmpty ? "" : ",")
+              \(securitySchemes)
             },
             "parameters": {
               "RequestId": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
-              "ContractId": {"name": "contractId", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}
+              "ContractId": {"name": "contractId", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}\(parameters.isEmpty ? "" : ",")
+              \(parameters)
             },
             "responses": {
-              "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}\(responses.isEmpty ? "" : ",")
+              \(responses)
             },
             "schemas": {
               "Readiness": {"type": "object", "required": ["status", "checks"], "properties": {"status": {"type": "string"}, "checks": {"type": "object", "additionalProperties": {"type": "string"}}}},
@@ -36,7 +40,7 @@ public enum OpenAPIDocument {
                 "violations": {"type": "array", "items": {"type": "object", "required": ["field", "rule", "message"], "properties": {"field": {"type": "string"}, "rule": {"type": "string"}, "message": {"type": "string"}}}}}}}},
               "Actor": {"type": "object", "required": ["id", "role"], "properties": {"id": {"type": "string"}, "role": {"type": "string"}}},
               "Field": {"type": "object", "required": ["name", "type", "required"], "properties": {"name": {"type": "string"}, "type": {"type": "string"}, "required": {"type": "boolean"}, "description": {"type": "string"},
-                "allowedValues": {"type": "array", "items": {"type": "string"}}, "references": {"type": "string"}}},
+                "allowedValues": {"type": "array", "items": {"type": "string"}}, "references": {"type": "string"}, "pattern": {"type": "string"}, "minimum": {"type": "number"}, "maximum": {"type": "number"}}},
               "Dataset": {"type": "object", "required": ["name", "fields", "primaryKey"], "properties": {"name": {"type": "string"}, "description": {"type": "string"}, "fields": {"type": "array", "items": {"$ref": "#/components/schemas/Field"}}, "primaryKey": {"type": "array", "items": {"type": "string"}},
                 "classification": {"type": "string", "enum": ["public", "internal", "restricted"]}, "updateFrequency": {"type": "string", "enum": ["daily", "weekly", "monthly", "quarterly", "yearly", "on_change"]}}}\(schemas.isEmpty ? "" : ",")
               \(schemas)
