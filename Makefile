@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ROOT := $(CURDIR)
 export LD_LIBRARY_PATH := $(ROOT)/.local/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 
-.PHONY: run test setup build test-unit test-integration compose-check stop
+.PHONY: run test setup build test-unit test-integration compose-check stop bench-ingest
 
 ## Set up on first use, build, start the local stack, walk a demo request through every step; Ctrl-C stops it.
 run: setup build
@@ -36,3 +36,8 @@ compose-check:
 ## Stop a stack left running by `make run` (normally Ctrl-C does it).
 stop:
 	@deploy/local/stack.sh down
+
+## Exchange ingest/read benchmark on a release-built stack of its own; figures appended to docs/benchmarks.md (RECORDS=n to change the 1 000 000).
+bench-ingest: setup
+	swift build -c release
+	@deploy/local/bench.sh

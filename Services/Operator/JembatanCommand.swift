@@ -9,7 +9,7 @@ struct JembatanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jembatan",
         abstract: "Operate Jembatan: accounts, topics, tail events, reference lists, audit log, walk a demo request through every SOP step.",
-        subcommands: [AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self, ReferenceCommand.self, AuditCommand.self]
+        subcommands: [AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self, ReferenceCommand.self, AuditCommand.self, BenchCommand.self]
     )
 }
 
