@@ -280,6 +280,10 @@ extension RealStack {
             #expect(try await ServiceHTTP.call("GET", "provisioning", "/v1/datasets/\(datasetId)/records?limit=5000", token: readKey).status == 400)
             let one = try await ServiceHTTP.call("GET", "provisioning", "/v1/datasets/\(datasetId)/records/PK105", token: readKey)
             #expect(one.json["aktif"] as? Bool == false)
+            let twice = [#"{"kode_faskes":"PK998","kode_wilayah":"35.14.01","jenis":"negeri"}"#, #"{"kode_faskes":"PK998","kode_wilayah":"35.14.02","jenis":"swasta"}"#]
+            #expect(try await Self.push(datasetId, key: writeKey, ndjson: twice).json["inserted"] as? Int == 1)
+            let last = try await ServiceHTTP.call("GET", "provisioning", "/v1/datasets/\(datasetId)/records/PK998", token: readKey)
+            #expect(last.json["jenis"] as? String == "swasta", "the last record of a key in a batch wins")
             #expect(try await ServiceHTTP.call("GET", "provisioning", "/v1/datasets/\(datasetId)/records/PK000", token: readKey).status == 404)
         }
 

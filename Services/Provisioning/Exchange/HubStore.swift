@@ -98,14 +98,30 @@ enum HubStore {
 
     /// Applies the staged records: the last of several with one key wins; unchanged records keep
     /// their `change_seq`. Serialised per table, so change sequence numbers commit in order.
+    ///
+    /// Most batches hold each key once, so the upsert first runs straight from the staging table;
+    /// only when PostgreSQL reports a key twice (SQLSTATE 21000) is it repeated, in a savepoint,
+    /// with the sort that keeps the last record per key.
     static func upsertStaged(into table: String, at date: Date, on connection: PostgresConnection, logger: Logger) async throws -> (inserted: Int, updated: Int) {
         try await connection.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock(hashtext($1))", binds: HubDataset.binds("hub:\(table)")), logger: logger)
+        try await connection.query("SAVEPOINT jembatan_upsert", logger: logger)
+        do {
+            let counts = try await upsert(into: table, from: "SELECT record_key, record FROM pg_temp.jembatan_stage", at: date, on: connection, logger: logger)
+            try await connection.query("RELEASE SAVEPOINT jembatan_upsert", logger: logger)
+            return counts
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "21000" {
+            try await connection.query("ROLLBACK TO SAVEPOINT jembatan_upsert", logger: logger)
+            return try await upsert(into: table, from: """
+                SELECT DISTINCT ON (record_key) record_key, record FROM pg_temp.jembatan_stage ORDER BY record_key, ordinal DESC
+                """, at: date, on: connection, logger: logger)
+        }
+    }
+
+    private static func upsert(into table: String, from source: String, at date: Date, on connection: PostgresConnection, logger: Logger) async throws -> (inserted: Int, updated: Int) {
         var binds = PostgresBindings()
         binds.append(date)
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            WITH latest AS (
-                SELECT DISTINCT ON (record_key) record_key, record FROM pg_temp.jembatan_stage ORDER BY record_key, ordinal DESC
-            ), applied AS (
+            WITH latest AS (\(source)), applied AS (
                 INSERT INTO provisioning.\(table) AS hub (record_key, record, change_seq, updated_at)
                 SELECT record_key, record, nextval('provisioning.hub_change_seq'), $1 FROM latest
                 ON CONFLICT (record_key) DO UPDATE SET record = EXCLUDED.record, change_seq = EXCLUDED.change_seq, updated_at = EXCLUDED.updated_at

@@ -37,6 +37,8 @@ struct RecordValidator: Sendable {
         let required: Bool
         let allowed: Set<String>?
         let pattern: NSRegularExpression?
+        /// The same pattern, when it is simple enough for the fast matcher.
+        let simplePattern: SimplePattern?
         let patternText: String?
         let minimum: Double?
         let maximum: Double?
@@ -76,7 +78,7 @@ struct RecordValidator: Sendable {
             }
             fields.append(Field(
                 name: definition.name, kind: kind, required: definition.required || dataset.primaryKey.contains(definition.name),
-                allowed: definition.allowedValues.map(Set.init), pattern: pattern, patternText: patternText,
+                allowed: definition.allowedValues.map(Set.init), pattern: pattern, simplePattern: patternText.flatMap(SimplePattern.compile), patternText: patternText,
                 minimum: definition.minimum, maximum: definition.maximum, referenceSet: Self.referenceSet(of: definition)
             ))
         }
@@ -197,11 +199,17 @@ struct RecordValidator: Sendable {
         if let allowed = field.allowed, !allowed.contains(text) {
             return broke("enum", "'\(field.name)' must be one of \(allowed.sorted().joined(separator: ", ")), got '\(text)'")
         }
-        if let pattern = field.pattern {
-            let range = NSRange(text.startIndex..., in: text)
-            guard let match = pattern.firstMatch(in: text, options: [.anchored], range: range), match.range == range else {
-                return broke("pattern", "'\(field.name)' must match \(field.patternText ?? ""), got '\(text)'")
+        // A code found in its reference list already has the list's shape: the list is checked first.
+        let listed = field.referenceSet.flatMap { references[$0]?.contains(text) } ?? false
+        if !listed, let pattern = field.pattern {
+            let fits: Bool
+            if let simple = field.simplePattern {
+                fits = simple.matches(text)
+            } else {
+                let range = NSRange(text.startIndex..., in: text)
+                fits = pattern.firstMatch(in: text, options: [.anchored], range: range)?.range == range
             }
+            guard fits else { return broke("pattern", "'\(field.name)' must match \(field.patternText ?? ""), got '\(text)'") }
         }
         if field.minimum != nil || field.maximum != nil, let number = Double(text) {
             if let minimum = field.minimum, number < minimum { return broke("minimum", "'\(field.name)' must be at least \(minimum.formatted()), got \(text)") }
@@ -211,7 +219,7 @@ struct RecordValidator: Sendable {
             guard let codes = references[set] else {
                 return broke("reference_unavailable", "reference list '\(set)' for '\(field.name)' is not loaded in the hub")
             }
-            guard codes.contains(text) else { return broke("reference", "'\(text)' is not a code of reference list '\(set)'") }
+            guard listed || codes.contains(text) else { return broke("reference", "'\(text)' is not a code of reference list '\(set)'") }
         }
         if literal.isEmpty {
             FlatRecordJSON.appendString(text, to: &literal)
