@@ -1,3 +1,4 @@
+import Foundation
 import JembatanShared
 
 /// The body of `POST /v1/requests`.
@@ -95,6 +96,16 @@ enum CompletenessCheck {
                 require(!field.name.trimmed.isEmpty && field.name.count <= 63, "\(fieldPath).name", "required", "field name: 1–63 characters")
                 require(fieldNames.insert(field.name).inserted, "\(fieldPath).name", "unique", "field '\(field.name)' is declared twice")
                 require(!field.type.trimmed.isEmpty, "\(fieldPath).type", "required", "field type must not be empty")
+                if let pattern = field.pattern {
+                    require(pattern.count <= 500 && (try? NSRegularExpression(pattern: pattern)) != nil, "\(fieldPath).pattern", "regex",
+                            "'\(pattern.prefix(80))' is not a valid regular expression (at most 500 characters)")
+                }
+                if let minimum = field.minimum, let maximum = field.maximum {
+                    require(minimum <= maximum, "\(fieldPath).minimum", "range", "minimum \(minimum) is larger than maximum \(maximum)")
+                }
+                if let allowed = field.allowedValues {
+                    require(!allowed.isEmpty && Set(allowed).count == allowed.count, "\(fieldPath).allowedValues", "unique_items", "list each allowed value once, at least one")
+                }
             }
         }
         return violations

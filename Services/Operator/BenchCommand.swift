@@ -218,7 +218,7 @@ enum BenchData {
     }
 
     static func writeCSV(records: Int, regions: [String], to file: URL) throws -> Int {
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }
         var chunk = "id_kunjungan,kode_puskesmas,kode_wilayah,tanggal_kunjungan,jenis_layanan,umur_pasien,jenis_kelamin,biaya,bpjs\n"

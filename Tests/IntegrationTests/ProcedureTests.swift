@@ -270,6 +270,8 @@ extension RealStack {
             (#"{"attachments": [{"name": "a.pdf", "mediaType": "application/pdf", "sizeBytes": 0}]}"#, "attachments[0].sizeBytes/minimum"),
             (#"{"datasets": [{"name": "d", "primaryKey": ["a"], "classification": "public", "updateFrequency": "monthly", "fields": [{"name": "a", "type": "string", "required": true}, {"name": "a", "type": "", "required": true}]}]}"#, "datasets[0].fields[1].name/unique"),
             (#"{"datasets": [{"name": "d", "primaryKey": ["a"], "classification": "public", "updateFrequency": "monthly", "fields": [{"name": "a", "type": "", "required": true}]}]}"#, "datasets[0].fields[0].type/required"),
+            (#"{"datasets": [{"name": "d", "primaryKey": ["a"], "classification": "public", "updateFrequency": "monthly", "fields": [{"name": "a", "type": "string", "required": true, "pattern": "^[A-Z"}]}]}"#, "datasets[0].fields[0].pattern/regex"),
+            (#"{"datasets": [{"name": "d", "primaryKey": ["a"], "classification": "public", "updateFrequency": "monthly", "fields": [{"name": "a", "type": "integer", "required": true, "minimum": 10, "maximum": 1}]}]}"#, "datasets[0].fields[0].minimum/range"),
             (#"{"datasets": [{"name": "d", "primaryKey": ["a"], "classification": "public", "updateFrequency": "monthly", "fields": [{"name": "a", "type": "string", "required": true}]}, {"name": "d", "primaryKey": ["a"], "classification": "public", "updateFrequency": "monthly", "fields": [{"name": "a", "type": "string", "required": true}]}]}"#, "datasets[1].name/unique"),
         ])
         func completenessRules(change: String, rule: String) async throws {

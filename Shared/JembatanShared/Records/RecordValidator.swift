@@ -1,69 +1,79 @@
 import Foundation
-import JembatanShared
 
 /// One rule a pushed record broke.
-struct RecordViolation: Error, Sendable, Equatable, Codable {
+public struct RecordViolation: Error, Sendable, Equatable, Codable {
     /// Field name, or nil for the record as a whole.
-    var field: String?
+    public var field: String?
     /// Machine-readable rule: `syntax`, `unknown_field`, `required`, `type`, `enum`, `pattern`,
     /// `minimum`, `maximum`, `reference`, `reference_unavailable`, `key`.
-    var rule: String
-    var message: String
+    public var rule: String
+    public var message: String
+
+    public init(field: String?, rule: String, message: String) {
+        self.field = field
+        self.rule = rule
+        self.message = message
+    }
 }
 
 /// The verdict on one record.
-enum CheckedRecord: Sendable {
+public enum CheckedRecord: Sendable {
     case valid(ValidRecord)
     case invalid([RecordViolation])
 }
 
 /// A record that passed: its key and its canonical JSON text.
-struct ValidRecord: Sendable, Equatable {
-    var key: String
-    var json: String
+public struct ValidRecord: Sendable, Equatable {
+    public var key: String
+    public var json: String
+
+    public init(key: String, json: String) {
+        self.key = key
+        self.json = json
+    }
 }
 
 /// The dataset contract compiled for checking records quickly: one entry per field, regular
 /// expressions built once, reference codes looked up in sets.
-struct RecordValidator: Sendable {
-    enum Kind: String, Sendable {
+public struct RecordValidator: Sendable {
+    public enum Kind: String, Sendable {
         case string, text, integer, decimal, boolean, date, datetime, regionCode = "region_code"
     }
 
-    struct Field: @unchecked Sendable {
+    public struct Field: @unchecked Sendable {
         // NSRegularExpression is immutable once built and documented thread-safe for matching.
-        let name: String
-        let kind: Kind
-        let required: Bool
-        let allowed: Set<String>?
-        let pattern: NSRegularExpression?
+        public let name: String
+        public let kind: Kind
+        public let required: Bool
+        public let allowed: Set<String>?
+        public let pattern: NSRegularExpression?
         /// The same pattern, when it is simple enough for the fast matcher.
-        let simplePattern: SimplePattern?
-        let patternText: String?
-        let minimum: Double?
-        let maximum: Double?
-        let referenceSet: String?
+        public let simplePattern: SimplePattern?
+        public let patternText: String?
+        public let minimum: Double?
+        public let maximum: Double?
+        public let referenceSet: String?
     }
 
-    static let regionCodePattern = #"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"#
+    public static let regionCodePattern = #"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"#
 
-    let fields: [Field]
-    let index: [String: Int]
-    let keyFields: [Int]
-    let references: [String: Set<String>]
+    public let fields: [Field]
+    public let index: [String: Int]
+    public let keyFields: [Int]
+    public let references: [String: Set<String>]
 
     /// Reference sets the contract refers to (`references: "wilayah.kode"` → `wilayah`; region codes → `wilayah`).
-    static func referenceSets(of dataset: DatasetDefinition) -> Set<String> {
+    public static func referenceSets(of dataset: DatasetDefinition) -> Set<String> {
         Set(dataset.fields.compactMap(referenceSet(of:)))
     }
 
-    static func referenceSet(of field: FieldDefinition) -> String? {
+    public static func referenceSet(of field: FieldDefinition) -> String? {
         if let references = field.references, let table = references.split(separator: ".").first { return String(table) }
         return field.type.lowercased() == Kind.regionCode.rawValue ? "wilayah" : nil
     }
 
     /// Compiles `dataset`; fails when the contract itself cannot be applied (unknown type, bad pattern).
-    init(dataset: DatasetDefinition, references: [String: Set<String>]) throws {
+    public init(dataset: DatasetDefinition, references: [String: Set<String>]) throws {
         var fields: [Field] = []
         for definition in dataset.fields {
             guard let kind = Kind(rawValue: definition.type.lowercased()) else {
@@ -78,7 +88,7 @@ struct RecordValidator: Sendable {
             }
             fields.append(Field(
                 name: definition.name, kind: kind, required: definition.required || dataset.primaryKey.contains(definition.name),
-                allowed: definition.allowedValues.map(Set.init), pattern: pattern, simplePattern: patternText.flatMap(SimplePattern.compile), patternText: patternText,
+                allowed: definition.allowedValues.map(Set.init), pattern: pattern, simplePattern: patternText.flatMap { SimplePattern.compile($0) }, patternText: patternText,
                 minimum: definition.minimum, maximum: definition.maximum, referenceSet: Self.referenceSet(of: definition)
             ))
         }
@@ -91,7 +101,7 @@ struct RecordValidator: Sendable {
     }
 
     /// Checks a record given as JSON values.
-    func validate(json pairs: [(String, FieldValue)]) -> CheckedRecord {
+    public func validate(json pairs: [(String, FieldValue)]) -> CheckedRecord {
         var values = [FieldValue](repeating: .null, count: fields.count)
         var violations: [RecordViolation] = []
         for (name, value) in pairs {
@@ -105,7 +115,7 @@ struct RecordValidator: Sendable {
     }
 
     /// Checks a record given as text cells (a CSV row), typed by the contract.
-    func validate(cells: [String], columns: [Int?]) -> CheckedRecord {
+    public func validate(cells: [String], columns: [Int?]) -> CheckedRecord {
         var values = [FieldValue](repeating: .null, count: fields.count)
         for (cell, column) in zip(cells, columns) {
             guard let column, !cell.isEmpty else { continue }
@@ -161,14 +171,18 @@ struct RecordValidator: Sendable {
         func broke(_ rule: String, _ message: String) -> Result<String, RecordViolation> {
             .failure(RecordViolation(field: field.name, rule: rule, message: message))
         }
+        var value = value
+        if fromText, field.kind == .integer || field.kind == .decimal, case .string(let cell) = value {
+            value = .number(cell)  // every CSV cell is text; its field's type says what it is
+        }
         var text: String
         var literal: String
         switch (field.kind, value) {
-        case (.integer, .number(let number)), (.integer, .string(let number)) where fromText || value.isNumber:
+        case (.integer, .number(let number)):
             guard let parsed = Int64(number) else { return broke("type", "'\(field.name)' must be an integer, got \(value.described)") }
             text = String(parsed)
             literal = text
-        case (.decimal, .number(let number)), (.decimal, .string(let number)) where fromText || value.isNumber:
+        case (.decimal, .number(let number)):
             guard Self.isJSONNumber(number), Double(number) != nil else { return broke("type", "'\(field.name)' must be a decimal number (dot as separator), got \(value.described)") }
             text = number
             literal = number
@@ -227,7 +241,7 @@ struct RecordValidator: Sendable {
         return .success(literal)
     }
 
-    static func isJSONNumber(_ text: String) -> Bool {
+    public static func isJSONNumber(_ text: String) -> Bool {
         var bytes = Array(text.utf8)[...]
         if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
         let integer = bytes.prefix { (48...57).contains($0) }
@@ -250,7 +264,7 @@ struct RecordValidator: Sendable {
     }
 
     /// `YYYY-MM-DD`, a real calendar day.
-    static func isDate(_ text: String) -> Bool {
+    public static func isDate(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45,
               let year = number(bytes[0..<4]), let month = number(bytes[5..<7]), let day = number(bytes[8..<10]),
@@ -261,7 +275,7 @@ struct RecordValidator: Sendable {
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
-    static func isDateTime(_ text: String) -> Bool {
+    public static func isDateTime(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, isDate(String(decoding: bytes[0..<10], as: UTF8.self)), bytes[10] == 84 || bytes[10] == 32,
               let hour = number(bytes[11..<13]), bytes[13] == 58, let minute = number(bytes[14..<16]), bytes[16] == 58,
@@ -290,13 +304,13 @@ struct RecordValidator: Sendable {
 }
 
 extension FieldValue {
-    var isNumber: Bool {
+    public var isNumber: Bool {
         if case .number = self { return true }
         return false
     }
 
     /// How the value is named in an error.
-    var described: String {
+    public var described: String {
         switch self {
         case .string(let text): "the string '\(text.prefix(60))'"
         case .number(let text): "the number \(text)"

@@ -1,23 +1,22 @@
 import Foundation
-import JembatanShared
 import NIOCore
 
 /// Cuts a streamed body into lines (NDJSON) or CSV rows (newlines inside quotes stay in the
 /// row) without holding more than one line beyond the current network buffer.
-struct LineSplitter {
-    let csv: Bool
+public struct LineSplitter {
+    public let csv: Bool
     /// The longest line accepted.
-    var maximumLineBytes = 1 << 20
+    public var maximumLineBytes = 1 << 20
     private var pending: [UInt8] = []
     private var inQuotes = false
     private(set) var lines = 0
 
-    init(csv: Bool) {
+    public init(csv: Bool) {
         self.csv = csv
     }
 
     /// Feeds one buffer, calling `emit` with each complete line (without its line ending) and its number.
-    mutating func feed(_ buffer: ByteBuffer, _ emit: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+    public mutating func feed(_ buffer: ByteBuffer, _ emit: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         try buffer.withUnsafeReadableBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             var start = 0
@@ -47,7 +46,7 @@ struct LineSplitter {
     }
 
     /// Emits the last line when the body does not end with a newline.
-    mutating func finish(_ emit: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+    public mutating func finish(_ emit: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         guard !pending.isEmpty else { return }
         try emitPending(emit)
     }
@@ -75,8 +74,8 @@ struct LineSplitter {
 }
 
 /// One CSV row (RFC 4180: comma separated, fields in double quotes may hold commas, quotes as `""` and newlines).
-enum CSVRow {
-    static func cells(_ line: UnsafeBufferPointer<UInt8>) -> [String] {
+public enum CSVRow {
+    public static func cells(_ line: UnsafeBufferPointer<UInt8>) -> [String] {
         var cells: [String] = []
         var index = 0
         let count = line.count
@@ -115,7 +114,7 @@ enum CSVRow {
         }
     }
 
-    static func cells(_ line: [UInt8]) -> [String] {
+    public static func cells(_ line: [UInt8]) -> [String] {
         line.withUnsafeBufferPointer { cells($0) }
     }
 }

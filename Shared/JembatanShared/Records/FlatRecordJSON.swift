@@ -1,7 +1,7 @@
 import Foundation
 
 /// A value of one field of a pushed record.
-enum FieldValue: Sendable, Equatable {
+public enum FieldValue: Sendable, Equatable {
     case string(String)
     /// A JSON number, kept as its text (no precision lost on the way to `jsonb`).
     case number(String)
@@ -10,8 +10,8 @@ enum FieldValue: Sendable, Equatable {
 }
 
 /// Why a record's text is not a flat JSON object.
-struct RecordSyntaxError: Error, Equatable {
-    let message: String
+public struct RecordSyntaxError: Error, Equatable {
+    public let message: String
 }
 
 /// Reads and writes records as flat JSON objects (field → string, number, boolean or null).
@@ -19,9 +19,9 @@ struct RecordSyntaxError: Error, Equatable {
 /// The contract's fields are flat, so nested objects and arrays are refused. A dedicated
 /// parser keeps the hot path of ingest free of `Any` boxing and of decoding errors used for
 /// control flow.
-enum FlatRecordJSON {
+public enum FlatRecordJSON {
     /// Parses one object, e.g. one NDJSON line.
-    static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordSyntaxError) -> [(String, FieldValue)] {
+    public static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordSyntaxError) -> [(String, FieldValue)] {
         var parser = Parser(bytes: bytes)
         parser.skipWhitespace()
         let object = try parser.object()
@@ -32,7 +32,7 @@ enum FlatRecordJSON {
 
     /// Parses a JSON array of objects, calling `body` with each object or its syntax error.
     /// A syntax error in the array itself (not inside an element) ends the parse by throwing.
-    static func parseArray(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<[(String, FieldValue)], RecordSyntaxError>) throws -> Void) throws {
+    public static func parseArray(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<[(String, FieldValue)], RecordSyntaxError>) throws -> Void) throws {
         var parser = Parser(bytes: bytes)
         parser.skipWhitespace()
         guard parser.consume(UInt8(ascii: "[")) else { throw RecordSyntaxError(message: "the body must be a JSON array of records") }
@@ -60,7 +60,7 @@ enum FlatRecordJSON {
     }
 
     /// Appends `value` as a JSON string literal.
-    static func appendString(_ value: String, to output: inout String) {
+    public static func appendString(_ value: String, to output: inout String) {
         output.append("\"")
         var plain = true
         for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C { plain = false; break }
@@ -83,10 +83,10 @@ enum FlatRecordJSON {
     }
 
     private struct Parser {
-        let bytes: UnsafeBufferPointer<UInt8>
+        public let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
-        var atEnd: Bool { index >= bytes.count }
+        public var atEnd: Bool { index >= bytes.count }
 
         mutating func skipWhitespace() {
             while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }

@@ -4,17 +4,17 @@ import Foundation
 /// a sequence of literals, classes, `.`, `\d` `\w` `\s`, each with an optional quantifier, no
 /// groups or alternation. Such a pattern is matched byte by byte on the UTF-8 text, which is
 /// many times faster than `NSRegularExpression`; anything else is left to it (`compile` = nil).
-struct SimplePattern: Sendable {
-    struct Element: Sendable {
+public struct SimplePattern: Sendable {
+    public struct Element: Sendable {
         /// ASCII bytes allowed at this position (`any` = every byte but a newline).
-        var allowed: [Bool]
-        var minimum: Int
-        var maximum: Int
+        public var allowed: [Bool]
+        public var minimum: Int
+        public var maximum: Int
     }
 
-    let elements: [Element]
+    public let elements: [Element]
 
-    static func compile(_ pattern: String) -> SimplePattern? {
+    public static func compile(_ pattern: String) -> SimplePattern? {
         var characters = Array(pattern.unicodeScalars)[...]
         guard characters.first == "^", characters.last == "$" else { return nil }
         characters = characters.dropFirst().dropLast()
@@ -84,7 +84,7 @@ struct SimplePattern: Sendable {
         return SimplePattern(elements: elements)
     }
 
-    func matches(_ text: String) -> Bool {
+    public func matches(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { matches($0) }
     }
