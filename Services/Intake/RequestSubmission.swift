@@ -107,6 +107,21 @@ enum CompletenessCheck {
                     require(!allowed.isEmpty && Set(allowed).count == allowed.count, "\(fieldPath).allowedValues", "unique_items", "list each allowed value once, at least one")
                 }
             }
+            for (ruleIndex, rule) in (dataset.rules ?? []).enumerated() {
+                let rulePath = "\(path).rules[\(ruleIndex)]"
+                require(fieldNames.contains(rule.field), "\(rulePath).field", "unknown_field", "'\(rule.field)' is not one of the dataset's fields")
+                require(ConsistencyRule.operators.contains(rule.operator), "\(rulePath).operator", "enum", "one of <, <=, =, !=, >=, >")
+                require((rule.otherField == nil) != (rule.value == nil), "\(rulePath)", "one_of", "compare with either otherField or value")
+                if let other = rule.otherField {
+                    require(fieldNames.contains(other), "\(rulePath).otherField", "unknown_field", "'\(other)' is not one of the dataset's fields")
+                }
+            }
+            for (keyIndex, key) in (dataset.naturalKey ?? []).enumerated() {
+                require(fieldNames.contains(key), "\(path).naturalKey[\(keyIndex)]", "unknown_field", "'\(key)' is not one of the dataset's fields")
+            }
+            if let expected = dataset.expectedRecords, let minimum = expected.minimum, let maximum = expected.maximum {
+                require(minimum >= 0 && minimum <= maximum, "\(path).expectedRecords", "range", "0 ≤ minimum ≤ maximum")
+            }
         }
         return violations
     }

@@ -36,7 +36,7 @@ struct IntegrationTest {
         try await connection.query("SAVEPOINT integration_test", logger: logger)
         do {
             try writer.authorize(.write, on: dataset.datasetId)
-            _ = try await HubStore.stage(on: connection, logger: logger) { stage in try await stage.append(valid) }
+            _ = try await RecordStage.stage(on: connection, logger: logger) { stage in try await stage.append(valid) }
             let (inserted, updated) = try await HubStore.upsertStaged(into: dataset.storageTable, at: Date(), on: connection, logger: logger)
             checks.append(IntegrationCheck(dataset: dataset.name, check: "write_with_write_scope", passed: true, "pushed with scope write: \(inserted) inserted, \(updated) updated"))
             try reader.authorize(.read, on: dataset.datasetId)

@@ -8,7 +8,9 @@ struct ReadModelProjector: Sendable {
     let context: ServiceContext
 
     /// Batch summaries of the exchange API are volume, not steps: they stay off the timeline.
-    static let projectedTypes: Set<EventType> = Set(EventType.allCases.filter { $0.topic != .reporting && $0 != .recordsIngested })
+    static let projectedTypes: Set<EventType> = Set(EventType.allCases.filter {
+        $0.topic != .reporting && ![.recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding].contains($0)
+    })
 
     var consumer: ConsumerDefinition {
         ConsumerDefinition(name: "reporting", topics: [.intake, .evaluation, .provisioning, .validation], handledTypes: Self.projectedTypes) { event, connection, logger in
@@ -38,7 +40,7 @@ struct ReadModelProjector: Sendable {
         case .resultsDelivered: Transition(actor: try event.payload(ResultsDelivered.self).deliveredBy, state: "validating", step: 8)
         case .requestAccepted: Transition(actor: try event.payload(RequestAccepted.self).decidedBy, state: "completed", step: 10)
         case .requestReopened: Transition(actor: try event.payload(RequestReopened.self).decidedBy, state: "reopened", step: 3)
-        case .requestCompleted, .recordsIngested: throw EventRejected(reason: "\(event.attributes.type.rawValue) is not projected onto the timeline")
+        case .requestCompleted, .recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: throw EventRejected(reason: "\(event.attributes.type.rawValue) is not projected onto the timeline")
         }
     }
 

@@ -57,7 +57,7 @@ struct ExchangeController: Sendable {
                     throw APIError(.unprocessableContent, code: "contract_unusable", message: error.message, field: error.field)
                 }
                 var parser = IngestParser(validator: validator, format: format)
-                _ = try await HubStore.stage(on: connection, logger: logger) { stage in try await parser.run(request.body, into: &stage) }
+                _ = try await RecordStage.stage(on: connection, logger: logger) { stage in try await parser.run(request.body, into: &stage) }
                 let accepted = parser.received - parser.rejected
                 var outcome = IngestOutcome(batchId: batchId, datasetId: dataset.datasetId, format: format.rawValue, received: parser.received,
                                             accepted: accepted, rejected: parser.rejected, inserted: 0, updated: 0,

@@ -12,6 +12,9 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case integrationTestFailed = "id.jembatan.api.integration-test.failed.v1"
     case resultsDelivered = "id.jembatan.results.delivered.v1"
     case recordsIngested = "id.jembatan.records.ingested.v1"
+    case validationRunCompleted = "id.jembatan.validation.run-completed.v1"
+    case reconciliationCompleted = "id.jembatan.reconciliation.completed.v1"
+    case freshnessFinding = "id.jembatan.freshness.finding.v1"
     case requestAccepted = "id.jembatan.request.accepted.v1"
     case requestReopened = "id.jembatan.request.reopened.v1"
     case requestCompleted = "id.jembatan.request.completed.v1"
@@ -22,7 +25,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
         case .requestSubmitted, .requestDispositioned, .requestResubmitted, .requestWithdrawn: .intake
         case .evaluationStarted, .contractAgreed, .requestReturned: .evaluation
         case .apiProvisioned, .integrationTestPassed, .integrationTestFailed, .resultsDelivered, .recordsIngested: .provisioning
-        case .requestAccepted, .requestReopened: .validation
+        case .requestAccepted, .requestReopened, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: .validation
         case .requestCompleted: .reporting
         }
     }

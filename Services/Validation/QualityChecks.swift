@@ -1,0 +1,255 @@
+import Foundation
+import JembatanShared
+import Logging
+import PostgresNIO
+
+/// One check of a scorecard.
+struct CheckResult: Codable, Sendable, Equatable {
+    /// `completeness`, `validity`, `uniqueness`, `timeliness`, `consistency`, `volume`.
+    var dimension: String
+    /// The rule: `required`, `present`, `type`, `enum`, `pattern`, `minimum`, `maximum`, `reference`,
+    /// `primary_key`, `natural_key`, `frequency`, a consistency rule's name, `expected_records`.
+    var rule: String
+    var field: String?
+    var passed: Bool
+    /// Records that break the rule.
+    var failures: Int
+    /// Share of records that hold (0–100), where it means something.
+    var percent: Double?
+    var detail: String
+    /// Keys of up to five records that break it, so a person can find them.
+    var examples: [String]
+}
+
+/// The checks of one dataset.
+struct DatasetScorecard: Codable, Sendable {
+    var datasetId: String
+    var records: Int
+    var lastUpdate: Date?
+    var checks: [CheckResult]
+}
+
+/// Runs the quality checks of one hub dataset against its contract, in SQL over the stored
+/// `jsonb` records: one pass computes every count, then one small query per failed check
+/// fetches example keys.
+struct QualityChecks {
+    let dataset: HubDatasetView
+    let asOf: Date
+    let logger: Logger
+
+    /// A condition on `record`; each placeholder (`$F`, `$G`, `$V`) is bound once to its value.
+    struct Condition {
+        var sql: String
+        var binds: [(placeholder: String, value: String)]
+
+        func rendered(into bindings: inout PostgresBindings) -> String {
+            var sql = sql
+            for (placeholder, value) in binds {
+                bindings.append(value)
+                sql = sql.replacingOccurrences(of: placeholder, with: "$\(bindings.count)")
+            }
+            return sql
+        }
+    }
+
+    /// A rule to count: its result shape and the condition that marks a failing record.
+    struct Rule {
+        var dimension: String
+        var rule: String
+        var field: String?
+        var failing: Condition
+        var describe: (Int) -> String
+    }
+
+    func run(on connection: PostgresConnection) async throws -> DatasetScorecard {
+        let definition = dataset.definition
+        let table = "provisioning.\(dataset.storageTable)"
+        var rules: [Rule] = []
+        var presence: [(FieldDefinition, Condition)] = []
+        for field in definition.fields {
+            let name = field.name
+            let present = Condition(sql: "(record ? $F AND record->$F <> 'null'::jsonb)", binds: [("$F", name)])
+            presence.append((field, present))
+            if field.required || definition.primaryKey.contains(name) {
+                rules.append(Rule(dimension: "completeness", rule: "required", field: name, failing: Condition(sql: "NOT \(present.sql)", binds: [("$F", name)]),
+                                  describe: { "\($0) record(s) without required '\(name)'" }))
+            }
+            let type = Self.typeViolation(field)
+            rules.append(Rule(dimension: "validity", rule: "type", field: name, failing: Condition(sql: "\(present.sql) AND \(type)", binds: [("$F", name)]),
+                              describe: { "\($0) value(s) of '\(name)' are not \(field.type)" }))
+            if let allowed = field.allowedValues {
+                rules.append(Rule(dimension: "validity", rule: "enum", field: name,
+                                  failing: Condition(sql: "\(present.sql) AND NOT (record->>$F = ANY(string_to_array($V, E'\\x1f')))", binds: [("$F", name), ("$V", allowed.joined(separator: "\u{1F}"))]),
+                                  describe: { "\($0) value(s) of '\(name)' outside \(allowed.joined(separator: ", "))" }))
+            }
+            if let pattern = field.pattern {
+                rules.append(Rule(dimension: "validity", rule: "pattern", field: name, failing: Condition(sql: "\(present.sql) AND record->>$F !~ $V", binds: [("$F", name), ("$V", pattern)]),
+                                  describe: { "\($0) value(s) of '\(name)' do not match \(pattern)" }))
+            }
+            if let minimum = field.minimum {
+                rules.append(Rule(dimension: "validity", rule: "minimum", field: name,
+                                  failing: Condition(sql: "\(present.sql) AND jsonb_typeof(record->$F) = 'number' AND (record->>$F)::numeric < $V::numeric", binds: [("$F", name), ("$V", "\(minimum)")]),
+                                  describe: { "\($0) value(s) of '\(name)' below \(minimum)" }))
+            }
+            if let maximum = field.maximum {
+                rules.append(Rule(dimension: "validity", rule: "maximum", field: name,
+                                  failing: Condition(sql: "\(present.sql) AND jsonb_typeof(record->$F) = 'number' AND (record->>$F)::numeric > $V::numeric", binds: [("$F", name), ("$V", "\(maximum)")]),
+                                  describe: { "\($0) value(s) of '\(name)' above \(maximum)" }))
+            }
+            if let set = RecordValidator.referenceSet(of: field) {
+                rules.append(Rule(dimension: "validity", rule: "reference", field: name, failing: Condition(sql: """
+                    \(present.sql) AND NOT EXISTS (SELECT 1 FROM provisioning.reference_codes rc WHERE rc.reference_set = $V AND rc.code = record->>$F)
+                    """, binds: [("$F", name), ("$V", set)]), describe: { "\($0) value(s) of '\(name)' are not codes of reference list '\(set)'" }))
+            }
+        }
+        for rule in definition.rules ?? [] {
+            guard let field = definition.fields.first(where: { $0.name == rule.field }), ConsistencyRule.operators.contains(rule.operator) else { continue }
+            let cast = Self.cast(field)
+            let left = "(record->>$F)\(cast)"
+            var condition: Condition
+            if let other = rule.otherField, let otherField = definition.fields.first(where: { $0.name == other }) {
+                condition = Condition(sql: "record ? $F AND record ? $G AND NOT (\(left) \(rule.operator) (record->>$G)\(Self.cast(otherField)))", binds: [("$F", rule.field), ("$G", other)])
+            } else {
+                condition = Condition(sql: "record ? $F AND NOT (\(left) \(rule.operator) ($V)\(cast))", binds: [("$F", rule.field), ("$V", rule.value ?? "")])
+            }
+            let text = "\(rule.field) \(rule.operator) \(rule.otherField ?? rule.value ?? "")"
+            rules.append(Rule(dimension: "consistency", rule: rule.name, field: rule.field, failing: condition, describe: { "\($0) record(s) break \(text)" }))
+        }
+
+        // One pass: the total, the last update, every field's presence and every rule's failures.
+        var select = ["count(*)::bigint", "max(updated_at)"]
+        var binds = PostgresBindings()
+        func render(_ condition: Condition) -> String { condition.rendered(into: &binds) }
+        for (_, present) in presence { select.append("count(*) FILTER (WHERE \(render(present)))::bigint") }
+        for rule in rules { select.append("count(*) FILTER (WHERE \(render(rule.failing)))::bigint") }
+        let row = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(select.joined(separator: ", ")) FROM \(table)", binds: binds), logger: logger)
+        var total = 0
+        var lastUpdate: Date?
+        var counts: [Int] = []
+        for try await values in row {
+            var iterator = values.makeIterator()
+            total = Int(try iterator.next()!.decode(Int64.self))
+            lastUpdate = try iterator.next()!.decode(Date?.self)
+            while let cell = iterator.next() { counts.append(Int(try cell.decode(Int64.self))) }
+        }
+        var checks: [CheckResult] = []
+        for (index, (field, _)) in presence.enumerated() where !(field.required || definition.primaryKey.contains(field.name)) {
+            let present = counts[index]
+            checks.append(CheckResult(dimension: "completeness", rule: "present", field: field.name, passed: true, failures: 0,
+                                      percent: total == 0 ? nil : Double(present) * 100 / Double(total),
+                                      detail: "optional '\(field.name)' filled in \(present) of \(total) record(s)", examples: []))
+        }
+        for (index, rule) in rules.enumerated() {
+            let failures = counts[presence.count + index]
+            var examples: [String] = []
+            if failures > 0 { examples = try await exampleKeys(rule.failing, table: table, on: connection) }
+            checks.append(CheckResult(dimension: rule.dimension, rule: rule.rule, field: rule.field, passed: failures == 0, failures: failures,
+                                      percent: total == 0 ? nil : Double(total - failures) * 100 / Double(total),
+                                      detail: failures == 0 ? "all \(total) record(s) hold" : rule.describe(failures), examples: examples))
+        }
+        checks.append(CheckResult(dimension: "uniqueness", rule: "primary_key", field: definition.primaryKey.joined(separator: "|"), passed: true, failures: 0, percent: nil,
+                                  detail: "one record per \(definition.primaryKey.joined(separator: ", ")) (the hub upserts by key)", examples: []))
+        if let naturalKey = definition.naturalKey, !naturalKey.isEmpty {
+            checks.append(try await naturalKeyCheck(naturalKey, table: table, on: connection))
+        }
+        checks.append(timeliness(lastUpdate: lastUpdate))
+        checks.append(volume(total))
+        return DatasetScorecard(datasetId: dataset.datasetId, records: total, lastUpdate: lastUpdate, checks: checks)
+    }
+
+    private func exampleKeys(_ condition: Condition, table: String, on connection: PostgresConnection) async throws -> [String] {
+        var binds = PostgresBindings()
+        let sql = condition.rendered(into: &binds)
+        var keys: [String] = []
+        for try await key in try await connection.query(PostgresQuery(unsafeSQL: "SELECT record_key FROM \(table) WHERE \(sql) ORDER BY record_key LIMIT 5", binds: binds),
+                                                        logger: logger).decode(String.self) { keys.append(key) }
+        return keys
+    }
+
+    private func naturalKeyCheck(_ fields: [String], table: String, on connection: PostgresConnection) async throws -> CheckResult {
+        var binds = PostgresBindings()
+        var parts: [String] = []
+        for field in fields {
+            binds.append(field)
+            parts.append("record->>$\(binds.count)")
+        }
+        let grouping = parts.joined(separator: ", ")
+        var duplicates = 0
+        var examples: [String] = []
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT count(*) OVER ()::bigint, keys FROM (
+                SELECT string_agg(record_key, ' = ' ORDER BY record_key) AS keys, count(*) AS n FROM \(table) GROUP BY \(grouping) HAVING count(*) > 1
+            ) d ORDER BY keys LIMIT 5
+            """, binds: binds), logger: logger)
+        for try await (count, keys) in rows.decode((Int64, String).self) {
+            duplicates = Int(count)
+            examples.append(keys)
+        }
+        let name = fields.joined(separator: ", ")
+        return CheckResult(dimension: "uniqueness", rule: "natural_key", field: fields.joined(separator: "|"), passed: duplicates == 0, failures: duplicates, percent: nil,
+                           detail: duplicates == 0 ? "no two records share \(name)" : "\(duplicates) group(s) of records share \(name)", examples: examples)
+    }
+
+    /// Days a dataset of each update frequency may go without an update before it is late.
+    static func allowedDays(_ frequency: String?) -> Int? {
+        switch frequency {
+        case "daily": 1
+        case "weekly": 7
+        case "monthly": 31
+        case "quarterly": 92
+        case "yearly": 366
+        default: nil
+        }
+    }
+
+    /// Late once 30 % past the period (a monthly dataset after 40 days).
+    static func graceDays(_ frequency: String?) -> Int? {
+        allowedDays(frequency).map { Int((Double($0) * 1.3).rounded(.up)) }
+    }
+
+    private func timeliness(lastUpdate: Date?) -> CheckResult {
+        let frequency = dataset.definition.updateFrequency
+        guard let lastUpdate else {
+            return CheckResult(dimension: "timeliness", rule: "frequency", field: nil, passed: false, failures: 0, percent: nil, detail: "no data has been pushed yet", examples: [])
+        }
+        let age = Int(asOf.timeIntervalSince(lastUpdate) / 86_400)
+        guard let limit = Self.graceDays(frequency) else {
+            return CheckResult(dimension: "timeliness", rule: "frequency", field: nil, passed: true, failures: 0, percent: nil,
+                               detail: "updated on change; last push \(age) day(s) ago", examples: [])
+        }
+        return CheckResult(dimension: "timeliness", rule: "frequency", field: nil, passed: age <= limit, failures: 0, percent: nil,
+                           detail: "last push \(age) day(s) ago; a \(frequency ?? "") dataset is late after \(limit) day(s)", examples: [])
+    }
+
+    private func volume(_ total: Int) -> CheckResult {
+        let expected = dataset.definition.expectedRecords
+        let minimum = expected?.minimum ?? 1
+        let maximum = expected?.maximum
+        let passed = total >= minimum && maximum.map { total <= $0 } ?? true
+        let range = maximum.map { "\(minimum)–\($0)" } ?? "at least \(minimum)"
+        return CheckResult(dimension: "volume", rule: "expected_records", field: nil, passed: passed, failures: 0, percent: nil,
+                           detail: "\(total) record(s); expected \(range)", examples: [])
+    }
+
+    /// SQL that is true when the present value `record->$F` is not of the field's type.
+    static func typeViolation(_ field: FieldDefinition) -> String {
+        switch field.type.lowercased() {
+        case "integer": "(jsonb_typeof(record->$F) <> 'number' OR (record->>$F) !~ '^-?[0-9]+$')"
+        case "decimal": "jsonb_typeof(record->$F) <> 'number'"
+        case "boolean": "jsonb_typeof(record->$F) <> 'boolean'"
+        case "date": "(jsonb_typeof(record->$F) <> 'string' OR (record->>$F) !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$')"
+        case "datetime": "(jsonb_typeof(record->$F) <> 'string' OR (record->>$F) !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}')"
+        default: "jsonb_typeof(record->$F) <> 'string'"
+        }
+    }
+
+    /// How a field's text is compared in consistency rules.
+    static func cast(_ field: FieldDefinition) -> String {
+        switch field.type.lowercased() {
+        case "integer", "decimal": "::numeric"
+        case "date": "::date"
+        case "datetime": "::timestamptz"
+        default: ""
+        }
+    }
+}
