@@ -70,8 +70,15 @@ struct DemoCommand: AsyncParsableCommand {
         say("   producer pushed CSV: \(pushed["accepted"] ?? "?") accepted, \(pushed["rejected"] ?? "?") rejected")
         let page = try await client.send("GET", .provisioning, "/v1/datasets/\(datasetId)/records?limit=10", token: readKey)
         say("   consumer 35.14-bappeda read \((page["records"] as? [Any])?.count ?? 0) records")
-        say("8–9 Produsen checks its system and accepts the integrated data …")
-        _ = try await client.send("POST", .validation, "/v1/requests/\(requestId)/decision", token: producer, body: ["decision": "accept", "note": "Data sesuai dengan sistem sumber"])
+        say("8  Produsen checks the integrated data: quality checks and reconciliation with its own system …")
+        let run = try await client.send("POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer)
+        say("   validation run \(run["runId"] ?? "?"): score \(run["score"] ?? "?") / 100, \((run["passed"] as? Bool) == true ? "every check passed" : "failed: \((run["failedChecks"] as? [String] ?? []).joined(separator: ", "))")")
+        let reconciled = try await client.sendRaw("POST", .validation, "/v1/requests/\(requestId)/reconciliations?dataset=\(datasetId)&declaredCount=3", token: producer,
+                                                  contentType: "text/csv", body: DemoData.records)
+        say("   reconciliation: \(reconciled["matched"] ?? "?") matched, \((reconciled["missingInHub"] as? [String: Any])?["count"] ?? "?") missing in the hub, \((reconciled["extraInHub"] as? [String: Any])?["count"] ?? "?") extra, \(reconciled["changedCount"] ?? "?") changed")
+        say("9  Produsen accepts, on the evidence of that run …")
+        _ = try await client.send("POST", .validation, "/v1/requests/\(requestId)/decision", token: producer,
+                                  body: ["decision": "accept", "runId": run["runId"] ?? "", "note": "Data sesuai dengan sistem sumber"])
         say("10 Reporting records the completed request …")
         let detail = try await client.waitFor(.reporting, "/v1/requests/\(requestId)", token: head) {
             ($0["request"] as? [String: Any])?["state"] as? String == "completed"

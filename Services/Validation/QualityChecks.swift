@@ -174,11 +174,13 @@ struct QualityChecks {
             parts.append("record->>$\(binds.count)")
         }
         let grouping = parts.joined(separator: ", ")
+        // Records without every natural-key field are not compared (they are no duplicates of each other).
+        let complete = (1...fields.count).map { "record ? $\($0)" }.joined(separator: " AND ")
         var duplicates = 0
         var examples: [String] = []
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
             SELECT count(*) OVER ()::bigint, keys FROM (
-                SELECT string_agg(record_key, ' = ' ORDER BY record_key) AS keys, count(*) AS n FROM \(table) GROUP BY \(grouping) HAVING count(*) > 1
+                SELECT string_agg(record_key, ' = ' ORDER BY record_key) AS keys, count(*) AS n FROM \(table) WHERE \(complete) GROUP BY \(grouping) HAVING count(*) > 1
             ) d ORDER BY keys LIMIT 5
             """, binds: binds), logger: logger)
         for try await (count, keys) in rows.decode((Int64, String).self) {
@@ -202,9 +204,9 @@ struct QualityChecks {
         }
     }
 
-    /// Late once 30 % past the period (a monthly dataset after 40 days).
+    /// Late once more than a quarter past the period: a monthly dataset not updated for 40 days.
     static func graceDays(_ frequency: String?) -> Int? {
-        allowedDays(frequency).map { Int((Double($0) * 1.3).rounded(.up)) }
+        allowedDays(frequency).map { Int((Double($0) * 1.25).rounded(.up)) }
     }
 
     private func timeliness(lastUpdate: Date?) -> CheckResult {

@@ -1,6 +1,7 @@
 import JembatanShared
 
-/// Validation: SOP steps 8–9. Tracks provisioned requests and records the producer's final evaluation.
+/// Validation: SOP steps 8–9. Quality checks (scorecards), reconciliation with the producer's system,
+/// freshness findings, and the producer's final evaluation resting on them.
 @main
 struct ValidationMain {
     static func main() async {
@@ -10,11 +11,18 @@ struct ValidationMain {
 
 /// How the validation service is assembled.
 enum ValidationService {
+    static let references = ReferenceCodes()
+
     static let definition = ServiceDefinition(
         service: .validation,
-        migrations: [CreateCases.migration],
+        migrations: [CreateCases.migration, CreateRuns.migration],
         openAPIDocument: ValidationOpenAPI.document,
         consumers: { context in [ProvisioningEventsHandler().consumer] },
-        routes: { router, context in DecisionsController(context: context).register(on: router) }
+        routes: { router, context in
+            DecisionsController(context: context).register(on: router)
+            RunsController(context: context, runner: ValidationRunner(context: context), reconciliation: Reconciliation(context: context, references: references))
+                .register(on: router)
+        },
+        background: { context in [ValidationSchedule(context: context, runner: ValidationRunner(context: context))] }
     )
 }

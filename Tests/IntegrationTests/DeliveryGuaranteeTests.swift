@@ -91,7 +91,7 @@ extension RealStack {
             try await LocalStack.script("start", "provisioning")
 
             _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: try await Actors.producer) { $0["state"] as? String == "awaiting_decision" }
-            _ = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", token: try await Actors.producer, json: ["decision": "accept"])
+            _ = try await FinalEvaluation.decide(requestId, token: try await Actors.producer, ["decision": "accept"])
             _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: try await Actors.head) {
                 ($0["request"] as? [String: Any])?["state"] as? String == "completed"
             }
@@ -127,7 +127,7 @@ extension RealStack {
             try await LocalStack.script("resume", "broker")
             for requestId in requests {
                 _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: producer, seconds: 90) { $0["state"] as? String == "awaiting_decision" }
-                _ = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", token: producer, json: ["decision": "accept"])
+                _ = try await FinalEvaluation.decide(requestId, token: producer, ["decision": "accept"])
                 _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: producer, seconds: 90) {
                     ($0["request"] as? [String: Any])?["state"] as? String == "completed"
                 }

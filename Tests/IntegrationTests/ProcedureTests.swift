@@ -18,7 +18,7 @@ extension RealStack {
             let agreed = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(requestId)/decision", token: try await Actors.technical, json: ["decision": "agree"])
             #expect(agreed.status == 200, "\(agreed.text)")
             _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: try await Actors.producer) { $0["state"] as? String == "awaiting_decision" }
-            let decision = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", token: try await Actors.producer, json: ["decision": "accept", "note": "sesuai"])
+            let decision = try await FinalEvaluation.decide(requestId, token: try await Actors.producer, ["decision": "accept", "note": "sesuai"])
             #expect(decision.status == 200, "\(decision.text)")
             _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: try await Actors.head) {
                 ($0["request"] as? [String: Any])?["state"] as? String == "completed"
@@ -31,7 +31,8 @@ extension RealStack {
             let requestId = try await Self.walkToCompletion(dataset: "puskesmas_e2e")
             let expected = [
                 "id.jembatan.request.submitted.v1", "id.jembatan.request.dispositioned.v1", "id.jembatan.evaluation.started.v1", "id.jembatan.contract.agreed.v1",
-                "id.jembatan.api.integration-test.passed.v1", "id.jembatan.api.provisioned.v1", "id.jembatan.request.accepted.v1", "id.jembatan.request.completed.v1",
+                "id.jembatan.api.integration-test.passed.v1", "id.jembatan.api.provisioned.v1", "id.jembatan.validation.run-completed.v1",
+                "id.jembatan.request.accepted.v1", "id.jembatan.request.completed.v1",
             ]
             let events = try await TopicReader.collect([.intake, .evaluation, .provisioning, .validation, .reporting], where: { $0.keyText == requestId }) {
                 $0.count >= expected.count
@@ -217,8 +218,7 @@ extension RealStack {
             #expect(try await ServiceHTTP.call("GET", "evaluation", "/v1/contracts/\(contractId)", token: try await Actors.otherAgencyProducer).status == 404)
 
             _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: producer) { $0["state"] as? String == "awaiting_decision" }
-            let rejected = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", token: producer,
-                                                      json: ["decision": "reject", "reasons": ["jumlah puskesmas tidak sesuai dengan SIMPUS"]])
+            let rejected = try await FinalEvaluation.decide(requestId, token: producer, ["decision": "reject", "reasons": ["jumlah puskesmas tidak sesuai dengan SIMPUS"]])
             #expect(rejected.status == 200, "\(rejected.text)")
             let reopened = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: technical) { $0["state"] as? String == "awaiting_decision" }
             #expect((reopened["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "reopened_by_producer" } == true)
@@ -227,7 +227,7 @@ extension RealStack {
             _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: producer) {
                 $0["state"] as? String == "awaiting_decision" && $0["contractId"] as? String == second.json["contractId"] as? String
             }
-            _ = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", token: producer, json: ["decision": "accept"])
+            _ = try await FinalEvaluation.decide(requestId, token: producer, ["decision": "accept"])
             _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: producer) {
                 ($0["request"] as? [String: Any])?["state"] as? String == "completed"
             }

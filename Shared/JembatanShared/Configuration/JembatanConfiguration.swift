@@ -48,6 +48,8 @@ public struct JembatanConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// `JEMBATAN_EXCHANGE_RATE_PER_MINUTE`: calls a minute a new exchange key may make (default 6000).
     public var exchangeRatePerMinute = 6000
+    /// `JEMBATAN_FRESHNESS_CHECK_SECONDS`: how often validation looks for stale datasets (default 3600).
+    public var freshnessCheckSeconds = 3600
 
     /// Every variable this struct reads, with its default; the README's table lists the same.
     public static let documentedVariables: [(name: String, defaultValue: String)] = [
@@ -58,6 +60,7 @@ public struct JembatanConfiguration: Sendable {
         ("JEMBATAN_KAFKA_HEARTBEAT_MS", "1000"), ("JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", "10000"),
         ("JEMBATAN_HTTP_HOST", "127.0.0.1"), ("JEMBATAN_HTTP_PORT", "the service's port (8081–8085)"),
         ("JEMBATAN_LOG_LEVEL", "info"), ("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", "6000"),
+        ("JEMBATAN_FRESHNESS_CHECK_SECONDS", "3600"),
     ]
 
     /// Reads and validates the configuration of `service` from `environment`.
@@ -79,6 +82,7 @@ public struct JembatanConfiguration: Sendable {
             http.port = try reader.port("JEMBATAN_HTTP_PORT", default: http.port)
         }
         exchangeRatePerMinute = try reader.integer("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", default: 6000, range: 1...1_000_000)
+        freshnessCheckSeconds = try reader.integer("JEMBATAN_FRESHNESS_CHECK_SECONDS", default: 3600, range: 10...604_800)
         let level = try reader.string("JEMBATAN_LOG_LEVEL", default: "info")
         guard let parsed = Logger.Level(rawValue: level) else {
             throw ConfigurationError(variable: "JEMBATAN_LOG_LEVEL", problem: "expected one of trace, debug, info, notice, warning, error, critical; got '\(level)'")

@@ -58,18 +58,22 @@ public struct ServiceDefinition: Sendable {
     public var consumers: @Sendable (ServiceContext) -> [ConsumerDefinition]
     /// Its HTTP routes.
     public var routes: @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void
+    /// Its own long-running tasks (schedules), run in the service group beside the rest.
+    public var background: @Sendable (ServiceContext) -> [any Service]
 
     /// Creates a definition.
     public init(
         service: ServiceName, migrations: [Migration], openAPIDocument: String,
         consumers: @escaping @Sendable (ServiceContext) -> [ConsumerDefinition],
-        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void
+        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void,
+        background: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
     ) {
         self.service = service
         self.migrations = migrations
         self.openAPIDocument = openAPIDocument
         self.consumers = consumers
         self.routes = routes
+        self.background = background
     }
 }
 
@@ -137,6 +141,7 @@ public enum ServiceRuntime {
                 client: client, producer: producer, kafka: configuration.kafka, gate: gate, logger: logger, handler: consumer.handler
             ))
         }
+        services += definition.background(context)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: definition.service.executableName),

