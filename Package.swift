@@ -85,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JembatanSharedTests",
-            dependencies: ["JembatanShared"],
+            dependencies: ["JembatanShared", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Tests/JembatanSharedTests",
             swiftSettings: swiftSettings
         ),

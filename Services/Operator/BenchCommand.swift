@@ -31,6 +31,9 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "pid of the provisioning process (peak memory is read from /proc).")
         var provisioningPid: Int32
 
+        @Option(help: "pid of the validation process.")
+        var validationPid: Int32
+
         func run() async throws {
             let configuration = try loadConfiguration()
             let logger = quietLogger()
@@ -81,6 +84,8 @@ struct BenchCommand: AsyncParsableCommand {
                 throw ValidationError("push failed: \(String(decoding: data.prefix(500), as: UTF8.self))")
             }
             let rssPeak = peakRSS(provisioningPid)
+            // The push queued a validation run; let it finish so it does not share the CPU with what follows.
+            _ = try await client.waitFor(.validation, "/v1/requests/\(requestId)/validation-runs", token: producer) { !(($0["runs"] as? [Any]) ?? []).isEmpty }
 
             // 2. The physical limit: COPY of the same file into a plain typed table, same database.
             let copySeconds = try await copyBaseline(file: file, configuration: configuration)
@@ -99,6 +104,16 @@ struct BenchCommand: AsyncParsableCommand {
             let (rawRead, rawSeconds) = try await rawScan(table: table, configuration: configuration, logger: logger)
             guard read == records, rawRead == records else { throw ValidationError("read \(read) over HTTP and \(rawRead) in SQL, expected \(records)") }
 
+            // 4. A validation run over every record, next to a plain count(*) scan of the same table.
+            let validationBefore = peakRSS(validationPid)
+            let runStart = ContinuousClock.now
+            let run = try await client.send("POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer)
+            let runSeconds = seconds(since: runStart)
+            guard run["records"] as? Int == records else { throw ValidationError("the validation run saw \(run["records"] ?? "?") records") }
+            let validationPeak = peakRSS(validationPid)
+            let countSeconds = try await countScan(table: table, configuration: configuration, logger: logger)
+
+            let checkCount = ((run["datasets"] as? [[String: Any]])?.first?["checks"] as? [Any])?.count ?? 0
             let pushRate = Double(records) / pushSeconds, copyRate = Double(records) / copySeconds
             let readRate = Double(records) / readSeconds, rawRate = Double(records) / rawSeconds
             let lines = [
@@ -106,6 +121,8 @@ struct BenchCommand: AsyncParsableCommand {
                 "|---|---|---|---|---|",
                 "| ingest, \(records) records (\(bytes / 1_000_000) MB CSV) | \(format(pushRate)) records/s (\(format(pushSeconds, digits: 1)) s, HTTP + validation + upsert) | \(format(copyRate)) records/s (`COPY` into a plain table, \(format(copySeconds, digits: 1)) s) | \(format(pushRate / copyRate, digits: 2)) × | ≥ 0.5 × |",
                 "| read, full cursor scan, pages of 1 000 | \(format(readRate)) records/s (\(format(readSeconds, digits: 1)) s over HTTP) | \(format(rawRate)) records/s (same keyset pages in SQL, \(format(rawSeconds, digits: 1)) s) | \(format(readRate / rawRate, digits: 2)) × | ≥ 0.5 × |",
+                "| validation run (\(checkCount) checks) over \(records) records | \(format(runSeconds, digits: 2)) s (HTTP, one pass + examples) | \(format(countSeconds, digits: 2)) s (`SELECT count(*)` of the same table) | \(format(countSeconds / runSeconds, digits: 2)) × (\(format(runSeconds / countSeconds, digits: 1)) × the scan's time) | |",
+                "| validation peak RSS during the run | \(validationPeak / 1_048_576) MiB (before: \(validationBefore / 1_048_576) MiB) | | | bounded, not ∝ records |",
                 "| provisioning peak RSS during ingest | \(rssPeak / 1_048_576) MiB (before: \(rssBefore / 1_048_576) MiB) | body: \(bytes / 1_048_576) MiB | | bounded, not ∝ body |",
             ]
             for line in lines { say(line) }
@@ -156,6 +173,17 @@ struct BenchCommand: AsyncParsableCommand {
                     if count < 1000 { break }
                 }
                 return (total, seconds(since: start))
+            }
+        }
+
+        func countScan(table: String, configuration: JembatanConfiguration, logger: Logger) async throws -> Double {
+            let client = configuration.database.makeClient(logger: logger)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                let start = ContinuousClock.now
+                for try await _ in try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM provisioning.\(table)"), logger: logger).decode(Int64.self) {}
+                return seconds(since: start)
             }
         }
 

@@ -305,7 +305,8 @@ extension RealStack {
 
         @Test("a decision before the API is provisioned is refused")
         func noBlindAcceptance() async throws {
-            let reply = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(UUID().uuidString.lowercased())/decision", token: try await Actors.producer, json: ["decision": "accept"])
+            let reply = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(UUID().uuidString.lowercased())/decision", token: try await Actors.producer,
+                                                 json: ["decision": "accept", "runId": UUID().uuidString.lowercased()])
             #expect(reply.status == 409)
             #expect((reply.json["error"] as? [String: Any])?["code"] as? String == "not_provisioned")
         }

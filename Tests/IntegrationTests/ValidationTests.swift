@@ -143,6 +143,7 @@ extension RealStack {
                 source.append("PK\(index),Faskes \(index),35.14.01,negeri,\(index == 305 ? "B" : "A"),\(index == 305 ? 7 : 5),2020-01-01")
             }
             source.insert("PK399,Faskes 399,35.14.02,swasta,A,3,2019-06-01", at: 1)
+            _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: try await Actors.producer) { $0["contractId"] != nil }
             let reply = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/reconciliations?dataset=\(datasetId)&declaredCount=19", token: try await Actors.producer,
                                                    rawBody: Data((source.joined(separator: "\n") + "\n").utf8), contentType: "text/csv")
             #expect(reply.status == 201, "\(reply.text)")

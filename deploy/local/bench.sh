@@ -19,4 +19,5 @@ output="$root/docs/benchmarks.md"
   echo "## Run of $(date -u +%Y-%m-%dT%H:%MZ) — $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), PostgreSQL $(/usr/lib/postgresql/15/bin/postgres --version | awk '{print $3}'), release build"
 } >> "$output"
 "$JEMBATAN_BIN_DIR/jembatan" bench ingest --intake-port 28081 --records "${RECORDS:-1000000}" \
-  --reference-file "$reference" --provisioning-pid "$("$stack" pid provisioning)" --output "$output"
+  --reference-file "$reference" --provisioning-pid "$("$stack" pid provisioning)" \
+  --validation-pid "$("$stack" pid validation)" --output "$output"

@@ -42,7 +42,10 @@ public enum OpenAPIDocument {
               "Field": {"type": "object", "required": ["name", "type", "required"], "properties": {"name": {"type": "string"}, "type": {"type": "string"}, "required": {"type": "boolean"}, "description": {"type": "string"},
                 "allowedValues": {"type": "array", "items": {"type": "string"}}, "references": {"type": "string"}, "pattern": {"type": "string"}, "minimum": {"type": "number"}, "maximum": {"type": "number"}}},
               "Dataset": {"type": "object", "required": ["name", "fields", "primaryKey"], "properties": {"name": {"type": "string"}, "description": {"type": "string"}, "fields": {"type": "array", "items": {"$ref": "#/components/schemas/Field"}}, "primaryKey": {"type": "array", "items": {"type": "string"}},
-                "classification": {"type": "string", "enum": ["public", "internal", "restricted"]}, "updateFrequency": {"type": "string", "enum": ["daily", "weekly", "monthly", "quarterly", "yearly", "on_change"]}}}\(schemas.isEmpty ? "" : ",")
+                "classification": {"type": "string", "enum": ["public", "internal", "restricted"]}, "updateFrequency": {"type": "string", "enum": ["daily", "weekly", "monthly", "quarterly", "yearly", "on_change"]},
+                "naturalKey": {"type": "array", "items": {"type": "string"}},
+                "rules": {"type": "array", "items": {"type": "object", "required": ["name", "field", "operator"], "properties": {"name": {"type": "string"}, "field": {"type": "string"}, "operator": {"type": "string", "enum": ["<", "<=", "=", "!=", ">=", ">"]}, "otherField": {"type": "string"}, "value": {"type": "string"}}}},
+                "expectedRecords": {"type": "object", "properties": {"minimum": {"type": "integer", "minimum": 0}, "maximum": {"type": "integer", "minimum": 0}}}}}\(schemas.isEmpty ? "" : ",")
               \(schemas)
             }
           }

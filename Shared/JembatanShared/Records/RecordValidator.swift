@@ -217,8 +217,8 @@ public struct RecordValidator: Sendable {
         let listed = field.referenceSet.flatMap { references[$0]?.contains(text) } ?? false
         if !listed, let pattern = field.pattern {
             let fits: Bool
-            if let simple = field.simplePattern {
-                fits = simple.matches(text)
+            if let simple = field.simplePattern, let fast = simple.matches(text) {
+                fits = fast
             } else {
                 let range = NSRange(text.startIndex..., in: text)
                 fits = pattern.firstMatch(in: text, options: [.anchored], range: range)?.range == range

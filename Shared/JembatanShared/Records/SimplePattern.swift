@@ -1,6 +1,6 @@
 import Foundation
 
-/// Full-match of the regular expressions contracts use most (`^K[0-9]{9}$`, `^[A-Z]{2}\d{3}$`):
+/// Full-match of the regular expressions contracts use most (`^K[0-9]{9}$`, `^[A-Z]{2}\d{3}$`) on ASCII text:
 /// a sequence of literals, classes, `.`, `\d` `\w` `\s`, each with an optional quantifier, no
 /// groups or alternation. Such a pattern is matched byte by byte on the UTF-8 text, which is
 /// many times faster than `NSRegularExpression`; anything else is left to it (`compile` = nil).
@@ -27,7 +27,7 @@ public struct SimplePattern: Sendable {
                 switch escaped {
                 case "d": for byte in 48...57 { allowed[byte] = true }
                 case "w": for byte in 0..<128 where isWord(byte) { allowed[byte] = true }
-                case "s": for byte in [9, 10, 11, 12, 13, 32] { allowed[byte] = true }
+                case "s": for byte in [9, 10, 12, 13, 32] { allowed[byte] = true }
                 case ".", "-", "/", "\\", "+", "*", "?", "(", ")", "[", "]", "{", "}", "|", "^", "$", "_", ":", "@", "#", " ":
                     allowed[Int(escaped.value)] = true
                 default: return nil
@@ -49,7 +49,7 @@ public struct SimplePattern: Sendable {
                         index += 1
                     }
                 }
-            case ".": for byte in 0..<128 where byte != 10 { allowed[byte] = true }
+            case ".": for byte in 0..<128 where byte != 10 && byte != 13 { allowed[byte] = true }
             case "(", ")", "|", "*", "+", "?", "{", "}", "^", "$", "]": return nil
             default:
                 guard first.isASCII else { return nil }
@@ -84,9 +84,11 @@ public struct SimplePattern: Sendable {
         return SimplePattern(elements: elements)
     }
 
-    public func matches(_ text: String) -> Bool {
+    /// Whether `text` matches in full; nil for text with non-ASCII characters, where `\\d`, `\\w`,
+    /// `\\s` and `.` follow Unicode rules: the caller then asks the full engine.
+    public func matches(_ text: String) -> Bool? {
         var text = text
-        return text.withUTF8 { matches($0) }
+        return text.withUTF8 { bytes in bytes.allSatisfy { $0 < 128 } ? matches(bytes) : nil }
     }
 
     private func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
