@@ -40,7 +40,7 @@ struct ReadModelProjector: Sendable {
         case .resultsDelivered: Transition(actor: try event.payload(ResultsDelivered.self).deliveredBy, state: "validating", step: 8)
         case .requestAccepted: Transition(actor: try event.payload(RequestAccepted.self).decidedBy, state: "completed", step: 10)
         case .requestReopened: Transition(actor: try event.payload(RequestReopened.self).decidedBy, state: "reopened", step: 3)
-        case .requestCompleted, .recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: throw EventRejected(reason: "\(event.attributes.type.rawValue) is not projected onto the timeline")
+        case .requestCompleted, .slaWarning, .slaBreached, .recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: throw EventRejected(reason: "\(event.attributes.type.rawValue) is not projected onto the timeline")
         }
     }
 

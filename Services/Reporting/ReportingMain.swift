@@ -1,23 +1,34 @@
+import Foundation
 import JembatanShared
 
 /// Reporting: SOP step 10. Read model of every request from every topic; records completion.
 @main
 struct ReportingMain {
     static func main() async {
+        // A broken calendar file is a configuration error, not a silently wrong SLA clock.
+        do { _ = try WorkingCalendar.standard() } catch {
+            FileHandle.standardError.write(Data("jembatan-reporting: invalid configuration: JEMBATAN_CALENDAR_FILE: \(error)\n".utf8))
+            exit(78)
+        }
         await ServiceRuntime.main(ReportingService.definition)
     }
 }
 
 /// How the reporting service is assembled.
 enum ReportingService {
+    /// Checked in `main` before anything starts.
+    static let clock = SLAClock(calendar: try! WorkingCalendar.standard())
+
     static let definition = ServiceDefinition(
         service: .reporting,
-        migrations: [CreateReadModel.migration],
+        migrations: [CreateReadModel.migration, CreateSLAAlerts.migration],
         openAPIDocument: ReportingOpenAPI.document,
         consumers: { context in [ReadModelProjector(context: context).consumer] },
         routes: { router, context in
             ReportsController(context: context).register(on: router)
             DashboardController(context: context).register(on: router)
-        }
+            SLAController(context: context, monitor: SLAMonitor(context: context, clock: clock)).register(on: router)
+        },
+        background: { context in [SLASchedule(context: context, monitor: SLAMonitor(context: context, clock: clock))] }
     )
 }

@@ -12,7 +12,7 @@ struct ValidationSchedule: Service {
     let runner: ValidationRunner
 
     func run() async throws {
-        try await context.gate.wait()
+        guard try await context.gate.wait() else { return }
         var nextFreshness = ContinuousClock.now
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {

@@ -83,3 +83,41 @@ struct RecordsTests {
         #expect(violations.map { "\($0.field ?? "")/\($0.rule)" } == ["id/pattern", "n/maximum", "tgl/type", "waktu/type", "wilayah/reference"])
     }
 }
+
+@Suite("Contract versions on the hub")
+struct ContractChangeTests {
+    static let base = DatasetDefinition(name: "d", fields: [
+        FieldDefinition(name: "id", type: "string", required: true),
+        FieldDefinition(name: "jenis", type: "string", required: true, allowedValues: ["a", "b"]),
+        FieldDefinition(name: "n", type: "integer", required: false, minimum: 0, maximum: 10),
+    ], primaryKey: ["id"])
+
+    @Test("additive changes keep the storage: a new optional field, wider allowed values, a wider range, a description")
+    func additive() {
+        var next = Self.base
+        next.fields.append(FieldDefinition(name: "catatan", type: "text", required: false))
+        next.fields[1].allowedValues = ["a", "b", "c"]
+        next.fields[2].maximum = 20
+        next.fields[0].description = "kode"
+        #expect(ContractChange.breakingChanges(from: Self.base, to: next).isEmpty)
+    }
+
+    @Test("breaking changes get a new storage version, each named", arguments: [
+        ("key", "primary key"), ("removed", "removed"), ("type", "type"), ("required", "became required"),
+        ("enum", "allowed values narrowed"), ("range", "range narrowed"), ("newRequired", "new required field"),
+    ])
+    func breaking(change: String, named: String) {
+        var next = Self.base
+        switch change {
+        case "key": next.primaryKey = ["id", "jenis"]
+        case "removed": next.fields.removeLast()
+        case "type": next.fields[2].type = "decimal"
+        case "required": next.fields[2].required = true
+        case "enum": next.fields[1].allowedValues = ["a"]
+        case "range": next.fields[2].minimum = 1
+        default: next.fields.append(FieldDefinition(name: "wajib", type: "string", required: true))
+        }
+        let changes = ContractChange.breakingChanges(from: Self.base, to: next)
+        #expect(changes.count == 1 && changes[0].contains(named), "\(changes)")
+    }
+}

@@ -18,6 +18,8 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case requestAccepted = "id.jembatan.request.accepted.v1"
     case requestReopened = "id.jembatan.request.reopened.v1"
     case requestCompleted = "id.jembatan.request.completed.v1"
+    case slaWarning = "id.jembatan.sla.warning.v1"
+    case slaBreached = "id.jembatan.sla.breached.v1"
 
     /// The topic events of this type are written to (by the service named in the topic).
     public var topic: Topic {
@@ -26,7 +28,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
         case .evaluationStarted, .contractAgreed, .requestReturned: .evaluation
         case .apiProvisioned, .integrationTestPassed, .integrationTestFailed, .resultsDelivered, .recordsIngested: .provisioning
         case .requestAccepted, .requestReopened, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: .validation
-        case .requestCompleted: .reporting
+        case .requestCompleted, .slaWarning, .slaBreached: .reporting
         }
     }
 

@@ -652,6 +652,47 @@ public struct RequestReopened: EventPayload, Equatable {
 
 // MARK: - Reporting (SOP step 10)
 
+/// A step of a request used 50, 75 or 90 % of its standard duration (or 100 %: a breach,
+/// escalated to the head — the SOPs count a deviation from the standard as a failure to account for).
+public struct SLAAlert: EventPayload, Equatable {
+    public static var eventType: EventType { .slaWarning }
+    public var requestId: String
+    public var agencyCode: String
+    public var profile: String
+    public var step: Int
+    public var stepName: String
+    /// 50, 75, 90 or 100.
+    public var threshold: Int
+    /// Share of the standard used when checked, in percent.
+    public var usedPercent: Double
+    /// e.g. `1 working_days`.
+    public var standard: String
+    public var stepStartedAt: Date
+    public var deadline: Date
+    public var checkedAt: Date
+    /// `head` for a breach.
+    public var escalatedTo: Role?
+
+    public init(requestId: String, agencyCode: String, profile: String, step: Int, stepName: String, threshold: Int, usedPercent: Double, standard: String,
+                stepStartedAt: Date, deadline: Date, checkedAt: Date, escalatedTo: Role?) {
+        self.requestId = requestId
+        self.agencyCode = agencyCode
+        self.profile = profile
+        self.step = step
+        self.stepName = stepName
+        self.threshold = threshold
+        self.usedPercent = usedPercent
+        self.standard = standard
+        self.stepStartedAt = stepStartedAt
+        self.deadline = deadline
+        self.checkedAt = checkedAt
+        self.escalatedTo = escalatedTo
+    }
+
+    /// Published as `…sla.warning` below 100 %, `…sla.breached` at 100 %.
+    public var publishedType: EventType { threshold >= 100 ? .slaBreached : .slaWarning }
+}
+
 /// Reporting recorded the request as complete (SOP step 10).
 public struct RequestCompleted: EventPayload, Equatable {
     public static let eventType = EventType.requestCompleted

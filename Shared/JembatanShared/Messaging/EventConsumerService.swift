@@ -46,6 +46,9 @@ public typealias EventHandler = @Sendable (ReceivedEvent, PostgresConnection, Lo
 /// never dead-lettered; permanent ones (`EventRejected`, data errors) are dead-lettered and the
 /// partition moves on.
 public struct EventConsumerService: Service {
+    /// How long one attempt to apply an event may take before it is abandoned and retried.
+    static let attemptLimit: Duration = .seconds(20)
+
     /// Consumer name: also the group id suffix and the inbox's consumer column.
     public let name: String
     let topics: [Topic]
@@ -78,7 +81,7 @@ public struct EventConsumerService: Service {
 
     /// Consumes until graceful shutdown, then commits stored offsets and leaves the group.
     public func run() async throws {
-        try await gate.wait()
+        guard try await gate.wait() else { return }
         let consumer = try KafkaConsumer(topics: topics.map(\.rawValue), group: "jembatan-\(name)", configuration: kafka, logger: logger)
         logger.info("Consumer started", metadata: [LogKey.consumer: "\(name)", LogKey.topic: "\(topics.map(\.rawValue).joined(separator: ","))"])
         await cancelWhenGracefulShutdown {
@@ -112,10 +115,14 @@ public struct EventConsumerService: Service {
         var attempt = 0
         while !Task.isCancelled {
             do {
-                let applied = try await client.inTransaction(logger: logger) { connection -> Bool in
-                    guard try await inbox.claim(attributes, from: message, consumer: name, on: connection, logger: logger) else { return false }
-                    try await handler(event, connection, logger)
-                    return true
+                // A connection lost mid-transaction (PostgreSQL restarting) must not hold the consumer forever.
+                let (client, inbox, name, handler, attemptLogger) = (client, inbox, name, handler, logger)
+                let applied = try await withDeadline(Self.attemptLimit) {
+                    try await client.inTransaction(logger: attemptLogger) { connection -> Bool in
+                        guard try await inbox.claim(attributes, from: message, consumer: name, on: connection, logger: attemptLogger) else { return false }
+                        try await handler(event, connection, attemptLogger)
+                        return true
+                    }
                 }
                 if applied {
                     MessagingMetrics.applied(name).increment()

@@ -32,7 +32,7 @@ public struct OutboxRelay: Service {
 
     /// Publishes until graceful shutdown.
     public func run() async throws {
-        try await gate.wait()
+        guard try await gate.wait() else { return }
         let wake = WakeSignal()
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in

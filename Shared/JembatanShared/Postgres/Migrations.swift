@@ -33,9 +33,14 @@ public final class StartupGate: Sendable {
     /// Opens the gate.
     public func open() { opened.store(true, ordering: .releasing) }
 
-    /// Waits until the gate is open; throws `CancellationError` if the task is cancelled first.
-    public func wait() async throws {
-        while !isOpen { try await Task.sleep(for: .milliseconds(20)) }
+    /// Waits until the gate is open; false when the process is asked to stop first (then the
+    /// caller returns instead of working), throws `CancellationError` if the task is cancelled.
+    public func wait() async throws -> Bool {
+        while !isOpen {
+            if Task.isShuttingDownGracefully { return false }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return true
     }
 }
 
@@ -74,16 +79,24 @@ public struct MigrationService: Service {
 
     /// Applies pending migrations, opens the gate, then idles until shutdown.
     public func run() async throws {
-        var attempt = 0
-        while true {
-            do {
-                for plan in plans { try await Self.applyPending(plan, client: client, logger: logger) }
-                break
-            } catch where !DatabaseFailure.isPermanent(error) && !(error is CancellationError) {
-                attempt += 1
-                logger.warning("Migrations waiting for PostgreSQL", metadata: ["error": "\(String(reflecting: error))", "attempt": "\(attempt)"])
-                try await Task.sleep(for: Backoff.delay(attempt: attempt))
+        do {
+            // Asked to stop while PostgreSQL is still away: stop waiting for it (Ctrl-C must work).
+            try await cancelWhenGracefulShutdown {
+                var attempt = 0
+                while true {
+                    do {
+                        for plan in plans { try await Self.applyPending(plan, client: client, logger: logger) }
+                        return
+                    } catch where !DatabaseFailure.isPermanent(error) && !(error is CancellationError) && !Task.isCancelled {
+                        attempt += 1
+                        logger.warning("Migrations waiting for PostgreSQL", metadata: ["error": "\(String(reflecting: error))", "attempt": "\(attempt)"])
+                        try await Task.sleep(for: Backoff.delay(attempt: attempt))
+                    }
+                }
             }
+        } catch where Task.isShuttingDownGracefully {
+            logger.notice("Stopped before PostgreSQL was reachable; no migration was applied")
+            return
         }
         gate.open()
         try? await gracefulShutdown()

@@ -1,0 +1,139 @@
+import Foundation
+import Hummingbird
+import JembatanShared
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The SLA clock over the read model: for every open request, the current step's time so far
+/// against its standard in the request's SOP profile; 50, 75 and 90 % are warnings, 100 % a
+/// breach escalated to the head. Each threshold is published once per run of a step.
+struct SLAMonitor: Sendable {
+    let context: ServiceContext
+    let clock: SLAClock
+
+    func check(asOf: Date) async throws -> [SLAAlert] {
+        let logger = context.logger
+        return try await context.client.inTransaction(logger: logger) { connection in
+            // One checker at a time across instances: the alerts table decides what is new.
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('reporting.sla'))", logger: logger)
+            var open: [(String, String, String?, Int)] = []
+            for try await row in try await connection.query("""
+                SELECT request_id, agency_code, profile, sop_step FROM reporting.requests
+                WHERE state NOT IN ('completed', 'withdrawn') AND agency_code IS NOT NULL
+                """, logger: logger).decode((String, String, String?, Int).self) { open.append(row) }
+            var alerts: [SLAAlert] = []
+            for (requestId, agency, profileId, step) in open {
+                let profile = SOPProfileCatalog.profile(profileId ?? SOPProfileCatalog.defaultProfileID) ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
+                guard let definition = profile.steps.first(where: { $0.number == step }), let standard = definition.standard,
+                      let started = try await stepStart(requestId, step: step, on: connection) else { continue }
+                let used = clock.used(standard, from: started, to: asOf)
+                guard let reached = SLAClock.threshold(reachedBy: used) else { continue }
+                let deadline = clock.deadline(standard, from: started)
+                for threshold in SLAClock.thresholds where threshold <= reached {
+                    let inserted = try await connection.query("""
+                        INSERT INTO reporting.sla_alerts (request_id, sop_step, step_started_at, threshold, used_percent, deadline, alerted_at)
+                        VALUES (\(requestId), \(step), \(started), \(threshold), \(used * 100), \(deadline), \(asOf)) ON CONFLICT DO NOTHING RETURNING threshold
+                        """, logger: logger)
+                    var new = false
+                    for try await _ in inserted.decode(Int.self) { new = true }
+                    guard new else { continue }
+                    let alert = SLAAlert(requestId: requestId, agencyCode: agency, profile: profile.id, step: step, stepName: definition.name, threshold: threshold,
+                                         usedPercent: (used * 1000).rounded() / 10, standard: "\(standard.value) \(standard.unit.rawValue)",
+                                         stepStartedAt: started, deadline: deadline, checkedAt: asOf, escalatedTo: threshold >= 100 ? .head : nil)
+                    try await context.outbox.enqueue(alert, on: connection, logger: logger)
+                    alerts.append(alert)
+                }
+            }
+            return alerts
+        }
+    }
+
+    /// When the request entered its current step: the first event of the latest unbroken run of events at that step.
+    private func stepStart(_ requestId: String, step: Int, on connection: PostgresConnection) async throws -> Date? {
+        var start: Date?
+        for try await (eventStep, at) in try await connection.query("""
+            SELECT sop_step, occurred_at FROM reporting.timeline WHERE request_id = \(requestId) ORDER BY occurred_at DESC, sop_step DESC
+            """, logger: context.logger).decode((Int, Date).self) {
+            guard eventStep == step else { break }
+            start = at
+        }
+        return start
+    }
+}
+
+/// Runs the SLA check every `JEMBATAN_SLA_CHECK_SECONDS`.
+struct SLASchedule: Service {
+    let context: ServiceContext
+    let monitor: SLAMonitor
+
+    func run() async throws {
+        guard try await context.gate.wait() else { return }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let alerts = try await monitor.check(asOf: Date())
+                if !alerts.isEmpty { context.logger.notice("SLA thresholds reached", metadata: ["count": "\(alerts.count)"]) }
+            } catch is CancellationError {
+                return
+            } catch {
+                context.logger.warning("SLA check failed; retrying", metadata: [LogKey.error: "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(context.configuration.slaCheckSeconds))
+        }
+    }
+}
+
+/// `POST /v1/sla-checks {"asOf"}`: the check as of a moment (head, supervisor, admin);
+/// `GET /v1/sla-alerts`: thresholds reached by open steps (an agency sees its own).
+struct SLAController: Sendable {
+    let context: ServiceContext
+    let monitor: SLAMonitor
+
+    func register(on router: Router<some RequestContext>) {
+        router.post("v1/sla-checks", use: check)
+        router.get("v1/sla-alerts", use: list)
+    }
+
+    struct CheckRequest: Decodable {
+        let asOf: Date?
+    }
+
+    @Sendable func check(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        _ = try await context.accounts.require(request, roles: [.head, .supervisor, .admin])
+        let body = try await request.body.collect(upTo: 4096)
+        let asOf: Date
+        if body.readableBytes == 0 {
+            asOf = Date()
+        } else {
+            do { asOf = try CloudEventCodec.makeDecoder().decode(CheckRequest.self, from: Data(body.readableBytesView)).asOf ?? Date() } catch {
+                throw APIError(.badRequest, code: "invalid_body", message: "expected {\"asOf\": \"<ISO 8601 time>\"} or no body", field: "asOf")
+            }
+        }
+        return try JSONResponse.make(["alerts": try await monitor.check(asOf: asOf)])
+    }
+
+    struct AlertView: Encodable {
+        let requestId: String
+        let agencyCode: String?
+        let step: Int
+        let threshold: Int
+        let usedPercent: Double
+        let stepStartedAt: Date
+        let deadline: Date
+        let alertedAt: Date
+    }
+
+    @Sendable func list(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        let account = try await context.accounts.require(request, roles: Set(Role.allCases))
+        var alerts: [AlertView] = []
+        for try await (id, agency, step, threshold, used, started, deadline, at) in try await context.client.query("""
+            SELECT a.request_id, r.agency_code, a.sop_step, a.threshold, a.used_percent, a.step_started_at, a.deadline, a.alerted_at
+            FROM reporting.sla_alerts a JOIN reporting.requests r USING (request_id)
+            WHERE r.state NOT IN ('completed', 'withdrawn') AND r.sop_step = a.sop_step
+            ORDER BY a.threshold DESC, a.alerted_at DESC LIMIT 500
+            """, logger: context.logger).decode((String, String?, Int, Int, Double, Date, Date, Date).self) where account.mayAccess(agency: agency) {
+            alerts.append(AlertView(requestId: id, agencyCode: agency, step: step, threshold: threshold, usedPercent: used, stepStartedAt: started, deadline: deadline, alertedAt: at))
+        }
+        return try JSONResponse.make(["alerts": alerts])
+    }
+}

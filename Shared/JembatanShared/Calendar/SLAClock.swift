@@ -1,0 +1,42 @@
+import Foundation
+
+/// Measures a step against its standard duration ("Mutu Baku — Waktu"): working days on the
+/// working-day calendar, calendar months, or minutes (the laboratory profile).
+public struct SLAClock: Sendable {
+    public let calendar: WorkingCalendar
+
+    /// The warning thresholds, in percent of the standard; 100 is a breach.
+    public static let thresholds = [50, 75, 90, 100]
+
+    public init(calendar: WorkingCalendar) {
+        self.calendar = calendar
+    }
+
+    /// Share of the standard used between `start` and `end` (1.0 = the whole standard).
+    public func used(_ standard: SOPProfile.Duration, from start: Date, to end: Date) -> Double {
+        guard standard.value > 0, end > start else { return 0 }
+        switch standard.unit {
+        case .workingDays:
+            return calendar.workingDays(from: start, to: end) / Double(standard.value)
+        case .minutes:
+            return end.timeIntervalSince(start) / 60 / Double(standard.value)
+        case .months:
+            let deadline = calendar.calendar.date(byAdding: .month, value: standard.value, to: start)!
+            return end.timeIntervalSince(start) / deadline.timeIntervalSince(start)
+        }
+    }
+
+    /// The moment the standard runs out.
+    public func deadline(_ standard: SOPProfile.Duration, from start: Date) -> Date {
+        switch standard.unit {
+        case .workingDays: calendar.adding(workingDays: Double(standard.value), to: start)
+        case .minutes: start.addingTimeInterval(Double(standard.value) * 60)
+        case .months: calendar.calendar.date(byAdding: .month, value: standard.value, to: start)!
+        }
+    }
+
+    /// The highest threshold reached, if any.
+    public static func threshold(reachedBy used: Double) -> Int? {
+        thresholds.last { used * 100 >= Double($0) }
+    }
+}

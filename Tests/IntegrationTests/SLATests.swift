@@ -1,0 +1,53 @@
+import Foundation
+import JembatanShared
+import Testing
+
+extension RealStack {
+    /// The SLA clock of reporting against the request's SOP profile, with the time given (not slept).
+    @Suite("SLA clock")
+    struct SLATests {
+        static func check(asOf: Date) async throws -> [[String: Any]] {
+            let reply = try await ServiceHTTP.call("POST", "reporting", "/v1/sla-checks", token: try await Actors.head,
+                                                   json: ["asOf": EventTime.format(asOf)])
+            #expect(reply.status == 200, "\(reply.text)")
+            return reply.json["alerts"] as? [[String: Any]] ?? []
+        }
+
+        @Test("a step waiting for the head's disposition warns at 50, 75 and 90 % of its working day and breaches at 100 %, escalated to the head, each once")
+        func warningsAndBreach() async throws {
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: submission(datasetName: "sla_probe"))
+            let requestId = try #require(submitted.json["requestId"] as? String)
+            let detail = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: try await Actors.head) {
+                ($0["request"] as? [String: Any])?["state"] as? String == "submitted"
+            }
+            let startText = try #require((detail["request"] as? [String: Any])?["submittedAt"] as? String)
+            let start = try #require(EventTime.parse(startText))
+            let calendar = try WorkingCalendar.standard(extraFile: nil)
+            func mine(_ alerts: [[String: Any]]) -> [Int] {
+                alerts.filter { $0["requestId"] as? String == requestId }.compactMap { $0["threshold"] as? Int }.sorted()
+            }
+            #expect(mine(try await Self.check(asOf: calendar.adding(workingDays: 0.4, to: start))) == [])
+            #expect(mine(try await Self.check(asOf: calendar.adding(workingDays: 0.55, to: start))) == [50])
+            #expect(mine(try await Self.check(asOf: calendar.adding(workingDays: 0.95, to: start))) == [75, 90], "thresholds passed between checks are each reported")
+            #expect(mine(try await Self.check(asOf: calendar.adding(workingDays: 0.97, to: start))) == [], "each threshold once")
+            let breach = try await Self.check(asOf: calendar.adding(workingDays: 1.1, to: start)).filter { $0["requestId"] as? String == requestId }
+            #expect(breach.count == 1 && breach.first?["threshold"] as? Int == 100 && breach.first?["escalatedTo"] as? String == "head", "\(breach)")
+            #expect(breach.first?["stepName"] as? String == "Permohonan integrasi dan disposisi")
+
+            let events = try await TopicReader.collect([.reporting], where: { $0.keyText == requestId }) { $0.count >= 4 }
+            #expect(events.compactMap(\.eventType) == [EventType.slaWarning, .slaWarning, .slaWarning, .slaBreached].map(\.rawValue))
+            let listed = try await ServiceHTTP.call("GET", "reporting", "/v1/sla-alerts", token: try await Actors.producer)
+            #expect((listed.json["alerts"] as? [[String: Any]] ?? []).contains { $0["requestId"] as? String == requestId && $0["threshold"] as? Int == 100 })
+            let other = try await ServiceHTTP.call("GET", "reporting", "/v1/sla-alerts", token: try await Actors.otherAgencyProducer)
+            #expect(!(other.json["alerts"] as? [[String: Any]] ?? []).contains { $0["requestId"] as? String == requestId }, "another agency does not see them")
+            #expect(try await ServiceHTTP.call("POST", "reporting", "/v1/sla-checks", token: try await Actors.producer, json: [:]).status == 403)
+
+            // The head disposes: the next step's clock starts from zero.
+            _ = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head, json: ["note": "lanjut"])
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: try await Actors.head) {
+                (($0["request"] as? [String: Any])?["sopStep"] as? Int ?? 0) >= 2
+            }
+            #expect(mine(try await Self.check(asOf: Date())) == [])
+        }
+    }
+}
