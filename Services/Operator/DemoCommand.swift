@@ -70,6 +70,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("   producer pushed CSV: \(pushed["accepted"] ?? "?") accepted, \(pushed["rejected"] ?? "?") rejected")
         let page = try await client.send("GET", .provisioning, "/v1/datasets/\(datasetId)/records?limit=10", token: readKey)
         say("   consumer 35.14-bappeda read \((page["records"] as? [Any])?.count ?? 0) records")
+        _ = try await client.waitFor(.validation, "/v1/requests/\(requestId)", token: producer) { $0["state"] as? String == "awaiting_decision" }
         say("8  Produsen checks the integrated data: quality checks and reconciliation with its own system …")
         let run = try await client.send("POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer)
         say("   validation run \(run["runId"] ?? "?"): score \(run["score"] ?? "?") / 100, \((run["passed"] as? Bool) == true ? "every check passed" : "failed: \((run["failedChecks"] as? [String] ?? []).joined(separator: ", "))")")

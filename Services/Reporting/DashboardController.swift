@@ -67,12 +67,17 @@ struct DashboardController: Sendable {
         Self.redirect(to: "/login", cookie: "\(Self.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
     }
 
-    static let stepNames = [1: "Permohonan", 2: "Disposisi", 3: "Evaluasi teknis", 5: "Penyiapan API", 8: "Validasi", 10: "Selesai"]
+    static let stepNames = [1: "Permohonan", 2: "Definisi data", 3: "Evaluasi teknis", 4: "Dokumen interchange", 5: "Penyiapan API", 6: "Uji integrasi",
+                            7: "Penyerahan hasil", 8: "Validasi", 9: "Evaluasi akhir", 10: "Selesai"]
 
     @Sendable func overview(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         guard let account = try await sessionAccount(request) else { return Self.redirect(to: "/login") }
         let requests = try await ReportsController(context: context).summaries(requestId: nil).filter { account.mayAccess(agency: $0.agencyCode) }
-        let formatter = ISO8601DateFormatter()
+        // Times as the offices read them: Western Indonesian Time.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "id_ID")
+        formatter.timeZone = TimeZone(identifier: "Asia/Jakarta")
+        formatter.dateFormat = "d MMM yyyy HH:mm 'WIB'"
         var rows = ""
         for item in requests {
             rows += "<tr><td><code>\(HTMLText.escape(item.requestId))</code></td><td>\(HTMLText.escape(item.agencyCode ?? "–"))</td>"
@@ -80,15 +85,34 @@ struct DashboardController: Sendable {
             rows += "<td class=\"\(HTMLText.escape(item.state))\">\(HTMLText.escape(item.state))</td><td>\(formatter.string(from: item.updatedAt))</td></tr>\n"
         }
         let completed = requests.filter { $0.state == "completed" }.count
+        // Open SLA warnings and breaches (the highest threshold per request's current step).
+        var highest: [String: SLAController.AlertView] = [:]
+        for alert in try await SLAController.openAlerts(context: context) where account.mayAccess(agency: alert.agencyCode) {
+            if (highest[alert.requestId]?.threshold ?? 0) < alert.threshold { highest[alert.requestId] = alert }
+        }
+        var alertRows = ""
+        for alert in highest.values.sorted(by: { ($0.threshold, $1.deadline) > ($1.threshold, $0.deadline) }) {
+            let label = alert.threshold >= 100 ? "Melewati standar (eskalasi ke Kepala)" : "\(alert.threshold) % standar waktu terpakai"
+            alertRows += "<tr class=\"sla\(alert.threshold)\"><td><code>\(HTMLText.escape(alert.requestId))</code></td><td>\(HTMLText.escape(alert.agencyCode ?? "–"))</td>"
+            alertRows += "<td>\(alert.step) · \(HTMLText.escape(Self.stepNames[alert.step] ?? ""))</td><td>\(label)</td><td>\(formatter.string(from: alert.deadline))</td></tr>\n"
+        }
+        let alertSection = alertRows.isEmpty ? "<p>Tidak ada peringatan SLA.</p>" : """
+            <table><thead><tr><th>Permohonan</th><th>Instansi</th><th>Langkah</th><th>Peringatan</th><th>Batas waktu</th></tr></thead><tbody>
+            \(alertRows)</tbody></table>
+            """
         let page = """
             <!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Jembatan — Dasbor Integrasi Data</title>
             <style>body{font-family:system-ui,sans-serif;margin:1rem;color:#1b1b1b}table{border-collapse:collapse;width:100%}
             th,td{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;font-size:.9rem}th{background:#f3f3f3}
-            .completed{color:#0a6b2d;font-weight:600}.returned,.reopened{color:#a15c00}code{font-size:.8rem}</style></head>
+            .completed{color:#0a6b2d;font-weight:600}.returned,.reopened{color:#a15c00}code{font-size:.8rem}
+            .sla100 td{background:#fde2e1}.sla90 td{background:#fdebd3}.sla75 td{background:#fff4cc}h2{font-size:1.1rem;margin-top:1.5rem}</style></head>
             <body><h1>Jembatan — Dasbor Integrasi Data</h1>
             <form method="post" action="/logout" style="float:right">\(HTMLText.escape(account.name)) (\(account.role.rawValue)\(account.agencyCode.map { ", " + HTMLText.escape($0) } ?? "")) <button>Keluar</button></form>
             <p>\(requests.count) permohonan, \(completed) selesai.</p>
+            <h2>Peringatan SLA (Mutu Baku waktu, hari kerja)</h2>
+            \(alertSection)
+            <h2>Permohonan</h2>
             <table><thead><tr><th>Permohonan</th><th>Instansi</th><th>Judul</th><th>Langkah SOP</th><th>Status</th><th>Diperbarui</th></tr></thead>
             <tbody>
             \(rows)</tbody></table></body></html>

@@ -125,15 +125,21 @@ struct SLAController: Sendable {
 
     @Sendable func list(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         let account = try await context.accounts.require(request, roles: Set(Role.allCases))
+        let alerts = try await Self.openAlerts(context: context).filter { account.mayAccess(agency: $0.agencyCode) }
+        return try JSONResponse.make(["alerts": alerts])
+    }
+
+    /// Thresholds reached by the current step of every open request.
+    static func openAlerts(context: ServiceContext) async throws -> [AlertView] {
         var alerts: [AlertView] = []
         for try await (id, agency, step, threshold, used, started, deadline, at) in try await context.client.query("""
             SELECT a.request_id, r.agency_code, a.sop_step, a.threshold, a.used_percent, a.step_started_at, a.deadline, a.alerted_at
             FROM reporting.sla_alerts a JOIN reporting.requests r USING (request_id)
             WHERE r.state NOT IN ('completed', 'withdrawn') AND r.sop_step = a.sop_step
             ORDER BY a.threshold DESC, a.alerted_at DESC LIMIT 500
-            """, logger: context.logger).decode((String, String?, Int, Int, Double, Date, Date, Date).self) where account.mayAccess(agency: agency) {
+            """, logger: context.logger).decode((String, String?, Int, Int, Double, Date, Date, Date).self) {
             alerts.append(AlertView(requestId: id, agencyCode: agency, step: step, threshold: threshold, usedPercent: used, stepStartedAt: started, deadline: deadline, alertedAt: at))
         }
-        return try JSONResponse.make(["alerts": alerts])
+        return alerts
     }
 }
