@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import JembatanShared
 
@@ -58,5 +59,16 @@ struct HTMLTextTests {
     @Test("markup in data is shown, never interpreted")
     func escapesMarkup() {
         #expect(HTMLText.escape(#"<script>alert("x")</script> & 'y'"#) == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;")
+    }
+
+    @Test("the README's configuration table lists exactly the variables the code reads")
+    func readmeTable() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let rows = Set(readme.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("| `JEMBATAN_") else { return nil }
+            return line.dropFirst(3).prefix { $0 != "`" }.description
+        })
+        #expect(rows == Set(JembatanConfiguration.documentedVariables.map(\.name)))
     }
 }

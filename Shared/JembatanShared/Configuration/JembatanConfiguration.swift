@@ -63,6 +63,7 @@ public struct JembatanConfiguration: Sendable {
         ("JEMBATAN_HTTP_HOST", "127.0.0.1"), ("JEMBATAN_HTTP_PORT", "the service's port (8081–8085)"),
         ("JEMBATAN_LOG_LEVEL", "info"), ("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", "6000"),
         ("JEMBATAN_FRESHNESS_CHECK_SECONDS", "3600"), ("JEMBATAN_SLA_CHECK_SECONDS", "60"),
+        ("JEMBATAN_CALENDAR_FILE", "(none; read by the working-day calendar)"),
     ]
 
     /// Reads and validates the configuration of `service` from `environment`.
