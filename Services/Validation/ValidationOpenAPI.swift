@@ -13,9 +13,10 @@ enum ValidationOpenAPI {
             "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
             "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
         "/v1/requests/{id}/validation-runs": {
-          "post": {"summary": "Run the quality checks of the request's datasets now (producer, technical, admin)", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+          "post": {"summary": "Run the quality checks of the request's datasets now (producer, technical, admin); 503 with Retry-After when the hub announced the API a moment ago and validation has not caught up", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
             "responses": {"201": {"description": "the run and its scorecard", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}},
-              "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}},
+              "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"},
+              "503": {"$ref": "#/components/responses/Error"}}},
           "get": {"summary": "Runs of the request, newest first", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
             "responses": {"200": {"description": "runs", "content": {"application/json": {"schema": {"type": "object", "required": ["runs"], "properties": {"runs": {"type": "array", "items": {"$ref": "#/components/schemas/RunSummary"}}}}}}},
               "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},

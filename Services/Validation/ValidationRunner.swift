@@ -36,7 +36,15 @@ struct ValidationRunner: Sendable {
             for try await (contract, agency) in try await connection.query(
                 "SELECT contract_id, agency_code FROM validation.cases WHERE request_id = \(requestId)", logger: logger
             ).decode((String, String).self) { found = (contract, agency) }
-            guard let found, account.map({ $0.mayAccess(agency: found.agency) }) ?? true else {
+            guard let found else {
+                // The hub may have announced the API a moment ago and the event not be here yet.
+                let announced = try await HubReader.datasets(ofRequest: requestId, on: connection, logger: logger)
+                if let owner = announced.first?.agencyCode, account.map({ $0.mayAccess(agency: owner) }) ?? true {
+                    throw APIError(.serviceUnavailable, code: "catching_up", message: "the hub provisioned this request a moment ago; validation is catching up — retry shortly")
+                }
+                throw APIError(.notFound, code: "not_found", message: "no provisioned API for this request (nothing to validate)")
+            }
+            guard account.map({ $0.mayAccess(agency: found.agency) }) ?? true else {
                 throw APIError(.notFound, code: "not_found", message: "no provisioned API for this request (nothing to validate)")
             }
             let datasets = try await HubReader.datasets(ofRequest: requestId, on: connection, logger: logger)
