@@ -12,8 +12,18 @@ struct ReadModelProjector: Sendable {
         $0.topic != .reporting && ![.recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding].contains($0)
     })
 
+    /// Every event of the other services is kept for the reports; the state-changing ones also move the timeline.
+    static let storedTypes: Set<EventType> = Set(EventType.allCases.filter { $0.topic != .reporting })
+
     var consumer: ConsumerDefinition {
-        ConsumerDefinition(name: "reporting", topics: [.intake, .evaluation, .provisioning, .validation], handledTypes: Self.projectedTypes) { event, connection, logger in
+        ConsumerDefinition(name: "reporting", topics: [.intake, .evaluation, .provisioning, .validation], handledTypes: Self.storedTypes) { event, connection, logger in
+            try await connection.query("""
+                INSERT INTO reporting.events (event_id, request_id, event_type, occurred_at, envelope)
+                VALUES (\(event.attributes.id), \(event.requestId), \(event.attributes.type.rawValue), \(event.attributes.time),
+                        \(String(decoding: event.message.value, as: UTF8.self))::jsonb)
+                ON CONFLICT (event_id) DO NOTHING
+                """, logger: logger)
+            guard Self.projectedTypes.contains(event.attributes.type) else { return }
             try await project(event, on: connection, logger: logger)
         }
     }

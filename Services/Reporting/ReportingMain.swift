@@ -21,11 +21,12 @@ enum ReportingService {
 
     static let definition = ServiceDefinition(
         service: .reporting,
-        migrations: [CreateReadModel.migration, CreateSLAAlerts.migration],
+        migrations: [CreateReadModel.migration, CreateSLAAlerts.migration, CreateEventStore.migration],
         openAPIDocument: ReportingOpenAPI.document,
         consumers: { context in [ReadModelProjector(context: context).consumer] },
         routes: { router, context in
             ReportsController(context: context).register(on: router)
+            IntegrationReportController(context: context, clock: clock).register(on: router)
             DashboardController(context: context).register(on: router)
             SLAController(context: context, monitor: SLAMonitor(context: context, clock: clock)).register(on: router)
         },

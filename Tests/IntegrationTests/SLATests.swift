@@ -49,5 +49,28 @@ extension RealStack {
             }
             #expect(mine(try await Self.check(asOf: Date())) == [])
         }
+
+        @Test("the integration result report of a completed request has every section, built from its events, with the time per step against the standard")
+        func report() async throws {
+            let requestId = try await ProcedureTests.walkToCompletion(dataset: "report_probe")
+            let head = try await Actors.head
+            let html = try await ServiceHTTP.call("GET", "reporting", "/v1/requests/\(requestId)/report", token: head)
+            #expect(html.status == 200 && html.header("Content-Type")?.hasPrefix("text/html") == true)
+            for heading in ["1. Permohonan dan instansi", "2. Disposisi", "3. Evaluasi teknis dan keputusan", "4. Kontrak data (dokumen interchange)",
+                            "5. Endpoint dan uji integrasi", "6. Penyerahan hasil", "7. Validasi data dan rekonsiliasi", "8. Keputusan akhir",
+                            "9. Mutu baku waktu per langkah", "10. Linimasa"] {
+                #expect(html.text.contains(heading), "\(heading)")
+            }
+            #expect(html.text.contains("Uji integrasi: <strong>lulus</strong>") && html.text.contains("<strong>Diterima</strong>"))
+            let json = try await ServiceHTTP.call("GET", "reporting", "/v1/requests/\(requestId)/report.json", token: head)
+            #expect((json.json["contract"] as? [String: Any])?["contractVersion"] as? Int == 1)
+            #expect((json.json["validationRun"] as? [String: Any])?["runId"] != nil)
+            let steps = json.json["steps"] as? [[String: Any]] ?? []
+            #expect(steps.first?["step"] as? Int == 1 && steps.first?["status"] as? String == "on_time", "\(steps.first ?? [:])")
+            let csv = try await ServiceHTTP.call("GET", "reporting", "/v1/requests/\(requestId)/timeline.csv", token: head)
+            let lines = csv.text.split(separator: "\n")
+            #expect(lines.first == "occurred_at,event_type,actor" && lines.count == ((json.json["timeline"] as? [Any])?.count ?? -1) + 1)
+            #expect(try await ServiceHTTP.call("GET", "reporting", "/v1/requests/\(requestId)/report", token: try await Actors.otherAgencyProducer).status == 404)
+        }
     }
 }
