@@ -186,10 +186,13 @@ enum ReportPage {
         var sla = "<table><tr><th>Langkah</th><th>Mulai</th><th>Selesai</th><th>Standar</th><th>Terpakai</th><th>Status</th></tr>"
         for step in report.steps {
             let status = ["on_time": "sesuai standar", "late": "MENYIMPANG (melewati standar)", "open": "berjalan", "no_standard": "tanpa standar", "end": "selesai"][step.status] ?? step.status
-            sla += "<tr class=\"\(step.status)\"><td>\(step.step) · \(e(step.name))</td><td>\(at(step.startedAt))</td><td>\(at(step.endedAt))</td><td>\(e(step.standard))</td>"
+            let standard = step.standard.map {
+                $0.replacingOccurrences(of: "working_days", with: "hari kerja").replacingOccurrences(of: "months", with: "bulan").replacingOccurrences(of: "minutes", with: "menit")
+            }
+            sla += "<tr class=\"\(step.status)\"><td>\(step.step) · \(e(step.name))</td><td>\(at(step.startedAt))</td><td>\(at(step.endedAt))</td><td>\(e(standard))</td>"
             sla += "<td>\(step.usedPercent.map { String(format: "%.1f %%", $0) } ?? "–")</td><td>\(status)</td></tr>"
         }
-        body += section("9. Mutu baku waktu per langkah", sla + "</table>")
+        body += section("9. Mutu baku waktu per langkah", sla + "</table><p>Hari kerja: Senin–Jumat di luar libur nasional dan cuti bersama (SKB 3 Menteri), dihitung dalam WIB.</p>")
         var timeline = "<table><tr><th>Waktu</th><th>Peristiwa</th><th>Oleh</th></tr>"
         for entry in report.timeline { timeline += "<tr><td>\(at(entry.occurredAt))</td><td>\(e(entry.type))</td><td>\(e(entry.actor))</td></tr>" }
         body += section("10. Linimasa", timeline + "</table>")
