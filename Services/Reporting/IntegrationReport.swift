@@ -48,11 +48,19 @@ struct IntegrationReportController: Sendable {
     func register(on router: Router<some RequestContext>) {
         router.get("v1/requests/:id/report", use: html)
         router.get("v1/requests/:id/report.json", use: json)
+        router.get("v1/requests/:id/report.pdf", use: pdf)
         router.get("v1/requests/:id/timeline.csv", use: csv)
     }
 
     @Sendable func json(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         try JSONResponse.make(try await build(request, routeContext))
+    }
+
+    @Sendable func pdf(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        let report = try await build(request, routeContext)
+        let data = try await PDFRenderer(chromium: context.configuration.chromium).render(html: ReportPage.render(report))
+        return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"laporan-integrasi-\(report.requestId.prefix(8)).pdf\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     @Sendable func csv(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {

@@ -378,6 +378,18 @@ extension RealStack {
             #expect(schemes == ["bearer", "exchangeKey"])
         }
 
+        /// Runs a shell command and returns its output.
+        static func shell(_ command: String) async throws -> String {
+            let log = FileManager.default.temporaryDirectory.appendingPathComponent("jembatan-shell-\(UUID().uuidString).log")
+            defer { try? FileManager.default.removeItem(at: log) }
+            let status: Int32 = await withCheckedContinuation { continuation in
+                Thread { continuation.resume(returning: system("\(command) >'\(log.path)' 2>&1 </dev/null")) }.start()
+            }
+            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            guard status == 0 else { throw LocalStack.StackError(command: command, output: output) }
+            return output
+        }
+
         /// Runs the operator executable against the test stack.
         static func `operator`(_ arguments: String...) async throws -> (status: Int32, output: String) {
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("jembatan-operator-\(UUID().uuidString).log")

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import JembatanShared
 import Testing
 
@@ -71,6 +74,22 @@ extension RealStack {
             let lines = csv.text.split(separator: "\n")
             #expect(lines.first == "occurred_at,event_type,actor" && lines.count == ((json.json["timeline"] as? [Any])?.count ?? -1) + 1)
             #expect(try await ServiceHTTP.call("GET", "reporting", "/v1/requests/\(requestId)/report", token: try await Actors.otherAgencyProducer).status == 404)
+
+            // The PDF, read back with a real tool.
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(LocalStack.port(of: "reporting"))/v1/requests/\(requestId)/report.pdf")!)
+            request.setValue("Bearer \(head)", forHTTPHeaderField: "Authorization")
+            request.timeoutInterval = 120
+            let (pdf, response) = try await URLSession.shared.data(for: request)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: pdf.prefix(300), as: UTF8.self))")
+            #expect(pdf.starts(with: Array("%PDF".utf8)))
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).pdf")
+            try pdf.write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let text = try await ExchangeHubTests.shell("pdftotext -layout '\(file.path)' -")
+            for heading in ["Laporan Hasil Integrasi Data", "1. Permohonan dan instansi", "5. Endpoint dan uji integrasi", "7. Validasi data dan rekonsiliasi",
+                            "8. Keputusan akhir", "9. Mutu baku waktu per langkah", "10. Linimasa"] {
+                #expect(text.contains(heading), "PDF text has \(heading)")
+            }
         }
     }
 }

