@@ -89,6 +89,8 @@ struct DemoCommand: AsyncParsableCommand {
             say("   \(entry["occurredAt"] ?? "")  \(entry["type"] ?? "")  by \(actor?["id"] ?? "?")")
         }
         say("demo request completed: \(requestId)")
+        let reporting = client.url(.reporting, "/v1/requests/\(requestId)/report").absoluteString
+        say("Integration result report (sign in on the dashboard first, or send the token): \(reporting)  ·  \(reporting).pdf  ·  \(reporting).json")
         say("Dashboard sign-in token (head, valid 24 h): \(head)")
     }
 }

@@ -80,7 +80,8 @@ struct DashboardController: Sendable {
         formatter.dateFormat = "d MMM yyyy HH:mm 'WIB'"
         var rows = ""
         for item in requests {
-            rows += "<tr><td><code>\(HTMLText.escape(item.requestId))</code></td><td>\(HTMLText.escape(item.agencyCode ?? "–"))</td>"
+            let report = "/v1/requests/\(HTMLText.escape(item.requestId))/report"
+            rows += "<tr><td><code>\(HTMLText.escape(item.requestId))</code><br><a href=\"\(report)\">laporan</a> · <a href=\"\(report).pdf\">PDF</a></td><td>\(HTMLText.escape(item.agencyCode ?? "–"))</td>"
             rows += "<td>\(HTMLText.escape(item.title ?? "–"))</td><td>\(item.sopStep) · \(HTMLText.escape(Self.stepNames[item.sopStep] ?? ""))</td>"
             rows += "<td class=\"\(HTMLText.escape(item.state))\">\(HTMLText.escape(item.state))</td><td>\(formatter.string(from: item.updatedAt))</td></tr>\n"
         }

@@ -78,7 +78,13 @@ struct IntegrationReportController: Sendable {
     }
 
     func build(_ request: Request, _ routeContext: some RequestContext) async throws -> IntegrationReport {
-        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+        // A bearer token or the dashboard's sign-in cookie, so the report opens from the dashboard in a browser.
+        guard let account = try await DashboardController(context: context).sessionAccount(request) else {
+            throw APIError(.unauthorized, code: "unauthenticated", message: "send 'Authorization: Bearer <token>' or sign in at /login", field: "Authorization")
+        }
+        guard account.role != .consumer else {
+            throw APIError(.forbidden, code: "wrong_role", message: "this report is read by: admin, head, producer, supervisor, technical")
+        }
         let requestId = try request.requestIDParameter(routeContext)
         var report = IntegrationReport(requestId: requestId, generatedAt: Date())
         var agency: String?

@@ -74,6 +74,9 @@ extension RealStack {
             let lines = csv.text.split(separator: "\n")
             #expect(lines.first == "occurred_at,event_type,actor" && lines.count == ((json.json["timeline"] as? [Any])?.count ?? -1) + 1)
             #expect(try await ServiceHTTP.call("GET", "reporting", "/v1/requests/\(requestId)/report", token: try await Actors.otherAgencyProducer).status == 404)
+            let fromDashboard = try await ServiceHTTP.call("GET", "reporting", "/v1/requests/\(requestId)/report", headers: ["Cookie": "jembatan_session=\(head)"])
+            #expect(fromDashboard.status == 200, "the dashboard's sign-in opens the report in a browser")
+            #expect(try await ServiceHTTP.call("GET", "reporting", "/v1/requests/\(requestId)/report").status == 401)
 
             // The PDF, read back with a real tool.
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(LocalStack.port(of: "reporting"))/v1/requests/\(requestId)/report.pdf")!)
