@@ -129,14 +129,8 @@ struct CredentialsController: Sendable {
     /// A new key for the same dataset and scope; the old one expires after the overlap window.
     @Sendable func rotate(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         let account = try await context.accounts.require(request, roles: [.producer, .consumer])
-        let body = try await request.body.collect(upTo: 4096)
-        let rotation: Rotation
-        do {
-            rotation = body.readableBytes == 0 ? Rotation(overlapMinutes: nil) : try CloudEventCodec.makeDecoder().decode(Rotation.self, from: Data(body.readableBytesView))
-        } catch {
-            throw APIError(.badRequest, code: "invalid_body", message: "expected {\"overlapMinutes\": integer} or no body", field: "overlapMinutes")
-        }
-        let overlap = rotation.overlapMinutes ?? 1440
+        let rotation = try await JSONResponse.decodeIfPresent(Rotation.self, from: request, expected: "{\"overlapMinutes\": integer}", field: "overlapMinutes")
+        let overlap = rotation?.overlapMinutes ?? 1440
         guard (0...10080).contains(overlap) else {
             throw APIError.validationFailed([FieldViolation(field: "overlapMinutes", rule: "range", message: "0–10080 minutes")])
         }

@@ -94,21 +94,9 @@ struct SLAController: Sendable {
         router.get("v1/sla-alerts", use: list)
     }
 
-    struct CheckRequest: Decodable {
-        let asOf: Date?
-    }
-
     @Sendable func check(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         _ = try await context.accounts.require(request, roles: [.head, .supervisor, .admin])
-        let body = try await request.body.collect(upTo: 4096)
-        let asOf: Date
-        if body.readableBytes == 0 {
-            asOf = Date()
-        } else {
-            do { asOf = try CloudEventCodec.makeDecoder().decode(CheckRequest.self, from: Data(body.readableBytesView)).asOf ?? Date() } catch {
-                throw APIError(.badRequest, code: "invalid_body", message: "expected {\"asOf\": \"<ISO 8601 time>\"} or no body", field: "asOf")
-            }
-        }
+        let asOf = try await AsOfBody.moment(of: request)
         return try JSONResponse.make(["alerts": try await monitor.check(asOf: asOf)])
     }
 

@@ -104,22 +104,9 @@ struct RunsController: Sendable {
         throw APIError.notFound("reconciliation")
     }
 
-    struct FreshnessRequest: Decodable {
-        /// The moment to check as of (default: now), e.g. to re-run a missed check.
-        let asOf: Date?
-    }
-
     @Sendable func checkFreshness(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         _ = try await context.accounts.require(request, roles: [.admin, .supervisor, .technical])
-        let body = try await request.body.collect(upTo: 4096)
-        let asOf: Date
-        if body.readableBytes == 0 {
-            asOf = Date()
-        } else {
-            do { asOf = try CloudEventCodec.makeDecoder().decode(FreshnessRequest.self, from: Data(body.readableBytesView)).asOf ?? Date() } catch {
-                throw APIError(.badRequest, code: "invalid_body", message: "expected {\"asOf\": \"<ISO 8601 time>\"} or no body", field: "asOf")
-            }
-        }
+        let asOf = try await AsOfBody.moment(of: request)
         let findings = try await FreshnessCheck(context: context).run(asOf: asOf)
         return try JSONResponse.make(["findings": findings])
     }

@@ -79,6 +79,17 @@ public enum JSONResponse {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// Decodes an optional JSON body: nil when there is none, 400 naming `field` when it is not `T`.
+    public static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, expected: String, field: String) async throws -> T? {
+        let body = try await request.body.collect(upTo: 4096)
+        guard body.readableBytes > 0 else { return nil }
+        do {
+            return try CloudEventCodec.makeDecoder().decode(T.self, from: Data(body.readableBytesView))
+        } catch {
+            throw APIError(.badRequest, code: "invalid_body", message: "expected \(expected) or no body", field: field)
+        }
+    }
+
     /// Decodes the request body as `T`; a bad body is a 400 naming the field and the rule.
     public static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 1 << 20) async throws -> T {
         let buffer: ByteBuffer
@@ -93,5 +104,15 @@ public enum JSONResponse {
             let text = DecodingErrorText.describe(error)
             throw APIError(.badRequest, code: "invalid_body", message: text, field: DecodingErrorText.field(error))
         }
+    }
+}
+
+/// `{"asOf": …}`: a check run as of another moment (time given, e.g. by tests and drills).
+public struct AsOfBody: Decodable, Sendable {
+    public let asOf: Date?
+
+    /// The moment of a request's optional `{"asOf"}` body; now when there is none.
+    public static func moment(of request: Request) async throws -> Date {
+        try await JSONResponse.decodeIfPresent(AsOfBody.self, from: request, expected: "{\"asOf\": \"<ISO 8601 time>\"}", field: "asOf")?.asOf ?? Date()
     }
 }
