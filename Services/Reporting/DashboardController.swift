@@ -73,19 +73,26 @@ struct DashboardController: Sendable {
     @Sendable func overview(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         guard let account = try await sessionAccount(request) else { return Self.redirect(to: "/login") }
         let requests = try await ReportsController(context: context).summaries(requestId: nil).filter { account.mayAccess(agency: $0.agencyCode) }
-        // Times as the offices read them: Western Indonesian Time.
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "id_ID")
-        formatter.timeZone = TimeZone(identifier: "Asia/Jakarta")
-        formatter.dateFormat = "d MMM yyyy HH:mm 'WIB'"
+        let at = DashboardPage.time
         var rows = ""
         for item in requests {
-            let report = "/v1/requests/\(HTMLText.escape(item.requestId))/report"
-            rows += "<tr><td><code>\(HTMLText.escape(item.requestId))</code><br><a href=\"\(report)\">laporan</a> · <a href=\"\(report).pdf\">PDF</a></td><td>\(HTMLText.escape(item.agencyCode ?? "–"))</td>"
+            let id = HTMLText.escape(item.requestId)
+            rows += "<tr><td><a href=\"/requests/\(id)\"><code>\(id.prefix(8))</code></a></td><td>\(HTMLText.escape(item.agencyCode ?? "–"))</td>"
             rows += "<td>\(HTMLText.escape(item.title ?? "–"))</td><td>\(item.sopStep) · \(HTMLText.escape(Self.stepNames[item.sopStep] ?? ""))</td>"
-            rows += "<td class=\"\(HTMLText.escape(item.state))\">\(HTMLText.escape(item.state))</td><td>\(formatter.string(from: item.updatedAt))</td></tr>\n"
+            rows += "<td class=\"\(HTMLText.escape(item.state))\">\(HTMLText.escape(DashboardPage.stateName(item.state)))</td><td>\(at(item.updatedAt))</td>"
+            rows += "<td><a href=\"/v1/requests/\(id)/report\">laporan</a> · <a href=\"/v1/requests/\(id)/report.pdf\">PDF</a></td></tr>\n"
         }
         let completed = requests.filter { $0.state == "completed" }.count
+        // Open requests by the SOP step they are at.
+        var byStep: [Int: Int] = [:]
+        for item in requests where item.state != "completed" && item.state != "withdrawn" { byStep[item.sopStep, default: 0] += 1 }
+        let stepChart = DashboardPage.bars((1...9).map { ("\($0) · \(Self.stepNames[$0] ?? "")", Double(byStep[$0] ?? 0), "#2f6db5") }, unit: "")
+        // Compliance with the standard durations this month (the monthly report's measure).
+        let month = try await MonthlyReport.assemble(period: MonthlyReport.period(of: Date()), context: context, clock: ReportingService.clock, now: Date())
+        let lines = month.agencies.filter { account.mayAccess(agency: $0.agencyCode) }
+        let measured = lines.reduce(0) { $0 + $1.stepsMeasured }, onTime = lines.reduce(0) { $0 + $1.onTime }
+        let compliance = measured == 0 ? "–" : String(format: "%.1f %%", Double(onTime) * 100 / Double(measured))
+        let complianceChart = DashboardPage.bars(lines.map { ($0.agencyCode, $0.compliancePercent ?? 0, ($0.compliancePercent ?? 0) >= 100 ? "#1d7a3e" : "#b5651d") }, unit: " %", maximum: 100)
         // Open SLA warnings and breaches (the highest threshold per request's current step).
         var highest: [String: SLAController.AlertView] = [:]
         for alert in try await SLAController.openAlerts(context: context) where account.mayAccess(agency: alert.agencyCode) {
@@ -94,30 +101,25 @@ struct DashboardController: Sendable {
         var alertRows = ""
         for alert in highest.values.sorted(by: { ($0.threshold, $1.deadline) > ($1.threshold, $0.deadline) }) {
             let label = alert.threshold >= 100 ? "Melewati standar (eskalasi ke Kepala)" : "\(alert.threshold) % standar waktu terpakai"
-            alertRows += "<tr class=\"sla\(alert.threshold)\"><td><code>\(HTMLText.escape(alert.requestId))</code></td><td>\(HTMLText.escape(alert.agencyCode ?? "–"))</td>"
-            alertRows += "<td>\(alert.step) · \(HTMLText.escape(Self.stepNames[alert.step] ?? ""))</td><td>\(label)</td><td>\(formatter.string(from: alert.deadline))</td></tr>\n"
+            alertRows += "<tr class=\"sla\(alert.threshold)\"><td><a href=\"/requests/\(HTMLText.escape(alert.requestId))\"><code>\(HTMLText.escape(String(alert.requestId.prefix(8))))</code></a></td><td>\(HTMLText.escape(alert.agencyCode ?? "–"))</td>"
+            alertRows += "<td>\(alert.step) · \(HTMLText.escape(Self.stepNames[alert.step] ?? ""))</td><td>\(DashboardPage.slaBar(alert.usedPercent)) \(label)</td><td>\(at(alert.deadline))</td></tr>\n"
         }
         let alertSection = alertRows.isEmpty ? "<p>Tidak ada peringatan SLA.</p>" : """
-            <table><thead><tr><th>Permohonan</th><th>Instansi</th><th>Langkah</th><th>Peringatan</th><th>Batas waktu</th></tr></thead><tbody>
-            \(alertRows)</tbody></table>
+            <div class="scroll"><table><thead><tr><th>Permohonan</th><th>Instansi</th><th>Langkah</th><th>Peringatan</th><th>Batas waktu</th></tr></thead><tbody>
+            \(alertRows)</tbody></table></div>
             """
-        let page = """
-            <!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Jembatan — Dasbor Integrasi Data</title>
-            <style>body{font-family:system-ui,sans-serif;margin:1rem;color:#1b1b1b}table{border-collapse:collapse;width:100%}
-            th,td{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;font-size:.9rem}th{background:#f3f3f3}
-            .completed{color:#0a6b2d;font-weight:600}.returned,.reopened{color:#a15c00}code{font-size:.8rem}
-            .sla100 td{background:#fde2e1}.sla90 td{background:#fdebd3}.sla75 td{background:#fff4cc}h2{font-size:1.1rem;margin-top:1.5rem}</style></head>
-            <body><h1>Jembatan — Dasbor Integrasi Data</h1>
-            <form method="post" action="/logout" style="float:right">\(HTMLText.escape(account.name)) (\(account.role.rawValue)\(account.agencyCode.map { ", " + HTMLText.escape($0) } ?? "")) <button>Keluar</button></form>
-            <p>\(requests.count) permohonan, \(completed) selesai.</p>
+        let body = """
+            <div class="cards"><div class="card"><b>\(requests.count)</b>permohonan</div><div class="card"><b>\(completed)</b>selesai</div>
+            <div class="card"><b>\(highest.count)</b>peringatan SLA terbuka</div><div class="card"><b>\(compliance)</b>kepatuhan mutu baku \(month.period)</div></div>
             <h2>Peringatan SLA (Mutu Baku waktu, hari kerja)</h2>
             \(alertSection)
+            <div class="two"><div><h2>Permohonan berjalan per langkah SOP</h2>\(stepChart)</div>
+            <div><h2>Kepatuhan mutu baku per instansi, \(month.period)</h2>\(lines.isEmpty ? "<p>Belum ada langkah yang diukur bulan ini.</p>" : complianceChart)</div></div>
             <h2>Permohonan</h2>
-            <table><thead><tr><th>Permohonan</th><th>Instansi</th><th>Judul</th><th>Langkah SOP</th><th>Status</th><th>Diperbarui</th></tr></thead>
+            <div class="scroll"><table><thead><tr><th>Permohonan</th><th>Instansi</th><th>Judul</th><th>Langkah SOP</th><th>Status</th><th>Diperbarui</th><th>Laporan</th></tr></thead>
             <tbody>
-            \(rows)</tbody></table></body></html>
+            \(rows)</tbody></table></div>
             """
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+        return DashboardPage.response(title: "Dasbor Integrasi Data", account: account, active: "/", body: body)
     }
 }

@@ -86,16 +86,21 @@ struct IntegrationReportController: Sendable {
             throw APIError(.forbidden, code: "wrong_role", message: "this report is read by: admin, head, producer, supervisor, technical")
         }
         let requestId = try request.requestIDParameter(routeContext)
-        var report = IntegrationReport(requestId: requestId, generatedAt: Date())
-        var agency: String?
-        for try await (type, at, data) in try await context.client.query("""
+        guard let report = try await Self.assemble(requestId: requestId, context: context, clock: clock, at: Date()),
+              account.mayAccess(agency: report.submission?.agencyCode) else { throw APIError.notFound("request") }
+        return report
+    }
+
+    /// The report of `requestId` as of `now` from the stored events; nil when its submission is unknown.
+    static func assemble(requestId: String, context: ServiceContext, clock: SLAClock, at now: Date) async throws -> IntegrationReport? {
+        var report = IntegrationReport(requestId: requestId, generatedAt: now)
+        for try await (type, _, data) in try await context.client.query("""
             SELECT event_type, occurred_at, (envelope->'data')::text FROM reporting.events WHERE request_id = \(requestId) ORDER BY occurred_at, event_id
             """, logger: context.logger).decode((String, Date, String).self) {
             guard let kind = EventType(rawValue: type) else { continue }
             switch kind {
             case .requestSubmitted:
                 report.submission = try CloudEventCodec.decodeJSON(RequestSubmitted.self, from: data)
-                agency = report.submission?.agencyCode
             case .requestDispositioned: report.disposition = try CloudEventCodec.decodeJSON(RequestDispositioned.self, from: data)
             case .requestReturned: report.returns.append(try CloudEventCodec.decodeJSON(RequestReturned.self, from: data))
             case .contractAgreed: report.contract = try CloudEventCodec.decodeJSON(ContractAgreed.self, from: data)
@@ -109,7 +114,7 @@ struct IntegrationReportController: Sendable {
             default: break
             }
         }
-        guard report.submission != nil, account.mayAccess(agency: agency) else { throw APIError.notFound("request") }
+        guard report.submission != nil else { return nil }
         // The steps and their time against the standard, from the timeline (runs of one SOP step).
         let profile = SOPProfileCatalog.profile(report.submission?.profile ?? SOPProfileCatalog.defaultProfileID) ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
         var runs: [(step: Int, start: Date)] = []
@@ -121,20 +126,27 @@ struct IntegrationReportController: Sendable {
             if runs.last?.step != step { runs.append((step, at)) }
             state = current
         }
-        let finished = state == "completed" || state == "withdrawn"
+        report.steps = Self.steps(runs: runs, finished: state == "completed" || state == "withdrawn", profile: profile, clock: clock, now: now)
+        return report
+    }
+
+    /// Each run of a step (the first event at that step up to the next step's first event) against
+    /// the profile's standard; the last run of a finished request is its end, not a step.
+    static func steps(runs: [(step: Int, start: Date)], finished: Bool, profile: SOPProfile, clock: SLAClock, now: Date) -> [IntegrationReport.Step] {
+        var steps: [IntegrationReport.Step] = []
         for (index, run) in runs.enumerated() {
             let end = index + 1 < runs.count ? runs[index + 1].start : (finished ? run.start : nil)
             let definition = profile.steps.first { $0.number == run.step }
             guard let standard = definition?.standard, !(finished && index == runs.count - 1) else {
-                report.steps.append(.init(step: run.step, name: definition?.name ?? "", standard: nil, startedAt: run.start, endedAt: end, usedPercent: nil,
-                                          status: finished && index == runs.count - 1 ? "end" : "no_standard"))
+                steps.append(.init(step: run.step, name: definition?.name ?? "", standard: nil, startedAt: run.start, endedAt: end, usedPercent: nil,
+                                   status: finished && index == runs.count - 1 ? "end" : "no_standard"))
                 continue
             }
-            let used = clock.used(standard, from: run.start, to: end ?? report.generatedAt) * 100
-            report.steps.append(.init(step: run.step, name: definition?.name ?? "", standard: "\(standard.value) \(standard.unit.rawValue)", startedAt: run.start, endedAt: end,
-                                      usedPercent: (used * 10).rounded() / 10, status: end == nil ? "open" : (used > 100 ? "late" : "on_time")))
+            let used = clock.used(standard, from: run.start, to: end ?? now) * 100
+            steps.append(.init(step: run.step, name: definition?.name ?? "", standard: "\(standard.value) \(standard.unit.rawValue)", startedAt: run.start, endedAt: end,
+                               usedPercent: (used * 10).rounded() / 10, status: end == nil ? (used > 100 ? "overdue" : "open") : (used > 100 ? "late" : "on_time")))
         }
-        return report
+        return steps
     }
 }
 
@@ -199,7 +211,7 @@ enum ReportPage {
         body += section("8. Keputusan akhir", decision)
         var sla = "<table><tr><th>Langkah</th><th>Mulai</th><th>Selesai</th><th>Standar</th><th>Terpakai</th><th>Status</th></tr>"
         for step in report.steps {
-            let status = ["on_time": "sesuai standar", "late": "MENYIMPANG (melewati standar)", "open": "berjalan", "no_standard": "tanpa standar", "end": "selesai"][step.status] ?? step.status
+            let status = ["on_time": "sesuai standar", "late": "MENYIMPANG (melewati standar)", "open": "berjalan", "overdue": "berjalan, MELEWATI standar", "no_standard": "tanpa standar", "end": "selesai"][step.status] ?? step.status
             let standard = step.standard.map {
                 $0.replacingOccurrences(of: "working_days", with: "hari kerja").replacingOccurrences(of: "months", with: "bulan").replacingOccurrences(of: "minutes", with: "menit")
             }
@@ -216,7 +228,7 @@ enum ReportPage {
             <style>@page{size:A4;margin:18mm}body{font-family:system-ui,sans-serif;color:#1b1b1b;font-size:11pt;max-width:60rem;margin:auto}
             h1{font-size:16pt}h2{font-size:12pt;border-bottom:1px solid #999;margin-top:1.2rem}table{border-collapse:collapse;width:100%}
             th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top;font-size:9.5pt}th{background:#f1f1f1}
-            tr.late td{background:#fde2e1}code{font-size:9pt}section{break-inside:avoid}</style></head><body>
+            tr.late td,tr.overdue td{background:#fde2e1}code{font-size:9pt}section{break-inside:avoid}</style></head><body>
             <h1>Laporan Hasil Integrasi Data</h1><p>Permohonan <code>\(e(report.requestId))</code> · dibuat \(at(report.generatedAt))</p>
             \(body)</body></html>
             """

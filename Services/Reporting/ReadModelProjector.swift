@@ -6,6 +6,10 @@ import PostgresNIO
 /// Projects every event onto the read model; on acceptance records the request as completed.
 struct ReadModelProjector: Sendable {
     let context: ServiceContext
+    /// Where the read model lives: `reporting`, or a scratch schema when replaying the topics to check it.
+    var schema = "reporting"
+    /// Only the live read model announces completions; a replay must not publish anything.
+    var announces = true
 
     /// Batch summaries of the exchange API are volume, not steps: they stay off the timeline.
     static let projectedTypes: Set<EventType> = Set(EventType.allCases.filter {
@@ -17,15 +21,20 @@ struct ReadModelProjector: Sendable {
 
     var consumer: ConsumerDefinition {
         ConsumerDefinition(name: "reporting", topics: [.intake, .evaluation, .provisioning, .validation], handledTypes: Self.storedTypes) { event, connection, logger in
+            try await apply(event, on: connection, logger: logger)
+        }
+    }
+
+    /// Stores the event and, for the state-changing types, moves the request's timeline and state.
+    func apply(_ event: ReceivedEvent, on connection: PostgresConnection, logger: Logger) async throws {
             try await connection.query("""
-                INSERT INTO reporting.events (event_id, request_id, event_type, occurred_at, envelope)
+                INSERT INTO \(unescaped: schema).events (event_id, request_id, event_type, occurred_at, envelope)
                 VALUES (\(event.attributes.id), \(event.requestId), \(event.attributes.type.rawValue), \(event.attributes.time),
                         \(String(decoding: event.message.value, as: UTF8.self))::jsonb)
                 ON CONFLICT (event_id) DO NOTHING
                 """, logger: logger)
             guard Self.projectedTypes.contains(event.attributes.type) else { return }
             try await project(event, on: connection, logger: logger)
-        }
     }
 
     /// What an event means for the request: its actor, the state and SOP step it leads to.
@@ -50,7 +59,7 @@ struct ReadModelProjector: Sendable {
         case .resultsDelivered: Transition(actor: try event.payload(ResultsDelivered.self).deliveredBy, state: "validating", step: 8)
         case .requestAccepted: Transition(actor: try event.payload(RequestAccepted.self).decidedBy, state: "completed", step: 10)
         case .requestReopened: Transition(actor: try event.payload(RequestReopened.self).decidedBy, state: "reopened", step: 3)
-        case .requestCompleted, .slaWarning, .slaBreached, .recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: throw EventRejected(reason: "\(event.attributes.type.rawValue) is not projected onto the timeline")
+        case .requestCompleted, .slaWarning, .slaBreached, .reportPublished, .recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: throw EventRejected(reason: "\(event.attributes.type.rawValue) is not projected onto the timeline")
         }
     }
 
@@ -64,38 +73,39 @@ struct ReadModelProjector: Sendable {
         let requestId = event.requestId
         let occurredAt = event.attributes.time
         try await connection.query("""
-            INSERT INTO reporting.timeline (event_id, request_id, event_type, source, actor_id, actor_role, state, sop_step, occurred_at)
+            INSERT INTO \(unescaped: schema).timeline (event_id, request_id, event_type, source, actor_id, actor_role, state, sop_step, occurred_at)
             VALUES (\(event.attributes.id), \(requestId), \(event.attributes.type.rawValue), \(event.attributes.source),
                     \(transition.actor.id), \(transition.actor.role.rawValue), \(transition.state), \(transition.step), \(occurredAt))
             ON CONFLICT (event_id) DO NOTHING
             """, logger: logger)
         try await connection.query("""
-            INSERT INTO reporting.requests (request_id, state, sop_step, updated_at)
+            INSERT INTO \(unescaped: schema).requests (request_id, state, sop_step, updated_at)
             VALUES (\(requestId), \(transition.state), \(transition.step), \(occurredAt))
             ON CONFLICT (request_id) DO NOTHING
             """, logger: logger)
         if event.attributes.type == .requestSubmitted {
             let submitted = try event.payload(RequestSubmitted.self)
             try await connection.query("""
-                UPDATE reporting.requests SET agency_code = \(submitted.agencyCode), title = \(submitted.title),
+                UPDATE \(unescaped: schema).requests SET agency_code = \(submitted.agencyCode), title = \(submitted.title),
                     profile = \(submitted.profile), submitted_at = \(submitted.submittedAt)
                 WHERE request_id = \(requestId)
                 """, logger: logger)
         }
         let rows = try await connection.query("""
             WITH latest AS (
-                SELECT state, sop_step, occurred_at FROM reporting.timeline WHERE request_id = \(requestId)
+                SELECT state, sop_step, occurred_at FROM \(unescaped: schema).timeline WHERE request_id = \(requestId)
                 ORDER BY occurred_at DESC, sop_step DESC LIMIT 1
             )
-            UPDATE reporting.requests r SET state = latest.state, sop_step = latest.sop_step, updated_at = latest.occurred_at
+            UPDATE \(unescaped: schema).requests r SET state = latest.state, sop_step = latest.sop_step, updated_at = latest.occurred_at
             FROM latest WHERE r.request_id = \(requestId)
             RETURNING r.state, r.agency_code, r.completed_at, r.updated_at,
-                (SELECT count(*) FROM reporting.timeline t WHERE t.request_id = r.request_id)
+                (SELECT count(*) FROM \(unescaped: schema).timeline t WHERE t.request_id = r.request_id)
             """, logger: logger)
         for try await (state, agency, completedAt, updatedAt, events) in rows.decode((String, String?, Date?, Date, Int).self) {
             // Complete once: the latest step is the producer's acceptance and the submission is known.
             guard state == "completed", completedAt == nil, let agency else { return }
-            try await connection.query("UPDATE reporting.requests SET completed_at = \(updatedAt) WHERE request_id = \(requestId)", logger: logger)
+            try await connection.query("UPDATE \(unescaped: schema).requests SET completed_at = \(updatedAt) WHERE request_id = \(requestId)", logger: logger)
+            guard announces else { return }
             try await context.outbox.enqueue(RequestCompleted(requestId: requestId, agencyCode: agency, timelineEvents: events, completedAt: updatedAt), on: connection, logger: logger)
         }
     }

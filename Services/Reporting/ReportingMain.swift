@@ -21,15 +21,18 @@ enum ReportingService {
 
     static let definition = ServiceDefinition(
         service: .reporting,
-        migrations: [CreateReadModel.migration, CreateSLAAlerts.migration, CreateEventStore.migration],
+        migrations: [CreateReadModel.migration, CreateSLAAlerts.migration, CreateEventStore.migration, CreateReports.migration],
         openAPIDocument: ReportingOpenAPI.document,
         consumers: { context in [ReadModelProjector(context: context).consumer] },
         routes: { router, context in
             ReportsController(context: context).register(on: router)
             IntegrationReportController(context: context, clock: clock).register(on: router)
+            PublishedReportsController(context: context, clock: clock).register(on: router)
             DashboardController(context: context).register(on: router)
+            DashboardPages(context: context, clock: clock).register(on: router)
+            ReplayController(context: context).register(on: router)
             SLAController(context: context, monitor: SLAMonitor(context: context, clock: clock)).register(on: router)
         },
-        background: { context in [SLASchedule(context: context, monitor: SLAMonitor(context: context, clock: clock))] }
+        background: { context in [SLASchedule(context: context, monitor: SLAMonitor(context: context, clock: clock)), ReportSchedule(context: context, clock: clock)] }
     )
 }

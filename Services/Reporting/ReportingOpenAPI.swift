@@ -26,6 +26,36 @@ enum ReportingOpenAPI {
         "/v1/requests/{id}/timeline.csv": {"get": {"summary": "The request's timeline as CSV (occurred_at, event_type, actor)", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
           "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Error"},
             "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
+        "/requests/{id}": {"get": {"security": [], "summary": "Dashboard page of one request: time per step against the standard (SVG bars), timeline, report links", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+          "responses": {"200": {"description": "page", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "not signed in: to /login"}, "404": {"$ref": "#/components/responses/Error"}}}},
+        "/catalogue": {"get": {"security": [], "summary": "Dashboard: dataset catalogue (classification, update frequency, freshness, latest quality score, records, consumers)",
+          "responses": {"200": {"description": "page", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "not signed in: to /login"}}}},
+        "/volume": {"get": {"security": [], "summary": "Dashboard: records accepted by the hub per day (WIB), last 30 days",
+          "responses": {"200": {"description": "page", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "not signed in: to /login"}}}},
+        "/reports": {"get": {"security": [], "summary": "Dashboard: stored reports",
+          "responses": {"200": {"description": "page", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "not signed in: to /login"}}}},
+        "/v1/reports": {"get": {"summary": "Stored reports, newest first (integration reports of completed requests, monthly and maintenance reports); an agency sees its own integration reports",
+          "parameters": [{"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["integration", "monthly", "maintenance"]}}, {"name": "subject", "in": "query", "schema": {"type": "string"}}],
+          "responses": {"200": {"description": "reports", "content": {"application/json": {"schema": {"type": "object", "required": ["reports"], "properties": {"reports": {"type": "array", "items": {"$ref": "#/components/schemas/StoredReport"}}}}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/reports/{reportId}": {"get": {"summary": "A stored report as published (HTML)", "parameters": [{"name": "reportId", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"200": {"description": "the report", "content": {"text/html": {"schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/reports/{reportId}/document.pdf": {"get": {"summary": "The stored report's PDF (printed when it was published)", "parameters": [{"name": "reportId", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "responses": {"200": {"description": "the PDF", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/monthly-reports/{month}/report": {"get": {"summary": "Monthly report (WIB month, yyyy-MM) as of now: compliance with the standard durations per agency, deviations, requests by state, datasets and exchange volumes (admin, head, supervisor, technical)",
+          "parameters": [{"$ref": "#/components/parameters/Month"}],
+          "responses": {"200": {"description": "printable HTML", "content": {"text/html": {"schema": {"type": "string"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/monthly-reports/{month}/report.json": {"get": {"summary": "The same monthly report as JSON", "parameters": [{"$ref": "#/components/parameters/Month"}],
+          "responses": {"200": {"description": "the report", "content": {"application/json": {"schema": {"type": "object", "required": ["period", "from", "to", "generatedAt", "provisional", "agencies", "states", "lateSteps", "datasets"]}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/monthly-reports/{month}/publications": {"post": {"summary": "Store the monthly report as of now as a new version and announce it (report.published); head, supervisor, admin. Last month's is published automatically once it ends.",
+          "parameters": [{"$ref": "#/components/parameters/Month"}],
+          "responses": {"201": {"description": "the announcement", "content": {"application/json": {"schema": {"type": "object", "required": ["reportId", "kind", "path", "formats", "sha256", "publishedAt"]}}}},
+            "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/read-model/replays": {"post": {"summary": "Read every topic reporting consumes from the beginning into a scratch schema with the same projection and compare it with the live read model (admin, supervisor)",
+          "responses": {"200": {"description": "the comparison", "content": {"application/json": {"schema": {"type": "object", "required": ["records", "eventsStored", "requests", "timelineEntries", "identical", "differences"],
+            "properties": {"records": {"type": "integer"}, "eventsStored": {"type": "integer"}, "requests": {"type": "integer"}, "timelineEntries": {"type": "integer"}, "identical": {"type": "boolean"}, "differences": {"type": "array", "items": {"type": "string"}}}}}}},
+            "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}}},
         "/v1/sla-checks": {"post": {"summary": "Measure every open step against its standard as of a moment (default now); thresholds reached for the first time are published (head, supervisor, admin)",
           "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {"asOf": {"type": "string", "format": "date-time"}}}}}},
           "responses": {"200": {"description": "new alerts", "content": {"application/json": {"schema": {"type": "object", "required": ["alerts"], "properties": {"alerts": {"type": "array", "items": {"$ref": "#/components/schemas/SLAAlert"}}}}}}},
@@ -43,9 +73,15 @@ enum ReportingOpenAPI {
           "completedAt": {"type": "string", "format": "date-time"}, "updatedAt": {"type": "string", "format": "date-time"}}},
         "TimelineEntry": {"type": "object", "required": ["eventId", "type", "source", "actor", "occurredAt"], "properties": {
           "eventId": {"type": "string"}, "type": {"type": "string"}, "source": {"type": "string"}, "actor": {"$ref": "#/components/schemas/Actor"}, "occurredAt": {"type": "string", "format": "date-time"}}},
+        "StoredReport": {"type": "object", "required": ["reportId", "kind", "subject", "version", "title", "formats", "sha256", "generatedAt", "path"], "properties": {
+          "reportId": {"type": "string"}, "kind": {"type": "string", "enum": ["integration", "monthly", "maintenance"]}, "subject": {"type": "string"}, "period": {"type": "string"},
+          "version": {"type": "integer"}, "agencyCode": {"type": "string"}, "title": {"type": "string"}, "formats": {"type": "array", "items": {"type": "string", "enum": ["html", "pdf"]}},
+          "sha256": {"type": "string"}, "generatedAt": {"type": "string", "format": "date-time"}, "path": {"type": "string"}}},
         "SLAAlert": {"type": "object", "required": ["requestId", "agencyCode", "profile", "step", "stepName", "threshold", "usedPercent", "standard", "stepStartedAt", "deadline", "checkedAt"], "properties": {
           "requestId": {"type": "string"}, "agencyCode": {"type": "string"}, "profile": {"type": "string"}, "step": {"type": "integer"}, "stepName": {"type": "string"},
           "threshold": {"type": "integer", "enum": [50, 75, 90, 100]}, "usedPercent": {"type": "number"}, "standard": {"type": "string"}, "stepStartedAt": {"type": "string", "format": "date-time"},
           "deadline": {"type": "string", "format": "date-time"}, "checkedAt": {"type": "string", "format": "date-time"}, "escalatedTo": {"type": "string"}}}
+        """, parameters: """
+        "Month": {"name": "month", "in": "path", "required": true, "description": "a WIB calendar month", "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}}
         """)
 }

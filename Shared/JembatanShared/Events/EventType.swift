@@ -20,6 +20,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case requestCompleted = "id.jembatan.request.completed.v1"
     case slaWarning = "id.jembatan.sla.warning.v1"
     case slaBreached = "id.jembatan.sla.breached.v1"
+    case reportPublished = "id.jembatan.report.published.v1"
 
     /// The topic events of this type are written to (by the service named in the topic).
     public var topic: Topic {
@@ -28,7 +29,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
         case .evaluationStarted, .contractAgreed, .requestReturned: .evaluation
         case .apiProvisioned, .integrationTestPassed, .integrationTestFailed, .resultsDelivered, .recordsIngested: .provisioning
         case .requestAccepted, .requestReopened, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: .validation
-        case .requestCompleted, .slaWarning, .slaBreached: .reporting
+        case .requestCompleted, .slaWarning, .slaBreached, .reportPublished: .reporting
         }
     }
 

@@ -709,3 +709,36 @@ public struct RequestCompleted: EventPayload, Equatable {
         self.completedAt = completedAt
     }
 }
+
+/// Reporting generated and stored a report: a request's integration report (subject: the request id)
+/// or a periodic one (subject: `monthly-<yyyy-MM>` or `maintenance-<yyyy-MM>`).
+public struct ReportPublished: EventPayload, Equatable {
+    public static let eventType = EventType.reportPublished
+    /// The request id, or the periodic report's key.
+    public var requestId: String
+    public var reportId: String
+    /// `integration`, `monthly` or `maintenance`.
+    public var kind: String
+    /// `yyyy-MM` for periodic reports.
+    public var period: String?
+    public var title: String
+    /// Where to read it (reporting service), e.g. `/v1/reports/<reportId>` (+ `.pdf` when printed).
+    public var path: String
+    /// `html` always; `pdf` when the renderer was available.
+    public var formats: [String]
+    /// SHA-256 (hex) of the stored HTML.
+    public var sha256: String
+    public var publishedAt: Date
+
+    public init(requestId: String, reportId: String, kind: String, period: String?, title: String, path: String, formats: [String], sha256: String, publishedAt: Date) {
+        self.requestId = requestId
+        self.reportId = reportId
+        self.kind = kind
+        self.period = period
+        self.title = title
+        self.path = path
+        self.formats = formats
+        self.sha256 = sha256
+        self.publishedAt = publishedAt
+    }
+}

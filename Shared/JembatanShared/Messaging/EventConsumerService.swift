@@ -13,6 +13,12 @@ public struct ReceivedEvent: Sendable {
     /// The request the event is about.
     public var requestId: String { attributes.subject }
 
+    /// An event read from `message` (whose CloudEvent attributes are `attributes`).
+    public init(attributes: CloudEventAttributes, message: KafkaMessage) {
+        self.attributes = attributes
+        self.message = message
+    }
+
     /// Decodes the payload; a payload that does not match its type's schema is dead-lettered.
     public func payload<Payload: EventPayload>(_ type: Payload.Type) throws -> Payload {
         do {

@@ -1,0 +1,145 @@
+import Foundation
+import Hummingbird
+import JembatanShared
+import Logging
+import PostgresNIO
+
+/// Proves the read model is a function of the topics: reads every topic reporting consumes from
+/// the beginning to the current end with a throw-away consumer group, projects it into a scratch
+/// schema with the same code, and compares the result with the live read model row by row.
+struct ReadModelReplay: Sendable {
+    let context: ServiceContext
+    static let scratch = "reporting_replay"
+    static let topics: [Topic] = [.intake, .evaluation, .provisioning, .validation]
+
+    struct Outcome: Encodable {
+        let records: Int
+        let eventsStored: Int
+        let requests: Int
+        let timelineEntries: Int
+        /// Rows present on one side only, per table (`live` = only in the live read model).
+        let differences: [String]
+        var identical: Bool { differences.isEmpty }
+
+        enum CodingKeys: String, CodingKey { case records, eventsStored, requests, timelineEntries, differences, identical }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(records, forKey: .records)
+            try container.encode(eventsStored, forKey: .eventsStored)
+            try container.encode(requests, forKey: .requests)
+            try container.encode(timelineEntries, forKey: .timelineEntries)
+            try container.encode(differences, forKey: .differences)
+            try container.encode(identical, forKey: .identical)
+        }
+    }
+
+    /// The tables and the columns that must be equal (the time a row was written is not part of the model).
+    static let compared: [(table: String, columns: String)] = [
+        ("requests", "request_id, agency_code, title, profile, state, sop_step, submitted_at, completed_at, updated_at"),
+        ("timeline", "event_id, request_id, event_type, source, actor_id, actor_role, state, sop_step, occurred_at"),
+        ("events", "event_id, request_id, event_type, occurred_at, envelope"),
+    ]
+
+    func run(limit: Duration = .seconds(120)) async throws -> Outcome {
+        let logger = context.logger
+        // One replay at a time: the scratch schema is shared.
+        return try await context.client.withConnection { lockConnection in
+            try await lockConnection.query("SELECT pg_advisory_lock(hashtext('reporting.replay'))", logger: logger)
+            do {
+                let outcome = try await replay(limit: limit, logger: logger)
+                try await lockConnection.query("SELECT pg_advisory_unlock(hashtext('reporting.replay'))", logger: logger)
+                return outcome
+            } catch {
+                _ = try? await lockConnection.query("SELECT pg_advisory_unlock(hashtext('reporting.replay'))", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private func replay(limit: Duration, logger: Logger) async throws -> Outcome {
+        try await context.client.query("DROP SCHEMA IF EXISTS \(unescaped: Self.scratch) CASCADE", logger: logger)
+        try await context.client.query("CREATE SCHEMA \(unescaped: Self.scratch)", logger: logger)
+        for (table, _) in Self.compared {
+            try await context.client.query("CREATE TABLE \(unescaped: Self.scratch).\(unescaped: table) (LIKE reporting.\(unescaped: table) INCLUDING ALL)", logger: logger)
+        }
+        // Read up to where the topics end now.
+        let kafka = context.configuration.kafka
+        var remaining: [TopicPartition: Int64] = [:]
+        for (partition, marks) in try await KafkaOffsets.watermarks(topics: Self.topics.map(\.rawValue), configuration: kafka, logger: logger) where marks.high > marks.low {
+            remaining[partition] = marks.high
+        }
+        let projector = ReadModelProjector(context: context, schema: Self.scratch, announces: false)
+        var records = 0
+        if !remaining.isEmpty {
+            let consumer = try KafkaConsumer(topics: Self.topics.map(\.rawValue), group: "jembatan-reporting-replay-\(UUID().uuidString.lowercased())",
+                                             configuration: kafka, logger: logger)
+            let deadline = ContinuousClock.now + limit
+            do {
+                while !remaining.isEmpty {
+                    guard ContinuousClock.now < deadline else {
+                        throw APIError(.serviceUnavailable, code: "replay_incomplete", message: "the topics could not be read to their end within \(limit)")
+                    }
+                    guard let message = try await withThrowingTaskGroup(of: KafkaMessage?.self, body: { group in
+                        group.addTask { await consumer.next() }
+                        group.addTask { try await Task.sleep(for: .seconds(1)); return nil }
+                        let first = try await group.next() ?? nil
+                        group.cancelAll()
+                        return first
+                    }) else { continue }
+                    let place = TopicPartition(topic: message.topic, partition: message.partition)
+                    if let end = remaining[place], message.offset + 1 >= end { remaining[place] = nil }
+                    records += 1
+                    guard case .success(let attributes) = CloudEventCodec.attributes(of: message.value, key: message.keyText),
+                          ReadModelProjector.storedTypes.contains(attributes.type) else { continue }
+                    let event = ReceivedEvent(attributes: attributes, message: message)
+                    do {
+                        try await context.client.inTransaction(logger: logger) { connection in try await projector.apply(event, on: connection, logger: logger) }
+                    } catch let error as PSQLError {
+                        throw error
+                    } catch {
+                        // The live consumer dead-letters what it cannot apply; the replay skips the same events.
+                        logger.info("Replay skipped an event the read model rejects", metadata: [LogKey.eventID: "\(attributes.id)", LogKey.error: "\(error)"])
+                    }
+                }
+            } catch {
+                await consumer.close(timeout: .seconds(5))
+                throw error
+            }
+            await consumer.close(timeout: .seconds(5))
+        }
+        var differences: [String] = []
+        for (table, columns) in Self.compared {
+            for (name, left, right) in [("live", "reporting", Self.scratch), ("replay", Self.scratch, "reporting")] {
+                for try await (row) in try await context.client.query("""
+                    SELECT row_to_json(d)::text FROM (SELECT \(unescaped: columns) FROM \(unescaped: left).\(unescaped: table)
+                    EXCEPT SELECT \(unescaped: columns) FROM \(unescaped: right).\(unescaped: table) LIMIT 20) d
+                    """, logger: logger).decode(String.self) {
+                    differences.append("\(table) only in \(name): \(row.prefix(300))")
+                }
+            }
+        }
+        var counts: [Int] = []
+        for (table, _) in Self.compared {
+            for try await count in try await context.client.query("SELECT count(*)::int FROM \(unescaped: Self.scratch).\(unescaped: table)", logger: logger).decode(Int.self) {
+                counts.append(count)
+            }
+        }
+        // The scratch copy is only evidence; a failed replay leaves it for inspection until the next one.
+        try await context.client.query("DROP SCHEMA \(unescaped: Self.scratch) CASCADE", logger: logger)
+        return Outcome(records: records, eventsStored: counts[2], requests: counts[0], timelineEntries: counts[1], differences: differences)
+    }
+}
+
+/// `POST /v1/read-model/replays` (admin, supervisor): replay the topics into a scratch schema and compare.
+struct ReplayController: Sendable {
+    let context: ServiceContext
+
+    func register(on router: Router<some RequestContext>) {
+        router.post("v1/read-model/replays", use: replay)
+    }
+
+    @Sendable func replay(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        _ = try await context.accounts.require(request, roles: [.admin, .supervisor])
+        return try JSONResponse.make(try await ReadModelReplay(context: context).run())
+    }
+}
