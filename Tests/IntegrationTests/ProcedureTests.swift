@@ -32,7 +32,7 @@ extension RealStack {
             let expected = [
                 "id.jembatan.request.submitted.v1", "id.jembatan.request.dispositioned.v1", "id.jembatan.evaluation.started.v1", "id.jembatan.contract.agreed.v1",
                 "id.jembatan.api.integration-test.passed.v1", "id.jembatan.api.provisioned.v1", "id.jembatan.validation.run-completed.v1",
-                "id.jembatan.request.accepted.v1", "id.jembatan.request.completed.v1",
+                "id.jembatan.request.accepted.v1", "id.jembatan.request.completed.v1", "id.jembatan.report.published.v1",
             ]
             let events = try await TopicReader.collect([.intake, .evaluation, .provisioning, .validation, .reporting], where: { $0.keyText == requestId }) {
                 $0.count >= expected.count
