@@ -10,7 +10,7 @@ struct IntakeEventsHandler: Sendable {
 
     var consumer: ConsumerDefinition {
         ConsumerDefinition(
-            name: "evaluation", topics: [.intake, .validation],
+            name: "evaluation", topics: ServiceName.evaluation.consumedTopics,
             handledTypes: [.requestSubmitted, .requestDispositioned, .requestResubmitted, .requestWithdrawn, .requestReopened]
         ) { event, connection, logger in
             switch event.attributes.type {

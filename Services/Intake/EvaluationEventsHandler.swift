@@ -6,7 +6,7 @@ import PostgresNIO
 /// Marks a request returned when the technical team sends it back, so the producer can revise it.
 struct EvaluationEventsHandler: Sendable {
     var consumer: ConsumerDefinition {
-        ConsumerDefinition(name: "intake", topics: [.evaluation], handledTypes: [.requestReturned]) { event, connection, logger in
+        ConsumerDefinition(name: "intake", topics: ServiceName.intake.consumedTopics, handledTypes: [.requestReturned]) { event, connection, logger in
             let returned = try event.payload(RequestReturned.self)
             let reasons = try CloudEventCodec.jsonText(returned.reasons)
             try await connection.query("""

@@ -8,8 +8,9 @@ import Logging
 struct JembatanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jembatan",
-        abstract: "Operate Jembatan: accounts, topics, tail events, reference lists, audit log, walk a demo request through every SOP step.",
-        subcommands: [AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self, ReferenceCommand.self, AuditCommand.self, BenchCommand.self]
+        abstract: "Operate Jembatan: accounts, topics, tail events, dead letters, lag, replay, maintenance checks and backups, reference lists, audit log, a demo request through every SOP step.",
+        subcommands: [AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self, ReferenceCommand.self, AuditCommand.self, BenchCommand.self,
+                      DeadLetterCommand.self, LagCommand.self, ReplayCommand.self, OpsCommand.self, BackupCommand.self]
     )
 }
 

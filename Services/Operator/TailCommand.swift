@@ -12,6 +12,12 @@ struct TailCommand: AsyncParsableCommand {
     @Option(help: "Only this topic (e.g. jembatan.intake.v1).")
     var topic: String?
 
+    @Option(help: "Only this event type (e.g. id.jembatan.request.submitted.v1, or without the version).")
+    var type: String?
+
+    @Option(help: "Only events of this agency's requests (e.g. 35.14-dinkes).")
+    var agency: String?
+
     @Flag(help: "Start at the newest events instead of the oldest.")
     var fromLatest = false
 
@@ -29,9 +35,18 @@ struct TailCommand: AsyncParsableCommand {
             configuration: configuration.kafka, startFromLatest: fromLatest, logger: quietLogger()
         )
         var printed = 0
+        // Events name their agency in the submission (and several others); later ones are matched through their request.
+        var agencyOf: [String: String] = [:]
         while let message = await consumer.next() {
             let line = EventLine.render(message)
             if let request, !line.requestMatches(request) { continue }
+            if let type {
+                guard let eventType = line.eventType, eventType == type || eventType.hasPrefix(type + ".v") else { continue }
+            }
+            if let agency {
+                if let key = line.key, let named = EventLine.agencyCode(message.value) { agencyOf[key] = named }
+                guard let key = line.key, agencyOf[key] == agency else { continue }
+            }
             say(line.text)
             printed += 1
             if let limit, printed >= limit { break }
@@ -44,6 +59,7 @@ struct TailCommand: AsyncParsableCommand {
 struct EventLine {
     let text: String
     let key: String?
+    var eventType: String?
 
     func requestMatches(_ request: String) -> Bool { key == request.lowercased() }
 
@@ -53,7 +69,7 @@ struct EventLine {
         case .success(let event):
             let time = ISO8601DateFormatter().string(from: event.time)
             let actor = actorText(message.value)
-            return EventLine(text: "\(time)  \(place)  \(event.type.rawValue)  request=\(event.subject)\(actor)", key: message.keyText)
+            return EventLine(text: "\(time)  \(place)  \(event.type.rawValue)  request=\(event.subject)\(actor)", key: message.keyText, eventType: event.type.rawValue)
         case .failure(let problem):
             if message.topic == Topic.deadLetter.rawValue {
                 let reason = message.headers.first { $0.name == DeadLetterHeader.error }.map { String(decoding: $0.value, as: UTF8.self) } ?? "?"
@@ -62,6 +78,12 @@ struct EventLine {
             }
             return EventLine(text: "UNREADABLE  \(place)  \(problem)", key: message.keyText)
         }
+    }
+
+    /// The payload's `agencyCode`, if it has one.
+    static func agencyCode(_ value: [UInt8]) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any], let data = object["data"] as? [String: Any] else { return nil }
+        return data["agencyCode"] as? String
     }
 
     /// ` by=<id> (<role>)` from the payload's first `…By` member.

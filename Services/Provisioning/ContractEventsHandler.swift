@@ -13,7 +13,7 @@ struct ContractEventsHandler: Sendable {
     let references: ReferenceCodes
 
     var consumer: ConsumerDefinition {
-        ConsumerDefinition(name: "provisioning", topics: [.evaluation], handledTypes: [.contractAgreed]) { event, connection, logger in
+        ConsumerDefinition(name: "provisioning", topics: ServiceName.provisioning.consumedTopics, handledTypes: [.contractAgreed]) { event, connection, logger in
             try await provision(try event.payload(ContractAgreed.self), on: connection, logger: logger)
         }
     }

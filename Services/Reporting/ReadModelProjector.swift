@@ -13,14 +13,14 @@ struct ReadModelProjector: Sendable {
 
     /// Batch summaries of the exchange API are volume, not steps: they stay off the timeline.
     static let projectedTypes: Set<EventType> = Set(EventType.allCases.filter {
-        $0.topic != .reporting && ![.recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding].contains($0)
+        $0.topic != .reporting && $0.topic != .operations && ![.recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding].contains($0)
     })
 
-    /// Every event of the other services is kept for the reports; the state-changing ones also move the timeline.
+    /// Every event of the other services and of the operator is kept for the reports; the state-changing ones also move the timeline.
     static let storedTypes: Set<EventType> = Set(EventType.allCases.filter { $0.topic != .reporting })
 
     var consumer: ConsumerDefinition {
-        ConsumerDefinition(name: "reporting", topics: [.intake, .evaluation, .provisioning, .validation], handledTypes: Self.storedTypes) { event, connection, logger in
+        ConsumerDefinition(name: "reporting", topics: ServiceName.reporting.consumedTopics, handledTypes: Self.storedTypes) { event, connection, logger in
             try await apply(event, on: connection, logger: logger)
         }
     }
@@ -59,7 +59,7 @@ struct ReadModelProjector: Sendable {
         case .resultsDelivered: Transition(actor: try event.payload(ResultsDelivered.self).deliveredBy, state: "validating", step: 8)
         case .requestAccepted: Transition(actor: try event.payload(RequestAccepted.self).decidedBy, state: "completed", step: 10)
         case .requestReopened: Transition(actor: try event.payload(RequestReopened.self).decidedBy, state: "reopened", step: 3)
-        case .requestCompleted, .slaWarning, .slaBreached, .reportPublished, .recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: throw EventRejected(reason: "\(event.attributes.type.rawValue) is not projected onto the timeline")
+        case .requestCompleted, .slaWarning, .slaBreached, .reportPublished, .opsCheckCompleted, .incidentOpened, .incidentEscalated, .incidentClosed, .backupCompleted, .deadLetterRedriven, .recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: throw EventRejected(reason: "\(event.attributes.type.rawValue) is not projected onto the timeline")
         }
     }
 

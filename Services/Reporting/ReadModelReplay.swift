@@ -10,7 +10,7 @@ import PostgresNIO
 struct ReadModelReplay: Sendable {
     let context: ServiceContext
     static let scratch = "reporting_replay"
-    static let topics: [Topic] = [.intake, .evaluation, .provisioning, .validation]
+    static let topics: [Topic] = ServiceName.reporting.consumedTopics
 
     struct Outcome: Encodable {
         let records: Int

@@ -7,7 +7,7 @@ import PostgresNIO
 /// when the producer pushed data.
 struct ProvisioningEventsHandler: Sendable {
     var consumer: ConsumerDefinition {
-        ConsumerDefinition(name: "validation", topics: [.provisioning], handledTypes: [.apiProvisioned, .recordsIngested]) { event, connection, logger in
+        ConsumerDefinition(name: "validation", topics: ServiceName.validation.consumedTopics, handledTypes: [.apiProvisioned, .recordsIngested]) { event, connection, logger in
             switch event.attributes.type {
             case .recordsIngested:
                 let ingested = try event.payload(RecordsIngested.self)

@@ -392,10 +392,15 @@ extension RealStack {
 
         /// Runs the operator executable against the test stack.
         static func `operator`(_ arguments: String...) async throws -> (status: Int32, output: String) {
+            try await `operator`(arguments)
+        }
+
+        /// Runs the operator executable against the test stack (arguments are joined for the shell: quote paths).
+        static func `operator`(_ arguments: [String]) async throws -> (status: Int32, output: String) {
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("jembatan-operator-\(UUID().uuidString).log")
             defer { try? FileManager.default.removeItem(at: log) }
             let binary = LocalStack.root.appendingPathComponent(".build/debug/jembatan").path
-            let command = "JEMBATAN_POSTGRES_PORT=\(LocalStack.postgresPort) '\(binary)' \(arguments.joined(separator: " ")) >'\(log.path)' 2>&1 </dev/null"
+            let command = "JEMBATAN_POSTGRES_PORT=\(LocalStack.postgresPort) JEMBATAN_KAFKA_BROKERS=\(LocalStack.brokers) LD_LIBRARY_PATH='\(LocalStack.root.path)/.local/lib' '\(binary)' \(arguments.joined(separator: " ")) >'\(log.path)' 2>&1 </dev/null"
             let status: Int32 = await withCheckedContinuation { continuation in
                 Thread { continuation.resume(returning: system(command)) }.start()
             }

@@ -82,7 +82,14 @@ public enum CloudEventCodec {
     public static func encode<Payload: EventPayload>(
         _ payload: Payload, id: String = UUID().uuidString.lowercased(), source: ServiceName, subject: String, time: Date = Date()
     ) throws -> [UInt8] {
-        let event = Outgoing(id: id, source: source.eventSource, type: payload.publishedType.rawValue, subject: subject, time: time, data: payload)
+        try encode(payload, id: id, source: source.eventSource, subject: subject, time: time)
+    }
+
+    /// Serialises `payload` as a structured CloudEvent with `source` given as text (`/jembatan/operations`).
+    public static func encode<Payload: EventPayload>(
+        _ payload: Payload, id: String = UUID().uuidString.lowercased(), source: String, subject: String, time: Date = Date()
+    ) throws -> [UInt8] {
+        let event = Outgoing(id: id, source: source, type: payload.publishedType.rawValue, subject: subject, time: time, data: payload)
         return Array(try makeEncoder().encode(event))
     }
 

@@ -21,6 +21,12 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case slaWarning = "id.jembatan.sla.warning.v1"
     case slaBreached = "id.jembatan.sla.breached.v1"
     case reportPublished = "id.jembatan.report.published.v1"
+    case opsCheckCompleted = "id.jembatan.ops.check-completed.v1"
+    case incidentOpened = "id.jembatan.incident.opened.v1"
+    case incidentEscalated = "id.jembatan.incident.escalated.v1"
+    case incidentClosed = "id.jembatan.incident.closed.v1"
+    case backupCompleted = "id.jembatan.backup.completed.v1"
+    case deadLetterRedriven = "id.jembatan.deadletter.redriven.v1"
 
     /// The topic events of this type are written to (by the service named in the topic).
     public var topic: Topic {
@@ -30,6 +36,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
         case .apiProvisioned, .integrationTestPassed, .integrationTestFailed, .resultsDelivered, .recordsIngested: .provisioning
         case .requestAccepted, .requestReopened, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: .validation
         case .requestCompleted, .slaWarning, .slaBreached, .reportPublished: .reporting
+        case .opsCheckCompleted, .incidentOpened, .incidentEscalated, .incidentClosed, .backupCompleted, .deadLetterRedriven: .operations
         }
     }
 

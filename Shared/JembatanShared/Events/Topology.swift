@@ -24,6 +24,18 @@ public enum ServiceName: String, CaseIterable, Sendable, Codable {
         case .reporting: 8085
         }
     }
+    /// The topics this service's consumer group (`jembatan-<name>`) reads.
+    public var consumedTopics: [Topic] {
+        switch self {
+        case .intake: [.evaluation]
+        case .evaluation: [.intake, .validation]
+        case .provisioning: [.evaluation]
+        case .validation: [.provisioning]
+        case .reporting: [.intake, .evaluation, .provisioning, .validation, .operations]
+        }
+    }
+    /// The consumer group of this service.
+    public var consumerGroup: String { "jembatan-\(rawValue)" }
     /// The PostgreSQL schema this service owns (it is the only writer of its tables).
     public var schema: String { rawValue }
     /// Name of the executable.
@@ -37,6 +49,8 @@ public enum Topic: String, CaseIterable, Sendable, Codable {
     case provisioning = "jembatan.provisioning.v1"
     case validation = "jembatan.validation.v1"
     case reporting = "jembatan.reporting.v1"
+    /// Written by the operator command (`jembatan ops check`, `backup`, `dlq redrive`): the maintenance SOP's record.
+    case operations = "jembatan.operations.v1"
     /// Where every consumer sends what it cannot process, with the reason in headers.
     case deadLetter = "jembatan.deadletter.v1"
 

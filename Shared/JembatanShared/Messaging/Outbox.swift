@@ -7,25 +7,33 @@ import PostgresNIO
 /// The event is published by ``OutboxRelay`` only if that transaction commits, so a state
 /// change and the event announcing it are never separated.
 public struct Outbox: Sendable {
-    /// The owning service (event source and topic).
-    public let service: ServiceName
+    /// CloudEvents `source` of what this outbox holds.
+    let source: String
+    /// The one topic this outbox writes.
+    let topic: Topic
     let schema: SchemaName
 
     /// Creates the outbox of `service`.
     public init(service: ServiceName) {
-        self.service = service
-        self.schema = SchemaName(service.schema)
+        self.init(source: service.eventSource, topic: service.topic, schema: SchemaName(service.schema))
+    }
+
+    /// An outbox of another writer (the operator's `operations` schema).
+    public init(source: String, topic: Topic, schema: SchemaName) {
+        self.source = source
+        self.topic = topic
+        self.schema = schema
     }
 
     /// Adds `payload` as a CloudEvent to the outbox on `connection` (which must be in a transaction).
     @discardableResult
     public func enqueue<Payload: EventPayload>(_ payload: Payload, on connection: PostgresConnection, logger: Logger) async throws -> String {
         let eventID = UUID().uuidString.lowercased()
-        precondition(payload.publishedType.topic == service.topic, "\(service) does not write \(payload.publishedType)")
-        let envelope = try CloudEventCodec.encode(payload, id: eventID, source: service, subject: payload.requestId)
+        precondition(payload.publishedType.topic == topic, "\(source) does not write \(payload.publishedType)")
+        let envelope = try CloudEventCodec.encode(payload, id: eventID, source: source, subject: payload.requestId)
         var binds = PostgresBindings()
         binds.append(eventID)
-        binds.append(service.topic.rawValue)
+        binds.append(topic.rawValue)
         binds.append(payload.requestId)
         binds.append(payload.publishedType.rawValue)
         binds.append(String(decoding: envelope, as: UTF8.self))

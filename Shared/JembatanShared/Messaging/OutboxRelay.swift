@@ -68,11 +68,17 @@ public struct OutboxRelay: Service {
 
     /// Publishes one batch; returns how many events were published (0: nothing to do or another relay is active).
     func publishBatch() async throws -> Int {
-        let schema = SchemaName(service.schema)
-        let producer = self.producer
-        let logger = self.logger
-        let batchSize = self.batchSize
-        let count = try await client.inTransaction(logger: logger) { connection -> Int in
+        let count = try await Self.publishBatch(client: client, producer: producer, schema: SchemaName(service.schema), batchSize: batchSize, logger: logger)
+        if count > 0 {
+            MessagingMetrics.published(service).increment(by: count)
+            logger.debug("Outbox batch published", metadata: ["count": "\(count)"])
+        }
+        return count
+    }
+
+    /// Publishes one batch of `schema`'s outbox (also used by the operator command for its own outbox).
+    public static func publishBatch(client: PostgresClient, producer: KafkaProducer, schema: SchemaName, batchSize: Int = 500, logger: Logger) async throws -> Int {
+        try await client.inTransaction(logger: logger) { connection -> Int in
             let lockName = "\(schema).outbox-relay"
             var isLeader = false
             for try await locked in try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext(\(lockName)))", logger: logger).decode(Bool.self) {
@@ -101,11 +107,6 @@ public struct OutboxRelay: Service {
             try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(schema).outbox SET published_at = now() WHERE seq = ANY($1)", binds: update), logger: logger)
             return sequence.count
         }
-        if count > 0 {
-            MessagingMetrics.published(service).increment(by: count)
-            logger.debug("Outbox batch published", metadata: ["count": "\(count)"])
-        }
-        return count
     }
 
     private func listenForNotifications(wake: WakeSignal) async {

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import JembatanShared
+import Logging
+import PostgresNIO
+
+/// The operator's own records (maintenance SOP): checks, incidents, backups, redrives, and an
+/// outbox so each record and its event commit together. The schema is migrated by the command.
+enum OperationsSchema {
+    static let schema = SchemaName("operations")
+    static let source = "/jembatan/operations"
+    static let outbox = Outbox(source: source, topic: .operations, schema: schema)
+
+    static let migrations: [Migration] = MessagingMigrations.all(schema: schema) + [
+        Migration(version: 10, name: "create maintenance records", statements: [
+            "CREATE TABLE operations.checks (check_id text PRIMARY KEY, checked_at timestamptz NOT NULL, passed boolean NOT NULL, results jsonb NOT NULL)",
+            """
+            CREATE TABLE operations.incidents (
+                incident_id text PRIMARY KEY, component text NOT NULL, detail text NOT NULL, opened_at timestamptz NOT NULL,
+                escalated_at timestamptz, closed_at timestamptz
+            )
+            """,
+            "CREATE UNIQUE INDEX incidents_open ON operations.incidents (component) WHERE closed_at IS NULL",
+            """
+            CREATE TABLE operations.backups (
+                backup_id text PRIMARY KEY, file text NOT NULL, size_bytes bigint NOT NULL, started_at timestamptz NOT NULL,
+                completed_at timestamptz NOT NULL, verified boolean NOT NULL, tables jsonb NOT NULL, problems jsonb NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE operations.redrives (
+                redrive_id text PRIMARY KEY, dead_letter_partition integer NOT NULL, dead_letter_offset bigint NOT NULL,
+                original_topic text NOT NULL, original_partition integer NOT NULL, original_offset bigint NOT NULL,
+                replaced boolean NOT NULL, reason text NOT NULL, claimed_at timestamptz NOT NULL, sent_at timestamptz,
+                UNIQUE (dead_letter_partition, dead_letter_offset), UNIQUE (original_topic, original_partition, original_offset)
+            )
+            """,
+        ]),
+    ]
+}
+
+/// A connected operator: PostgreSQL, a producer, the operations schema migrated and its outbox drained.
+struct Operations: Sendable {
+    let configuration: JembatanConfiguration
+    let client: PostgresClient
+    let producer: KafkaProducer
+    let logger: Logger
+
+    static func with<T: Sendable>(_ body: @Sendable (Operations) async throws -> T) async throws -> T {
+        let configuration = try loadConfiguration()
+        let logger = quietLogger()
+        let client = configuration.database.makeClient(logger: logger)
+        let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
+        defer { producer.shutdown() }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            let operations = Operations(configuration: configuration, client: client, producer: producer, logger: logger)
+            try await withDeadline(.seconds(15)) {
+                try await MigrationService.applyPending(SchemaMigrations(schema: OperationsSchema.schema, migrations: OperationsSchema.migrations), client: client, logger: logger)
+            }
+            // Events an interrupted earlier run recorded but did not publish go first.
+            try await operations.publishPending()
+            let result = try await body(operations)
+            try await operations.publishPending()
+            return result
+        }
+    }
+
+    /// Publishes the operations outbox (acks=all, awaited) until it is empty.
+    func publishPending() async throws {
+        while try await OutboxRelay.publishBatch(client: client, producer: producer, schema: OperationsSchema.schema, logger: logger) > 0 {}
+    }
+}
+
+/// Reads topics from the beginning to where they end now, with a throw-away consumer group.
+enum TopicSnapshot {
+    static func read(_ topics: [Topic], configuration: KafkaConfiguration, limit: Duration = .seconds(60)) async throws -> [KafkaMessage] {
+        let logger = quietLogger()
+        var remaining: [TopicPartition: Int64] = [:]
+        for (partition, marks) in try await KafkaOffsets.watermarks(topics: topics.map(\.rawValue), configuration: configuration, logger: logger) where marks.high > marks.low {
+            remaining[partition] = marks.high
+        }
+        guard !remaining.isEmpty else { return [] }
+        let consumer = try KafkaConsumer(topics: topics.map(\.rawValue), group: "jembatan-operator-\(UUID().uuidString.lowercased())", configuration: configuration, logger: logger)
+        var messages: [KafkaMessage] = []
+        let deadline = ContinuousClock.now + limit
+        while !remaining.isEmpty, ContinuousClock.now < deadline {
+            guard let message = try await withThrowingTaskGroup(of: KafkaMessage?.self, body: { group in
+                group.addTask { await consumer.next() }
+                group.addTask { try await Task.sleep(for: .seconds(1)); return nil }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }) else { continue }
+            let place = TopicPartition(topic: message.topic, partition: message.partition)
+            if let end = remaining[place], message.offset + 1 >= end { remaining[place] = nil }
+            messages.append(message)
+        }
+        await consumer.close(timeout: .seconds(5))
+        guard remaining.isEmpty else { throw ValidationError("could not read \(topics.map(\.rawValue)) to their end within \(limit)") }
+        return messages.sorted { ($0.topic, $0.partition, $0.offset) < ($1.topic, $1.partition, $1.offset) }
+    }
+}
+
+/// `jembatan lag`: how far each consumer group is behind, per partition.
+struct LagCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lag", abstract: "Consumer lag per group and partition (committed offset vs end of the log).")
+
+    @Flag(help: "Show every partition, not only those with lag.")
+    var all = false
+
+    struct Line {
+        let group: String
+        let place: TopicPartition
+        let committed: Int64?
+        let end: Int64
+        let lag: Int64
+    }
+
+    static func measure(configuration: KafkaConfiguration) async throws -> [Line] {
+        let logger = quietLogger()
+        var lines: [Line] = []
+        let marks = try await KafkaOffsets.watermarks(topics: Topic.allCases.map(\.rawValue), configuration: configuration, logger: logger)
+        for service in ServiceName.allCases {
+            let partitions = marks.keys.filter { partition in service.consumedTopics.contains { $0.rawValue == partition.topic } }.sorted()
+            let committed = try await KafkaOffsets.committed(group: service.consumerGroup, partitions: partitions, configuration: configuration, logger: logger)
+            for place in partitions {
+                let (low, high) = marks[place] ?? (0, 0)
+                let position = (committed[place] ?? nil) ?? low
+                lines.append(Line(group: service.consumerGroup, place: place, committed: committed[place] ?? nil, end: high, lag: max(0, high - max(position, low))))
+            }
+        }
+        return lines
+    }
+
+    func run() async throws {
+        let lines = try await Self.measure(configuration: try loadConfiguration().kafka)
+        say("group                  topic                       partition  committed        end        lag")
+        for line in lines where all || line.lag > 0 {
+            say("\(line.group.padding(toLength: 22, withPad: " ", startingAt: 0)) \(line.place.topic.padding(toLength: 27, withPad: " ", startingAt: 0)) \(right(line.place.partition, 9))  \(right(line.committed.map { "\($0)" } ?? "-", 9))  \(right(line.end, 9))  \(right(line.lag, 9))")
+        }
+        for service in ServiceName.allCases {
+            let total = lines.filter { $0.group == service.consumerGroup }.reduce(Int64(0)) { $0 + $1.lag }
+            say("\(service.consumerGroup): total lag \(total)")
+        }
+    }
+}
+
+/// `value` right-aligned in `width` columns.
+func right(_ value: some CustomStringConvertible, _ width: Int) -> String {
+    let text = value.description
+    return String(repeating: " ", count: max(0, width - text.count)) + text
+}

@@ -1,0 +1,207 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import JembatanShared
+import Logging
+import PostgresNIO
+
+/// `jembatan ops check`: the maintenance SOP's monitoring round over every component.
+struct OpsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ops", abstract: "Maintenance SOP: monitoring checks and incidents.", subcommands: [Check.self, Incidents.self])
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: """
+            Check PostgreSQL, the broker, the topics, each service's /readyz, consumer lag, outbox backlog and disk; record the \
+            result, open an incident per failing component, close it when a later check finds it healthy, escalate one open too long. \
+            Exit status 1 when a component fails.
+            """)
+
+        @Option(help: "Host of the services (their ports are 8081–8085 unless --port-base is given).")
+        var servicesHost = "127.0.0.1"
+
+        @Option(help: "The intake port minus one: services listen on base+1 … base+5.")
+        var portBase = 8080
+
+        @Option(help: "A service's base URL instead of host and port, e.g. --service-url intake=http://intake:8081 (repeatable).")
+        var serviceUrl: [String] = []
+
+        @Option(help: "Largest acceptable consumer lag per group.")
+        var lagLimit = 1000
+
+        @Option(help: "Outbox rows older than this many seconds count as a backlog.")
+        var outboxAgeSeconds = 60
+
+        @Option(help: "The filesystem to check for free space (e.g. PostgreSQL's data folder).")
+        var diskPath = "."
+
+        @Option(help: "Minimum free disk space in MiB.")
+        var diskMinimumMib = 1024
+
+        @Option(help: "Escalate an incident to the head when it is still open after this many minutes.")
+        var escalateAfterMinutes = 60
+
+        func run() async throws {
+            let configuration = try loadConfiguration()
+            let checks = await Self.inspect(self, configuration: configuration)
+            let passed = checks.allSatisfy(\.ok)
+            for check in checks { say("\(check.ok ? "ok  " : "FAIL") \(check.component.padding(toLength: 28, withPad: " ", startingAt: 0)) \(check.detail)") }
+            do {
+                let changes = try await Operations.with { operations in
+                    try await Self.record(checks, escalateAfter: escalateAfterMinutes, operations: operations)
+                }
+                for change in changes { say(change) }
+            } catch {
+                say("the check was not recorded: \(error)")
+                throw ExitCode(2)
+            }
+            if !passed { throw ExitCode(1) }
+        }
+
+        /// Every component, each within a few seconds; a component that cannot be reached fails with the reason.
+        static func inspect(_ options: Check, configuration: JembatanConfiguration) async -> [ComponentCheck] {
+            var checks: [ComponentCheck] = []
+            let logger = quietLogger()
+            // PostgreSQL: a query answered, and each service's outbox backlog.
+            var outboxChecks: [ComponentCheck] = []
+            do {
+                let client = configuration.database.makeClient(logger: logger)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await client.run() }
+                    defer { group.cancelAll() }
+                    try await withDeadline(.seconds(5)) {
+                        for try await _ in try await client.query("SELECT 1", logger: logger).decode(Int.self) {}
+                    }
+                    for service in ServiceName.allCases {
+                        let query = PostgresQuery(unsafeSQL: """
+                            SELECT count(*)::int FROM \(service.schema).outbox WHERE published_at IS NULL AND created_at < now() - make_interval(secs => \(options.outboxAgeSeconds))
+                            """)
+                        var backlog = 0
+                        for try await count in try await client.query(query, logger: logger).decode(Int.self) { backlog = count }
+                        outboxChecks.append(ComponentCheck(component: "outbox:\(service.rawValue)", ok: backlog == 0,
+                                                           detail: backlog == 0 ? "no event waiting longer than \(options.outboxAgeSeconds) s" : "\(backlog) events unpublished for more than \(options.outboxAgeSeconds) s"))
+                    }
+                }
+                checks.append(ComponentCheck(component: "postgresql", ok: true, detail: "\(configuration.database.host):\(configuration.database.port) answers"))
+            } catch {
+                checks.append(ComponentCheck(component: "postgresql", ok: false, detail: "\(configuration.database.host):\(configuration.database.port): \(String(describing: error).prefix(200))"))
+            }
+            // Broker and topics.
+            if let producer = try? KafkaProducer(configuration: configuration.kafka, logger: logger) {
+                defer { producer.shutdown() }
+                let reachable = await producer.brokerIsReachable(timeout: .seconds(5))
+                checks.append(ComponentCheck(component: "broker", ok: reachable, detail: reachable ? "\(configuration.kafka.bootstrapServers) answers" : "\(configuration.kafka.bootstrapServers) did not answer within 5 s"))
+                if reachable, let partitions = try? await producer.topicPartitions() {
+                    let missing = Topic.allCases.filter { partitions[$0.rawValue] == nil }.map(\.rawValue)
+                    checks.append(ComponentCheck(component: "topics", ok: missing.isEmpty, detail: missing.isEmpty ? "all \(Topic.allCases.count) topics exist" : "missing: \(missing.joined(separator: ", "))"))
+                    if let lines = try? await LagCommand.measure(configuration: configuration.kafka) {
+                        for service in ServiceName.allCases {
+                            let lag = lines.filter { $0.group == service.consumerGroup }.reduce(Int64(0)) { $0 + $1.lag }
+                            checks.append(ComponentCheck(component: "lag:\(service.consumerGroup)", ok: lag <= options.lagLimit, detail: "\(lag) events behind (limit \(options.lagLimit))"))
+                        }
+                    } else {
+                        checks.append(ComponentCheck(component: "lag", ok: false, detail: "consumer offsets could not be read"))
+                    }
+                } else {
+                    checks.append(ComponentCheck(component: "topics", ok: false, detail: "topic metadata unavailable"))
+                }
+            } else {
+                checks.append(ComponentCheck(component: "broker", ok: false, detail: "the Kafka client could not be created"))
+            }
+            // Each service's readiness.
+            var urls: [String: String] = [:]
+            for entry in options.serviceUrl {
+                let parts = entry.split(separator: "=", maxSplits: 1)
+                if parts.count == 2 { urls[String(parts[0])] = String(parts[1]) }
+            }
+            for (index, service) in ServiceName.allCases.enumerated() {
+                let base = urls[service.rawValue] ?? "http://\(options.servicesHost):\(options.portBase + index + 1)"
+                var request = URLRequest(url: URL(string: base + "/readyz")!)
+                request.timeoutInterval = 3
+                do {
+                    let (_, response) = try await URLSession.shared.data(for: request)
+                    let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                    checks.append(ComponentCheck(component: "service:\(service.rawValue)", ok: status == 200, detail: "\(base)/readyz answered \(status)"))
+                } catch {
+                    checks.append(ComponentCheck(component: "service:\(service.rawValue)", ok: false, detail: "\(base)/readyz unreachable (\(error.localizedDescription))"))
+                }
+            }
+            checks += outboxChecks
+            // Disk.
+            if let attributes = try? FileManager.default.attributesOfFileSystem(forPath: options.diskPath),
+               let free = (attributes[.systemFreeSize] as? NSNumber)?.int64Value, let size = (attributes[.systemSize] as? NSNumber)?.int64Value, size > 0 {
+                let freeMib = free >> 20, share = Double(free) * 100 / Double(size)
+                let ok = freeMib >= options.diskMinimumMib && share >= 5
+                checks.append(ComponentCheck(component: "disk", ok: ok, detail: "\(freeMib) MiB free (\(String(format: "%.1f", share)) %) at \(options.diskPath)"))
+            } else {
+                checks.append(ComponentCheck(component: "disk", ok: false, detail: "\(options.diskPath) cannot be inspected"))
+            }
+            return checks
+        }
+
+        /// Stores the check, opens, escalates and closes incidents, and enqueues their events — one transaction.
+        static func record(_ checks: [ComponentCheck], escalateAfter minutes: Int, operations: Operations) async throws -> [String] {
+            let logger = operations.logger
+            let now = Date()
+            let checkId = UUID().uuidString.lowercased()
+            let outbox = OperationsSchema.outbox
+            return try await operations.client.inTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtext('operations.incidents'))", logger: logger)
+                var changes: [String] = []
+                let passed = checks.allSatisfy(\.ok)
+                try await connection.query("""
+                    INSERT INTO operations.checks (check_id, checked_at, passed, results) VALUES (\(checkId), \(now), \(passed), \(try CloudEventCodec.jsonText(checks))::jsonb)
+                    """, logger: logger)
+                var open: [String: (id: String, openedAt: Date, escalated: Bool)] = [:]
+                for try await (id, component, openedAt, escalatedAt) in try await connection.query("""
+                    SELECT incident_id, component, opened_at, escalated_at FROM operations.incidents WHERE closed_at IS NULL
+                    """, logger: logger).decode((String, String, Date, Date?).self) {
+                    open[component] = (id, openedAt, escalatedAt != nil)
+                }
+                for check in checks {
+                    if !check.ok, open[check.component] == nil {
+                        let incidentId = UUID().uuidString.lowercased()
+                        try await connection.query("""
+                            INSERT INTO operations.incidents (incident_id, component, detail, opened_at) VALUES (\(incidentId), \(check.component), \(check.detail), \(now))
+                            """, logger: logger)
+                        try await outbox.enqueue(IncidentOpened(incidentId: incidentId, component: check.component, detail: check.detail, checkId: checkId, openedAt: now), on: connection, logger: logger)
+                        changes.append("incident \(incidentId) opened: \(check.component)")
+                    } else if !check.ok, let incident = open[check.component], !incident.escalated, now.timeIntervalSince(incident.openedAt) >= Double(minutes * 60) {
+                        try await connection.query("UPDATE operations.incidents SET escalated_at = \(now) WHERE incident_id = \(incident.id)", logger: logger)
+                        let openMinutes = Int(now.timeIntervalSince(incident.openedAt) / 60)
+                        try await outbox.enqueue(IncidentEscalated(incidentId: incident.id, component: check.component, openMinutes: openMinutes, escalatedAt: now), on: connection, logger: logger)
+                        changes.append("incident \(incident.id) escalated to the head: \(check.component) open for \(openMinutes) min")
+                    } else if check.ok, let incident = open[check.component] {
+                        try await connection.query("UPDATE operations.incidents SET closed_at = \(now) WHERE incident_id = \(incident.id)", logger: logger)
+                        try await outbox.enqueue(IncidentClosed(incidentId: incident.id, component: check.component, openedAt: incident.openedAt, closedAt: now, checkId: checkId), on: connection, logger: logger)
+                        changes.append("incident \(incident.id) closed: \(check.component) recovered")
+                    }
+                }
+                try await outbox.enqueue(OpsCheckCompleted(checkId: checkId, passed: passed, checks: checks, checkedBy: "jembatan ops check", checkedAt: now), on: connection, logger: logger)
+                changes.append("check \(checkId) recorded: \(passed ? "all components healthy" : "\(checks.filter { !$0.ok }.count) failing")")
+                return changes
+            }
+        }
+    }
+
+    struct Incidents: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List incidents (open first).")
+
+        func run() async throws {
+            let lines = try await Operations.with { operations in
+                var lines: [String] = []
+                for try await (id, component, detail, opened, escalated, closed) in try await operations.client.query("""
+                    SELECT incident_id, component, detail, opened_at, escalated_at, closed_at FROM operations.incidents
+                    ORDER BY closed_at IS NULL DESC, opened_at DESC LIMIT 200
+                    """, logger: operations.logger).decode((String, String, String, Date, Date?, Date?).self) {
+                    let state = closed.map { "closed \(EventTime.format($0))" } ?? (escalated != nil ? "OPEN, escalated" : "OPEN")
+                    lines.append("\(id)  \(component)  opened \(EventTime.format(opened))  \(state)  \(detail)")
+                }
+                return lines
+            }
+            if lines.isEmpty { say("no incidents") }
+            lines.forEach(say)
+        }
+    }
+}
