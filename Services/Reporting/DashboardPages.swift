@@ -249,7 +249,10 @@ struct DashboardPages: Sendable {
             }
         }
         let month = MonthlyReport.period(of: Date())
-        let live = account.agencyCode == nil ? "<p>Bulan berjalan (sementara): <a href=\"/v1/monthly-reports/\(month)/report\">Laporan bulanan \(month)</a></p>" : ""
+        let live = account.agencyCode == nil ? """
+            <p>Bulan berjalan (sementara): <a href="/v1/monthly-reports/\(month)/report">Laporan bulanan \(month)</a> ·
+            <a href="/v1/maintenance-reports/\(month)/report">Laporan pemeliharaan \(month)</a></p>
+            """ : ""
         let body = """
             \(live)<p>Laporan yang diterbitkan (disimpan; setiap terbitan diumumkan sebagai <code>report.published</code>).</p>
             <div class="scroll"><table><tr><th>Laporan</th><th>Jenis</th><th>Versi</th><th>Dibuat</th><th>SHA-256</th></tr>

@@ -80,7 +80,7 @@ struct ReportArchive: Sendable {
 }
 
 /// Publishes what is due: the integration report of every completed request, and last month's
-/// monthly report once the month is over. Repeats every few seconds; a crash before the
+/// monthly and maintenance reports once the month is over. Repeats every few seconds; a crash before the
 /// commit only means the report is made again on the next round.
 struct ReportSchedule: Service {
     let context: ServiceContext
@@ -119,6 +119,11 @@ struct ReportSchedule: Service {
             _ = try await archive.publish(.init(kind: "monthly", subject: "monthly-\(lastMonth)", period: lastMonth, agencyCode: nil, title: monthly.title, html: monthly.html()),
                                           onlyFirst: true, at: now)
         }
+        if try await !archive.exists(kind: "maintenance", subject: "maintenance-\(lastMonth)") {
+            let maintenance = try await MaintenanceReport.assemble(period: lastMonth, context: context, now: now)
+            _ = try await archive.publish(.init(kind: "maintenance", subject: "maintenance-\(lastMonth)", period: lastMonth, agencyCode: nil, title: maintenance.title,
+                                               html: maintenance.html()), onlyFirst: true, at: now)
+        }
     }
 }
 
@@ -134,6 +139,9 @@ struct PublishedReportsController: Sendable {
         router.get("v1/monthly-reports/:month/report", use: monthlyHTML)
         router.get("v1/monthly-reports/:month/report.json", use: monthlyJSON)
         router.post("v1/monthly-reports/:month/publications", use: publishMonthly)
+        router.get("v1/maintenance-reports/:month/report", use: maintenanceHTML)
+        router.get("v1/maintenance-reports/:month/report.json", use: maintenanceJSON)
+        router.post("v1/maintenance-reports/:month/publications", use: publishMaintenance)
     }
 
     struct StoredReport: Encodable {
@@ -227,6 +235,31 @@ struct PublishedReportsController: Sendable {
 
     @Sendable func monthlyJSON(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         try JSONResponse.make(try await monthly(request, routeContext))
+    }
+
+    func maintenance(_ request: Request, _ routeContext: some RequestContext) async throws -> MaintenanceReport {
+        let account = try await reader(request)
+        guard account.agencyCode == nil else {
+            throw APIError(.forbidden, code: "wrong_role", message: "the maintenance report is read by: admin, head, supervisor, technical")
+        }
+        return try await MaintenanceReport.assemble(period: routeContext.parameters.get("month") ?? "", context: context, now: Date())
+    }
+
+    @Sendable func maintenanceHTML(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: try await maintenance(request, routeContext).html())))
+    }
+
+    @Sendable func maintenanceJSON(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        try JSONResponse.make(try await maintenance(request, routeContext))
+    }
+
+    @Sendable func publishMaintenance(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+        _ = try await context.accounts.require(request, roles: [.head, .supervisor, .admin])
+        let report = try await MaintenanceReport.assemble(period: routeContext.parameters.get("month") ?? "", context: context, now: Date())
+        let event = try await ReportArchive(context: context).publish(
+            .init(kind: "maintenance", subject: "maintenance-\(report.period)", period: report.period, agencyCode: nil, title: report.title, html: report.html()),
+            onlyFirst: false, at: report.generatedAt)
+        return try JSONResponse.make(event, status: .created)
     }
 
     @Sendable func publishMonthly(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {

@@ -47,6 +47,17 @@ extension RealStack {
             let kinds = events.compactMap(\.eventType)
             #expect(kinds.contains(EventType.incidentOpened.rawValue) && kinds.contains(EventType.incidentEscalated.rawValue) && kinds.contains(EventType.incidentClosed.rawValue), "\(kinds)")
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM operations.outbox WHERE published_at IS NULL") == 0, "every record announced")
+
+            // The monthly maintenance report in reporting is built from those events.
+            let month = String(EventTime.format(Date()).prefix(7))
+            let report = try await ServiceHTTP.eventually("reporting", "/v1/maintenance-reports/\(month)/report.json", token: try await Actors.head) { report in
+                (report["incidents"] as? [[String: Any]] ?? []).contains { $0["component"] as? String == "service:validation" && $0["closedAt"] != nil }
+            }
+            let incident = (report["incidents"] as? [[String: Any]] ?? []).last { $0["component"] as? String == "service:validation" }
+            #expect(incident?["escalatedAt"] != nil)
+            #expect((report["checks"] as? Int ?? 0) >= 4 && (report["components"] as? [[String: Any]] ?? []).contains { $0["component"] as? String == "service:validation" })
+            let page = try await ServiceHTTP.call("GET", "reporting", "/v1/maintenance-reports/\(month)/report", token: try await Actors.head)
+            #expect(page.text.contains("2. Insiden") && page.text.contains("service:validation"))
         }
 
         @Test("backup restores into a scratch database with every table equal, and a corrupted backup is detected")
