@@ -10,7 +10,7 @@ struct JembatanCommand: AsyncParsableCommand {
         commandName: "jembatan",
         abstract: "Operate Jembatan: accounts, topics, tail events, dead letters, lag, replay, maintenance checks and backups, reference lists, audit log, a demo request through every SOP step.",
         subcommands: [AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self, ReferenceCommand.self, AuditCommand.self, BenchCommand.self,
-                      DeadLetterCommand.self, LagCommand.self, ReplayCommand.self, OpsCommand.self, BackupCommand.self]
+                      DeadLetterCommand.self, LagCommand.self, ReplayCommand.self, OpsCommand.self, BackupCommand.self, AsyncAPICommand.self]
     )
 }
 
@@ -52,5 +52,14 @@ struct TopicsCommand: AsyncParsableCommand {
                 say("\(topic.rawValue): \(outcomes[topic.rawValue] == .created ? "created with \(partitions) partitions" : "already exists")")
             }
         }
+    }
+}
+
+/// `jembatan asyncapi`: the AsyncAPI 3 document of every topic and event type, from the code.
+struct AsyncAPICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "asyncapi", abstract: "Print the AsyncAPI 3.0 document of every topic and event type (docs/asyncapi.json is this output).")
+
+    func run() async throws {
+        FileHandle.standardOutput.write(Data(try AsyncAPIDocument.json().utf8))
     }
 }
