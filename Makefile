@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ROOT := $(CURDIR)
 export LD_LIBRARY_PATH := $(ROOT)/.local/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 
-.PHONY: run test setup build test-unit test-integration compose-check stop bench-ingest
+.PHONY: run test setup build test-unit test-integration test-compose compose-check stop bench-ingest
 
 ## Set up on first use, build, start the local stack, walk a demo request through every step; Ctrl-C stops it.
 run: setup build
@@ -27,6 +27,11 @@ test-unit: setup
 test-integration: setup
 	swift build --build-tests
 	swift test --skip-build --filter IntegrationTests
+
+## The same integration tests against `docker compose` (needs Docker; see docs/deployment.md).
+test-compose: setup
+	swift build --build-tests
+	JEMBATAN_STACK=compose JEMBATAN_POSTGRES_PASSWORD=$${JEMBATAN_POSTGRES_PASSWORD:-jembatan-test} swift test --skip-build --filter IntegrationTests
 
 ## docker-compose.yml must stay valid for users with Docker.
 compose-check:

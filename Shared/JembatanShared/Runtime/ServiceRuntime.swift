@@ -98,6 +98,10 @@ public enum ServiceRuntime {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: definition.service.executableName)
+        // `jembatan-<service> migrate`: apply the schema's migrations and exit (the compose migration job).
+        if CommandLine.arguments.dropFirst().first == "migrate" {
+            await migrateAndExit(definition, configuration: configuration, logger: logger)
+        }
         do {
             let application = try buildApplication(definition, configuration: configuration, registry: registry, logger: logger)
             try await application.runService()
@@ -105,6 +109,38 @@ public enum ServiceRuntime {
             logger.critical("Service stopped with an error", metadata: [LogKey.error: "\(String(reflecting: error))"])
             exit(1)
         }
+    }
+
+    /// The migrations of `definition`'s schema (and the shared identity schema), in order.
+    public static func migrationPlans(_ definition: ServiceDefinition) -> [SchemaMigrations] {
+        let schema = SchemaName(definition.service.schema)
+        return [
+            SchemaMigrations(schema: IdentityMigrations.schema, migrations: IdentityMigrations.all),
+            SchemaMigrations(schema: schema, migrations: MessagingMigrations.all(schema: schema) + definition.migrations),
+        ]
+    }
+
+    static func migrateAndExit(_ definition: ServiceDefinition, configuration: JembatanConfiguration, logger: Logger) async -> Never {
+        let client = configuration.database.makeClient(logger: logger)
+        let status: Int32 = await withTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            var lastError: (any Error)?
+            // PostgreSQL may still be starting: retry for a minute.
+            for attempt in 1...30 {
+                do {
+                    for plan in migrationPlans(definition) { try await MigrationService.applyPending(plan, client: client, logger: logger) }
+                    logger.notice("Migrations applied", metadata: ["db.schema": "\(definition.service.schema)"])
+                    return 0
+                } catch {
+                    lastError = error
+                    try? await Task.sleep(for: Backoff.delay(attempt: attempt))
+                }
+            }
+            logger.critical("Migrations failed", metadata: [LogKey.error: "\(String(reflecting: lastError))"])
+            return 1
+        }
+        exit(status)
     }
 
     /// Assembles the application; tests call this too.
@@ -128,10 +164,7 @@ public enum ServiceRuntime {
         definition.routes(router, context)
         var services: [any Service] = [
             client,
-            MigrationService(client: client, plans: [
-                SchemaMigrations(schema: IdentityMigrations.schema, migrations: IdentityMigrations.all),
-                SchemaMigrations(schema: schema, migrations: MessagingMigrations.all(schema: schema) + definition.migrations),
-            ], gate: gate, logger: logger),
+            MigrationService(client: client, plans: migrationPlans(definition), gate: gate, logger: logger),
             ProducerService(producer: producer),
             OutboxRelay(client: client, producer: producer, service: definition.service, gate: gate, logger: logger),
         ]

@@ -9,6 +9,7 @@ struct TestDatabase {
     static func with<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         var configuration = DatabaseConfiguration()
         configuration.port = LocalStack.postgresPort
+        configuration.password = LocalStack.postgresPassword
         configuration.maximumConnections = 2
         let client = configuration.makeClient(logger: Logger(label: "test-db"))
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,16 +1,23 @@
 import Foundation
 import Testing
 
-/// The real local stack (PostgreSQL + tansu broker + the five services), started once for the
-/// integration suite through `deploy/local/stack.sh` on its own ports and data folder, so it
-/// runs beside a `make run` stack.
+/// The real stack the integration suite runs against, started once for all suites.
+///
+/// By default the local process stack (PostgreSQL + tansu broker + the five services) through
+/// `deploy/local/stack.sh` on its own ports and data folder, so it runs beside a `make run`
+/// stack. With `JEMBATAN_STACK=compose` the same tests run against `docker compose` (Apache
+/// Kafka, the PostgreSQL image, the built image of the services) on the compose file's ports;
+/// the fault actions (kill, stop, start, pause, restart PostgreSQL) become compose commands.
 enum LocalStack {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
-    static let postgresPort = 55439
-    static let brokerPort = 19092
-    static let portBase = 18080
+    static let usesCompose = ProcessInfo.processInfo.environment["JEMBATAN_STACK"] == "compose"
+    static let postgresPort = usesCompose ? 5432 : 55439
+    static let brokerPort = usesCompose ? 29092 : 19092
+    static let portBase = usesCompose ? 8080 : 18080
     static var brokers: String { "127.0.0.1:\(brokerPort)" }
+    /// The compose stack's database password (`JEMBATAN_POSTGRES_PASSWORD`); the local stack uses trust authentication.
+    static var postgresPassword: String { ProcessInfo.processInfo.environment["JEMBATAN_POSTGRES_PASSWORD"] ?? "" }
 
     static var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
@@ -26,9 +33,34 @@ enum LocalStack {
         portBase + ["intake", "evaluation", "provisioning", "validation", "reporting"].firstIndex(of: service)! + 1
     }
 
-    /// Runs `stack.sh <arguments>` (through `system(3)` on its own thread); throws with its output when it fails.
+    /// Runs `stack.sh <arguments>` (or its compose equivalent); throws with its output when it fails.
     @discardableResult
     static func script(_ arguments: String...) async throws -> String {
+        usesCompose ? try await compose(arguments) : try await stackScript(arguments)
+    }
+
+    /// `stack.sh` actions as compose commands (project `jembatan-test`; the broker is the `kafka` service).
+    static func compose(_ arguments: [String]) async throws -> String {
+        let file = root.appendingPathComponent("docker-compose.yml").path
+        let base = "docker compose -p jembatan-test -f '\(file)'"
+        let service = arguments.count > 1 ? (arguments[1] == "broker" ? "kafka" : arguments[1]) : ""
+        let command: String
+        switch arguments.first ?? "" {
+        case "up": command = "\(base) up -d --build --wait"
+        case "down": command = "\(base) down -v"
+        case "kill": command = "\(base) kill -s KILL \(service)"
+        case "stop": command = "\(base) stop \(service)"
+        case "start": command = "\(base) start \(service)"
+        case "pause": command = "\(base) pause \(service)"
+        case "resume": command = "\(base) unpause \(service)"
+        case "restart-postgres": command = "\(base) restart postgres"
+        case "pid": command = "docker inspect -f '{{.State.Pid}}' \"$(\(base) ps -q \(service))\""
+        default: throw StackError(command: arguments.joined(separator: " "), output: "no compose equivalent")
+        }
+        return try await RealStack.ExchangeHubTests.shell(command)
+    }
+
+    static func stackScript(_ arguments: [String]) async throws -> String {
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("jembatan-stack-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: logURL) }
         let settings = environment.filter { $0.key.hasPrefix("JEMBATAN_") }.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
