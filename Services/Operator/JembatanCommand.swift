@@ -10,7 +10,7 @@ struct JembatanCommand: AsyncParsableCommand {
         commandName: "jembatan",
         abstract: "Operate Jembatan: accounts, topics, tail events, dead letters, lag, replay, maintenance checks and backups, reference lists, audit log, a demo request through every SOP step.",
         subcommands: [AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self, ReferenceCommand.self, AuditCommand.self, BenchCommand.self,
-                      DeadLetterCommand.self, LagCommand.self, ReplayCommand.self, OpsCommand.self, BackupCommand.self, AsyncAPICommand.self]
+                      DeadLetterCommand.self, LagCommand.self, ReplayCommand.self, OpsCommand.self, BackupCommand.self, AsyncAPICommand.self, FaultsCommand.self]
     )
 }
 

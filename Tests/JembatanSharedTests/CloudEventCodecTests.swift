@@ -80,13 +80,13 @@ struct CloudEventCodecTests {
         #expect(error.reason.contains("note: expected a string"))
     }
 
-    @Test("every event type is written to the topic of the service named in it")
+    @Test("every event type is written to one writer's topic: a service's, or the operator's operations topic")
     func typesMapToTopics() {
         for type in EventType.allCases {
             #expect(type.rawValue.hasPrefix("id.jembatan."))
             #expect(type.rawValue.hasSuffix(".v1"))
             #expect(EventType.resolve(type.rawValue) == .known(type))
         }
-        #expect(Set(EventType.allCases.map(\.topic)) == Set(ServiceName.allCases.map(\.topic)))
+        #expect(Set(EventType.allCases.map(\.topic)) == Set(ServiceName.allCases.map(\.topic) + [.operations]))
     }
 }

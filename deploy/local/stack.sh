@@ -5,6 +5,7 @@
 #   stack.sh down               stop every process this stack started
 #   stack.sh kill SERVICE       kill -9 one service (fault tests)
 #   stack.sh start SERVICE      start one service and wait for /readyz
+#   stack.sh start-second SERVICE   a second instance (port + 100, pid name SERVICE-2) in the same consumer group
 #   stack.sh pause|resume NAME  SIGSTOP / SIGCONT a service or the broker
 #   stack.sh restart-postgres   fast shutdown and start of PostgreSQL (fault tests)
 #   stack.sh status             what runs
@@ -90,9 +91,10 @@ start_broker() {
 }
 
 start_service() {
-  local name=$1 port; port=$(service_port "$1")
+  local name=$1 port; port=$(service_port "${1%-2}")
+  [ "$name" != "${name%-2}" ] && port=$((port + 100))
   is_running "$name" && return 0
-  JEMBATAN_HTTP_PORT=$port setsid "$bin/jembatan-$name" >>"$dir/logs/$name.log" 2>&1 &
+  JEMBATAN_HTTP_PORT=$port setsid "$bin/jembatan-${name%-2}" >>"$dir/logs/$name.log" 2>&1 &
   echo $! >"$dir/pids/$name.pid"
   if ! wait_http "http://127.0.0.1:$port/readyz" 60; then
     echo "$name did not become ready; last lines of $dir/logs/$name.log:" >&2
@@ -117,7 +119,7 @@ stop_process() { # name signal
 down() {
   local s
   # Services first (in parallel: each drains, commits offsets, leaves its group), then the broker, then PostgreSQL.
-  for s in reporting validation provisioning evaluation intake; do stop_process "$s" TERM & done
+  for s in reporting validation provisioning evaluation intake reporting-2 validation-2 provisioning-2 evaluation-2 intake-2; do stop_process "$s" TERM & done
   wait
   stop_process broker TERM
   stop_postgres
@@ -135,6 +137,7 @@ case "${1:-}" in
   down) down ;;
   kill) stop_process "$2" KILL ;;
   start) start_service "$2" ;;
+  start-second) start_service "$2-2" ;;
   stop) stop_process "$2" TERM ;;
   pid) cat "$dir/pids/$2.pid" ;;
   restart-postgres)
@@ -146,5 +149,5 @@ case "${1:-}" in
     for s in broker "${services[@]}"; do
       if is_running "$s"; then echo "$s running (pid $(cat "$dir/pids/$s.pid"))"; else echo "$s stopped"; fi
     done ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  *) sed -n '2,13p' "$0"; exit 2 ;;
 esac

@@ -1,0 +1,348 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import JembatanShared
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// `jembatan faults`: drive N requests through the whole procedure over HTTP while a fault
+/// schedule kills services, pauses the broker and restarts PostgreSQL; then prove from the
+/// database and the topics that every acknowledged request completed exactly once.
+struct FaultsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "faults", abstract: "Fault-injection run against a local stack (deploy/local/faults.sh starts one).")
+
+    @Option(help: "Requests to drive through every step.")
+    var requests = 200
+
+    @Option(help: "Requests in flight at once.")
+    var concurrency = 16
+
+    @Option(help: "Port of the intake service; the others follow.")
+    var intakePort = 8081
+
+    @Option(help: "The stack script that carries out the faults (kill, start, start-second, pause, resume, restart-postgres).")
+    var stackScript = "deploy/local/stack.sh"
+
+    @Option(help: "Seconds the broker stays paused (SIGSTOP).")
+    var brokerPauseSeconds = 20
+
+    @Option(help: "Seed of the fault schedule's random moments.")
+    var seed: UInt64 = 2026
+
+    @Flag(help: "Run the workload without faults (a baseline).")
+    var noFaults = false
+
+    func run() async throws {
+        let started = Date()
+        let configuration = try loadConfiguration()
+        let suffix = String(UUID().uuidString.lowercased().prefix(6))
+        let tokens = try await withAccountAdministration { administration in
+            var tokens: [Role: String] = [:]
+            for (role, agency) in [(Role.producer, "35.14-dinkes" as String?), (.head, nil), (.technical, nil)] {
+                tokens[role] = try await administration.create(name: "faults-\(role.rawValue)-\(suffix)", role: role, agencyCode: agency,
+                                                               validFor: .seconds(86_400), createdBy: "jembatan faults").text
+            }
+            return tokens
+        }
+        let deadLettersBefore = try await Self.deadLetterCount(configuration.kafka)
+        let client = ResilientClient(host: "127.0.0.1", intakePort: intakePort)
+        let walker = Walker(client: client, producer: tokens[.producer]!, head: tokens[.head]!, technical: tokens[.technical]!)
+        say("faults: \(requests) requests, \(concurrency) at a time\(noFaults ? ", no faults" : ", fault schedule seed \(seed)")")
+        let acknowledged = Mutex<[String]>([])
+        let failures = Mutex<[String]>([])
+        let completed = Atomic<Int>(0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if !noFaults {
+                group.addTask { try await FaultSchedule(script: stackScript, brokerPause: brokerPauseSeconds, seed: seed).run(until: { completed.load(ordering: .relaxed) >= requests }) }
+            }
+            group.addTask {
+                try await withThrowingTaskGroup(of: Void.self) { walkers in
+                    var next = 0
+                    func launch() {
+                        let index = next
+                        next += 1
+                        walkers.addTask {
+                            do {
+                                let id = try await walker.walk(index: index) { id in acknowledged.withLock { $0.append(id) } }
+                                _ = id
+                            } catch {
+                                failures.withLock { $0.append("request #\(index): \(error)") }
+                            }
+                            let done = completed.add(1, ordering: .relaxed).newValue
+                            if done % 50 == 0 { say("faults: \(done)/\(requests) walked (\(Int(Date().timeIntervalSince(started))) s)") }
+                        }
+                    }
+                    for _ in 0..<min(concurrency, requests) { launch() }
+                    while try await walkers.next() != nil { if next < requests { launch() } }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let walked = Date().timeIntervalSince(started)
+        say("faults: workload finished in \(Int(walked)) s; \(failures.withLock { $0.count }) walks failed")
+        failures.withLock { $0.prefix(10).forEach { say("   \($0)") } }
+        let verdict = try await Checker(configuration: configuration, deadLettersBefore: deadLettersBefore).verify(acknowledged.withLock { $0 })
+        say("faults: \(verdict.passed ? "PASSED" : "FAILED") in \(Int(Date().timeIntervalSince(started))) s")
+        if !verdict.passed || !failures.withLock({ $0.isEmpty }) { throw ExitCode(1) }
+    }
+
+    static func deadLetterCount(_ kafka: KafkaConfiguration) async throws -> Int64 {
+        try await KafkaOffsets.watermarks(topics: [Topic.deadLetter.rawValue], configuration: kafka, logger: quietLogger()).values.reduce(0) { $0 + $1.high }
+    }
+}
+
+/// HTTP with retries: a killed service, a paused broker or a restarting database only delay a call.
+struct ResilientClient: Sendable {
+    let host: String
+    let intakePort: Int
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 30
+        return URLSession(configuration: configuration)
+    }()
+
+    struct Reply {
+        let status: Int
+        let json: [String: Any]
+    }
+
+    func call(_ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil) async throws -> Reply {
+        var request = URLRequest(url: URL(string: "http://\(host):\(intakePort + service.defaultPort - ServiceName.intake.defaultPort)\(path)")!)
+        request.httpMethod = method
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await Self.session.data(for: request)
+        return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, json: (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+    }
+
+    /// Repeats the call on transport errors and 5xx until `accept` holds for an answer, for at most `seconds`.
+    func until(_ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil, seconds: Double = 240,
+               accept: (Reply) -> Bool) async throws -> Reply {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = "no answer"
+        var attempt = 0
+        while Date() < deadline {
+            attempt += 1
+            do {
+                let reply = try await call(method, service, path, token: token, body: body)
+                if accept(reply) { return reply }
+                last = "HTTP \(reply.status) \(reply.json)"
+                if (400..<500).contains(reply.status) && reply.status != 404 && reply.status != 409 && reply.status != 429 { break }
+            } catch {
+                last = "\(error)"
+            }
+            try await Task.sleep(for: Backoff.delay(attempt: min(attempt, 5)))
+        }
+        throw ValidationError("\(method) \(service.rawValue) \(path): \(last.prefix(300))")
+    }
+}
+
+/// One request through steps 1–10 as its actors would, each step retried until its effect is visible.
+struct Walker: Sendable {
+    let client: ResilientClient
+    let producer: String
+    let head: String
+    let technical: String
+
+    func walk(index: Int, acknowledged: @Sendable (String) -> Void) async throws -> String {
+        let submission: [String: Any] = [
+            "title": "Uji ketahanan \(index)", "purpose": "Uji gangguan", "legalBasis": "Perpres 39/2019",
+            "contactPerson": ["name": "Operator", "email": "data@dinkes.example.go.id"], "intendedConsumers": ["35.14-bappeda"],
+            "datasets": [["name": "fasilitas_\(index)", "description": "Fasilitas", "primaryKey": ["kode"], "classification": "public", "updateFrequency": "monthly",
+                          "fields": [["name": "kode", "type": "string", "required": true, "description": "Kode"],
+                                     ["name": "nama", "type": "string", "required": true, "description": "Nama"]]]],
+        ]
+        // Submitting is not idempotent: a lost answer is not retried (that request is simply not acknowledged).
+        var submitted: ResilientClient.Reply?
+        for attempt in 1...60 where submitted == nil {
+            do {
+                let reply = try await client.call("POST", .intake, "/v1/requests", token: producer, body: submission)
+                if reply.status == 201 { submitted = reply } else if reply.status < 500 { throw ValidationError("submission refused: \(reply.status) \(reply.json)") }
+            } catch let error as URLError where error.code == .cannotConnectToHost || error.code == .networkConnectionLost && attempt < 60 {
+                // Refused before anything was sent: safe to try again.
+            }
+            if submitted == nil { try await Task.sleep(for: Backoff.delay(attempt: min(attempt, 5))) }
+        }
+        guard let requestId = submitted?.json["requestId"] as? String else { throw ValidationError("no submission was acknowledged") }
+        acknowledged(requestId)
+        _ = try await client.until("POST", .intake, "/v1/requests/\(requestId)/disposition", token: head, body: ["note": "Tindak lanjuti"]) { reply in
+            reply.status == 200 || (reply.status == 409 && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")
+        }
+        _ = try await client.until("GET", .evaluation, "/v1/requests/\(requestId)/review", token: technical) { $0.status == 200 && $0.json["state"] as? String == "awaiting_decision" }
+        _ = try await client.until("POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, body: ["decision": "agree"]) { reply in
+            reply.status == 200 || (reply.status == 409 && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")
+        }
+        _ = try await client.until("GET", .validation, "/v1/requests/\(requestId)", token: producer) { $0.status == 200 && $0.json["state"] as? String == "awaiting_decision" }
+        let run = try await client.until("POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer) { $0.status == 201 || $0.status == 200 }
+        let runId = run.json["runId"] as? String ?? ""
+        _ = try await client.until("POST", .validation, "/v1/requests/\(requestId)/decision", token: producer,
+                                   body: ["decision": "accept", "runId": runId, "note": "diterima dalam uji gangguan"]) { reply in
+            reply.status == 200 || (reply.status == 409 && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")
+        }
+        _ = try await client.until("GET", .reporting, "/v1/requests/\(requestId)", token: head, seconds: 300) {
+            ($0.json["request"] as? [String: Any])?["state"] as? String == "completed"
+        }
+        return requestId
+    }
+}
+
+/// The faults, at random moments while the workload runs: kill -9 of each service (and of two
+/// instances of validation at once), the broker paused, PostgreSQL restarted.
+struct FaultSchedule: Sendable {
+    let script: String
+    let brokerPause: Int
+    let seed: UInt64
+
+    func stack(_ arguments: String...) async {
+        let line = "\(script) \(arguments.joined(separator: " "))"
+        let status: Int32 = await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: system("\(line) >/dev/null 2>&1")) }.start()
+        }
+        say("   fault: \(arguments.joined(separator: " "))\(status == 0 ? "" : " (exit \(status))")")
+    }
+
+    func run(until isDone: @Sendable () -> Bool) async throws {
+        var random = SplitMix(seed: seed)
+        func pause() async throws { try await Task.sleep(for: .milliseconds(Int(500 + random.next() % 2500))) }
+        try await pause()
+        // Each service killed and restarted; two validation instances killed at once.
+        for service in ["provisioning", "evaluation", "intake", "reporting"] {
+            await stack("kill", service)
+            try await Task.sleep(for: .milliseconds(300))
+            await stack("start", service)
+            try await pause()
+        }
+        await stack("start-second", "validation")
+        try await pause()
+        await stack("kill", "validation")
+        await stack("kill", "validation-2")
+        await stack("start", "validation")
+        await stack("start-second", "validation")
+        try await pause()
+        await stack("pause", "broker")
+        try await Task.sleep(for: .seconds(brokerPause))
+        await stack("resume", "broker")
+        try await pause()
+        await stack("restart-postgres")
+        try await pause()
+        await stack("kill", "evaluation")
+        await stack("kill", "validation-2")
+        try await Task.sleep(for: .milliseconds(300))
+        await stack("start", "evaluation")
+        _ = isDone
+    }
+}
+
+/// A small deterministic generator for the schedule.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Proves the run from the database and the topics.
+struct Checker: Sendable {
+    let configuration: JembatanConfiguration
+    let deadLettersBefore: Int64
+
+    struct Verdict {
+        var passed = true
+    }
+
+    func verify(_ acknowledged: [String]) async throws -> Verdict {
+        var verdict = Verdict()
+        func check(_ ok: Bool, _ text: String) {
+            say("   \(ok ? "ok  " : "FAIL") \(text)")
+            if !ok { verdict.passed = false }
+        }
+        let ids = Set(acknowledged)
+        check(ids.count == acknowledged.count, "\(acknowledged.count) requests acknowledged, each once")
+        // Quiet first: consumer lag back to 0 and outboxes empty, within two minutes.
+        let logger = quietLogger()
+        let client = configuration.database.makeClient(logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            var lag: Int64 = -1, unpublished = -1
+            let deadline = Date().addingTimeInterval(120)
+            while Date() < deadline {
+                lag = (try? await LagCommand.measure(configuration: configuration.kafka))?.reduce(Int64(0)) { $0 + $1.lag } ?? -1
+                unpublished = 0
+                for service in ServiceName.allCases {
+                    for try await count in try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(service.schema).outbox WHERE published_at IS NULL"), logger: logger).decode(Int.self) {
+                        unpublished += count
+                    }
+                }
+                if lag == 0 && unpublished == 0 { break }
+                try await Task.sleep(for: .seconds(1))
+            }
+            check(lag == 0, "consumer lag of every group back to 0 (\(lag))")
+            check(unpublished == 0, "every outbox empty (\(unpublished) unpublished)")
+
+            func perRequest(_ sql: String) async throws -> [String: Int] {
+                var counts: [String: Int] = [:]
+                for try await (id, count) in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode((String, Int).self) where ids.contains(id) { counts[id] = count }
+                return counts
+            }
+            func exactlyOne(_ counts: [String: Int], _ what: String) {
+                let wrong = ids.filter { counts[$0] != 1 }
+                check(wrong.isEmpty, "\(what): exactly one for each of \(ids.count) requests\(wrong.isEmpty ? "" : " — \(wrong.count) wrong, e.g. \(wrong.first!) has \(counts[wrong.first!] ?? 0)")")
+            }
+            exactlyOne(try await perRequest("SELECT request_id, count(*)::int FROM reporting.requests WHERE state = 'completed' AND completed_at IS NOT NULL GROUP BY 1"), "completed in the read model")
+            exactlyOne(try await perRequest("SELECT request_id, count(*)::int FROM evaluation.contracts GROUP BY 1"), "contract version (one agreement each)")
+            exactlyOne(try await perRequest("SELECT request_id, count(*)::int FROM provisioning.hub_datasets GROUP BY 1"), "hub dataset")
+            exactlyOne(try await perRequest("SELECT request_id, count(*)::int FROM provisioning.integration_tests WHERE passed GROUP BY 1"), "passed integration test")
+            exactlyOne(try await perRequest("SELECT request_id, count(*)::int FROM validation.cases WHERE state = 'accepted' GROUP BY 1"), "accepted final decision")
+            exactlyOne(try await perRequest("SELECT subject, count(*)::int FROM reporting.reports WHERE kind = 'integration' GROUP BY 1"), "stored integration report")
+            let credentials = try await perRequest("SELECT request_id, count(*)::int FROM provisioning.credentials GROUP BY 1")
+            let sets = Set(ids.map { credentials[$0] ?? 0 })
+            check(sets.count == 1 && (sets.first ?? 0) > 0, "one credential set per request (\(sets.sorted().map(String.init).joined(separator: ", ")) credentials each)")
+        }
+        // The topics: each event once in effect (duplicates only as redeliveries of the same event id), in order per request.
+        let messages = try await TopicSnapshot.read([.intake, .evaluation, .provisioning, .validation, .reporting], configuration: configuration.kafka, limit: .seconds(120))
+        var events: [String: [(type: String, id: String, topic: String, offset: Int64)]] = [:]
+        var redeliveries = 0
+        var seen: Set<String> = []
+        for message in messages {
+            guard let key = message.keyText, ids.contains(key), case .success(let attributes) = CloudEventCodec.attributes(of: message.value, key: key) else { continue }
+            if !seen.insert(attributes.id).inserted { redeliveries += 1; continue }
+            events[key, default: []].append((attributes.type.rawValue, attributes.id, message.topic, message.offset))
+        }
+        let once: [EventType] = [.requestSubmitted, .requestDispositioned, .evaluationStarted, .contractAgreed, .integrationTestPassed, .apiProvisioned,
+                                 .requestAccepted, .requestCompleted, .reportPublished]
+        var duplicated: [String] = [], missing: [String] = [], disordered: [String] = []
+        for id in ids {
+            let list = events[id] ?? []
+            for type in once {
+                let count = list.filter { $0.type == type.rawValue }.count
+                if count > 1 { duplicated.append("\(id) \(type.rawValue) ×\(count)") }
+                if count == 0 { missing.append("\(id) \(type.rawValue)") }
+            }
+            for (first, second) in [(EventType.requestSubmitted, EventType.requestDispositioned), (.evaluationStarted, .contractAgreed), (.integrationTestPassed, .apiProvisioned),
+                                    (.validationRunCompleted, .requestAccepted), (.requestCompleted, .reportPublished)] {
+                if let a = list.first(where: { $0.type == first.rawValue }), let b = list.first(where: { $0.type == second.rawValue }), a.offset > b.offset {
+                    disordered.append("\(id): \(second.rawValue) before \(first.rawValue)")
+                }
+            }
+        }
+        check(missing.isEmpty, "every step's event on its topic for every request\(missing.isEmpty ? "" : " — missing: \(missing.prefix(3))")")
+        check(duplicated.isEmpty, "no event published twice with different ids\(duplicated.isEmpty ? "" : " — \(duplicated.prefix(3))") (\(redeliveries) redeliveries of the same id, absorbed by inboxes)")
+        check(disordered.isEmpty, "per-request order kept on every topic\(disordered.isEmpty ? "" : " — \(disordered.prefix(3))")")
+        let deadLetters = try await FaultsCommand.deadLetterCount(configuration.kafka) - deadLettersBefore
+        check(deadLetters == 0, "no dead letters from transient faults (\(deadLetters) new)")
+        say("   counted: \(messages.count) records on the topics, \(events.values.reduce(0) { $0 + $1.count }) distinct events of these requests")
+        return verdict
+    }
+}
