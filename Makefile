@@ -3,17 +3,25 @@ SHELL := /bin/bash
 ROOT := $(CURDIR)
 export LD_LIBRARY_PATH := $(ROOT)/.local/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 
-.PHONY: run test setup build test-unit test-integration test-compose compose-check stop bench-ingest
+.PHONY: run test setup build test-unit test-integration test-compose test-faults compose-check stop bench-ingest
 
 ## Set up on first use, build, start the local stack, walk a demo request through every step; Ctrl-C stops it.
 run: setup build
 	@deploy/local/run.sh
 
-## Every test: unit tests, then integration tests against a real local stack on their own ports.
+## Every test: unit tests, integration tests against a real local stack on their own ports, then the
+## short fault run (200 requests under kill -9, a paused broker and a PostgreSQL restart).
 test: setup compose-check
 	swift build --build-tests
 	swift test --skip-build --filter JembatanSharedTests
 	swift test --skip-build --filter IntegrationTests
+	REQUESTS=200 deploy/local/faults.sh
+
+## The long fault run: 1 000 requests through every step while services are killed, the broker
+## paused for 20 s and PostgreSQL restarted; the checker proves nothing was lost or done twice.
+test-faults: setup
+	swift build
+	REQUESTS=$${REQUESTS:-1000} CONCURRENCY=$${CONCURRENCY:-24} deploy/local/faults.sh
 
 setup:
 	@deploy/local/setup.sh

@@ -51,12 +51,12 @@ struct FaultsCommand: AsyncParsableCommand {
         let client = ResilientClient(host: "127.0.0.1", intakePort: intakePort)
         let walker = Walker(client: client, producer: tokens[.producer]!, head: tokens[.head]!, technical: tokens[.technical]!)
         say("faults: \(requests) requests, \(concurrency) at a time\(noFaults ? ", no faults" : ", fault schedule seed \(seed)")")
-        let acknowledged = Mutex<[String]>([])
-        let failures = Mutex<[String]>([])
-        let completed = Atomic<Int>(0)
+        let progress = Progress()
+        let requests = self.requests, concurrency = self.concurrency
+        let schedule = noFaults ? nil : FaultSchedule(script: stackScript, brokerPause: brokerPauseSeconds, seed: seed)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            if !noFaults {
-                group.addTask { try await FaultSchedule(script: stackScript, brokerPause: brokerPauseSeconds, seed: seed).run(until: { completed.load(ordering: .relaxed) >= requests }) }
+            if let schedule {
+                group.addTask { try await schedule.run() }
             }
             group.addTask {
                 try await withThrowingTaskGroup(of: Void.self) { walkers in
@@ -66,12 +66,11 @@ struct FaultsCommand: AsyncParsableCommand {
                         next += 1
                         walkers.addTask {
                             do {
-                                let id = try await walker.walk(index: index) { id in acknowledged.withLock { $0.append(id) } }
-                                _ = id
+                                _ = try await walker.walk(index: index) { id in progress.acknowledged.withLock { $0.append(id) } }
                             } catch {
-                                failures.withLock { $0.append("request #\(index): \(error)") }
+                                progress.failures.withLock { $0.append("request #\(index): \(error)") }
                             }
-                            let done = completed.add(1, ordering: .relaxed).newValue
+                            let done = progress.completed.add(1, ordering: .relaxed).newValue
                             if done % 50 == 0 { say("faults: \(done)/\(requests) walked (\(Int(Date().timeIntervalSince(started))) s)") }
                         }
                     }
@@ -82,11 +81,18 @@ struct FaultsCommand: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let walked = Date().timeIntervalSince(started)
-        say("faults: workload finished in \(Int(walked)) s; \(failures.withLock { $0.count }) walks failed")
-        failures.withLock { $0.prefix(10).forEach { say("   \($0)") } }
-        let verdict = try await Checker(configuration: configuration, deadLettersBefore: deadLettersBefore).verify(acknowledged.withLock { $0 })
+        let failures = progress.failures.withLock { $0 }
+        say("faults: workload finished in \(Int(walked)) s; \(failures.count) walks failed")
+        failures.prefix(10).forEach { say("   \($0)") }
+        let verdict = try await Checker(configuration: configuration, deadLettersBefore: deadLettersBefore).verify(progress.acknowledged.withLock { $0 })
         say("faults: \(verdict.passed ? "PASSED" : "FAILED") in \(Int(Date().timeIntervalSince(started))) s")
-        if !verdict.passed || !failures.withLock({ $0.isEmpty }) { throw ExitCode(1) }
+        if !verdict.passed || !failures.isEmpty { throw ExitCode(1) }
+    }
+
+    final class Progress: Sendable {
+        let acknowledged = Mutex<[String]>([])
+        let failures = Mutex<[String]>([])
+        let completed = Atomic<Int>(0)
     }
 
     static func deadLetterCount(_ kafka: KafkaConfiguration) async throws -> Int64 {
@@ -133,7 +139,9 @@ struct ResilientClient: Sendable {
                 let reply = try await call(method, service, path, token: token, body: body)
                 if accept(reply) { return reply }
                 last = "HTTP \(reply.status) \(reply.json)"
-                if (400..<500).contains(reply.status) && reply.status != 404 && reply.status != 409 && reply.status != 429 { break }
+                // 404 (a read model catching up), 409 while a state is still moving, 429 and 5xx are retried; other refusals are final.
+                let code = (reply.json["error"] as? [String: Any])?["code"] as? String
+                if (400..<500).contains(reply.status) && reply.status != 404 && reply.status != 429 && !(reply.status == 409 && ["invalid_state", "not_provisioned"].contains(code ?? "")) { break }
             } catch {
                 last = "\(error)"
             }
@@ -155,8 +163,8 @@ struct Walker: Sendable {
             "title": "Uji ketahanan \(index)", "purpose": "Uji gangguan", "legalBasis": "Perpres 39/2019",
             "contactPerson": ["name": "Operator", "email": "data@dinkes.example.go.id"], "intendedConsumers": ["35.14-bappeda"],
             "datasets": [["name": "fasilitas_\(index)", "description": "Fasilitas", "primaryKey": ["kode"], "classification": "public", "updateFrequency": "monthly",
-                          "fields": [["name": "kode", "type": "string", "required": true, "description": "Kode"],
-                                     ["name": "nama", "type": "string", "required": true, "description": "Nama"]]]],
+                          "fields": [["name": "kode", "type": "string", "required": true, "description": "Kode fasilitas"],
+                                     ["name": "jumlah_tempat_tidur", "type": "integer", "required": false, "description": "Tempat tidur"]]]],
         ]
         // Submitting is not idempotent: a lost answer is not retried (that request is simply not acknowledged).
         var submitted: ResilientClient.Reply?
@@ -207,7 +215,7 @@ struct FaultSchedule: Sendable {
         say("   fault: \(arguments.joined(separator: " "))\(status == 0 ? "" : " (exit \(status))")")
     }
 
-    func run(until isDone: @Sendable () -> Bool) async throws {
+    func run() async throws {
         var random = SplitMix(seed: seed)
         func pause() async throws { try await Task.sleep(for: .milliseconds(Int(500 + random.next() % 2500))) }
         try await pause()
@@ -235,7 +243,6 @@ struct FaultSchedule: Sendable {
         await stack("kill", "validation-2")
         try await Task.sleep(for: .milliseconds(300))
         await stack("start", "evaluation")
-        _ = isDone
     }
 }
 
@@ -275,8 +282,8 @@ struct Checker: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            var lag: Int64 = -1, unpublished = -1
-            let deadline = Date().addingTimeInterval(120)
+            var lag: Int64 = -1, unpublished = -1, unreported = -1
+            let deadline = Date().addingTimeInterval(180)
             while Date() < deadline {
                 lag = (try? await LagCommand.measure(configuration: configuration.kafka))?.reduce(Int64(0)) { $0 + $1.lag } ?? -1
                 unpublished = 0
@@ -285,11 +292,16 @@ struct Checker: Sendable {
                         unpublished += count
                     }
                 }
-                if lag == 0 && unpublished == 0 { break }
+                for try await count in try await client.query("""
+                    SELECT count(*)::int FROM reporting.requests r WHERE r.completed_at IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM reporting.reports p WHERE p.kind = 'integration' AND p.subject = r.request_id)
+                    """, logger: logger).decode(Int.self) { unreported = count }
+                if lag == 0 && unpublished == 0 && unreported == 0 { break }
                 try await Task.sleep(for: .seconds(1))
             }
             check(lag == 0, "consumer lag of every group back to 0 (\(lag))")
             check(unpublished == 0, "every outbox empty (\(unpublished) unpublished)")
+            check(unreported == 0, "every completed request has its stored report (\(unreported) waiting)")
 
             func perRequest(_ sql: String) async throws -> [String: Int] {
                 var counts: [String: Int] = [:]

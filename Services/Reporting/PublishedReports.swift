@@ -28,7 +28,9 @@ enum CreateReports {
     ])
 }
 
-/// Stores a report (HTML and, when the renderer works, its PDF) and enqueues its announcement in the same transaction.
+/// Stores a report and enqueues its announcement in the same transaction. The HTML is the report of
+/// record (its SHA-256 is announced); the PDF is printed from it afterwards (ahead of time by the
+/// schedule, or on the first download) and kept, so a slow or missing printer never delays a report.
 struct ReportArchive: Sendable {
     let context: ServiceContext
 
@@ -45,11 +47,6 @@ struct ReportArchive: Sendable {
     func publish(_ draft: Draft, onlyFirst: Bool, at now: Date) async throws -> ReportPublished? {
         let logger = context.logger
         if onlyFirst, try await exists(kind: draft.kind, subject: draft.subject) { return nil }
-        // Printing is slow and may be unavailable: outside the transaction; the HTML is the report of record.
-        var pdf: Data?
-        do { pdf = try await PDFRenderer(chromium: context.configuration.chromium).render(html: draft.html) } catch {
-            logger.warning("Report stored without PDF: the renderer failed", metadata: ["report.subject": "\(draft.subject)", LogKey.error: "\(error)"])
-        }
         let digest = SHA256.hash(data: Data(draft.html.utf8)).map { String(format: "%02x", $0) }.joined()
         let reportId = UUID().uuidString.lowercased()
         return try await context.client.inTransaction(logger: logger) { connection in
@@ -59,16 +56,38 @@ struct ReportArchive: Sendable {
                 SELECT coalesce(max(version), 0) FROM reporting.reports WHERE kind = \(draft.kind) AND subject = \(draft.subject)
                 """, logger: logger).decode(Int.self) { latest = version }
             if onlyFirst && latest > 0 { return nil }
-            let bytes = pdf.map { ByteBuffer(bytes: $0) }
             try await connection.query("""
-                INSERT INTO reporting.reports (report_id, kind, subject, period, version, agency_code, title, html, pdf, sha256, generated_at)
-                VALUES (\(reportId), \(draft.kind), \(draft.subject), \(draft.period), \(latest + 1), \(draft.agencyCode), \(draft.title), \(draft.html), \(bytes), \(digest), \(now))
+                INSERT INTO reporting.reports (report_id, kind, subject, period, version, agency_code, title, html, sha256, generated_at)
+                VALUES (\(reportId), \(draft.kind), \(draft.subject), \(draft.period), \(latest + 1), \(draft.agencyCode), \(draft.title), \(draft.html), \(digest), \(now))
                 """, logger: logger)
             let event = ReportPublished(requestId: draft.subject, reportId: reportId, kind: draft.kind, period: draft.period, title: draft.title,
-                                        path: "/v1/reports/\(reportId)", formats: pdf == nil ? ["html"] : ["html", "pdf"], sha256: digest, publishedAt: now)
+                                        path: "/v1/reports/\(reportId)", formats: ["html", "pdf"], sha256: digest, publishedAt: now)
             try await context.outbox.enqueue(event, on: connection, logger: logger)
             return event
         }
+    }
+
+    /// The stored PDF of `reportId`, printed now from the stored HTML if it was not yet; nil when there is no such report.
+    func pdf(reportId: String) async throws -> ByteBuffer? {
+        var html: String?
+        for try await (text, pdf) in try await context.client.query("SELECT html, pdf FROM reporting.reports WHERE report_id = \(reportId)", logger: context.logger)
+            .decode((String, ByteBuffer?).self) {
+            if let pdf { return pdf }
+            html = text
+        }
+        guard let html else { return nil }
+        let printed = ByteBuffer(bytes: try await PDFRenderer(chromium: context.configuration.chromium).render(html: html))
+        try await context.client.query("UPDATE reporting.reports SET pdf = \(printed) WHERE report_id = \(reportId) AND pdf IS NULL", logger: context.logger)
+        return printed
+    }
+
+    /// Prints up to `limit` stored reports that have no PDF yet (oldest first).
+    func printPending(limit: Int) async throws {
+        var pending: [String] = []
+        for try await id in try await context.client.query("""
+            SELECT report_id FROM reporting.reports WHERE pdf IS NULL ORDER BY generated_at LIMIT \(limit)
+            """, logger: context.logger).decode(String.self) { pending.append(id) }
+        for id in pending { _ = try await pdf(reportId: id) }
     }
 
     func exists(kind: String, subject: String) async throws -> Bool {
@@ -92,6 +111,9 @@ struct ReportSchedule: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do { try await publishDue(now: Date()) } catch is CancellationError { return } catch {
                 context.logger.warning("Publishing reports failed; retrying", metadata: [LogKey.error: "\(error)"])
+            }
+            do { try await ReportArchive(context: context).printPending(limit: 2) } catch is CancellationError { return } catch {
+                context.logger.warning("Printing a stored report failed; it is printed on its first download", metadata: [LogKey.error: "\(error)"])
             }
             try? await Task.sleep(for: Self.interval)
         }
@@ -175,13 +197,13 @@ struct PublishedReportsController: Sendable {
 
     func stored(kind: String?, subject: String?) async throws -> [StoredReport] {
         var result: [StoredReport] = []
-        for try await (id, kind, subject, period, version, agency, title, printed, digest, at) in try await context.client.query("""
-            SELECT report_id, kind, subject, period, version, agency_code, title, pdf IS NOT NULL, sha256, generated_at FROM reporting.reports
+        for try await (id, kind, subject, period, version, agency, title, digest, at) in try await context.client.query("""
+            SELECT report_id, kind, subject, period, version, agency_code, title, sha256, generated_at FROM reporting.reports
             WHERE (\(kind)::text IS NULL OR kind = \(kind)) AND (\(subject)::text IS NULL OR subject = \(subject))
             ORDER BY generated_at DESC, version DESC LIMIT 500
-            """, logger: context.logger).decode((String, String, String, String?, Int, String?, String, Bool, String, Date).self) {
+            """, logger: context.logger).decode((String, String, String, String?, Int, String?, String, String, Date).self) {
             result.append(StoredReport(reportId: id, kind: kind, subject: subject, period: period, version: version, agencyCode: agency, title: title,
-                                       formats: printed ? ["html", "pdf"] : ["html"], sha256: digest, generatedAt: at, path: "/v1/reports/\(id)"))
+                                       formats: ["html", "pdf"], sha256: digest, generatedAt: at, path: "/v1/reports/\(id)"))
         }
         return result
     }
@@ -196,14 +218,14 @@ struct PublishedReportsController: Sendable {
         return try JSONResponse.make(["reports": reports])
     }
 
-    func load(_ request: Request, _ routeContext: some RequestContext) async throws -> (html: String, pdf: ByteBuffer?, title: String) {
+    func load(_ request: Request, _ routeContext: some RequestContext) async throws -> (html: String, reportId: String, title: String) {
         let account = try await reader(request)
         guard let reportId = routeContext.parameters.get("reportId"), UUID(uuidString: reportId) != nil else { throw APIError.notFound("report") }
-        for try await (kind, agency, html, pdf, title) in try await context.client.query("""
-            SELECT kind, agency_code, html, pdf, title FROM reporting.reports WHERE report_id = \(reportId.lowercased())
-            """, logger: context.logger).decode((String, String?, String, ByteBuffer?, String).self) {
+        for try await (kind, agency, html, title) in try await context.client.query("""
+            SELECT kind, agency_code, html, title FROM reporting.reports WHERE report_id = \(reportId.lowercased())
+            """, logger: context.logger).decode((String, String?, String, String).self) {
             guard Self.visible(account, kind: kind, agency: agency) else { break }
-            return (html, pdf, title)
+            return (html, reportId.lowercased(), title)
         }
         throw APIError.notFound("report")
     }
@@ -215,9 +237,7 @@ struct PublishedReportsController: Sendable {
 
     @Sendable func pdf(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         let report = try await load(request, routeContext)
-        guard let pdf = report.pdf else {
-            throw APIError(.notFound, code: "not_printed", message: "this report was stored without a PDF (the renderer was unavailable); read its HTML")
-        }
+        guard let pdf = try await ReportArchive(context: context).pdf(reportId: report.reportId) else { throw APIError.notFound("report") }
         return Response(status: .ok, headers: [.contentType: "application/pdf"], body: .init(byteBuffer: pdf))
     }
 
