@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ROOT := $(CURDIR)
 export LD_LIBRARY_PATH := $(ROOT)/.local/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 
-.PHONY: run test setup build test-unit test-integration test-compose test-faults compose-check stop bench-ingest
+.PHONY: run test setup build test-unit test-integration test-compose test-faults compose-check stop bench bench-ingest bench-pipeline
 
 ## Set up on first use, build, start the local stack, walk a demo request through every step; Ctrl-C stops it.
 run: setup build
@@ -54,3 +54,13 @@ stop:
 bench-ingest: setup
 	swift build -c release
 	@deploy/local/bench.sh
+
+## Every benchmark on a release build: the pipeline (vs pgbench, memory, start-to-ready), then ingest/read (vs COPY and raw SQL).
+bench: setup
+	swift build -c release
+	@deploy/local/bench-pipeline.sh
+	@deploy/local/bench.sh
+
+bench-pipeline: setup
+	swift build -c release
+	@deploy/local/bench-pipeline.sh

@@ -11,7 +11,7 @@ import PostgresNIO
 /// does with the same rows in the same run (`COPY` into a plain table; the same keyset pages in
 /// raw SQL). Run by `make bench-ingest` against a release-built stack of its own.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks against the physical limits of the same machine.", subcommands: [Ingest.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks against the physical limits of the same machine.", subcommands: [Ingest.self, PipelineBench.self])
 
     struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Push N records through the exchange API (CSV, streamed) and read them back with cursor pages; compare with COPY and raw SQL.")
