@@ -86,13 +86,7 @@ enum TopicSnapshot {
         var messages: [KafkaMessage] = []
         let deadline = ContinuousClock.now + limit
         while !remaining.isEmpty, ContinuousClock.now < deadline {
-            guard let message = try await withThrowingTaskGroup(of: KafkaMessage?.self, body: { group in
-                group.addTask { await consumer.next() }
-                group.addTask { try await Task.sleep(for: .seconds(1)); return nil }
-                let first = try await group.next() ?? nil
-                group.cancelAll()
-                return first
-            }) else { continue }
+            guard let message = await consumer.next(within: .seconds(1)) else { continue }
             let place = TopicPartition(topic: message.topic, partition: message.partition)
             if let end = remaining[place], message.offset + 1 >= end { remaining[place] = nil }
             messages.append(message)

@@ -104,34 +104,43 @@ struct ReportArchive: Sendable {
 struct ReportSchedule: Service {
     let context: ServiceContext
     let clock: SLAClock
-    static let interval: Duration = .seconds(2)
+    static let interval: Duration = .seconds(1)
 
+    /// Publishing comes first and drains what is due; PDFs are printed one at a time only when
+    /// nothing is due, so a busy hour never waits behind the printer.
     func run() async throws {
         guard try await context.gate.wait() else { return }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do { try await publishDue(now: Date()) } catch is CancellationError { return } catch {
+            var published = 0
+            do {
+                repeat { published = try await publishDue(now: Date()) } while published > 0 && !Task.isCancelled
+            } catch is CancellationError { return } catch {
                 context.logger.warning("Publishing reports failed; retrying", metadata: [LogKey.error: "\(error)"])
             }
-            do { try await ReportArchive(context: context).printPending(limit: 2) } catch is CancellationError { return } catch {
+            do { try await ReportArchive(context: context).printPending(limit: 1) } catch is CancellationError { return } catch {
                 context.logger.warning("Printing a stored report failed; it is printed on its first download", metadata: [LogKey.error: "\(error)"])
             }
             try? await Task.sleep(for: Self.interval)
         }
     }
 
-    func publishDue(now: Date) async throws {
+    /// Publishes up to 50 due integration reports (and last month's periodic reports); returns how many integration reports it published.
+    @discardableResult
+    func publishDue(now: Date) async throws -> Int {
         let archive = ReportArchive(context: context)
         var due: [String] = []
         for try await id in try await context.client.query("""
             SELECT r.request_id FROM reporting.requests r WHERE r.completed_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM reporting.reports p WHERE p.kind = 'integration' AND p.subject = r.request_id)
-            ORDER BY r.completed_at LIMIT 20
+            ORDER BY r.completed_at LIMIT 50
             """, logger: context.logger).decode(String.self) { due.append(id) }
+        var published = 0
         for requestId in due {
             guard let report = try await IntegrationReportController.assemble(requestId: requestId, context: context, clock: clock, at: now) else { continue }
             let draft = ReportArchive.Draft(kind: "integration", subject: requestId, period: nil, agencyCode: report.submission?.agencyCode,
                                             title: "Laporan Hasil Integrasi Data — \(report.submission?.title ?? requestId)", html: ReportPage.render(report))
             if let event = try await archive.publish(draft, onlyFirst: true, at: now) {
+                published += 1
                 context.logger.notice("Integration report published", metadata: [LogKey.requestID: "\(requestId)", "report.id": "\(event.reportId)"])
             }
         }
@@ -146,6 +155,7 @@ struct ReportSchedule: Service {
             _ = try await archive.publish(.init(kind: "maintenance", subject: "maintenance-\(lastMonth)", period: lastMonth, agencyCode: nil, title: maintenance.title,
                                                html: maintenance.html()), onlyFirst: true, at: now)
         }
+        return published
     }
 }
 

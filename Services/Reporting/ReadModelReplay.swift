@@ -79,13 +79,7 @@ struct ReadModelReplay: Sendable {
                     guard ContinuousClock.now < deadline else {
                         throw APIError(.serviceUnavailable, code: "replay_incomplete", message: "the topics could not be read to their end within \(limit)")
                     }
-                    guard let message = try await withThrowingTaskGroup(of: KafkaMessage?.self, body: { group in
-                        group.addTask { await consumer.next() }
-                        group.addTask { try await Task.sleep(for: .seconds(1)); return nil }
-                        let first = try await group.next() ?? nil
-                        group.cancelAll()
-                        return first
-                    }) else { continue }
+                    guard let message = await consumer.next(within: .seconds(1)) else { continue }
                     let place = TopicPartition(topic: message.topic, partition: message.partition)
                     if let end = remaining[place], message.offset + 1 >= end { remaining[place] = nil }
                     records += 1

@@ -81,6 +81,16 @@ public final class KafkaConsumer: Sendable {
         return nil
     }
 
+    /// The next record if one arrives within `limit`; nil otherwise (or once cancelled or closed).
+    public func next(within limit: Duration) async -> KafkaMessage? {
+        let deadline = ContinuousClock.now + limit
+        while !Task.isCancelled && !isClosed.load(ordering: .relaxed) && ContinuousClock.now < deadline {
+            if let message = pollOnce() { return message }
+            try? await Task.sleep(for: idleSleep)
+        }
+        return nil
+    }
+
     /// One non-blocking poll; nil when nothing (or only an informational event) was ready.
     private func pollOnce() -> KafkaMessage? {
         guard let raw = rd_kafka_consumer_poll(client.handle, 0) else { return nil }
