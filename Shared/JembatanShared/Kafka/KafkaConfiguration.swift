@@ -56,6 +56,9 @@ public struct KafkaConfiguration: Sendable, Equatable {
             "heartbeat.interval.ms": String(heartbeatIntervalMilliseconds),
             "max.poll.interval.ms": String(maxPollIntervalMilliseconds),
             "allow.auto.create.topics": "false",
+            // A step waits for the previous one's event: answer a fetch after at most 50 ms instead of
+            // librdkafka's 500 ms when the broker has nothing new (a handful of events a second here).
+            "fetch.wait.max.ms": "50",
         ]) { $1 }
     }
 }
