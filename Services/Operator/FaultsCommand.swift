@@ -56,7 +56,7 @@ struct FaultsCommand: AsyncParsableCommand {
         let schedule = noFaults ? nil : FaultSchedule(script: stackScript, brokerPause: brokerPauseSeconds, seed: seed)
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let schedule {
-                group.addTask { try await schedule.run() }
+                group.addTask { try await schedule.run { progress.completed.load(ordering: .relaxed) >= requests } }
             }
             group.addTask {
                 try await withThrowingTaskGroup(of: Void.self) { walkers in
@@ -215,30 +215,42 @@ struct FaultSchedule: Sendable {
         say("   fault: \(arguments.joined(separator: " "))\(status == 0 ? "" : " (exit \(status))")")
     }
 
-    func run() async throws {
+    /// Rounds of faults a quiet minute apart until the workload is done (at least one full round).
+    func run(until isDone: @escaping @Sendable () -> Bool) async throws {
         var random = SplitMix(seed: seed)
-        func pause() async throws { try await Task.sleep(for: .milliseconds(Int(500 + random.next() % 2500))) }
-        try await pause()
+        var round = 1
+        repeat {
+            say("   fault round \(round)")
+            try await self.round(&random)
+            round += 1
+            // A quiet minute between rounds: the system must recover and catch up, not only survive.
+            for _ in 0..<60 where !isDone() { try await Task.sleep(for: .seconds(1)) }
+        } while !isDone()
+    }
+
+    func round(_ random: inout SplitMix) async throws {
+        func pause(_ random: inout SplitMix) async throws { try await Task.sleep(for: .milliseconds(Int(500 + random.next() % 2500))) }
+        try await pause(&random)
         // Each service killed and restarted; two validation instances killed at once.
         for service in ["provisioning", "evaluation", "intake", "reporting"] {
             await stack("kill", service)
             try await Task.sleep(for: .milliseconds(300))
             await stack("start", service)
-            try await pause()
+            try await pause(&random)
         }
         await stack("start-second", "validation")
-        try await pause()
+        try await pause(&random)
         await stack("kill", "validation")
         await stack("kill", "validation-2")
         await stack("start", "validation")
         await stack("start-second", "validation")
-        try await pause()
+        try await pause(&random)
         await stack("pause", "broker")
         try await Task.sleep(for: .seconds(brokerPause))
         await stack("resume", "broker")
-        try await pause()
+        try await pause(&random)
         await stack("restart-postgres")
-        try await pause()
+        try await pause(&random)
         await stack("kill", "evaluation")
         await stack("kill", "validation-2")
         try await Task.sleep(for: .milliseconds(300))
