@@ -105,45 +105,6 @@ extension RealStack {
             #expect(events.filter { $0.eventType == EventType.requestCompleted.rawValue }.count == 1)
         }
 
-        @Test("PostgreSQL restarted and the broker paused while requests are in flight: every request still completes exactly once")
-        func infrastructureFaults() async throws {
-            let producer = try await Actors.producer
-            var requests: [String] = []
-            for index in 0..<3 {
-                let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: producer, json: submission(datasetName: "fault_probe_\(index)"))
-                requests.append(try #require(submitted.json["requestId"] as? String))
-            }
-            for requestId in requests {
-                _ = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head, json: ["note": "x"])
-            }
-            try await LocalStack.script("restart-postgres")
-            for requestId in requests {
-                _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: try await Actors.technical) { $0["state"] as? String == "awaiting_decision" }
-                let agreed = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(requestId)/decision", token: try await Actors.technical, json: ["decision": "agree"])
-                #expect(agreed.status == 200, "\(agreed.text)")
-            }
-            try await LocalStack.script("pause", "broker")
-            try await Task.sleep(for: .seconds(8))
-            try await LocalStack.script("resume", "broker")
-            for requestId in requests {
-                _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: producer, seconds: 90) { $0["state"] as? String == "awaiting_decision" }
-                _ = try await FinalEvaluation.decide(requestId, token: producer, ["decision": "accept"])
-                _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: producer, seconds: 90) {
-                    ($0["request"] as? [String: Any])?["state"] as? String == "completed"
-                }
-            }
-            let events = try await TopicReader.collect([.evaluation, .provisioning, .validation, .reporting], seconds: 15, where: { requests.contains($0.keyText ?? "") }) { _ in false }
-            for requestId in requests {
-                let mine = events.filter { $0.keyText == requestId }.compactMap(\.eventType)
-                #expect(mine.filter { $0 == EventType.contractAgreed.rawValue }.count == 1)
-                #expect(mine.filter { $0 == EventType.apiProvisioned.rawValue }.count == 1)
-                #expect(mine.filter { $0 == EventType.requestCompleted.rawValue }.count == 1)
-                #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.hub_datasets WHERE request_id = \(requestId)") == 1)
-            }
-            let deadLetters = try await TopicReader.collect([.deadLetter], seconds: 8, where: { requests.contains($0.keyText ?? "") }) { _ in false }
-            #expect(deadLetters.isEmpty, "transient faults never dead-letter")
-        }
-
         // MARK: - Helpers
 
         /// A counter's total over all label sets from a service's `/metrics`.

@@ -31,16 +31,25 @@ extension RealStack {
             #expect(status == 0, "openapi-spec-validator accepts the \(service) document")
         }
 
-        @Test("readiness turns 503 while the broker does not answer, and back to 200 when it does")
-        func readinessFollowsTheBroker() async throws {
+        @Test("a frozen broker leaves every service ready but degraded (body and gauge), and live; back to ready when it answers")
+        func brokerOutageIsDegraded() async throws {
             try await LocalStack.script("pause", "broker")
-            let whilePaused = try await ServiceHTTP.call("GET", "intake", "/readyz")
+            var degraded: ServiceHTTP.Reply?
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                let reply = try await ServiceHTTP.call("GET", "intake", "/readyz")
+                if reply.json["status"] as? String == "degraded" { degraded = reply; break }
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            let metrics = try await ServiceHTTP.call("GET", "intake", "/metrics")
             let live = try await ServiceHTTP.call("GET", "intake", "/livez")
             try await LocalStack.script("resume", "broker")
-            #expect(whilePaused.status == 503)
-            #expect((whilePaused.json["checks"] as? [String: String])?["kafka"] == "unreachable")
+            let reply = try #require(degraded, "intake's /readyz said degraded while the broker was frozen")
+            #expect(reply.status == 200, "the HTTP API still serves: the outbox keeps the events")
+            #expect((reply.json["checks"] as? [String: String]) == ["postgresql": "ok", "kafka": "unreachable"])
+            #expect(metrics.text.split(separator: "\n").contains { $0.hasPrefix("jembatan_broker_degraded") && $0.hasSuffix(" 1.0") || $0 == "jembatan_broker_degraded 1" }, "gauge set: \(metrics.text.split(separator: "\n").filter { $0.contains("broker_degraded") })")
             #expect(live.status == 200, "liveness does not depend on the broker")
-            try await DeliveryGuaranteeTests.waitUntil { try await ServiceHTTP.call("GET", "intake", "/readyz").status == 200 }
+            try await DeliveryGuaranteeTests.waitUntil { try await ServiceHTTP.call("GET", "intake", "/readyz").json["status"] as? String == "ready" }
         }
     }
 }

@@ -38,13 +38,13 @@ struct ConfigurationTests {
         #expect(error?.problem == problem)
     }
 
-    @Test("backoff doubles from 100 ms and stops at 5 s")
+    @Test("backoff's ceiling doubles from 100 ms and stops at 5 s (the jittered delay: LivenessUnitTests)")
     func backoff() {
-        #expect(Backoff.delay(attempt: 1) == .milliseconds(100))
-        #expect(Backoff.delay(attempt: 2) == .milliseconds(200))
-        #expect(Backoff.delay(attempt: 6) == .milliseconds(3200))
-        #expect(Backoff.delay(attempt: 7) == .seconds(5))
-        #expect(Backoff.delay(attempt: 100) == .seconds(5))
+        #expect(Backoff.ceiling(attempt: 1) == 100)
+        #expect(Backoff.ceiling(attempt: 2) == 200)
+        #expect(Backoff.ceiling(attempt: 6) == 3200)
+        #expect(Backoff.ceiling(attempt: 7) == 5000)
+        #expect(Backoff.ceiling(attempt: 100) == 5000)
     }
 
     @Test("database errors: only data and integrity violations are permanent")

@@ -54,6 +54,15 @@ public struct JembatanConfiguration: Sendable {
     public var slaCheckSeconds = 60
     /// `JEMBATAN_CHROMIUM`: the headless browser that prints reports to PDF (default `chromium` on the PATH).
     public var chromium = "chromium"
+    /// `JEMBATAN_CONSUMER_WATCHDOG_SECONDS`: how long a consumer's loop may stand still, or the consumer
+    /// stay out of its group while the broker answers, before it is recreated (default 30; more than
+    /// `JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS`).
+    public var consumerWatchdogSeconds = 30
+    /// `JEMBATAN_TEST_CONSUMER_FAULT`: a fault the tests inject into the consumers (never set in production).
+    public var consumerFault: ConsumerFault?
+
+    /// The consumers' timing chain: attempt limit < max poll interval < watchdog bound.
+    public var consumerTiming: ConsumerTiming { ConsumerTiming(kafka: kafka, watchdogSeconds: consumerWatchdogSeconds) }
 
     /// Every variable this struct reads, with its default; the README's table lists the same.
     public static let documentedVariables: [(name: String, defaultValue: String)] = [
@@ -61,7 +70,8 @@ public struct JembatanConfiguration: Sendable {
         ("JEMBATAN_POSTGRES_USER", "jembatan"), ("JEMBATAN_POSTGRES_PASSWORD", "(empty)"),
         ("JEMBATAN_POSTGRES_DATABASE", "jembatan"), ("JEMBATAN_POSTGRES_MAX_CONNECTIONS", "8"),
         ("JEMBATAN_KAFKA_BROKERS", "127.0.0.1:9092"), ("JEMBATAN_KAFKA_SESSION_TIMEOUT_MS", "6000"),
-        ("JEMBATAN_KAFKA_HEARTBEAT_MS", "1000"), ("JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", "10000"),
+        ("JEMBATAN_KAFKA_HEARTBEAT_MS", "1000"), ("JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", "20000"),
+        ("JEMBATAN_KAFKA_DEBUG", "(none)"), ("JEMBATAN_CONSUMER_WATCHDOG_SECONDS", "30"),
         ("JEMBATAN_HTTP_HOST", "127.0.0.1"), ("JEMBATAN_HTTP_PORT", "the service's port (8081–8085)"),
         ("JEMBATAN_LOG_LEVEL", "info"), ("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", "6000"),
         ("JEMBATAN_FRESHNESS_CHECK_SECONDS", "3600"), ("JEMBATAN_SLA_CHECK_SECONDS", "60"),
@@ -81,7 +91,22 @@ public struct JembatanConfiguration: Sendable {
         kafka.bootstrapServers = try reader.string("JEMBATAN_KAFKA_BROKERS", default: kafka.bootstrapServers)
         kafka.sessionTimeoutMilliseconds = try reader.integer("JEMBATAN_KAFKA_SESSION_TIMEOUT_MS", default: 6000, range: 1000...300_000)
         kafka.heartbeatIntervalMilliseconds = try reader.integer("JEMBATAN_KAFKA_HEARTBEAT_MS", default: 1000, range: 100...60_000)
-        kafka.maxPollIntervalMilliseconds = try reader.integer("JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", default: 10000, range: 1000...3_600_000)
+        kafka.maxPollIntervalMilliseconds = try reader.integer("JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", default: 20000, range: 1000...3_600_000)
+        consumerWatchdogSeconds = try reader.integer("JEMBATAN_CONSUMER_WATCHDOG_SECONDS", default: 30, range: 2...3600)
+        if let fault = reader.optional("JEMBATAN_TEST_CONSUMER_FAULT") {
+            guard let parsed = ConsumerFault(fault) else {
+                throw ConfigurationError(variable: "JEMBATAN_TEST_CONSUMER_FAULT", problem: "expected stall-loop or leave-group, then :once or :always; got '\(fault)'")
+            }
+            consumerFault = parsed
+        }
+        if let contexts = reader.optional("JEMBATAN_KAFKA_DEBUG") {
+            let known: Set<Substring> = ["generic", "broker", "topic", "metadata", "cgrp", "consumer", "fetch", "protocol", "security", "all"]
+            let unknown = contexts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !known.contains(Substring($0)) }
+            guard unknown.isEmpty else {
+                throw ConfigurationError(variable: "JEMBATAN_KAFKA_DEBUG", problem: "unknown librdkafka debug context '\(unknown[0])'; expected a comma-separated list of \(known.sorted().joined(separator: ", "))")
+            }
+            kafka.debugContexts = contexts
+        }
         http.host = try reader.string("JEMBATAN_HTTP_HOST", default: http.host)
         if service != nil {
             http.port = try reader.port("JEMBATAN_HTTP_PORT", default: http.port)
@@ -97,6 +122,12 @@ public struct JembatanConfiguration: Sendable {
         logLevel = parsed
         if kafka.heartbeatIntervalMilliseconds * 3 > kafka.sessionTimeoutMilliseconds {
             throw ConfigurationError(variable: "JEMBATAN_KAFKA_HEARTBEAT_MS", problem: "must be at most a third of JEMBATAN_KAFKA_SESSION_TIMEOUT_MS")
+        }
+        if kafka.maxPollIntervalMilliseconds < kafka.sessionTimeoutMilliseconds {
+            throw ConfigurationError(variable: "JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", problem: "must be at least JEMBATAN_KAFKA_SESSION_TIMEOUT_MS (librdkafka's rule)")
+        }
+        if consumerWatchdogSeconds * 1000 <= kafka.maxPollIntervalMilliseconds {
+            throw ConfigurationError(variable: "JEMBATAN_CONSUMER_WATCHDOG_SECONDS", problem: "must be longer than JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS (\(kafka.maxPollIntervalMilliseconds) ms): a handler attempt (40 % of it) and the group's own recovery come first")
         }
     }
 }

@@ -4,7 +4,9 @@
 /// - `JEMBATAN_KAFKA_BROKERS` (default `127.0.0.1:9092`): bootstrap servers.
 /// - `JEMBATAN_KAFKA_SESSION_TIMEOUT_MS` (default `6000`): consumer group session timeout.
 /// - `JEMBATAN_KAFKA_HEARTBEAT_MS` (default `1000`): consumer heartbeat interval.
-/// - `JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS` (default `10000`): longest gap between polls before a rebalance.
+/// - `JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS` (default `20000`): longest gap between polls before a rebalance
+///   (also the group's rebalance timeout); a handler attempt is abandoned after 40 % of it.
+/// - `JEMBATAN_KAFKA_DEBUG` (default none): librdkafka debug contexts, e.g. `cgrp,consumer`.
 public struct KafkaConfiguration: Sendable, Equatable {
     /// Bootstrap servers, `host:port[,host:port]`.
     public var bootstrapServers: String = "127.0.0.1:9092"
@@ -13,9 +15,13 @@ public struct KafkaConfiguration: Sendable, Equatable {
     /// Consumer heartbeat interval in milliseconds.
     public var heartbeatIntervalMilliseconds: Int = 1000
     /// Maximum time between polls before the consumer leaves the group, in milliseconds.
-    public var maxPollIntervalMilliseconds: Int = 10000
+    public var maxPollIntervalMilliseconds: Int = 20000
     /// How long librdkafka keeps retrying one delivery before reporting "outcome unknown".
     public var deliveryTimeoutMilliseconds: Int = 30000
+
+    /// librdkafka debug contexts for consumers (`JEMBATAN_KAFKA_DEBUG`, e.g. `cgrp,consumer`); their
+    /// lines are then logged at info. Nil: off.
+    public var debugContexts: String?
 
     /// Largest record this client produces, in bytes (librdkafka `message.max.bytes`).
     public var maximumMessageBytes: Int = 2 << 20
@@ -46,7 +52,9 @@ public struct KafkaConfiguration: Sendable, Equatable {
 
     /// Properties of a consumer in `group`: offsets stored only by the application, after its commit.
     func consumerProperties(group: String, startFromLatest: Bool = false) -> [String: String] {
-        commonProperties.merging([
+        var properties = commonProperties
+        if let debugContexts { properties["debug"] = debugContexts }
+        return properties.merging([
             "group.id": group,
             "enable.auto.commit": "true",
             "auto.commit.interval.ms": "500",

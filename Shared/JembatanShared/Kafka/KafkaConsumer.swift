@@ -37,11 +37,20 @@ public struct KafkaMessage: Sendable {
 /// Offsets are committed automatically in the background, but only offsets the application
 /// stored with ``markProcessed(_:)``: call it after the handler's database transaction committed.
 /// Polling uses a zero timeout and sleeps in Swift between empty polls, so nothing blocks the
-/// cooperative pool; ``close()`` (which blocks while it commits and leaves the group) runs on
-/// its own thread.
+/// cooperative pool; ``close(timeout:)`` (which blocks while it commits and leaves the group) runs
+/// on the blocking-call threads.
+///
+/// Rebalances are handled explicitly (assignment and revocation are logged and reflected in
+/// ``group``), and librdkafka's statistics report the join state every second, so a watchdog can
+/// tell a member that is out of its group from one that is merely idle.
 public final class KafkaConsumer: Sendable {
     private let client: RDKafkaClient
+    private let status: ConsumerGroupStatus
     private let isClosed = Atomic<Bool>(false)
+    /// Uptime (nanoseconds) of the last poll: the loop's heartbeat for the watchdog.
+    private let lastPollNanoseconds = Atomic<UInt64>(DispatchTime.now().uptimeNanoseconds)
+    /// Records that arrived while the consumer was paused (should not happen; kept, never dropped).
+    private let held = Mutex<[KafkaMessage]>([])
     private let logger: Logger
     /// How long to sleep when a poll returned nothing.
     private let idleSleep: Duration
@@ -57,11 +66,23 @@ public final class KafkaConsumer: Sendable {
     ) throws {
         self.logger = logger
         self.idleSleep = idleSleep
-        self.client = try RDKafkaClient(
-            kind: RD_KAFKA_CONSUMER,
-            properties: configuration.consumerProperties(group: group, startFromLatest: startFromLatest),
-            logger: logger
-        )
+        let status = ConsumerGroupStatus()
+        self.status = status
+        var properties = configuration.consumerProperties(group: group, startFromLatest: startFromLatest)
+        properties["statistics.interval.ms"] = "1000"
+        self.client = try RDKafkaClient(kind: RD_KAFKA_CONSUMER, properties: properties, logger: logger, group: status) { conf in
+            rd_kafka_conf_set_rebalance_cb(conf) { handle, code, partitions, opaque in
+                guard let handle, let opaque else { return }
+                Unmanaged<RDKafkaCallbackContext>.fromOpaque(opaque).takeUnretainedValue()
+                    .rebalance(handle: handle, code: code, partitions: partitions)
+            }
+            rd_kafka_conf_set_stats_cb(conf) { _, json, length, opaque in
+                guard let json, let opaque else { return 0 }
+                Unmanaged<RDKafkaCallbackContext>.fromOpaque(opaque).takeUnretainedValue()
+                    .statistics(Data(bytes: json, count: length))
+                return 0  // librdkafka frees the JSON
+            }
+        }
         rd_kafka_poll_set_consumer(client.handle)
         let list = rd_kafka_topic_partition_list_new(Int32(topics.count))
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -72,9 +93,21 @@ public final class KafkaConsumer: Sendable {
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.fromCode(code) }
     }
 
+    /// The member's group state as librdkafka last reported it.
+    public var group: ConsumerGroupSnapshot { status.snapshot }
+
+    /// When the consumer last polled librdkafka.
+    public var lastPolled: ContinuousClock.Instant {
+        let age = DispatchTime.now().uptimeNanoseconds &- lastPollNanoseconds.load(ordering: .relaxed)
+        return .now - .nanoseconds(Int64(clamping: age))
+    }
+
+    /// True once ``close(timeout:)`` was called.
+    public var closed: Bool { isClosed.load(ordering: .relaxed) }
+
     /// Waits for the next record; returns nil once the task is cancelled or the consumer closed.
     public func next() async -> KafkaMessage? {
-        while !Task.isCancelled && !isClosed.load(ordering: .relaxed) {
+        while !Task.isCancelled && !closed {
             if let message = pollOnce() { return message }
             try? await Task.sleep(for: idleSleep)
         }
@@ -84,21 +117,61 @@ public final class KafkaConsumer: Sendable {
     /// The next record if one arrives within `limit`; nil otherwise (or once cancelled or closed).
     public func next(within limit: Duration) async -> KafkaMessage? {
         let deadline = ContinuousClock.now + limit
-        while !Task.isCancelled && !isClosed.load(ordering: .relaxed) && ContinuousClock.now < deadline {
+        while !Task.isCancelled && !closed && ContinuousClock.now < deadline {
             if let message = pollOnce() { return message }
             try? await Task.sleep(for: idleSleep)
         }
         return nil
     }
 
+    /// Pauses every assigned partition (and, until ``resumeAssigned()``, every partition assigned
+    /// later) while the application retries one record: the member keeps polling, so it stays in
+    /// its group and within `max.poll.interval.ms`, but is handed nothing new.
+    public func pauseAssigned() {
+        status.pausedForRetry = true
+        withAssignment { rd_kafka_pause_partitions(client.handle, $0) }
+    }
+
+    /// Resumes the partitions paused by ``pauseAssigned()``; fetching restarts after the last
+    /// record handed to the application.
+    public func resumeAssigned() {
+        status.pausedForRetry = false
+        withAssignment { rd_kafka_resume_partitions(client.handle, $0) }
+    }
+
+    /// Polls (serving rebalances and statistics, keeping membership) for `duration` without taking
+    /// new work; anything that arrives anyway is held for ``next()``.
+    public func keepPolling(for duration: Duration) async {
+        let deadline = ContinuousClock.now + duration
+        while !Task.isCancelled && !closed && ContinuousClock.now < deadline {
+            if let message = pollOnce(takingHeld: false) { held.withLock { $0.append(message) } }
+            try? await Task.sleep(for: min(.milliseconds(100), deadline - .now))
+        }
+    }
+
+    /// Leaves the group but keeps the handle (a test hook simulating lost membership).
+    public func leaveGroup() {
+        _ = rd_kafka_unsubscribe(client.handle)
+        logger.warning("Consumer left its group (fault injection)")
+    }
+
+    private func withAssignment(_ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> rd_kafka_resp_err_t) {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(client.handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        if list.pointee.cnt > 0 { _ = body(list) }
+    }
+
     /// One non-blocking poll; nil when nothing (or only an informational event) was ready.
-    private func pollOnce() -> KafkaMessage? {
+    private func pollOnce(takingHeld: Bool = true) -> KafkaMessage? {
+        lastPollNanoseconds.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+        if takingHeld, let message = held.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return message }
         guard let raw = rd_kafka_consumer_poll(client.handle, 0) else { return nil }
         defer { rd_kafka_message_destroy(raw) }
         let message = raw.pointee
         if message.err != RD_KAFKA_RESP_ERR_NO_ERROR {
             if message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                logger.debug("Kafka consumer event", metadata: ["kafka.error": "\(String(cString: rd_kafka_err2str(message.err)))"])
+                logger.warning("Kafka consumer error", metadata: ["kafka.error": "\(String(cString: rd_kafka_err2str(message.err)))"])
             }
             return nil
         }
@@ -157,23 +230,21 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Commits stored offsets and leaves the group, waiting at most `timeout` (the broker may be
-    /// gone); uncommitted offsets are then re-read by the next owner and absorbed by its inbox.
-    /// Safe to call more than once.
-    public func close(timeout: Duration = .seconds(10)) async {
+    /// gone or frozen); uncommitted offsets are then re-read by the next owner and absorbed by its
+    /// inbox. Safe to call more than once.
+    public func close(timeout: Duration = .seconds(3)) async {
         guard !isClosed.exchange(true, ordering: .relaxed) else { return }
         let client = self.client
-        let finished = RunningFlag()
-        let thread = Thread {
-            rd_kafka_consumer_close(client.handle)
-            finished.stop()
-        }
-        thread.name = "jembatan-kafka-consumer-close"
-        thread.start()
-        let deadline = ContinuousClock.now + timeout
-        while finished.value, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        if finished.value {
+        let closing = RunningFlag()  // true while rd_kafka_consumer_close runs
+        Task { await offloadBlocking { rd_kafka_consumer_close(client.handle); closing.stop() } }
+        // Waited for in a task of its own: a shutdown's cancellation must not turn this into a spin.
+        await Task { @Sendable in
+            let deadline = ContinuousClock.now + timeout
+            while closing.value, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }.value
+        if closing.value {
             logger.warning("Consumer close timed out; leaving the group to the session timeout")
         }
     }

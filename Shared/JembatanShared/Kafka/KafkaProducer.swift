@@ -39,6 +39,9 @@ public final class PendingDelivery: Sendable {
     private enum State {
         case waiting(CheckedContinuation<DeliveryReport, any Error>?)
         case finished(Result<DeliveryReport, KafkaError>)
+        /// The waiter was cancelled; a later report is ignored (the record may still land: the
+        /// outbox sends it again and the consumers' inboxes absorb the duplicate).
+        case abandoned
     }
 
     private let state = Mutex<State>(.waiting(nil))
@@ -49,16 +52,29 @@ public final class PendingDelivery: Sendable {
         state.withLock { $0 = .finished(.failure(error)) }
     }
 
-    /// Waits for the broker's acknowledgement (`acks=all`) or the failure.
+    /// Waits for the broker's acknowledgement (`acks=all`) or the failure; throws
+    /// `CancellationError` at once when the waiting task is cancelled (a shutdown while the
+    /// broker is frozen must not wait for the delivery timeout).
     public func delivered() async throws -> DeliveryReport {
-        try await withCheckedThrowingContinuation { continuation in
-            let finished: Result<DeliveryReport, KafkaError>? = state.withLock { state in
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let finished: Result<DeliveryReport, any Error>? = state.withLock { state in
+                    switch state {
+                    case .finished(let result): return result.mapError { $0 as any Error }
+                    case .abandoned: return .failure(CancellationError())
+                    case .waiting: state = .waiting(continuation); return nil
+                    }
+                }
+                if let finished { continuation.resume(with: finished) }
+            }
+        } onCancel: {
+            let waiter: CheckedContinuation<DeliveryReport, any Error>? = state.withLock { state in
                 switch state {
-                case .finished(let result): return result
-                case .waiting: state = .waiting(continuation); return nil
+                case .waiting(let waiter): state = .abandoned; return waiter
+                case .finished, .abandoned: return nil
                 }
             }
-            if let finished { continuation.resume(with: finished) }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 

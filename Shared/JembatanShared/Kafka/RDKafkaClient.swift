@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Logging
+import NIOPosix
 
 /// Owns one librdkafka handle; the only place that creates and destroys it.
 ///
@@ -17,6 +18,7 @@ final class RDKafkaClient: @unchecked Sendable {
         kind: rd_kafka_type_t,
         properties: [String: String],
         logger: Logger,
+        group: ConsumerGroupStatus? = nil,
         configure: (OpaquePointer) -> Void = { _ in }
     ) throws {
         guard let conf = rd_kafka_conf_new() else {
@@ -29,7 +31,7 @@ final class RDKafkaClient: @unchecked Sendable {
                 throw KafkaError(.configuration, "\(key): \(cText(errorText))")
             }
         }
-        let context = RDKafkaCallbackContext(logger: logger)
+        let context = RDKafkaCallbackContext(logger: logger, debugAtInfo: properties["debug"] != nil, group: group)
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())
         rd_kafka_conf_set_log_cb(conf) { client, level, facility, text in
             guard let client, let opaque = rd_kafka_opaque(client) else { return }
@@ -80,8 +82,83 @@ final class RDKafkaClient: @unchecked Sendable {
 /// State reachable from librdkafka's C callbacks through the configuration opaque.
 final class RDKafkaCallbackContext: Sendable {
     let logger: Logger
+    /// Debug contexts were asked for (`JEMBATAN_KAFKA_DEBUG`): their lines are logged at info, so they show.
+    let debugAtInfo: Bool
 
-    init(logger: Logger) { self.logger = logger }
+    /// A consumer's group status, updated by the rebalance and statistics callbacks.
+    let group: ConsumerGroupStatus?
+
+    init(logger: Logger, debugAtInfo: Bool = false, group: ConsumerGroupStatus? = nil) {
+        self.logger = logger
+        self.debugAtInfo = debugAtInfo
+        self.group = group
+    }
+
+    /// The rebalance callback: applies the assignment or revocation (eager or cooperative, as the
+    /// group's protocol says), pauses new partitions while a retry holds the consumer, and logs it.
+    /// Runs inside the consumer's poll.
+    func rebalance(handle: OpaquePointer, code: rd_kafka_resp_err_t, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
+        let cooperative = rd_kafka_rebalance_protocol(handle).map { String(cString: $0) } == "COOPERATIVE"
+        var places: [TopicPartition] = []
+        if let partitions {
+            for index in 0..<Int(partitions.pointee.cnt) {
+                let entry = partitions.pointee.elems[index]
+                places.append(TopicPartition(topic: String(cString: entry.topic), partition: entry.partition))
+            }
+        }
+        let described = places.sorted().map { "\($0.topic)[\($0.partition)]" }.joined(separator: ",")
+        switch code {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            if cooperative {
+                if let error = rd_kafka_incremental_assign(handle, partitions) { rd_kafka_error_destroy(error) }
+            } else {
+                _ = rd_kafka_assign(handle, partitions)
+            }
+            // librdkafka keeps an application pause on a partition across rebalances: a partition
+            // paused during a retry, revoked and assigned again would never fetch. Set it explicitly.
+            if let partitions {
+                if group?.pausedForRetry == true {
+                    _ = rd_kafka_pause_partitions(handle, partitions)
+                } else {
+                    _ = rd_kafka_resume_partitions(handle, partitions)
+                }
+            }
+            group?.assigned(places, incremental: cooperative)
+            logger.info("Partitions assigned", metadata: ["kafka.partitions": "\(described)", "kafka.protocol": "\(cooperative ? "cooperative" : "eager")"])
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            let lost = rd_kafka_assignment_lost(handle) != 0
+            // Nothing is stored for revoked partitions: their offsets were stored only after commits.
+            if cooperative {
+                if let error = rd_kafka_incremental_unassign(handle, partitions) { rd_kafka_error_destroy(error) }
+            } else {
+                _ = rd_kafka_assign(handle, nil)
+            }
+            group?.revoked(places, incremental: cooperative)
+            logger.info(lost ? "Partitions lost" : "Partitions revoked", metadata: ["kafka.partitions": "\(described)"])
+        default:
+            _ = rd_kafka_assign(handle, nil)
+            group?.revoked(places, incremental: false)
+            logger.error("Rebalance failed; assignment dropped", metadata: ["kafka.error": "\(String(cString: rd_kafka_err2str(code)))"])
+        }
+    }
+
+    /// The statistics callback: keeps the group's join state (librdkafka `cgrp`), once a second.
+    func statistics(_ json: Data) {
+        guard let group,
+              let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
+              let cgrp = object["cgrp"] as? [String: Any] else { return }
+        // Partitions whose fetcher runs; an assigned partition that never gets here (its committed
+        // offset was never fetched) takes no records although the member looks steady.
+        var fetching: [TopicPartition] = []
+        for (topic, value) in object["topics"] as? [String: Any] ?? [:] {
+            for (partition, state) in (value as? [String: Any])?["partitions"] as? [String: Any] ?? [:] {
+                guard let number = Int32(partition), number >= 0,
+                      (state as? [String: Any])?["fetch_state"] as? String == "active" else { continue }
+                fetching.append(TopicPartition(topic: topic, partition: number))
+            }
+        }
+        group.statistics(joinState: cgrp["join_state"] as? String ?? "unknown", groupState: cgrp["state"] as? String ?? "unknown", fetching: fetching)
+    }
 
     func log(level: Int32, facility: String, message: String) {
         let swiftLevel: Logger.Level
@@ -89,18 +166,26 @@ final class RDKafkaCallbackContext: Sendable {
         case 0...3: swiftLevel = .error
         case 4: swiftLevel = .warning
         case 5, 6: swiftLevel = .info
-        default: swiftLevel = .debug
+        default: swiftLevel = debugAtInfo ? .info : .debug
         }
         logger.log(level: swiftLevel, "librdkafka", metadata: ["kafka.facility": "\(facility)", "kafka.detail": "\(message)"])
     }
 }
 
-/// Runs a blocking call on its own thread, never on the cooperative pool, and awaits its result.
+/// The long-lived threads that run librdkafka's blocking calls (metadata, watermarks, committed
+/// offsets, consumer close), never the cooperative pool and never a new thread per call.
+enum BlockingCalls {
+    static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        return pool
+    }()
+}
+
+/// Runs a blocking call on ``BlockingCalls/pool`` and awaits its result.
 func offloadBlocking<Result: Sendable>(_ body: @escaping @Sendable () -> Result) async -> Result {
     await withCheckedContinuation { continuation in
-        let thread = Thread { continuation.resume(returning: body()) }
-        thread.name = "jembatan-blocking"
-        thread.start()
+        BlockingCalls.pool.submit { _ in continuation.resume(returning: body()) }
     }
 }
 

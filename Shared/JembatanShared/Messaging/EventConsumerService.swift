@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// An event as a handler sees it: the attributes plus the raw record to decode the payload from.
 public struct ReceivedEvent: Sendable {
@@ -44,17 +45,20 @@ public struct EventRejected: Error, CustomStringConvertible, Sendable {
 /// Applies one event inside the consumer's transaction (after the inbox claimed it).
 public typealias EventHandler = @Sendable (ReceivedEvent, PostgresConnection, Logger) async throws -> Void
 
-/// A consumer-group member that applies events exactly once in effect.
+/// A consumer-group member that applies events exactly once in effect, and never stops silently.
 ///
 /// Per record: parse (malformed → dead letter), skip types the consumer does not handle, then in
 /// one transaction claim the inbox and run the handler; store the offset only after commit.
-/// Transient failures (database or broker down) are retried with backoff on the same record and
-/// never dead-lettered; permanent ones (`EventRejected`, data errors) are dead-lettered and the
-/// partition moves on.
+/// Transient failures (database or broker down) are retried with jittered backoff on the same
+/// record and never dead-lettered; while it retries the consumer pauses its partitions and keeps
+/// polling, so it stays in its group. Permanent failures (`EventRejected`, data errors) are
+/// dead-lettered and the partition moves on.
+///
+/// A watchdog beside the loop recreates the consumer (a new librdkafka handle in the same group)
+/// when the loop has not turned within the bound, or when the member has not been a steady group
+/// member with partitions for that long while the broker answers. Recreations are logged, counted
+/// and reported by `/livez`, which fails after K of them in a window.
 public struct EventConsumerService: Service {
-    /// How long one attempt to apply an event may take before it is abandoned and retried.
-    static let attemptLimit: Duration = .seconds(20)
-
     /// Consumer name: also the group id suffix and the inbox's consumer column.
     public let name: String
     let topics: [Topic]
@@ -66,11 +70,17 @@ public struct EventConsumerService: Service {
     let gate: StartupGate
     let logger: Logger
     let handler: EventHandler
+    let health: ConsumerHealth
+    let broker: BrokerMonitor?
+    let fault: ConsumerFault?
+
+    var timing: ConsumerTiming { health.timing }
 
     /// Creates a consumer named `name` in group `jembatan-<name>`.
     public init(
         name: String, topics: [Topic], handledTypes: Set<EventType>, schema: SchemaName,
         client: PostgresClient, producer: KafkaProducer, kafka: KafkaConfiguration, gate: StartupGate,
+        health: ConsumerHealth, broker: BrokerMonitor?, fault: ConsumerFault? = nil,
         logger: Logger, handler: @escaping EventHandler
     ) {
         self.name = name
@@ -81,28 +91,108 @@ public struct EventConsumerService: Service {
         self.kafka = kafka
         self.inbox = Inbox(schema: schema)
         self.gate = gate
+        self.health = health
+        self.broker = broker
+        self.fault = fault
+        var logger = logger
+        logger[metadataKey: LogKey.consumer] = "\(name)"
         self.logger = logger
         self.handler = handler
     }
 
-    /// Consumes until graceful shutdown, then commits stored offsets and leaves the group.
+    /// Consumes until graceful shutdown, recreating the consumer when the watchdog says so; then
+    /// commits stored offsets and leaves the group.
     public func run() async throws {
         guard try await gate.wait() else { return }
-        let consumer = try KafkaConsumer(topics: topics.map(\.rawValue), group: "jembatan-\(name)", configuration: kafka, logger: logger)
-        logger.info("Consumer started", metadata: [LogKey.consumer: "\(name)", LogKey.topic: "\(topics.map(\.rawValue).joined(separator: ","))"])
         await cancelWhenGracefulShutdown {
-            while let message = await consumer.next() {
-                if await process(message) {
-                    consumer.markProcessed(message)
+            var generation = 0
+            var failures = 0
+            while !Task.isCancelled {
+                generation += 1
+                let consumer: KafkaConsumer
+                do {
+                    consumer = try KafkaConsumer(topics: topics.map(\.rawValue), group: "jembatan-\(name)", configuration: kafka, logger: logger)
+                    failures = 0
+                } catch {
+                    failures += 1
+                    logger.error("Consumer could not be created; retrying", metadata: [LogKey.error: "\(String(reflecting: error))"])
+                    try? await Task.sleep(for: Backoff.delay(attempt: failures))
+                    continue
+                }
+                health.started(name, generation: generation)
+                logger.info("Consumer started", metadata: [LogKey.topic: "\(topics.map(\.rawValue).joined(separator: ","))", "generation": "\(generation)"])
+                let looping = RunningFlag()  // true while the record loop runs
+                let loop = Task { [generation] in
+                    await consume(consumer, generation: generation)
+                    looping.stop()
+                }
+                let reason = await watch(consumer)
+                loop.cancel()
+                // The loop's every wait is cancellable or bounded: give it a moment to end (in a task
+                // of its own, whose sleeps are not cut short by the shutdown), then let it go.
+                await Task {
+                    let deadline = ContinuousClock.now + .seconds(5)
+                    while looping.value, ContinuousClock.now < deadline {
+                        try? await Task.sleep(for: .milliseconds(20))
+                    }
+                }.value
+                await consumer.close()
+                guard let reason else { break }
+                health.recreated(name, reason: reason)
+                logger.error("Consumer recreated by its watchdog", metadata: ["reason": "\(reason)", "generation": "\(generation)"])
+            }
+        }
+        logger.info("Consumer stopped")
+    }
+
+    /// The record loop of one consumer handle.
+    func consume(_ consumer: KafkaConsumer, generation: Int) async {
+        let fault = fault.flatMap { $0.applies(to: generation) ? $0 : nil }
+        var leftGroup = false
+        while !Task.isCancelled {
+            if fault?.kind == .stallLoop {
+                // Test hook: the loop stops turning (it neither polls nor handles) until cancelled.
+                logger.warning("Consumer loop stalled (fault injection)")
+                while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(100)) }
+                return
+            }
+            if fault?.kind == .leaveGroup, !leftGroup, !consumer.group.assigned.isEmpty {
+                leftGroup = true
+                consumer.leaveGroup()
+            }
+            guard let message = await consumer.next() else { return }
+            if await process(message, consumer: consumer) {
+                consumer.markProcessed(message)
+            }
+        }
+    }
+
+    /// Returns why the consumer must be recreated, or nil once shutdown began.
+    func watch(_ consumer: KafkaConsumer) async -> String? {
+        let bound = timing.watchdogBound
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            if Task.isCancelled { return nil }
+            let now = ContinuousClock.now
+            let lastTurn = consumer.lastPolled
+            let group = consumer.group
+            health.observed(name, lastTurn: lastTurn, group: group)
+            if now - lastTurn > bound {
+                return "its loop has not turned for \(Int((now - lastTurn).seconds)) s (bound \(Int(bound.seconds)) s)"
+            }
+            // Out of the group with no partitions: only the consumer's fault while the broker answers.
+            if let unsettled = group.unsettledSince, let reachable = broker?.reachableSince ?? .some(unsettled) {
+                let since = max(unsettled, reachable)
+                if now - since > bound {
+                    return "not a steady group member fetching its partitions for \(Int((now - since).seconds)) s while the broker answers (join state \(group.joinState), \(group.assigned.count) partitions assigned, \(group.fetching.map(String.init) ?? "?") fetching)"
                 }
             }
         }
-        await consumer.close()
-        logger.info("Consumer stopped", metadata: [LogKey.consumer: "\(name)"])
+        return nil
     }
 
     /// Handles one record; true when it is done with (applied, skipped or dead-lettered).
-    func process(_ message: KafkaMessage) async -> Bool {
+    func process(_ message: KafkaMessage, consumer: KafkaConsumer? = nil) async -> Bool {
         var logger = self.logger
         logger[metadataKey: LogKey.topic] = "\(message.topic)"
         logger[metadataKey: LogKey.partition] = "\(message.partition)"
@@ -110,7 +200,7 @@ public struct EventConsumerService: Service {
         let attributes: CloudEventAttributes
         switch CloudEventCodec.attributes(of: message.value, key: message.keyText) {
         case .failure(let malformed):
-            return await deadLetter(message, reason: malformed.description, logger: logger)
+            return await deadLetter(message, reason: malformed.description, logger: logger, consumer: consumer)
         case .success(let parsed):
             attributes = parsed
         }
@@ -119,17 +209,21 @@ public struct EventConsumerService: Service {
         guard handledTypes.contains(attributes.type) else { return true }
         let event = ReceivedEvent(attributes: attributes, message: message)
         var attempt = 0
+        defer { if attempt > 0 { consumer?.resumeAssigned() } }
+        let attemptLimit = timing.attemptLimit
         while !Task.isCancelled {
+            let started = ContinuousClock.now
             do {
                 // A connection lost mid-transaction (PostgreSQL restarting) must not hold the consumer forever.
                 let (client, inbox, name, handler, attemptLogger) = (client, inbox, name, handler, logger)
-                let applied = try await withDeadline(Self.attemptLimit) {
+                let applied = try await withDeadline(attemptLimit) {
                     try await client.inTransaction(logger: attemptLogger) { connection -> Bool in
                         guard try await inbox.claim(attributes, from: message, consumer: name, on: connection, logger: attemptLogger) else { return false }
                         try await handler(event, connection, attemptLogger)
                         return true
                     }
                 }
+                MessagingMetrics.handlingTime(attributes.type).recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
                 if applied {
                     MessagingMetrics.applied(name).increment()
                     logger.info("Event applied")
@@ -139,21 +233,31 @@ public struct EventConsumerService: Service {
                 }
                 return true
             } catch let rejected as EventRejected {
-                return await deadLetter(message, reason: rejected.reason, logger: logger)
+                return await deadLetter(message, reason: rejected.reason, logger: logger, consumer: consumer)
             } catch where DatabaseFailure.isPermanent(error) {
-                return await deadLetter(message, reason: "database refused the event's effect (data or integrity violation)", logger: logger)
+                return await deadLetter(message, reason: "database refused the event's effect (data or integrity violation)", logger: logger, consumer: consumer)
             } catch {
                 attempt += 1
+                if attempt == 1 { consumer?.pauseAssigned() }
                 MessagingMetrics.retries(name).increment()
                 logger.warning("Transient failure; retrying the same event", metadata: [LogKey.error: "\(String(reflecting: error))", "attempt": "\(attempt)"])
-                try? await Task.sleep(for: Backoff.delay(attempt: attempt))
+                await wait(Backoff.delay(attempt: attempt), polling: consumer)
             }
         }
         return false
     }
 
+    /// Sleeps `delay`, polling `consumer` meanwhile so it keeps its group membership.
+    func wait(_ delay: Duration, polling consumer: KafkaConsumer?) async {
+        if let consumer {
+            await consumer.keepPolling(for: delay)
+        } else {
+            try? await Task.sleep(for: delay)
+        }
+    }
+
     /// Sends the original record to the dead-letter topic, retrying until the broker acknowledges it.
-    func deadLetter(_ message: KafkaMessage, reason: String, logger: Logger) async -> Bool {
+    func deadLetter(_ message: KafkaMessage, reason: String, logger: Logger, consumer: KafkaConsumer? = nil) async -> Bool {
         logger.error("Event dead-lettered", metadata: [LogKey.error: "\(reason)"])
         let headers = message.headers + [
             KafkaHeader(DeadLetterHeader.originalTopic, message.topic),
@@ -171,6 +275,7 @@ public struct EventConsumerService: Service {
             value = Array(value.prefix(DeadLetterHeader.maximumOriginalBytes))
         }
         var attempt = 0
+        defer { if attempt > 0 { consumer?.resumeAssigned() } }
         while !Task.isCancelled {
             do {
                 try await producer.deliver(topic: Topic.deadLetter.rawValue, key: message.keyText ?? "", value: value, headers: headersToSend)
@@ -178,8 +283,9 @@ public struct EventConsumerService: Service {
                 return true
             } catch {
                 attempt += 1
+                if attempt == 1 { consumer?.pauseAssigned() }
                 logger.warning("Dead-letter topic unavailable; retrying", metadata: [LogKey.error: "\(error)"])
-                try? await Task.sleep(for: Backoff.delay(attempt: attempt))
+                await wait(Backoff.delay(attempt: attempt), polling: consumer)
             }
         }
         return false

@@ -35,4 +35,8 @@ public enum MessagingMetrics {
     public static func retries(_ consumer: String) -> Counter {
         Counter(label: "jembatan_events_retried_total", dimensions: [("consumer", consumer)])
     }
+    /// Time to apply one event (the inbox transaction with its handler), per event type.
+    public static func handlingTime(_ type: EventType) -> Timer {
+        Timer(label: "jembatan_event_handling_duration_seconds", dimensions: [("type", type.rawValue)], preferredDisplayUnit: .seconds)
+    }
 }

@@ -136,9 +136,15 @@ public struct MigrationService: Service {
 
 /// Exponential backoff with a cap, for transient failures.
 public enum Backoff {
-    /// 100 ms doubling per attempt, at most 5 s.
+    /// The ceiling of attempt `attempt`: 100 ms doubling per attempt, at most 5 s.
+    public static func ceiling(attempt: Int) -> Int {
+        min(5000, 100 * (1 << min(max(attempt - 1, 0), 6)))
+    }
+
+    /// A delay between half the ceiling and the ceiling, chosen at random ("equal jitter"), so
+    /// consumers and relays that failed together do not retry in step.
     public static func delay(attempt: Int) -> Duration {
-        let milliseconds = min(5000, 100 * (1 << min(max(attempt - 1, 0), 6)))
-        return .milliseconds(milliseconds)
+        let ceiling = ceiling(attempt: attempt)
+        return .milliseconds(ceiling / 2 + Int.random(in: 0...(ceiling / 2)))
     }
 }

@@ -104,7 +104,14 @@ public enum ServiceRuntime {
         }
         do {
             let application = try buildApplication(definition, configuration: configuration, registry: registry, logger: logger)
-            try await application.runService()
+            var group = ServiceGroupConfiguration(
+                services: [.init(service: application), .init(service: ShutdownBound(logger: logger))],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+            // Graceful first (drain, commit, leave the group); past 7 s, cancellation; ShutdownBound ends it at 9 s.
+            group.maximumGracefulShutdownDuration = .seconds(7)
+            try await ServiceGroup(configuration: group).run()
         } catch {
             logger.critical("Service stopped with an error", metadata: [LogKey.error: "\(String(reflecting: error))"])
             exit(1)
@@ -152,6 +159,8 @@ public enum ServiceRuntime {
         let client = configuration.database.makeClient(logger: logger)
         let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
         let gate = StartupGate()
+        let broker = BrokerMonitor(producer: producer, logger: logger)
+        let health = ConsumerHealth(timing: configuration.consumerTiming)
         let context = ServiceContext(
             service: definition.service, client: client, outbox: Outbox(service: definition.service),
             producer: producer, configuration: configuration, logger: logger, gate: gate,
@@ -159,19 +168,21 @@ public enum ServiceRuntime {
         )
         let router = Router()
         router.middlewares.add(MetricsMiddleware())
-        OperationalRoutes(client: client, producer: producer, gate: gate, registry: registry, openAPIDocument: definition.openAPIDocument)
+        OperationalRoutes(client: client, broker: broker, health: health, gate: gate, registry: registry, openAPIDocument: definition.openAPIDocument)
             .register(on: router)
         definition.routes(router, context)
         var services: [any Service] = [
             client,
             MigrationService(client: client, plans: migrationPlans(definition), gate: gate, logger: logger),
             ProducerService(producer: producer),
+            broker,
             OutboxRelay(client: client, producer: producer, service: definition.service, gate: gate, logger: logger),
         ]
         for consumer in definition.consumers(context) {
             services.append(EventConsumerService(
                 name: consumer.name, topics: consumer.topics, handledTypes: consumer.handledTypes, schema: schema,
-                client: client, producer: producer, kafka: configuration.kafka, gate: gate, logger: logger, handler: consumer.handler
+                client: client, producer: producer, kafka: configuration.kafka, gate: gate,
+                health: health, broker: broker, fault: configuration.consumerFault, logger: logger, handler: consumer.handler
             ))
         }
         services += definition.background(context)
@@ -181,5 +192,26 @@ public enum ServiceRuntime {
             services: services,
             logger: logger
         )
+    }
+}
+
+/// Ends the process at most 9 s after SIGTERM or SIGINT, whatever PostgreSQL and the broker are
+/// doing (stopped, frozen, restarting): the service group drains, commits and leaves the group
+/// within that time when it can; what is not committed by then is re-read and absorbed by the
+/// inboxes after the restart, and unpublished outbox rows stay in the outbox.
+struct ShutdownBound: Service {
+    let logger: Logger
+    var bound: Duration = .seconds(9)
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        let (logger, bound) = (logger, bound)
+        // Unstructured and not cancelled with the group: it must outlive everything else.
+        Task.detached {
+            try? await Task.sleep(for: bound)
+            logger.critical("Shutdown took longer than \(bound); exiting now (uncommitted work is redone after the restart)")
+            fflush(nil)  // every output stream
+            _exit(0)
+        }
     }
 }

@@ -26,6 +26,9 @@ enum LocalStack {
         environment["JEMBATAN_BROKER_PORT"] = String(brokerPort)
         environment["JEMBATAN_PORT_BASE"] = String(portBase)
         environment["JEMBATAN_FRESH"] = "1"
+        // librdkafka's group and consumer debug lines in the services' logs: when a consumer does
+        // not resume, the logs say where its group membership stopped.
+        environment["JEMBATAN_KAFKA_DEBUG"] = environment["JEMBATAN_KAFKA_DEBUG"] ?? "cgrp,consumer"
         return environment
     }
 

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import JembatanShared
+
+@Suite("Liveness building blocks")
+struct LivenessUnitTests {
+    @Test("an attempt that finishes leaves no deadline timer sleeping behind it")
+    func deadlineTimersEnd() async throws {
+        let before = DeadlineTimers.pending
+        for value in 0..<200 {
+            let result = try await withDeadline(.seconds(3600)) { value }
+            #expect(result == value)
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while DeadlineTimers.pending > before, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(DeadlineTimers.pending == before, "\(DeadlineTimers.pending - before) timers of finished attempts still sleep")
+    }
+
+    @Test("an attempt past its limit is abandoned with AttemptTimedOut, even if it ignores cancellation")
+    func deadlineAbandons() async throws {
+        let started = ContinuousClock.now
+        await #expect(throws: AttemptTimedOut.self) {
+            try await withDeadline(.milliseconds(200)) {
+                let until = ContinuousClock.now + .seconds(3)
+                while ContinuousClock.now < until { try? await Task.sleep(for: .milliseconds(10)) }  // ignores cancellation
+                return 1
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    @Test("retry delays are jittered between half the ceiling and the ceiling, which doubles from 100 ms to 5 s")
+    func backoffJitter() {
+        #expect((1...8).map(Backoff.ceiling(attempt:)) == [100, 200, 400, 800, 1600, 3200, 5000, 5000])
+        for attempt in 1...8 {
+            let ceiling = Backoff.ceiling(attempt: attempt)
+            let delays = (0..<200).map { _ in Backoff.delay(attempt: attempt) }
+            #expect(delays.allSatisfy { $0 >= .milliseconds(ceiling / 2) && $0 <= .milliseconds(ceiling) })
+            #expect(Set(delays).count > 1, "attempt \(attempt): delays differ (consumers that failed together do not retry in step)")
+        }
+    }
+
+    @Test("the consumers' timing chain: attempt limit < max.poll.interval.ms < watchdog bound; a configuration breaking it is refused")
+    func timingChain() throws {
+        let configuration = try JembatanConfiguration(service: .intake, environment: [:])
+        let timing = configuration.consumerTiming
+        #expect(timing.attemptLimit < .milliseconds(configuration.kafka.maxPollIntervalMilliseconds))
+        #expect(.milliseconds(configuration.kafka.maxPollIntervalMilliseconds) < timing.watchdogBound)
+        #expect(throws: ConfigurationError.self) {
+            try JembatanConfiguration(service: .intake, environment: ["JEMBATAN_CONSUMER_WATCHDOG_SECONDS": "15"])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try JembatanConfiguration(service: .intake, environment: ["JEMBATAN_TEST_CONSUMER_FAULT": "explode:now"])
+        }
+    }
+
+    @Test("a member counts as settled only when steady, with partitions, fetching every one of them")
+    func groupSettling() {
+        let status = ConsumerGroupStatus()
+        #expect(!status.snapshot.isSettled, "not settled before any assignment")
+        let partitions = (0..<3).map { TopicPartition(topic: "t", partition: $0) }
+        status.assigned(partitions, incremental: false)
+        status.statistics(joinState: "steady", groupState: "up", fetching: partitions)
+        #expect(status.snapshot.isSettled)
+        // What the stress test found: steady, assigned, but committed offsets never fetched.
+        status.statistics(joinState: "steady", groupState: "up", fetching: Array(partitions.prefix(1)))
+        #expect(!status.snapshot.isSettled)
+        status.statistics(joinState: "wait-join", groupState: "up", fetching: partitions)
+        #expect(!status.snapshot.isSettled)
+        status.statistics(joinState: "steady", groupState: "up", fetching: partitions)
+        #expect(status.snapshot.isSettled)
+        status.revoked(partitions, incremental: false)
+        #expect(!status.snapshot.isSettled)
+    }
+}
