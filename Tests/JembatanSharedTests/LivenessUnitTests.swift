@@ -72,4 +72,23 @@ struct LivenessUnitTests {
         status.revoked(partitions, incremental: false)
         #expect(!status.snapshot.isSettled)
     }
+
+    @Test("a partition with records waiting whose position does not move is reported stuck; a moving one or a pause for a retry is not")
+    func stuckPartition() {
+        let status = ConsumerGroupStatus()
+        let place = TopicPartition(topic: "t", partition: 0)
+        status.assigned([place], incremental: false)
+        status.statistics(joinState: "steady", groupState: "up", fetching: [place], positions: [place: (5, 0)])
+        #expect(status.snapshot.stuckSince == nil, "no records waiting")
+        status.statistics(joinState: "steady", groupState: "up", fetching: [place], positions: [place: (5, 2)])
+        let first = status.snapshot.stuckSince
+        #expect(first != nil)
+        status.statistics(joinState: "steady", groupState: "up", fetching: [place], positions: [place: (5, 2)])
+        #expect(status.snapshot.stuckSince == first, "still the same position: stuck since the first sighting")
+        status.statistics(joinState: "steady", groupState: "up", fetching: [place], positions: [place: (6, 1)])
+        #expect(status.snapshot.stuckSince != first, "the position moved: measured afresh")
+        status.pausedForRetry = true
+        status.statistics(joinState: "steady", groupState: "up", fetching: [place], positions: [place: (6, 1)])
+        #expect(status.snapshot.stuckSince == nil, "a pause for a retry is not a stuck fetch")
+    }
 }

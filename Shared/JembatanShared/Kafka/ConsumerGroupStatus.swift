@@ -12,6 +12,9 @@ public struct ConsumerGroupSnapshot: Sendable, Equatable {
     public var groupState = "unknown"
     /// Assigned partitions whose fetcher is active (from the statistics; nil before the first).
     public var fetching: Int?
+    /// Since when some assigned partition with records waiting (librdkafka's `consumer_lag` > 0)
+    /// has not moved its position, while the consumer was not pausing for a retry (nil: none).
+    public var stuckSince: ContinuousClock.Instant?
     /// Rebalances this member took part in.
     public var rebalances = 0
     /// Since when this member has not been a steady group member with partitions (nil: it is one).
@@ -26,6 +29,8 @@ final class ConsumerGroupStatus: Sendable {
     private struct State {
         var snapshot = ConsumerGroupSnapshot()
         var pausedForRetry = false
+        /// Per partition: the position last seen and since when it has not moved with records waiting.
+        var waiting: [TopicPartition: (position: Int64, since: ContinuousClock.Instant)] = [:]
     }
 
     private let state = Mutex(State())
@@ -35,7 +40,14 @@ final class ConsumerGroupStatus: Sendable {
     /// While set, newly assigned partitions are paused at once (a handler is retrying an event).
     var pausedForRetry: Bool {
         get { state.withLock { $0.pausedForRetry } }
-        set { state.withLock { $0.pausedForRetry = newValue } }
+        set {
+            state.withLock { state in
+                state.pausedForRetry = newValue
+                // A pause is the application's choice, not a stuck fetch: measure afresh after it.
+                state.waiting = [:]
+                state.snapshot.stuckSince = nil
+            }
+        }
     }
 
     func assigned(_ partitions: [TopicPartition], incremental: Bool) {
@@ -54,8 +66,23 @@ final class ConsumerGroupStatus: Sendable {
         }
     }
 
-    func statistics(joinState: String, groupState: String, fetching: [TopicPartition]) {
+    func statistics(joinState: String, groupState: String, fetching: [TopicPartition],
+                    positions: [TopicPartition: (position: Int64, lag: Int64)] = [:]) {
         state.withLock { state in
+            let now = ContinuousClock.now
+            var waiting: [TopicPartition: (position: Int64, since: ContinuousClock.Instant)] = [:]
+            if !state.pausedForRetry {
+                for place in state.snapshot.assigned {
+                    guard let seen = positions[place], seen.lag > 0 else { continue }
+                    if let before = state.waiting[place], before.position == seen.position {
+                        waiting[place] = before
+                    } else {
+                        waiting[place] = (seen.position, now)
+                    }
+                }
+            }
+            state.waiting = waiting
+            state.snapshot.stuckSince = waiting.values.map(\.since).min()
             state.snapshot.joinState = joinState
             state.snapshot.groupState = groupState
             state.snapshot.fetching = Set(fetching).intersection(state.snapshot.assigned).count

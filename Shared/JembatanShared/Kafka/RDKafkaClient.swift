@@ -150,14 +150,17 @@ final class RDKafkaCallbackContext: Sendable {
         // Partitions whose fetcher runs; an assigned partition that never gets here (its committed
         // offset was never fetched) takes no records although the member looks steady.
         var fetching: [TopicPartition] = []
+        var positions: [TopicPartition: (position: Int64, lag: Int64)] = [:]
         for (topic, value) in object["topics"] as? [String: Any] ?? [:] {
             for (partition, state) in (value as? [String: Any])?["partitions"] as? [String: Any] ?? [:] {
-                guard let number = Int32(partition), number >= 0,
-                      (state as? [String: Any])?["fetch_state"] as? String == "active" else { continue }
-                fetching.append(TopicPartition(topic: topic, partition: number))
+                guard let number = Int32(partition), number >= 0, let state = state as? [String: Any] else { continue }
+                let place = TopicPartition(topic: topic, partition: number)
+                if state["fetch_state"] as? String == "active" { fetching.append(place) }
+                positions[place] = ((state["app_offset"] as? NSNumber)?.int64Value ?? -1, (state["consumer_lag"] as? NSNumber)?.int64Value ?? -1)
             }
         }
-        group.statistics(joinState: cgrp["join_state"] as? String ?? "unknown", groupState: cgrp["state"] as? String ?? "unknown", fetching: fetching)
+        group.statistics(joinState: cgrp["join_state"] as? String ?? "unknown", groupState: cgrp["state"] as? String ?? "unknown",
+                         fetching: fetching, positions: positions)
     }
 
     func log(level: Int32, facility: String, message: String) {

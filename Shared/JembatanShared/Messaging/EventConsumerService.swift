@@ -180,6 +180,13 @@ public struct EventConsumerService: Service {
             if now - lastTurn > bound {
                 return "its loop has not turned for \(Int((now - lastTurn).seconds)) s (bound \(Int(bound.seconds)) s)"
             }
+            // Records waiting on a partition whose position does not move (the member looks steady).
+            if let stuck = group.stuckSince, let reachable = broker?.reachableSince ?? .some(stuck) {
+                let since = max(stuck, reachable)
+                if now - since > bound {
+                    return "records wait on an assigned partition but its position has not moved for \(Int((now - since).seconds)) s (join state \(group.joinState), \(group.assigned.count) partitions)"
+                }
+            }
             // Out of the group with no partitions: only the consumer's fault while the broker answers.
             if let unsettled = group.unsettledSince, let reachable = broker?.reachableSince ?? .some(unsettled) {
                 let since = max(unsettled, reachable)

@@ -30,6 +30,10 @@ public struct OutboxRelay: Service {
         self.pollInterval = pollInterval
     }
 
+    /// How long one batch (lock, read, deliver, mark) may take before it is abandoned and retried;
+    /// longer than a delivery's timeout (30 s), so a batch waiting for a slow broker is not cut short.
+    static let batchLimit: Duration = .seconds(40)
+
     /// Publishes until graceful shutdown.
     public func run() async throws {
         guard try await gate.wait() else { return }
@@ -68,7 +72,14 @@ public struct OutboxRelay: Service {
 
     /// Publishes one batch; returns how many events were published (0: nothing to do or another relay is active).
     func publishBatch() async throws -> Int {
-        let count = try await Self.publishBatch(client: client, producer: producer, schema: SchemaName(service.schema), batchSize: batchSize, logger: logger)
+        // A transaction whose connection PostgreSQL reset (a restart while the batch waited for a
+        // frozen broker's acknowledgements) can hang without an error: abandon it and start again.
+        // The abandoned batch is rolled back or, if it committed after all, its events are
+        // published twice and absorbed by the consumers' inboxes.
+        let (client, producer, schema, batchSize, logger) = (client, producer, SchemaName(service.schema), batchSize, logger)
+        let count = try await withDeadline(Self.batchLimit) {
+            try await Self.publishBatch(client: client, producer: producer, schema: schema, batchSize: batchSize, logger: logger)
+        }
         if count > 0 {
             MessagingMetrics.published(service).increment(by: count)
             logger.debug("Outbox batch published", metadata: ["count": "\(count)"])
