@@ -29,6 +29,8 @@ final class ConsumerGroupStatus: Sendable {
     private struct State {
         var snapshot = ConsumerGroupSnapshot()
         var pausedForRetry = false
+        /// Partitions this consumer paused and has not resumed yet.
+        var paused: Set<TopicPartition> = []
         /// Per partition: the position last seen and since when it has not moved with records waiting.
         var waiting: [TopicPartition: (position: Int64, since: ContinuousClock.Instant)] = [:]
     }
@@ -47,6 +49,20 @@ final class ConsumerGroupStatus: Sendable {
                 state.waiting = [:]
                 state.snapshot.stuckSince = nil
             }
+        }
+    }
+
+    /// Remembers partitions the consumer paused.
+    func notePaused(_ partitions: [TopicPartition]) {
+        state.withLock { $0.paused.formUnion(partitions) }
+    }
+
+    /// Of `partitions`, those the consumer paused (now forgotten: the caller resumes them).
+    func takePaused(_ partitions: [TopicPartition]) -> [TopicPartition] {
+        state.withLock { state in
+            let taken = state.paused.intersection(partitions)
+            state.paused.subtract(taken)
+            return taken.sorted()
         }
     }
 

@@ -129,14 +129,19 @@ public final class KafkaConsumer: Sendable {
     /// its group and within `max.poll.interval.ms`, but is handed nothing new.
     public func pauseAssigned() {
         status.pausedForRetry = true
-        withAssignment { rd_kafka_pause_partitions(client.handle, $0) }
+        let places = assignment()
+        guard !places.isEmpty else { return }
+        status.notePaused(places)
+        withPartitionList(places) { _ = rd_kafka_pause_partitions(client.handle, $0) }
     }
 
     /// Resumes the partitions paused by ``pauseAssigned()``; fetching restarts after the last
     /// record handed to the application.
     public func resumeAssigned() {
         status.pausedForRetry = false
-        withAssignment { rd_kafka_resume_partitions(client.handle, $0) }
+        let places = status.takePaused(assignment())
+        guard !places.isEmpty else { return }
+        withPartitionList(places) { _ = rd_kafka_resume_partitions(client.handle, $0) }
     }
 
     /// Polls (serving rebalances and statistics, keeping membership) for `duration` without taking
@@ -155,11 +160,15 @@ public final class KafkaConsumer: Sendable {
         logger.warning("Consumer left its group (fault injection)")
     }
 
-    private func withAssignment(_ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> rd_kafka_resp_err_t) {
+    /// The partitions assigned now.
+    private func assignment() -> [TopicPartition] {
         var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
-        guard rd_kafka_assignment(client.handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return }
+        guard rd_kafka_assignment(client.handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return [] }
         defer { rd_kafka_topic_partition_list_destroy(list) }
-        if list.pointee.cnt > 0 { _ = body(list) }
+        return (0..<Int(list.pointee.cnt)).map { index in
+            let entry = list.pointee.elems[index]
+            return TopicPartition(topic: String(cString: entry.topic), partition: entry.partition)
+        }
     }
 
     /// One non-blocking poll; nil when nothing (or only an informational event) was ready.

@@ -116,11 +116,15 @@ final class RDKafkaCallbackContext: Sendable {
             }
             // librdkafka keeps an application pause on a partition across rebalances: a partition
             // paused during a retry, revoked and assigned again would never fetch. Set it explicitly.
-            if let partitions {
-                if group?.pausedForRetry == true {
+            // Only partitions this consumer paused itself are resumed: resuming others would disturb
+            // the fetch position of a partition whose committed offset is still being looked up.
+            if let partitions, let group {
+                if group.pausedForRetry {
                     _ = rd_kafka_pause_partitions(handle, partitions)
+                    group.notePaused(places)
                 } else {
-                    _ = rd_kafka_resume_partitions(handle, partitions)
+                    let stale = group.takePaused(places)
+                    if !stale.isEmpty { withPartitionList(stale) { _ = rd_kafka_resume_partitions(handle, $0) } }
                 }
             }
             group?.assigned(places, incremental: cooperative)
@@ -173,6 +177,14 @@ final class RDKafkaCallbackContext: Sendable {
         }
         logger.log(level: swiftLevel, "librdkafka", metadata: ["kafka.facility": "\(facility)", "kafka.detail": "\(message)"])
     }
+}
+
+/// Runs `body` with a librdkafka partition list of `places` (destroyed afterwards).
+func withPartitionList(_ places: [TopicPartition], _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void) {
+    guard let list = rd_kafka_topic_partition_list_new(Int32(places.count)) else { return }
+    defer { rd_kafka_topic_partition_list_destroy(list) }
+    for place in places { rd_kafka_topic_partition_list_add(list, place.topic, place.partition) }
+    body(list)
 }
 
 /// The long-lived threads that run librdkafka's blocking calls (metadata, watermarks, committed
