@@ -145,6 +145,18 @@ public struct EventConsumerService: Service {
         logger.info("Consumer stopped")
     }
 
+    /// How long a condition that began at `since` has held while the broker answered, if longer
+    /// than `bound`; nil while the broker does not answer.
+    func outlasted(_ since: ContinuousClock.Instant?, now: ContinuousClock.Instant, bound: Duration) -> Duration? {
+        guard let since else { return nil }
+        var from = since
+        if let broker {
+            guard let reachable = broker.reachableSince else { return nil }
+            from = max(since, reachable)
+        }
+        return now - from > bound ? now - from : nil
+    }
+
     /// The record loop of one consumer handle.
     func consume(_ consumer: KafkaConsumer, generation: Int) async {
         let fault = fault.flatMap { $0.applies(to: generation) ? $0 : nil }
@@ -180,19 +192,12 @@ public struct EventConsumerService: Service {
             if now - lastTurn > bound {
                 return "its loop has not turned for \(Int((now - lastTurn).seconds)) s (bound \(Int(bound.seconds)) s)"
             }
-            // Records waiting on a partition whose position does not move (the member looks steady).
-            if let stuck = group.stuckSince, let reachable = broker?.reachableSince ?? .some(stuck) {
-                let since = max(stuck, reachable)
-                if now - since > bound {
-                    return "records wait on an assigned partition but its position has not moved for \(Int((now - since).seconds)) s (join state \(group.joinState), \(group.assigned.count) partitions)"
-                }
+            // Both checks below count only while the broker answers: an outage is never the consumer's fault.
+            if let stalled = outlasted(group.stuckSince, now: now, bound: bound) {
+                return "records wait on an assigned partition but its position has not moved for \(Int(stalled.seconds)) s (join state \(group.joinState), \(group.assigned.count) partitions)"
             }
-            // Out of the group with no partitions: only the consumer's fault while the broker answers.
-            if let unsettled = group.unsettledSince, let reachable = broker?.reachableSince ?? .some(unsettled) {
-                let since = max(unsettled, reachable)
-                if now - since > bound {
-                    return "not a steady group member fetching its partitions for \(Int((now - since).seconds)) s while the broker answers (join state \(group.joinState), \(group.assigned.count) partitions assigned, \(group.fetching.map(String.init) ?? "?") fetching)"
-                }
+            if let unsettled = outlasted(group.unsettledSince, now: now, bound: bound) {
+                return "not a steady group member fetching its partitions for \(Int(unsettled.seconds)) s while the broker answers (join state \(group.joinState), \(group.assigned.count) partitions assigned, \(group.fetching.map(String.init) ?? "?") fetching)"
             }
         }
         return nil
