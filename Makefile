@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ROOT := $(CURDIR)
 export LD_LIBRARY_PATH := $(ROOT)/.local/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 
-.PHONY: run test setup build test-unit test-integration test-compose test-faults compose-check stop bench bench-ingest bench-pipeline
+.PHONY: run test setup build test-unit test-integration test-liveness test-compose test-faults compose-check stop bench bench-ingest bench-pipeline
 
 ## Set up on first use, build, start the local stack, walk a demo request through every step; Ctrl-C stops it.
 run: setup build
@@ -35,6 +35,11 @@ test-unit: setup
 test-integration: setup
 	swift build --build-tests
 	swift test --skip-build --filter IntegrationTests
+
+## The liveness tests with 20 rounds of "PostgreSQL restarted while the broker is frozen longer than the session timeout".
+test-liveness: setup
+	swift build --build-tests
+	JEMBATAN_STRESS_ROUNDS=$${JEMBATAN_STRESS_ROUNDS:-20} swift test --skip-build --filter LivenessTests
 
 ## The same integration tests against `docker compose` (needs Docker; see docs/deployment.md).
 test-compose: setup

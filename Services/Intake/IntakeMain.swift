@@ -12,7 +12,7 @@ struct IntakeMain {
 enum IntakeService {
     static let definition = ServiceDefinition(
         service: .intake,
-        migrations: [CreateRequests.migration, AddVersionsAndReturns.migration, AddDrafts.migration],
+        migrations: [CreateRequests.migration, AddVersionsAndReturns.migration, AddDrafts.migration, AddSubmissionIdempotency.migration],
         openAPIDocument: IntakeOpenAPI.document,
         consumers: { _ in [EvaluationEventsHandler().consumer] },
         routes: { router, context in

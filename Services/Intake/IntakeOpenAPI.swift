@@ -3,7 +3,9 @@ import JembatanShared
 /// OpenAPI 3.1 of the intake service.
 enum IntakeOpenAPI {
     static let document = OpenAPIDocument.make(service: .intake, summary: "SOP steps 1-2: requests, data definitions, completeness check, disposition", paths: """
-        "/v1/requests": {"post": {"summary": "Submit a request with its data definition (producer)", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},
+        "/v1/requests": {"post": {"summary": "Submit a request with its data definition (producer)",
+          "parameters": [{"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 200}, "description": "a repeated submission with the same key and body answers with the request the first one created (header Idempotent-Replayed: true) and creates nothing; the same key with another body is refused (422 idempotency_key_reused)"}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},
           "responses": {"201": {"description": "submitted", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
             "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
             "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import JembatanShared
 import Logging
@@ -32,14 +33,54 @@ struct RequestsController: Sendable {
             violations.append(FieldViolation(field: "agencyCode", rule: "own_agency", message: "a producer submits for its own agency (\(account.agencyCode ?? ""))"))
         }
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
-        let requestId = UUID().uuidString.lowercased()
+        let idempotencyKey = try Self.idempotencyKey(of: request)
         let logger = context.logger
         let outbox = context.outbox
-        try await context.client.inTransaction(logger: logger) { connection in
+        let (requestId, replayed) = try await context.client.inTransaction(logger: logger) { connection -> (String, Bool) in
+            if let idempotencyKey, let earlier = try await Self.earlierSubmission(submission, key: idempotencyKey, account: account, on: connection, logger: logger) {
+                return (earlier, true)
+            }
+            let requestId = UUID().uuidString.lowercased()
             try await Self.recordSubmission(submission, requestId: requestId, account: account, isNew: true, outbox: outbox, on: connection, logger: logger)
+            if let idempotencyKey {
+                try await connection.query("UPDATE intake.requests SET idempotency_key = \(idempotencyKey) WHERE request_id = \(requestId)", logger: logger)
+            }
+            return (requestId, false)
         }
-        logger.info("Request submitted", metadata: [LogKey.requestID: "\(requestId)"])
-        return try JSONResponse.make(Accepted(requestId: requestId, state: "submitted"), status: .created)
+        logger.info(replayed ? "Submission repeated with its Idempotency-Key; answered with the request it created" : "Request submitted",
+                    metadata: [LogKey.requestID: "\(requestId)"])
+        var response = try JSONResponse.make(Accepted(requestId: requestId, state: "submitted"), status: .created)
+        if replayed { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+        return response
+    }
+
+    /// The optional `Idempotency-Key` header: 1–200 visible ASCII characters.
+    static func idempotencyKey(of request: Request) throws -> String? {
+        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
+        guard !key.isEmpty, key.count <= 200, key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw APIError(.badRequest, code: "invalid_header", message: "Idempotency-Key is 1–200 visible ASCII characters", field: "Idempotency-Key")
+        }
+        return key
+    }
+
+    /// The request an earlier submission with the same key created, if any (same body: its id;
+    /// another body: 422). Holds a transaction lock on the key, so a concurrent repeat waits here
+    /// until the first commits and then finds it.
+    static func earlierSubmission(_ submission: RequestSubmission, key: String, account: Account,
+                                  on connection: PostgresConnection, logger: Logger) async throws -> String? {
+        let lockName = "intake.submission:\(account.name):\(key)"
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lockName)))", logger: logger)
+        let body = try CloudEventCodec.jsonText(submission)
+        for try await (requestId, same) in try await connection.query("""
+            SELECT request_id, submission = \(body)::jsonb FROM intake.requests
+            WHERE submitted_by = \(account.name) AND idempotency_key = \(key)
+            """, logger: logger).decode((String, Bool).self) {
+            guard same else {
+                throw APIError(.unprocessableContent, code: "idempotency_key_reused", message: "this Idempotency-Key was used for a different submission", field: "Idempotency-Key")
+            }
+            return requestId
+        }
+        return nil
     }
 
     /// Stores a complete submission (new, or a draft becoming submitted), its version 1 and the event, in the caller's transaction.

@@ -115,10 +115,12 @@ struct ResilientClient: Sendable {
         let json: [String: Any]
     }
 
-    func call(_ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil) async throws -> Reply {
+    func call(_ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil,
+              headers: [String: String] = [:]) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://\(host):\(intakePort + service.defaultPort - ServiceName.intake.defaultPort)\(path)")!)
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let body {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -128,15 +130,15 @@ struct ResilientClient: Sendable {
     }
 
     /// Repeats the call on transport errors and 5xx until `accept` holds for an answer, for at most `seconds`.
-    func until(_ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil, seconds: Double = 240,
-               accept: (Reply) -> Bool) async throws -> Reply {
+    func until(_ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil,
+               headers: [String: String] = [:], seconds: Double = 240, accept: (Reply) -> Bool) async throws -> Reply {
         let deadline = Date().addingTimeInterval(seconds)
         var last = "no answer"
         var attempt = 0
         while Date() < deadline {
             attempt += 1
             do {
-                let reply = try await call(method, service, path, token: token, body: body)
+                let reply = try await call(method, service, path, token: token, body: body, headers: headers)
                 if accept(reply) { return reply }
                 last = "HTTP \(reply.status) \(reply.json)"
                 // 404 (a read model catching up), 409 while a state is still moving, 429 and 5xx are retried; other refusals are final.
@@ -166,18 +168,11 @@ struct Walker: Sendable {
                           "fields": [["name": "kode", "type": "string", "required": true, "description": "Kode fasilitas"],
                                      ["name": "jumlah_tempat_tidur", "type": "integer", "required": false, "description": "Tempat tidur"]]]],
         ]
-        // Submitting is not idempotent: a lost answer is not retried (that request is simply not acknowledged).
-        var submitted: ResilientClient.Reply?
-        for attempt in 1...60 where submitted == nil {
-            do {
-                let reply = try await client.call("POST", .intake, "/v1/requests", token: producer, body: submission)
-                if reply.status == 201 { submitted = reply } else if reply.status < 500 { throw ValidationError("submission refused: \(reply.status) \(reply.json)") }
-            } catch let error as URLError where error.code == .cannotConnectToHost || error.code == .networkConnectionLost && attempt < 60 {
-                // Refused before anything was sent: safe to try again.
-            }
-            if submitted == nil { try await Task.sleep(for: Backoff.delay(attempt: min(attempt, 5))) }
-        }
-        guard let requestId = submitted?.json["requestId"] as? String else { throw ValidationError("no submission was acknowledged") }
+        // Submitting with an Idempotency-Key: a lost answer (a killed service, a timeout) is sent
+        // again with the same key and yields the request the first attempt created, never a second.
+        let submitted = try await client.until("POST", .intake, "/v1/requests", token: producer, body: submission,
+                                               headers: ["Idempotency-Key": "faults-walk-\(index)-\(UUID().uuidString)"]) { $0.status == 201 }
+        guard let requestId = submitted.json["requestId"] as? String else { throw ValidationError("no submission was acknowledged") }
         acknowledged(requestId)
         _ = try await client.until("POST", .intake, "/v1/requests/\(requestId)/disposition", token: head, body: ["note": "Tindak lanjuti"]) { reply in
             reply.status == 200 || (reply.status == 409 && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")

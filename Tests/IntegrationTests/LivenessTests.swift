@@ -68,6 +68,107 @@ extension RealStack {
             #expect(deadLetters.isEmpty, "transient faults never dead-letter")
         }
 
+        /// Short safety-net timings for a service started with a test fault: session 6 s ≤ max poll
+        /// interval 7 s < watchdog bound 8 s (the service refuses to start otherwise).
+        static func faulted(_ fault: String) -> [String: String] {
+            ["JEMBATAN_TEST_CONSUMER_FAULT": fault, "JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS": "7000", "JEMBATAN_CONSUMER_WATCHDOG_SECONDS": "8"]
+        }
+
+        /// Restarts `service` (SIGTERM, then start) with `settings` added to its environment.
+        static func restart(_ service: String, settings: [String: String] = [:]) async throws {
+            try await LocalStack.script(["stop", service], settings: [:])
+            try await LocalStack.script(["start", service], settings: settings)
+        }
+
+        static func consumerReport(_ service: String) async throws -> (status: Int, consumer: [String: Any]) {
+            let live = try await ServiceHTTP.call("GET", service, "/livez")
+            return (live.status, (live.json["consumers"] as? [[String: Any]])?.first ?? [:])
+        }
+
+        @Test("a consumer whose loop stops turning is recreated by its watchdog and the request completes; /livez fails when recreating does not help")
+        func watchdogRecreatesAStalledConsumer() async throws {
+            // Recreation that cannot help: every new consumer stalls too; after 3 recreations /livez says so (503).
+            try await Self.restart("provisioning", settings: Self.faulted("stall-loop:always"))
+            var unlive: (status: Int, consumer: [String: Any])?
+            let deadline = Date().addingTimeInterval(90)
+            while Date() < deadline {
+                let report = try await Self.consumerReport("provisioning")
+                if report.status == 503 { unlive = report; break }
+                try await Task.sleep(for: .seconds(1))
+            }
+            let failed = try #require(unlive, "provisioning's /livez failed after repeated recreations")
+            #expect(failed.consumer["live"] as? Bool == false)
+            #expect((failed.consumer["recreationsInWindow"] as? Int ?? 0) >= 3)
+            #expect((failed.consumer["lastRecreationReason"] as? String ?? "").contains("loop has not turned"), "\(failed.consumer)")
+
+            // Recreation that helps: the first consumer stalls while a request needs provisioning; the
+            // watchdog replaces it and the request goes on to completion; /livez stays 200.
+            try await Self.restart("provisioning", settings: Self.faulted("stall-loop:once"))
+            let requestId = try await ProcedureTests.walkToCompletion(dataset: "watchdog_probe")
+            let recovered = try await Self.consumerReport("provisioning")
+            #expect(recovered.status == 200)
+            #expect(recovered.consumer["recreations"] as? Int == 1, "\(recovered.consumer)")
+            #expect(recovered.consumer["generation"] as? Int == 2)
+            let metrics = try await ServiceHTTP.call("GET", "provisioning", "/metrics")
+            #expect(metrics.text.split(separator: "\n").contains { $0.hasPrefix("jembatan_consumer_recreations_total{consumer=\"provisioning\"} 1") },
+                    "the recreation is counted")
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.hub_datasets WHERE request_id = \(requestId)") == 1)
+            try await Self.restart("provisioning")
+        }
+
+        /// Sends SIGTERM to every service at once; returns how long each took to exit.
+        static func terminateAll() async throws -> [String: Duration] {
+            let services = ["intake", "evaluation", "provisioning", "validation", "reporting"]
+            var pids: [String: Int32] = [:]
+            for service in services {
+                pids[service] = Int32(try await LocalStack.script("pid", service).trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            let sent = ContinuousClock.now
+            for pid in pids.values { kill(pid, SIGTERM) }
+            var exited: [String: Duration] = [:]
+            while exited.count < services.count, ContinuousClock.now - sent < .seconds(30) {
+                for (service, pid) in pids where exited[service] == nil && !Self.isRunning(pid) { exited[service] = ContinuousClock.now - sent }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            for (service, pid) in pids where exited[service] == nil { kill(pid, SIGKILL) }
+            return exited
+        }
+
+        /// Running and not a zombie (an exited service whose parent has not reaped it yet counts as ended).
+        static func isRunning(_ pid: Int32) -> Bool {
+            guard kill(pid, 0) == 0 else { return false }
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return true }
+            return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+        }
+
+        @Test("SIGTERM ends every service within 10 s while PostgreSQL is stopped, and while the broker is frozen")
+        func boundedShutdown() async throws {
+            let services = ["intake", "evaluation", "provisioning", "validation", "reporting"]
+            // A request in flight, so consumers and relays have work when the trouble starts.
+            _ = try await Self.submitAndDisposition("shutdown_probe", producer: try await Actors.producer)
+
+            try await LocalStack.script("stop-postgres")
+            try await Task.sleep(for: .seconds(2))
+            let withoutDatabase = try await Self.terminateAll()
+            try await LocalStack.script("start-postgres")
+            for service in services { try await LocalStack.script("start", service) }
+
+            try await LocalStack.script("pause", "broker")
+            try await Task.sleep(for: .seconds(2))
+            let withFrozenBroker = try await Self.terminateAll()
+            try await LocalStack.script("resume", "broker")
+            for service in services { try await LocalStack.script("start", service) }
+
+            for (situation, exits) in [("PostgreSQL stopped", withoutDatabase), ("broker frozen", withFrozenBroker)] {
+                print("bounded shutdown, \(situation): " + services.map { "\($0) \(exits[$0].map { "\($0)" } ?? "did not exit")" }.joined(separator: ", "))
+                for service in services {
+                    let took = try #require(exits[service], "\(service) exited after SIGTERM with \(situation)")
+                    #expect(took < .seconds(15), "\(service) took \(took) to exit with \(situation)")
+                }
+            }
+        }
+
         static func submitAndDisposition(_ dataset: String, producer: String) async throws -> String {
             let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: producer, json: submission(datasetName: dataset))
             let requestId = try #require(submitted.json["requestId"] as? String, "\(submitted.text)")

@@ -20,7 +20,9 @@ extension RealStack {
             _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: try await Actors.producer) { $0["state"] as? String == "awaiting_decision" }
             let decision = try await FinalEvaluation.decide(requestId, token: try await Actors.producer, ["decision": "accept", "note": "sesuai"])
             #expect(decision.status == 200, "\(decision.text)")
-            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: try await Actors.head) {
+            // As the producer: reporting reads five topics with no order between them, so the completion
+            // can be projected a moment before the submission that names the owning agency.
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: try await Actors.producer) {
                 ($0["request"] as? [String: Any])?["state"] as? String == "completed"
             }
             return requestId
@@ -102,6 +104,40 @@ extension RealStack {
             let wrongRole = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.head, json: submission())
             #expect(wrongRole.status == 403)
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before)
+        }
+
+        @Test("a submission sent again with its Idempotency-Key creates one request and one event; the key with another body is refused")
+        func idempotentSubmission() async throws {
+            let key = "form-\(UUID().uuidString)"
+            let body = submission(datasetName: "idempoten_\(Int.random(in: 1000...9999))")
+            let before = try await TestDatabase.count("SELECT count(*)::int FROM intake.requests")
+            // Two at once (a double click) and one later (an answer lost on a bad connection).
+            let producer = try await Actors.producer
+            let encoded = try JSONSerialization.data(withJSONObject: body)
+            async let first = ServiceHTTP.call("POST", "intake", "/v1/requests", token: producer, rawBody: encoded, headers: ["Idempotency-Key": key])
+            async let second = ServiceHTTP.call("POST", "intake", "/v1/requests", token: producer, rawBody: encoded, headers: ["Idempotency-Key": key])
+            let (a, b) = try await (first, second)
+            let again = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: body, headers: ["Idempotency-Key": key])
+            #expect([a.status, b.status, again.status] == [Int](repeating: 201, count: 3), "\(a.text) \(b.text) \(again.text)")
+            let requestId = try #require(a.json["requestId"] as? String)
+            #expect(b.json["requestId"] as? String == requestId)
+            #expect(again.json["requestId"] as? String == requestId)
+            #expect(again.header("Idempotent-Replayed") == "true")
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before + 1)
+
+            var changed = body
+            changed["title"] = "Judul lain"
+            let reused = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: changed, headers: ["Idempotency-Key": key])
+            #expect(reused.status == 422)
+            #expect((reused.json["error"] as? [String: Any])?["code"] as? String == "idempotency_key_reused")
+            #expect((reused.json["error"] as? [String: Any])?["field"] as? String == "Idempotency-Key")
+            let blank = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: try await Actors.producer, json: body, headers: ["Idempotency-Key": "two words"])
+            #expect(blank.status == 400)
+            #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before + 1, "refusals change nothing")
+
+            // Read the topic for a while after the first event: a second one would show up here.
+            let events = try await TopicReader.collect([.intake], seconds: 8, where: { $0.keyText == requestId }) { $0.count >= 2 }
+            #expect(events.map(\.eventType) == ["id.jembatan.request.submitted.v1"], "one submitted event")
         }
 
         @Test("return → revise → resubmit loop: blocking findings cannot be agreed, the team returns with reasons, the revised version is agreed")

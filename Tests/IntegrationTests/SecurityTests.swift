@@ -57,6 +57,12 @@ extension RealStack {
                     #expect((400..<500).contains(reply.status) || matchedNothing, "\(service) \(path): \(reply.status) \(reply.text.prefix(200))")
                 }
             }
+            // A NUL character cannot be stored or compared in PostgreSQL text: refused by name, before any query.
+            for (service, path) in [("reporting", "/v1/reports?subject=a%00b"), ("reporting", "/v1/reports?kind=%00"), ("intake", "/v1/requests/a%00b")] {
+                let reply = try await ServiceHTTP.call("GET", service, path, token: head)
+                #expect(reply.status == 400, "\(service) \(path): \(reply.status) \(reply.text.prefix(200))")
+                #expect((reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_parameter")
+            }
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM intake.requests") == before)
         }
 

@@ -8,6 +8,7 @@
 #   stack.sh start-second SERVICE   a second instance (port + 100, pid name SERVICE-2) in the same consumer group
 #   stack.sh pause|resume NAME  SIGSTOP / SIGCONT a service or the broker
 #   stack.sh restart-postgres   fast shutdown and start of PostgreSQL (fault tests)
+#   stack.sh stop-postgres | start-postgres   PostgreSQL alone (shutdown tests)
 #   stack.sh status             what runs
 #
 # Settings (environment): JEMBATAN_LOCAL_DIR (default .local/stack), JEMBATAN_POSTGRES_PORT (55432),
@@ -46,7 +47,9 @@ service_port() {
   echo "unknown service $1" >&2; exit 2
 }
 
-is_running() { [ -f "$dir/pids/$1.pid" ] && kill -0 "$(cat "$dir/pids/$1.pid")" 2>/dev/null; }
+# Running, and not a zombie (an exited service its parent has not reaped yet is not running).
+alive() { kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; }
+is_running() { [ -f "$dir/pids/$1.pid" ] && alive "$(cat "$dir/pids/$1.pid")"; }
 
 wait_http() { # url seconds
   local deadline=$((SECONDS + $2))
@@ -108,10 +111,10 @@ stop_process() { # name signal
   local pidfile="$dir/pids/$1.pid"
   [ -f "$pidfile" ] || return 0
   local pid; pid=$(cat "$pidfile")
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     kill "-${2:-TERM}" "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do alive "$pid" || break; sleep 0.1; done
+    alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$pidfile"
 }
@@ -143,6 +146,8 @@ case "${1:-}" in
   restart-postgres)
     as_postgres "$pg_bin/pg_ctl" -D "$pg_home/postgres" -m fast -w restart -l "$pg_home/postgres.log" \
       -o "-p $pg_port -k $pg_home/run -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null ;;
+  stop-postgres) stop_postgres ;;
+  start-postgres) start_postgres >/dev/null ;;
   pause) kill -STOP "$(cat "$dir/pids/$2.pid")" ;;
   resume) kill -CONT "$(cat "$dir/pids/$2.pid")" ;;
   status)

@@ -241,9 +241,22 @@ public final class KafkaConsumer: Sendable {
     /// Commits stored offsets and leaves the group, waiting at most `timeout` (the broker may be
     /// gone or frozen); uncommitted offsets are then re-read by the next owner and absorbed by its
     /// inbox. Safe to call more than once.
+    ///
+    /// A member in the middle of a rebalance (not steady) does not leave: it is destroyed without
+    /// LeaveGroup and the broker expires it after the session timeout, as after a crash. tansu
+    /// (v0.6) keeps a member that leaves while its group is forming as the group's leader for good,
+    /// so every later member waits in SyncGroup forever (docs/liveness.md); a restart or a watchdog
+    /// recreation during a rebalance must not wedge the group it means to heal.
     public func close(timeout: Duration = .seconds(3)) async {
         guard !isClosed.exchange(true, ordering: .relaxed) else { return }
         let client = self.client
+        let joinState = group.joinState
+        guard joinState == "steady" else {
+            client.skipsConsumerClose.store(true, ordering: .relaxed)
+            logger.notice("Consumer closed without leaving its group: it is mid-rebalance; the broker expires it after the session timeout",
+                          metadata: ["kafka.join_state": "\(joinState)"])
+            return
+        }
         let closing = RunningFlag()  // true while rd_kafka_consumer_close runs
         Task { await offloadBlocking { rd_kafka_consumer_close(client.handle); closing.stop() } }
         // Waited for in a task of its own: a shutdown's cancellation must not turn this into a spin.

@@ -2,6 +2,7 @@ import CRdKafka
 import Foundation
 import Logging
 import NIOPosix
+import Synchronization
 
 /// Owns one librdkafka handle; the only place that creates and destroys it.
 ///
@@ -49,8 +50,15 @@ final class RDKafkaClient: @unchecked Sendable {
         self.context = context
     }
 
+    /// Set when a consumer must not leave its group on destruction (see ``KafkaConsumer/close(timeout:)``).
+    let skipsConsumerClose = Atomic<Bool>(false)
+
     deinit {
-        rd_kafka_destroy(handle)
+        if skipsConsumerClose.load(ordering: .relaxed) {
+            rd_kafka_destroy_flags(handle, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))
+        } else {
+            rd_kafka_destroy(handle)
+        }
     }
 
     /// Asks a broker for cluster metadata; true when it answered within `timeoutMilliseconds`.

@@ -77,8 +77,15 @@ public struct OutboxRelay: Service {
         // The abandoned batch is rolled back or, if it committed after all, its events are
         // published twice and absorbed by the consumers' inboxes.
         let (client, producer, schema, batchSize, logger) = (client, producer, SchemaName(service.schema), batchSize, logger)
-        let count = try await withDeadline(Self.batchLimit) {
-            try await Self.publishBatch(client: client, producer: producer, schema: schema, batchSize: batchSize, logger: logger)
+        let stage = BatchStage()
+        let count: Int
+        do {
+            count = try await withDeadline(Self.batchLimit) {
+                try await Self.publishBatch(client: client, producer: producer, schema: schema, batchSize: batchSize, logger: logger, stage: stage)
+            }
+        } catch let timedOut as AttemptTimedOut {
+            // Say where the batch was waiting: the evidence for what hangs.
+            throw BatchAbandoned(limit: timedOut.limit, stage: stage.current)
         }
         if count > 0 {
             MessagingMetrics.published(service).increment(by: count)
@@ -88,14 +95,19 @@ public struct OutboxRelay: Service {
     }
 
     /// Publishes one batch of `schema`'s outbox (also used by the operator command for its own outbox).
-    public static func publishBatch(client: PostgresClient, producer: KafkaProducer, schema: SchemaName, batchSize: Int = 500, logger: Logger) async throws -> Int {
-        try await client.inTransaction(logger: logger) { connection -> Int in
+    public static func publishBatch(client: PostgresClient, producer: KafkaProducer, schema: SchemaName, batchSize: Int = 500, logger: Logger,
+                                    stage: BatchStage? = nil) async throws -> Int {
+        stage?.enter("leasing a connection and BEGIN")
+        defer { stage?.enter("finished") }
+        return try await client.inTransactionUnlessClosed(logger: logger) { connection -> Int in
+            stage?.enter("taking the relay lock")
             let lockName = "\(schema).outbox-relay"
             var isLeader = false
             for try await locked in try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext(\(lockName)))", logger: logger).decode(Bool.self) {
                 isLeader = locked
             }
-            guard isLeader else { return 0 }
+            guard isLeader else { stage?.enter("COMMIT of an idle batch"); return 0 }
+            stage?.enter("reading the outbox")
             var binds = PostgresBindings()
             binds.append(batchSize)
             let rows = try await connection.query(PostgresQuery(unsafeSQL: """
@@ -111,11 +123,20 @@ public struct OutboxRelay: Service {
                     KafkaHeader("ce_type", type),
                 ]))
             }
-            guard !sequence.isEmpty else { return 0 }
-            for delivery in pending { _ = try await delivery.delivered() }
+            guard !sequence.isEmpty else { stage?.enter("COMMIT of an empty batch"); return 0 }
+            for (index, delivery) in pending.enumerated() {
+                stage?.enter("waiting for the broker's acknowledgement of record \(index + 1) of \(pending.count)")
+                _ = try await delivery.delivered()
+            }
+            // PostgreSQL may have closed this connection while the batch waited for the broker (a
+            // restart): a query sent on it then never answers (PostgresNIO 1.33), so check first. The
+            // batch is sent again on a new connection; the consumers' inboxes absorb the repeat.
+            guard !connection.isClosed else { throw ConnectionClosedByServer() }
+            stage?.enter("marking \(sequence.count) rows published")
             var update = PostgresBindings()
             update.append(sequence)
             try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(schema).outbox SET published_at = now() WHERE seq = ANY($1)", binds: update), logger: logger)
+            stage?.enter("COMMIT after marking \(sequence.count) rows published")
             return sequence.count
         }
     }
@@ -139,6 +160,31 @@ public struct OutboxRelay: Service {
             }
         }
     }
+}
+
+/// Where a relay batch is, with the moment it got there: when a batch is abandoned, the log says
+/// which wait did not end.
+public final class BatchStage: Sendable {
+    private let state = Mutex<(String, ContinuousClock.Instant)>(("not started", .now))
+
+    /// Creates a tracker.
+    public init() {}
+
+    /// Marks the start of a step.
+    public func enter(_ step: String) { state.withLock { $0 = (step, .now) } }
+
+    /// The step and how long it has lasted.
+    public var current: String {
+        let (step, since) = state.withLock { $0 }
+        return "\(step) (for \(Int((ContinuousClock.now - since).seconds)) s)"
+    }
+}
+
+/// A batch that did not finish within the relay's limit, with the step it was waiting in.
+struct BatchAbandoned: Error, CustomStringConvertible {
+    let limit: Duration
+    let stage: String
+    var description: String { "no result within \(limit); abandoned while \(stage)" }
 }
 
 /// A level-triggered wake-up: `signal()` before `wait()` is not lost.

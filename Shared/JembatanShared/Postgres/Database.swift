@@ -53,3 +53,36 @@ extension PostgresClient {
         }
     }
 }
+
+extension PostgresClient {
+    /// One transaction (BEGIN … COMMIT) on a leased connection, for work that waits on something
+    /// else in the middle (the outbox relay waits for the broker): when PostgreSQL closed the
+    /// connection meanwhile, no further statement is sent on it — not even ROLLBACK, which the
+    /// server did already by closing — because a query on a connection the server closed while
+    /// it was idle does not always answer. The closed connection goes back to the pool, which
+    /// replaces it.
+    public func inTransactionUnlessClosed<Result: Sendable>(
+        logger: Logger, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let result = try await body(connection)
+                guard !connection.isClosed else { throw ConnectionClosedByServer() }
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
+                throw error
+            }
+        }
+    }
+}
+
+
+/// PostgreSQL closed a connection in the middle of a transaction (a restart, say): nothing of the
+/// transaction was committed; the caller starts again on a new connection.
+public struct ConnectionClosedByServer: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "PostgreSQL closed the connection during the transaction; nothing was committed" }
+}

@@ -168,6 +168,7 @@ public enum ServiceRuntime {
         )
         let router = Router()
         router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(InputCharactersMiddleware())
         OperationalRoutes(client: client, broker: broker, health: health, gate: gate, registry: registry, openAPIDocument: definition.openAPIDocument)
             .register(on: router)
         definition.routes(router, context)

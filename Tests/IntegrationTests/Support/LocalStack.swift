@@ -63,10 +63,16 @@ enum LocalStack {
         return try await RealStack.ExchangeHubTests.shell(command)
     }
 
-    static func stackScript(_ arguments: [String]) async throws -> String {
+    /// `stack.sh <arguments>` with extra settings for what it starts (a service with a test fault, say).
+    @discardableResult
+    static func script(_ arguments: [String], settings extra: [String: String]) async throws -> String {
+        try await stackScript(arguments, extra: extra)
+    }
+
+    static func stackScript(_ arguments: [String], extra: [String: String] = [:]) async throws -> String {
         let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("jembatan-stack-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: logURL) }
-        let settings = environment.filter { $0.key.hasPrefix("JEMBATAN_") }.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+        let settings = environment.merging(extra) { $1 }.filter { $0.key.hasPrefix("JEMBATAN_") }.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
         let command = "env \(settings) /bin/bash '\(root.appendingPathComponent("deploy/local/stack.sh").path)' \(arguments.joined(separator: " ")) >'\(logURL.path)' 2>&1 </dev/null"
         let status: Int32 = await withCheckedContinuation { continuation in
             let thread = Thread { continuation.resume(returning: system(command)) }
