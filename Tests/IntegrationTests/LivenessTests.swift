@@ -66,6 +66,16 @@ extension RealStack {
             }
             let deadLetters = try await TopicReader.collect([.deadLetter], seconds: 8, where: { requests.contains($0.keyText ?? "") }) { _ in false }
             #expect(deadLetters.isEmpty, "transient faults never dead-letter")
+            // The relay's batch limit is a safety net: a batch whose connection PostgreSQL closed fails
+            // at once and is sent again; it must never have to wait out the limit (the old hang).
+            if !LocalStack.usesCompose {
+                let logs = LocalStack.root.appendingPathComponent(".local/test-stack/logs")
+                for service in ["intake", "evaluation", "provisioning", "validation", "reporting"] {
+                    let text = (try? String(contentsOf: logs.appendingPathComponent("\(service).log"), encoding: .utf8)) ?? ""
+                    let abandoned = text.split(separator: "\n").filter { $0.contains("Outbox batch not published") && $0.contains("abandoned while") }
+                    #expect(abandoned.isEmpty, "\(service): \(abandoned.first ?? "")")
+                }
+            }
         }
 
         /// Short safety-net timings for a service started with a test fault: session 6 s ≤ max poll

@@ -13,7 +13,7 @@
 #
 # Settings (environment): JEMBATAN_LOCAL_DIR (default .local/stack), JEMBATAN_POSTGRES_PORT (55432),
 # JEMBATAN_BROKER_PORT (9092), JEMBATAN_PORT_BASE (8080: intake 8081 … reporting 8085),
-# JEMBATAN_BIN_DIR (default: the debug build folder), JEMBATAN_FRESH=1 (start from an empty database;
+# JEMBATAN_BIN_DIR (default: the debug build folder), JEMBATAN_FRESH=1 (start from an empty database and empty logs;
 # the in-memory broker always starts empty).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -132,7 +132,7 @@ case "${1:-}" in
   up)
     [ -x "$bin/jembatan-intake" ] || { echo "no build in $bin: run 'swift build' first" >&2; exit 1; }
     down
-    if [ "${JEMBATAN_FRESH:-0}" = 1 ]; then rm -rf "$pg_home/postgres"; fi
+    if [ "${JEMBATAN_FRESH:-0}" = 1 ]; then rm -rf "$pg_home/postgres"; rm -f "$dir"/logs/*.log; fi
     start_postgres
     start_broker
     for s in "${services[@]}"; do start_service "$s"; done
