@@ -18,10 +18,11 @@ test: setup compose-check
 	REQUESTS=200 deploy/local/faults.sh
 
 ## The long fault run: 1 000 requests through every step while services are killed, the broker
-## paused for 20 s and PostgreSQL restarted; the checker proves nothing was lost or done twice.
+## paused for 20 s, PostgreSQL restarted and crashed (kill -9) while the broker is frozen, and
+## services killed while their relays wait for it; the checker proves nothing was lost or done twice.
 test-faults: setup
 	swift build
-	REQUESTS=$${REQUESTS:-1000} CONCURRENCY=$${CONCURRENCY:-24} deploy/local/faults.sh
+	REQUESTS=$${REQUESTS:-1000} CONCURRENCY=$${CONCURRENCY:-24} FAULTS_ARGS="$${FAULTS_ARGS:---hard}" deploy/local/faults.sh
 
 setup:
 	@deploy/local/setup.sh

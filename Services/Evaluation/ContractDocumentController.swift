@@ -28,7 +28,7 @@ struct ContractDocumentController: Sendable {
         guard let contractId = routeContext.parameters.get("contractId"), UUIDText.isValid(contractId) else { throw APIError.notFound("contract") }
         for try await (requestId, version, agency, consumers, agreedAt, datasets) in try await context.client.query("""
             SELECT request_id, version, coalesce(agency_code, ''), consumers::text, agreed_at, datasets::text FROM evaluation.contracts WHERE contract_id = \(contractId.lowercased())
-            """, logger: context.logger).decode((String, Int, String, String, Date, String).self) {
+            """, logger: routeContext.logger).decode((String, Int, String, String, Date, String).self) {
             let readers = try CloudEventCodec.decodeJSON([String].self, from: consumers)
             guard account.mayAccess(agency: agency) || (account.role == .consumer && readers.contains(account.agencyCode ?? "")) else { break }
             return Contract(contractId: contractId.lowercased(), requestId: requestId, version: version, agencyCode: agency, consumers: readers,

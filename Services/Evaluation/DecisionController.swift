@@ -37,7 +37,7 @@ struct DecisionController: Sendable {
         }
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
         let now = Date()
-        let logger = context.logger
+        let logger = routeContext.logger
         let outbox = context.outbox
         let decided = try await context.client.inTransaction(logger: logger) { connection -> Decided in
             var found: (agency: String, datasets: [DatasetDefinition], version: Int, state: String, findings: [ReviewFinding], consumers: [String])?

@@ -33,7 +33,7 @@ struct DraftsController: Sendable {
             INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, definition, state, submitted_by, submitted_at, submission)
             VALUES (\(requestId), \(draft.agencyCode ?? ""), \(draft.title ?? ""), \(draft.purpose ?? ""), \(draft.profile ?? SOPProfileCatalog.defaultProfileID),
                     '[]'::jsonb, 'draft', \(account.name), \(Date()), \(body)::jsonb)
-            """, logger: context.logger)
+            """, logger: routeContext.logger)
         return try JSONResponse.make(Saved(requestId: requestId, state: "draft", missing: CompletenessCheck.violations(of: draft.asSubmission)), status: .created)
     }
 
@@ -43,7 +43,7 @@ struct DraftsController: Sendable {
         var draft = try await JSONResponse.decode(RequestDraft.self, from: request)
         draft.agencyCode = account.agencyCode
         let body = try CloudEventCodec.jsonText(draft)
-        let logger = context.logger
+        let logger = routeContext.logger
         try await context.client.inTransaction(logger: logger) { connection in
             _ = try await lockDraft(requestId, for: account, on: connection)
             try await connection.query("""
@@ -58,7 +58,7 @@ struct DraftsController: Sendable {
     @Sendable func submit(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         let account = try await context.accounts.require(request, roles: [.producer])
         let requestId = try request.requestIDParameter(routeContext)
-        let logger = context.logger
+        let logger = routeContext.logger
         let outbox = context.outbox
         try await context.client.inTransaction(logger: logger) { connection in
             let draft = try await lockDraft(requestId, for: account, on: connection)

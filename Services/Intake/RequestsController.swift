@@ -34,7 +34,7 @@ struct RequestsController: Sendable {
         }
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
         let idempotencyKey = try Self.idempotencyKey(of: request)
-        let logger = context.logger
+        let logger = routeContext.logger
         let outbox = context.outbox
         let (requestId, replayed) = try await context.client.inTransaction(logger: logger) { connection -> (String, Bool) in
             if let idempotencyKey, let earlier = try await Self.earlierSubmission(submission, key: idempotencyKey, account: account, on: connection, logger: logger) {
@@ -131,7 +131,7 @@ struct RequestsController: Sendable {
             throw APIError.validationFailed([FieldViolation(field: "note", rule: "max_length", message: "note is at most 2000 characters")])
         }
         let event = RequestDispositioned(requestId: requestId, note: body.note.trimmed, dispositionedBy: actor, dispositionedAt: Date())
-        let logger = context.logger
+        let logger = routeContext.logger
         let outbox = context.outbox
         try await context.client.inTransaction(logger: logger) { connection in
             var state: String?
@@ -172,7 +172,7 @@ struct RequestsController: Sendable {
         let rows = try await context.client.query("""
             SELECT request_id, agency_code, title, purpose, profile, state, submitted_by, submitted_at, definition::text
             FROM intake.requests WHERE request_id = \(requestId)
-            """, logger: context.logger)
+            """, logger: routeContext.logger)
         for try await (id, agency, title, purpose, profile, state, by, at, definition) in rows.decode((String, String, String, String, String, String, String, Date, String).self) {
             guard account.mayAccess(agency: agency) else { break }
             let datasets = try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: definition)

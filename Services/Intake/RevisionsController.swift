@@ -40,7 +40,7 @@ struct RevisionsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         let revision = try await JSONResponse.decode(Revision.self, from: request)
         let now = Date()
-        let logger = context.logger
+        let logger = routeContext.logger
         let outbox = context.outbox
         let version = try await context.client.inTransaction(logger: logger) { connection -> Int in
             let current = try await lock(requestId, for: account, on: connection)
@@ -87,7 +87,7 @@ struct RevisionsController: Sendable {
             throw APIError.validationFailed([FieldViolation(field: "reason", rule: "required", message: "say why the request is withdrawn (at most 2000 characters)")])
         }
         let now = Date()
-        let logger = context.logger
+        let logger = routeContext.logger
         let outbox = context.outbox
         let version = try await context.client.inTransaction(logger: logger) { connection -> Int in
             let current = try await lock(requestId, for: account, on: connection)
@@ -120,7 +120,7 @@ struct RevisionsController: Sendable {
         for try await (number, definition, agency) in try await context.client.query("""
             SELECT v.version, v.definition::text, r.agency_code FROM intake.request_versions v JOIN intake.requests r USING (request_id)
             WHERE v.request_id = \(requestId) ORDER BY v.version
-            """, logger: context.logger).decode((Int, String, String).self) {
+            """, logger: routeContext.logger).decode((Int, String, String).self) {
             visible = account.mayAccess(agency: agency)
             versions[number] = try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: definition)
         }

@@ -35,6 +35,9 @@ struct FaultsCommand: AsyncParsableCommand {
     @Flag(help: "Run the workload without faults (a baseline).")
     var noFaults = false
 
+    @Flag(help: "Harder rounds: PostgreSQL crashes (kill -9 of the postmaster, crash recovery) while the broker is frozen longer than the session timeout, services killed while their relays wait for the frozen broker, and a second crash after the thaw.")
+    var hard = false
+
     func run() async throws {
         let started = Date()
         let configuration = try loadConfiguration()
@@ -50,10 +53,10 @@ struct FaultsCommand: AsyncParsableCommand {
         let deadLettersBefore = try await Self.deadLetterCount(configuration.kafka)
         let client = ResilientClient(host: "127.0.0.1", intakePort: intakePort)
         let walker = Walker(client: client, producer: tokens[.producer]!, head: tokens[.head]!, technical: tokens[.technical]!)
-        say("faults: \(requests) requests, \(concurrency) at a time\(noFaults ? ", no faults" : ", fault schedule seed \(seed)")")
+        say("faults: \(requests) requests, \(concurrency) at a time\(noFaults ? ", no faults" : ", \(hard ? "hard " : "")fault schedule seed \(seed)")")
         let progress = Progress()
         let requests = self.requests, concurrency = self.concurrency
-        let schedule = noFaults ? nil : FaultSchedule(script: stackScript, brokerPause: brokerPauseSeconds, seed: seed)
+        let schedule = noFaults ? nil : FaultSchedule(script: stackScript, brokerPause: brokerPauseSeconds, seed: seed, hard: hard)
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let schedule {
                 group.addTask { try await schedule.run { progress.completed.load(ordering: .relaxed) >= requests } }
@@ -201,6 +204,7 @@ struct FaultSchedule: Sendable {
     let script: String
     let brokerPause: Int
     let seed: UInt64
+    var hard = false
 
     func stack(_ arguments: String...) async {
         let line = "\(script) \(arguments.joined(separator: " "))"
@@ -250,6 +254,34 @@ struct FaultSchedule: Sendable {
         await stack("kill", "validation-2")
         try await Task.sleep(for: .milliseconds(300))
         await stack("start", "evaluation")
+        if hard { try await hardRound(&random) }
+    }
+
+    /// What broke in practice, harder: PostgreSQL crashes (no shutdown: its connections vanish
+    /// mid-transaction) while the broker has been frozen longer than the consumers' session
+    /// timeout; while the broker is still frozen, the relays of the two busiest outboxes wait for
+    /// acknowledgements that cannot come (a batch is leased and in flight) and their services are
+    /// killed with SIGKILL there; then the thaw, and a second crash while everything catches up.
+    func hardRound(_ random: inout SplitMix) async throws {
+        try await Task.sleep(for: .milliseconds(Int(500 + random.next() % 2500)))
+        let frozen = ContinuousClock.now
+        await stack("pause", "broker")
+        try await Task.sleep(for: .seconds(3))
+        await stack("crash-postgres")
+        try await Task.sleep(for: .seconds(2))
+        await stack("kill", "intake")
+        await stack("kill", "evaluation")
+        await stack("start", "intake")
+        await stack("start", "evaluation")
+        let remaining = Duration.seconds(max(brokerPause, 15)) - (ContinuousClock.now - frozen)
+        if remaining > .zero { try await Task.sleep(for: remaining) }
+        await stack("resume", "broker")
+        try await Task.sleep(for: .milliseconds(Int(2000 + random.next() % 4000)))
+        await stack("crash-postgres")
+        try await Task.sleep(for: .milliseconds(Int(500 + random.next() % 2500)))
+        await stack("kill", "provisioning")
+        try await Task.sleep(for: .milliseconds(300))
+        await stack("start", "provisioning")
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JembatanShared
 import Logging
+import PostgresNIO
 
 /// The operator executable: topics, tail, demo.
 @main
@@ -12,6 +13,24 @@ struct JembatanCommand: AsyncParsableCommand {
         subcommands: [AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self, ReferenceCommand.self, AuditCommand.self, BenchCommand.self,
                       DeadLetterCommand.self, LagCommand.self, ReplayCommand.self, OpsCommand.self, BackupCommand.self, AsyncAPICommand.self, FaultsCommand.self]
     )
+
+    /// Runs the chosen subcommand; a database error is printed with its real cause (PostgresNIO's own
+    /// description is deliberately generic), which names neither the password nor bound values.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as PSQLError {
+            FileHandle.standardError.write(Data("Error: the database refused or failed: \(String(reflecting: error))\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Writes one line to standard output immediately (scripts and CI read it through a pipe).

@@ -56,8 +56,14 @@ struct Operations: Sendable {
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             let operations = Operations(configuration: configuration, client: client, producer: producer, logger: logger)
-            try await withDeadline(.seconds(15)) {
-                try await MigrationService.applyPending(SchemaMigrations(schema: OperationsSchema.schema, migrations: OperationsSchema.migrations), client: client, logger: logger)
+            do {
+                try await withDeadline(.seconds(15)) {
+                    try await MigrationService.applyPending(SchemaMigrations(schema: OperationsSchema.schema, migrations: OperationsSchema.migrations), client: client, logger: logger)
+                }
+            } catch {
+                // The pool hides why it cannot connect (it keeps trying): ask with a connection of our own.
+                if let cause = await configuration.database.unreachableCause(logger: logger) { throw DatabaseUnavailable(configuration.database, cause: cause) }
+                throw error
             }
             // Events an interrupted earlier run recorded but did not publish go first.
             try await operations.publishPending()

@@ -85,7 +85,8 @@ struct OpsCommand: AsyncParsableCommand {
                 }
                 checks.append(ComponentCheck(component: "postgresql", ok: true, detail: "\(configuration.database.host):\(configuration.database.port) answers"))
             } catch {
-                checks.append(ComponentCheck(component: "postgresql", ok: false, detail: "\(configuration.database.host):\(configuration.database.port): \(String(describing: error).prefix(200))"))
+                let cause = await configuration.database.unreachableCause(logger: logger) ?? String(reflecting: error)
+                checks.append(ComponentCheck(component: "postgresql", ok: false, detail: "\(configuration.database.host):\(configuration.database.port): \(cause.prefix(400))"))
             }
             // Broker and topics.
             if let producer = try? KafkaProducer(configuration: configuration.kafka, logger: logger) {
@@ -127,6 +128,11 @@ struct OpsCommand: AsyncParsableCommand {
                     checks.append(ComponentCheck(component: "service:\(service.rawValue)", ok: false, detail: "\(base)/readyz unreachable (\(error.localizedDescription))"))
                 }
             }
+            // Each service's own view of its messaging, from the /metrics Prometheus scrapes and /livez.
+            for (index, service) in ServiceName.allCases.enumerated() {
+                let base = urls[service.rawValue] ?? "http://\(options.servicesHost):\(options.portBase + index + 1)"
+                checks.append(await Self.messagingHealth(of: service, base: base, outboxAgeLimit: options.outboxAgeSeconds))
+            }
             checks += outboxChecks
             // Disk.
             if let attributes = try? FileManager.default.attributesOfFileSystem(forPath: options.diskPath),
@@ -138,6 +144,34 @@ struct OpsCommand: AsyncParsableCommand {
                 checks.append(ComponentCheck(component: "disk", ok: false, detail: "\(options.diskPath) cannot be inspected"))
             }
             return checks
+        }
+
+        /// Lag, outbox age and consumer health as the service itself reports them on `/metrics` and `/livez`.
+        static func messagingHealth(of service: ServiceName, base: String, outboxAgeLimit: Int) async -> ComponentCheck {
+            let component = "health:\(service.rawValue)"
+            func fetch(_ path: String) async throws -> (Int, String) {
+                var request = URLRequest(url: URL(string: base + path)!)
+                request.timeoutInterval = 3
+                let (data, response) = try await URLSession.shared.data(for: request)
+                return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+            }
+            do {
+                let (_, text) = try await fetch("/metrics")
+                let (livez, _) = try await fetch("/livez")
+                let metrics = PrometheusText(text)
+                let lag = Int(metrics.sum("jembatan_consumer_lag") ?? 0)
+                let pending = Int(metrics.sum("jembatan_outbox_pending", where: ["service": service.rawValue]) ?? 0)
+                let age = metrics.sum("jembatan_outbox_oldest_age_seconds", where: ["service": service.rawValue]) ?? 0
+                let loopAge = metrics.values("jembatan_consumer_loop_age_seconds").map(\.value).max() ?? 0
+                let recreations = Int(metrics.sum("jembatan_consumer_recreations_total") ?? 0)
+                let degraded = (metrics.sum("jembatan_broker_degraded") ?? 0) > 0
+                let ok = livez == 200 && age <= Double(outboxAgeLimit) && !degraded
+                let detail = "lag \(lag) · outbox \(pending) pending, oldest \(Int(age)) s · consumer loop turned \(String(format: "%.1f", loopAge)) s ago · "
+                    + "\(recreations) recreations · \(livez == 200 ? "live" : "NOT LIVE") · broker \(degraded ? "unreachable" : "reachable")"
+                return ComponentCheck(component: component, ok: ok, detail: detail)
+            } catch {
+                return ComponentCheck(component: component, ok: false, detail: "\(base)/metrics unreachable (\(error.localizedDescription))")
+            }
         }
 
         /// Stores the check, opens, escalates and closes incidents, and enqueues their events — one transaction.

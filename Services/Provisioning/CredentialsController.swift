@@ -63,12 +63,12 @@ struct CredentialsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         var owner: String?
         for try await agency in try await context.client.query("SELECT agency_code FROM provisioning.datasets WHERE request_id = \(requestId) LIMIT 1",
-                                                               logger: context.logger).decode(String.self) { owner = agency }
+                                                               logger: routeContext.logger).decode(String.self) { owner = agency }
         guard let owner else { throw APIError.notFound("credentials of request") }
         var views: [CredentialView] = []
         let rows = try await context.client.query(PostgresQuery(unsafeSQL: """
             SELECT \(Self.columns) FROM provisioning.credentials WHERE request_id = $1 ORDER BY issued_at, credential_id
-            """, binds: HubDataset.binds(requestId)), logger: context.logger)
+            """, binds: HubDataset.binds(requestId)), logger: routeContext.logger)
         for try await row in rows.decode(Row.self) {
             // Office-wide roles see every credential; an agency sees its own.
             if account.agencyCode == nil || account.agencyCode == row.3 { views.append(Self.view(row)) }
@@ -95,7 +95,7 @@ struct CredentialsController: Sendable {
             throw APIError.validationFailed([FieldViolation(field: "ratePerMinute", rule: "range", message: "1–1000000 calls a minute")])
         }
         let row = try await find(routeContext, visibleTo: account, on: nil)
-        try await context.client.query("UPDATE provisioning.credentials SET rate_per_minute = \(limits.ratePerMinute) WHERE credential_id = \(row.0)", logger: context.logger)
+        try await context.client.query("UPDATE provisioning.credentials SET rate_per_minute = \(limits.ratePerMinute) WHERE credential_id = \(row.0)", logger: routeContext.logger)
         return try JSONResponse.make(Self.view(try await find(routeContext, visibleTo: account, on: nil)))
     }
 
@@ -103,7 +103,7 @@ struct CredentialsController: Sendable {
     @Sendable func collect(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         let account = try await context.accounts.require(request, roles: [.producer, .consumer])
         let now = Date()
-        let view = try await context.client.inTransaction(logger: context.logger) { connection in
+        let view = try await context.client.inTransaction(logger: routeContext.logger) { connection in
             let row = try await find(routeContext, visibleTo: account, on: connection, lock: true)
             guard row.9 == nil else { throw APIError(.conflict, code: "credential_revoked", message: "this credential was revoked") }
             guard !row.5 else {
@@ -113,7 +113,7 @@ struct CredentialsController: Sendable {
             try await connection.query("""
                 UPDATE provisioning.credentials SET secret_hash = \(ByteBuffer(bytes: key.hash)), collected_at = \(now), collected_by = \(account.name)
                 WHERE credential_id = \(row.0)
-                """, logger: context.logger)
+                """, logger: routeContext.logger)
             var view = Self.view(try await find(routeContext, visibleTo: account, on: connection))
             view.key = key.text
             return view
@@ -135,7 +135,7 @@ struct CredentialsController: Sendable {
             throw APIError.validationFailed([FieldViolation(field: "overlapMinutes", rule: "range", message: "0–10080 minutes")])
         }
         let now = Date()
-        let view = try await context.client.inTransaction(logger: context.logger) { connection in
+        let view = try await context.client.inTransaction(logger: routeContext.logger) { connection in
             let old = try await find(routeContext, visibleTo: account, on: connection, lock: true)
             guard old.9 == nil, old.8 > now else { throw APIError(.conflict, code: "credential_inactive", message: "a revoked or expired credential cannot be rotated") }
             let id = ExchangeKey.newCredentialID()
@@ -145,11 +145,11 @@ struct CredentialsController: Sendable {
                     expires_at, rotated_from, rate_per_minute)
                 VALUES (\(id), \(old.1), \(old.2), \(old.3), \(old.4), \(ByteBuffer(bytes: key.hash)), \(now), \(now), \(account.name),
                     \(now.addingTimeInterval(CredentialStore.validity)), \(old.0), \(old.11))
-                """, logger: context.logger)
+                """, logger: routeContext.logger)
             let overlapEnd = now.addingTimeInterval(TimeInterval(overlap * 60))
             try await connection.query("""
                 UPDATE provisioning.credentials SET expires_at = least(expires_at, \(overlapEnd)) WHERE credential_id = \(old.0)
-                """, logger: context.logger)
+                """, logger: routeContext.logger)
             var view = Self.view(try await fetch(id, on: connection))
             view.key = key.text
             return view
@@ -161,12 +161,12 @@ struct CredentialsController: Sendable {
     @Sendable func revoke(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
         let account = try await context.accounts.require(request, roles: [.producer, .consumer, .admin, .technical])
         let now = Date()
-        let view = try await context.client.inTransaction(logger: context.logger) { connection in
+        let view = try await context.client.inTransaction(logger: routeContext.logger) { connection in
             let row = try await find(routeContext, visibleTo: account, on: connection, lock: true)
             if row.9 == nil {
                 try await connection.query("""
                     UPDATE provisioning.credentials SET revoked_at = \(now), revoked_by = \(account.name) WHERE credential_id = \(row.0)
-                    """, logger: context.logger)
+                    """, logger: routeContext.logger)
             }
             return Self.view(try await fetch(row.0, on: connection))
         }
@@ -187,12 +187,12 @@ struct CredentialsController: Sendable {
             throw APIError.validationFailed([FieldViolation(field: "note", rule: "length", message: "say what was delivered to whom, 1–2000 characters")])
         }
         let now = Date()
-        let event = try await context.client.inTransaction(logger: context.logger) { connection -> ResultsDelivered in
+        let event = try await context.client.inTransaction(logger: routeContext.logger) { connection -> ResultsDelivered in
             var contract: String?
             var state: String?
             for try await (id, current) in try await connection.query("""
                 SELECT contract_id, state FROM provisioning.datasets WHERE request_id = \(requestId) ORDER BY updated_at DESC LIMIT 1 FOR UPDATE
-                """, logger: context.logger).decode((String, String).self) {
+                """, logger: routeContext.logger).decode((String, String).self) {
                 contract = id
                 state = current
             }
@@ -203,12 +203,12 @@ struct CredentialsController: Sendable {
             let inserted = try await connection.query("""
                 INSERT INTO provisioning.deliveries (request_id, contract_id, note, delivered_by, delivered_at)
                 VALUES (\(requestId), \(contract), \(note), \(account.name), \(now)) ON CONFLICT DO NOTHING RETURNING contract_id
-                """, logger: context.logger)
+                """, logger: routeContext.logger)
             var recorded = false
             for try await _ in inserted.decode(String.self) { recorded = true }
             guard recorded else { throw APIError(.conflict, code: "already_delivered", message: "the results of this contract version were already delivered") }
             let event = ResultsDelivered(requestId: requestId, contractId: contract, note: note, deliveredBy: account.actor, deliveredAt: now)
-            try await context.outbox.enqueue(event, on: connection, logger: context.logger)
+            try await context.outbox.enqueue(event, on: connection, logger: routeContext.logger)
             return event
         }
         return try JSONResponse.make(event, status: .created)

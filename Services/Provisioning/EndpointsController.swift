@@ -38,14 +38,14 @@ struct EndpointsController: Sendable {
         var endpoints: [Endpoint] = []
         for try await (contract, dataset, datasetId, path, at, agency) in try await context.client.query("""
             SELECT contract_id, dataset, dataset_id, endpoint_path, provisioned_at, agency_code FROM provisioning.hub_datasets WHERE request_id = \(requestId) ORDER BY provisioned_at, dataset
-            """, logger: context.logger).decode((String, String, String?, String, Date, String).self) {
+            """, logger: routeContext.logger).decode((String, String, String?, String, Date, String).self) {
             guard account.mayAccess(agency: agency) else { throw APIError.notFound("provisioned API of request") }
             endpoints.append(Endpoint(contractId: contract, dataset: dataset, datasetId: datasetId, path: path, provisionedAt: at))
         }
         var tests: [IntegrationTest] = []
         for try await (contract, passed, checks, evidence, at) in try await context.client.query("""
             SELECT contract_id, passed, checks::text, evidence::text, ran_at FROM provisioning.integration_tests WHERE request_id = \(requestId) ORDER BY test_id
-            """, logger: context.logger).decode((String, Bool, String, String?, Date).self) {
+            """, logger: routeContext.logger).decode((String, Bool, String, String?, Date).self) {
             tests.append(IntegrationTest(contractId: contract, passed: passed, checks: try CloudEventCodec.decodeJSON([String].self, from: checks),
                                          evidence: try evidence.map { try CloudEventCodec.decodeJSON([IntegrationCheck].self, from: $0) }, ranAt: at))
         }

@@ -214,7 +214,7 @@ struct DashboardPages: Sendable {
             SELECT to_char(occurred_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), envelope->'data'->>'agencyCode',
                    sum((envelope->'data'->>'accepted')::int)::int, sum((envelope->'data'->>'rejected')::int)::int, count(*)::int
             FROM reporting.events WHERE event_type = \(EventType.recordsIngested.rawValue) AND occurred_at > now() - interval '30 days' GROUP BY 1, 2
-            """, logger: context.logger).decode((String, String, Int, Int, Int).self) where account.mayAccess(agency: agency) {
+            """, logger: routeContext.logger).decode((String, String, Int, Int, Int).self) where account.mayAccess(agency: agency) {
             let current = days[day] ?? (0, 0, 0)
             days[day] = (current.accepted + accepted, current.rejected + rejected, current.batches + batches)
         }

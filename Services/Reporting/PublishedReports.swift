@@ -115,10 +115,10 @@ struct ReportSchedule: Service {
             do {
                 repeat { published = try await publishDue(now: Date()) } while published > 0 && !Task.isCancelled
             } catch is CancellationError { return } catch {
-                context.logger.warning("Publishing reports failed; retrying", metadata: [LogKey.error: "\(error)"])
+                context.logger.warning("Publishing reports failed; retrying", metadata: [LogKey.error: "\(String(reflecting: error))"])
             }
             do { try await ReportArchive(context: context).printPending(limit: 1) } catch is CancellationError { return } catch {
-                context.logger.warning("Printing a stored report failed; it is printed on its first download", metadata: [LogKey.error: "\(error)"])
+                context.logger.warning("Printing a stored report failed; it is printed on its first download", metadata: [LogKey.error: "\(String(reflecting: error))"])
             }
             try? await Task.sleep(for: Self.interval)
         }
@@ -233,7 +233,7 @@ struct PublishedReportsController: Sendable {
         guard let reportId = routeContext.parameters.get("reportId"), UUID(uuidString: reportId) != nil else { throw APIError.notFound("report") }
         for try await (kind, agency, html, title) in try await context.client.query("""
             SELECT kind, agency_code, html, title FROM reporting.reports WHERE report_id = \(reportId.lowercased())
-            """, logger: context.logger).decode((String, String?, String, String).self) {
+            """, logger: routeContext.logger).decode((String, String?, String, String).self) {
             guard Self.visible(account, kind: kind, agency: agency) else { break }
             return (html, reportId.lowercased(), title)
         }

@@ -92,7 +92,7 @@ struct ReadModelReplay: Sendable {
                         throw error
                     } catch {
                         // The live consumer dead-letters what it cannot apply; the replay skips the same events.
-                        logger.info("Replay skipped an event the read model rejects", metadata: [LogKey.eventID: "\(attributes.id)", LogKey.error: "\(error)"])
+                        logger.info("Replay skipped an event the read model rejects", metadata: [LogKey.eventID: "\(attributes.id)", LogKey.error: "\(String(reflecting: error))"])
                     }
                 }
             } catch {

@@ -76,7 +76,7 @@ struct SLASchedule: Service {
             } catch is CancellationError {
                 return
             } catch {
-                context.logger.warning("SLA check failed; retrying", metadata: [LogKey.error: "\(error)"])
+                context.logger.warning("SLA check failed; retrying", metadata: [LogKey.error: "\(String(reflecting: error))"])
             }
             try? await Task.sleep(for: .seconds(context.configuration.slaCheckSeconds))
         }

@@ -54,7 +54,7 @@ struct DecisionsController: Sendable {
         let now = Date()
         let newState = body.decision == "accept" ? "accepted" : "reopened"
         let note = body.note ?? reasons.joined(separator: "; ")
-        let logger = context.logger
+        let logger = routeContext.logger
         let outbox = context.outbox
         try await context.client.inTransaction(logger: logger) { connection in
             var state: String?

@@ -47,7 +47,7 @@ struct RunsController: Sendable {
         for try await (id, contract, trigger, by, at, passed, score, records, failed) in try await context.client.query("""
             SELECT run_id, contract_id, trigger, run_by, completed_at, passed, score, records, failed_checks::text FROM validation.runs
             WHERE request_id = \(requestId) ORDER BY completed_at DESC LIMIT 100
-            """, logger: context.logger).decode((String, String, String, String, Date, Bool, Double, Int64, String).self) {
+            """, logger: routeContext.logger).decode((String, String, String, String, Date, Bool, Double, Int64, String).self) {
             runs.append(RunSummary(runId: id, contractId: contract, trigger: trigger, runBy: by, completedAt: at, passed: passed, score: score, records: records,
                                    failedChecks: try CloudEventCodec.decodeJSON([String].self, from: failed)))
         }
@@ -62,7 +62,7 @@ struct RunsController: Sendable {
         for try await (contract, trigger, by, asOf, started, completed, passed, score, records, failed, scorecard) in try await context.client.query("""
             SELECT contract_id, trigger, run_by, as_of, started_at, completed_at, passed, score, records, failed_checks::text, scorecard::text
             FROM validation.runs WHERE request_id = \(requestId) AND run_id = \(runId)
-            """, logger: context.logger).decode((String, String, String, Date, Date, Date, Bool, Double, Int64, String, String).self) {
+            """, logger: routeContext.logger).decode((String, String, String, Date, Date, Date, Bool, Double, Int64, String, String).self) {
             return try JSONResponse.make(ValidationRun(
                 runId: runId, requestId: requestId, contractId: contract, trigger: trigger, runBy: by, asOf: asOf, startedAt: started, completedAt: completed,
                 passed: passed, score: score, records: Int(records), failedChecks: try CloudEventCodec.decodeJSON([String].self, from: failed),
@@ -98,7 +98,7 @@ struct RunsController: Sendable {
         let id = routeContext.parameters.get("reconciliation") ?? ""
         for try await report in try await context.client.query("""
             SELECT report::text FROM validation.reconciliations WHERE request_id = \(requestId) AND reconciliation_id = \(id)
-            """, logger: context.logger).decode(String.self) {
+            """, logger: routeContext.logger).decode(String.self) {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: report)))
         }
         throw APIError.notFound("reconciliation")

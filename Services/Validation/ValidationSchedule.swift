@@ -27,7 +27,7 @@ struct ValidationSchedule: Service {
             } catch is CancellationError {
                 return
             } catch {
-                context.logger.warning("Scheduled validation failed; retrying", metadata: [LogKey.error: "\(error)"])
+                context.logger.warning("Scheduled validation failed; retrying", metadata: [LogKey.error: "\(String(reflecting: error))"])
             }
             try? await Task.sleep(for: .seconds(2))
         }

@@ -396,11 +396,12 @@ extension RealStack {
         }
 
         /// Runs the operator executable against the test stack (arguments are joined for the shell: quote paths).
-        static func `operator`(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        static func `operator`(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
             let log = FileManager.default.temporaryDirectory.appendingPathComponent("jembatan-operator-\(UUID().uuidString).log")
             defer { try? FileManager.default.removeItem(at: log) }
             let binary = LocalStack.root.appendingPathComponent(".build/debug/jembatan").path
-            let command = "JEMBATAN_POSTGRES_PORT=\(LocalStack.postgresPort) JEMBATAN_KAFKA_BROKERS=\(LocalStack.brokers) LD_LIBRARY_PATH='\(LocalStack.root.path)/.local/lib' '\(binary)' \(arguments.joined(separator: " ")) >'\(log.path)' 2>&1 </dev/null"
+            let extra = environment.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+            let command = "JEMBATAN_POSTGRES_PORT=\(LocalStack.postgresPort) JEMBATAN_KAFKA_BROKERS=\(LocalStack.brokers) LD_LIBRARY_PATH='\(LocalStack.root.path)/.local/lib' \(extra) '\(binary)' \(arguments.joined(separator: " ")) >'\(log.path)' 2>&1 </dev/null"
             let status: Int32 = await withCheckedContinuation { continuation in
                 Thread { continuation.resume(returning: system(command)) }.start()
             }

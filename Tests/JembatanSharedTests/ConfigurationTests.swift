@@ -28,6 +28,8 @@ struct ConfigurationTests {
         ("JEMBATAN_POSTGRES_PORT", "abc", "expected an integer in 1...65535, got 'abc'"),
         ("JEMBATAN_HTTP_PORT", "70000", "expected an integer in 1...65535, got '70000'"),
         ("JEMBATAN_LOG_LEVEL", "loud", "expected one of trace, debug, info, notice, warning, error, critical; got 'loud'"),
+        ("JEMBATAN_LOG_FORMAT", "xml", "expected text or json; got 'xml'"),
+        ("JEMBATAN_MONITOR_SECONDS", "0", "expected an integer in 1...3600, got '0'"),
         ("JEMBATAN_KAFKA_HEARTBEAT_MS", "5000", "must be at most a third of JEMBATAN_KAFKA_SESSION_TIMEOUT_MS"),
     ])
     func invalid(variable: String, value: String, problem: String) {

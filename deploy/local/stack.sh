@@ -8,6 +8,7 @@
 #   stack.sh start-second SERVICE   a second instance (port + 100, pid name SERVICE-2) in the same consumer group
 #   stack.sh pause|resume NAME  SIGSTOP / SIGCONT a service or the broker
 #   stack.sh restart-postgres   fast shutdown and start of PostgreSQL (fault tests)
+#   stack.sh crash-postgres     kill -9 of the postmaster, then a start with crash recovery (fault tests)
 #   stack.sh stop-postgres | start-postgres   PostgreSQL alone (shutdown tests)
 #   stack.sh status             what runs
 #
@@ -79,6 +80,24 @@ stop_postgres() {
   [ -s "$pg_home/postgres/postmaster.pid" ] && as_postgres "$pg_bin/pg_ctl" -D "$pg_home/postgres" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+# A hard crash, not a shutdown: SIGKILL of the postmaster, then (once every backend noticed and
+# exited, or the shared memory would still be in use) a normal start, which runs crash recovery.
+crash_postgres() {
+  local pidfile="$pg_home/postgres/postmaster.pid" pid children
+  [ -s "$pidfile" ] || return 0
+  pid=$(head -n 1 "$pidfile")
+  children=$(pgrep -P "$pid" || true)
+  kill -KILL "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 30)) child
+  for child in $pid $children; do
+    while kill -0 "$child" 2>/dev/null; do
+      [ $SECONDS -ge $deadline ] && { kill -KILL "$child" 2>/dev/null || true; break; }
+      sleep 0.1
+    done
+  done
+  start_postgres >/dev/null
+}
+
 start_broker() {
   # setsid: Ctrl-C on `make run` reaches run.sh only, which then stops services before the broker.
   setsid "$root/.local/tansu" broker --listener-url "tcp://127.0.0.1:$broker_port" \
@@ -146,6 +165,7 @@ case "${1:-}" in
   restart-postgres)
     as_postgres "$pg_bin/pg_ctl" -D "$pg_home/postgres" -m fast -w restart -l "$pg_home/postgres.log" \
       -o "-p $pg_port -k $pg_home/run -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null ;;
+  crash-postgres) crash_postgres ;;
   stop-postgres) stop_postgres ;;
   start-postgres) start_postgres >/dev/null ;;
   pause) kill -STOP "$(cat "$dir/pids/$2.pid")" ;;
@@ -154,5 +174,5 @@ case "${1:-}" in
     for s in broker "${services[@]}"; do
       if is_running "$s"; then echo "$s running (pid $(cat "$dir/pids/$s.pid"))"; else echo "$s stopped"; fi
     done ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac

@@ -45,7 +45,7 @@ struct ExchangeController: Sendable {
         }
         let now = Date()
         let batchId = UUID().uuidString.lowercased()
-        let logger = context.logger
+        let logger = routeContext.logger
         do {
             let (status, body) = try await context.client.inTransaction(logger: logger) { connection -> (HTTPResponse.Status, ByteBuffer) in
                 if let idempotencyKey, let replay = try await replayIfSeen(idempotencyKey, caller: caller, batchId: batchId, at: now, body: request.body, on: connection) {
@@ -158,7 +158,7 @@ struct ExchangeController: Sendable {
             var lastKey: String?
             let rows = try await context.client.query(PostgresQuery(unsafeSQL: """
                 SELECT record_key, record::text FROM provisioning.\(dataset.storageTable) WHERE \(conditions) ORDER BY record_key LIMIT $2
-                """, binds: binds), logger: context.logger)
+                """, binds: binds), logger: routeContext.logger)
             for try await (key, record) in rows.decode((String, String).self) {
                 count += 1
                 if count > limit { break }
@@ -182,7 +182,7 @@ struct ExchangeController: Sendable {
         let key = routeContext.parameters.get("key").map { $0.removingPercentEncoding ?? $0 } ?? ""
         var found: String?
         let rows = try await context.client.query(PostgresQuery(unsafeSQL: "SELECT record::text FROM provisioning.\(dataset.storageTable) WHERE record_key = $1",
-                                                                binds: HubDataset.binds(key)), logger: context.logger)
+                                                                binds: HubDataset.binds(key)), logger: routeContext.logger)
         for try await record in rows.decode(String.self) { found = record }
         guard let found else { throw await refused(APIError.notFound("record"), caller, dataset, "get") }
         try await audit(call(caller, dataset, "get", status: 200, records: 1))
@@ -210,7 +210,7 @@ struct ExchangeController: Sendable {
             binds.append(limit)
             let rows = try await context.client.query(PostgresQuery(unsafeSQL: """
                 SELECT change_seq, record_key, record::text FROM provisioning.\(dataset.storageTable) WHERE change_seq > $1 ORDER BY change_seq LIMIT $2
-                """, binds: binds), logger: context.logger)
+                """, binds: binds), logger: routeContext.logger)
             for try await (sequence, key, record) in rows.decode((Int64, String, String).self) {
                 count += 1
                 if count > 1 { body.writeInteger(UInt8(ascii: ",")) }
@@ -279,7 +279,7 @@ struct ExchangeController: Sendable {
         }
         var datasets: [DatasetMetadata] = []
         let rows = try await context.client.query(PostgresQuery(unsafeSQL: "SELECT \(HubDataset.columns) FROM provisioning.datasets WHERE state = 'provisioned' ORDER BY dataset_id"),
-                                                  logger: context.logger)
+                                                  logger: routeContext.logger)
         for try await row in rows.decode(HubDataset.Row.self) {
             let dataset = try HubDataset(row: row)
             if visible(dataset) { datasets.append(DatasetMetadata(dataset)) }
@@ -291,14 +291,14 @@ struct ExchangeController: Sendable {
         let datasetId = routeContext.parameters.get("dataset") ?? ""
         if isExchangeKey(request) {
             let caller = try await credentials.authenticate(request)
-            guard caller.datasetId == datasetId, let dataset = try await HubDataset.find(datasetId, client: context.client, logger: context.logger) else {
+            guard caller.datasetId == datasetId, let dataset = try await HubDataset.find(datasetId, client: context.client, logger: routeContext.logger) else {
                 throw APIError.notFound("dataset")
             }
             try await audit(call(caller, dataset, "contract", status: 200))
             return try JSONResponse.make(DatasetMetadata(dataset))
         }
         let account = try await context.accounts.require(request, roles: Set(Role.allCases))
-        guard let dataset = try await HubDataset.find(datasetId, client: context.client, logger: context.logger),
+        guard let dataset = try await HubDataset.find(datasetId, client: context.client, logger: routeContext.logger),
               account.agencyCode.map({ $0 == dataset.agencyCode || dataset.consumers.contains($0) }) ?? true else {
             throw APIError.notFound("dataset")
         }

@@ -46,6 +46,10 @@ public struct JembatanConfiguration: Sendable {
     public var http: HTTPConfiguration
     /// `JEMBATAN_LOG_LEVEL`: trace, debug, info (default), notice, warning, error, critical.
     public var logLevel: Logger.Level = .info
+    /// `JEMBATAN_LOG_FORMAT`: `text` (default, one readable line) or `json` (one JSON object per line).
+    public var logFormat: LogFormat = .text
+    /// `JEMBATAN_MONITOR_SECONDS`: how often a service measures its consumer lag and outbox age for `/metrics` (default 15).
+    public var monitorSeconds = 15
     /// `JEMBATAN_EXCHANGE_RATE_PER_MINUTE`: calls a minute a new exchange key may make (default 6000).
     public var exchangeRatePerMinute = 6000
     /// `JEMBATAN_FRESHNESS_CHECK_SECONDS`: how often validation looks for stale datasets (default 3600).
@@ -73,7 +77,8 @@ public struct JembatanConfiguration: Sendable {
         ("JEMBATAN_KAFKA_HEARTBEAT_MS", "1000"), ("JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", "20000"),
         ("JEMBATAN_KAFKA_DEBUG", "(none)"), ("JEMBATAN_CONSUMER_WATCHDOG_SECONDS", "30"),
         ("JEMBATAN_HTTP_HOST", "127.0.0.1"), ("JEMBATAN_HTTP_PORT", "the service's port (8081–8085)"),
-        ("JEMBATAN_LOG_LEVEL", "info"), ("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", "6000"),
+        ("JEMBATAN_LOG_LEVEL", "info"), ("JEMBATAN_LOG_FORMAT", "text"), ("JEMBATAN_MONITOR_SECONDS", "15"),
+        ("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", "6000"),
         ("JEMBATAN_FRESHNESS_CHECK_SECONDS", "3600"), ("JEMBATAN_SLA_CHECK_SECONDS", "60"),
         ("JEMBATAN_CALENDAR_FILE", "(none; read by the working-day calendar)"), ("JEMBATAN_CHROMIUM", "chromium"),
     ]
@@ -120,6 +125,12 @@ public struct JembatanConfiguration: Sendable {
             throw ConfigurationError(variable: "JEMBATAN_LOG_LEVEL", problem: "expected one of trace, debug, info, notice, warning, error, critical; got '\(level)'")
         }
         logLevel = parsed
+        let format = try reader.string("JEMBATAN_LOG_FORMAT", default: "text")
+        guard let parsedFormat = LogFormat(rawValue: format) else {
+            throw ConfigurationError(variable: "JEMBATAN_LOG_FORMAT", problem: "expected text or json; got '\(format)'")
+        }
+        logFormat = parsedFormat
+        monitorSeconds = try reader.integer("JEMBATAN_MONITOR_SECONDS", default: 15, range: 1...3600)
         if kafka.heartbeatIntervalMilliseconds * 3 > kafka.sessionTimeoutMilliseconds {
             throw ConfigurationError(variable: "JEMBATAN_KAFKA_HEARTBEAT_MS", problem: "must be at most a third of JEMBATAN_KAFKA_SESSION_TIMEOUT_MS")
         }

@@ -7,7 +7,7 @@ public enum OpenAPIDocument {
         """
         {
           "openapi": "3.1.0",
-          "info": {"title": "Jembatan \(service.rawValue) service", "version": "1.0.0", "description": "\(summary)"},
+          "info": {"title": "Jembatan \(service.rawValue) service", "version": "1.0.0", "description": "\(summary) Every response carries X-Request-ID (the caller's X-Request-ID when it is 1–128 visible ASCII characters, else a new UUID); the service log's lines for the request carry the same id. Any operation may answer 503 database_unavailable while PostgreSQL cannot be reached (retry shortly) or 500 internal_error (the log has the cause under the X-Request-ID)."},
           "servers": [{"url": "http://127.0.0.1:\(service.defaultPort)"}],
           "security": [{"bearer": []}],
           "paths": {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
 import PostgresNIO
 import Prometheus
 
@@ -49,7 +50,11 @@ public struct OperationalRoutes: Sendable {
             return try JSONResponse.make(Readiness(status: status, checks: checks), status: ready ? .ok : .serviceUnavailable)
         }
         router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: self.registry.emitToBuffer())))
+            // The loop age as of this scrape: a loop that stopped turning does not refresh it itself.
+            for report in self.health.reports() {
+                Gauge(label: "jembatan_consumer_loop_age_seconds", dimensions: [("consumer", report.consumer)]).record(report.secondsSinceLoopTurned)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: self.registry.emitToBuffer())))
         }
         router.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: self.openAPIDocument)))
@@ -64,8 +69,11 @@ public struct OperationalRoutes: Sendable {
     private func databaseCheck() async -> String {
         guard gate.isOpen else { return "migrations pending" }
         do {
-            let rows = try await client.query("SELECT 1")
-            for try await _ in rows {}
+            // Bounded: while PostgreSQL is down the pool keeps a query waiting (up to a minute).
+            let client = self.client
+            try await withDeadline(.seconds(2)) {
+                for try await _ in try await client.query("SELECT 1") {}
+            }
             return "ok"
         } catch {
             return "unreachable"

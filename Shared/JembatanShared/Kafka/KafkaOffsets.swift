@@ -62,3 +62,58 @@ public enum KafkaOffsets {
         }.get()
     }
 }
+
+/// Measures one consumer group's lag again and again with two long-lived handles (a service's
+/// `/metrics`): end of each partition's log minus the group's committed offset. The handles only
+/// ask; the group handle never subscribes, so it never joins the group. Blocking calls run on the
+/// dedicated threads, never the cooperative pool.
+public final class ConsumerLagProbe: Sendable {
+    /// The group measured.
+    public let group: String
+    /// The topics it consumes.
+    public let topics: [String]
+    private let logClient: RDKafkaClient
+    private let groupClient: RDKafkaClient
+
+    /// Creates the handles (no network traffic until the first measurement).
+    public init(group: String, topics: [String], configuration: KafkaConfiguration, logger: Logger) throws {
+        self.group = group
+        self.topics = topics
+        logClient = try RDKafkaClient(kind: RD_KAFKA_PRODUCER, properties: configuration.commonProperties, logger: logger)
+        groupClient = try RDKafkaClient(kind: RD_KAFKA_CONSUMER, properties: configuration.consumerProperties(group: group), logger: logger)
+    }
+
+    /// Lag per partition (a partition the group never committed counts from the log's start).
+    public func measure(timeout: Duration = .seconds(5)) async throws -> [TopicPartition: Int64] {
+        let (logClient, groupClient, topics) = (self.logClient, self.groupClient, self.topics)
+        let milliseconds = Int32(timeout.seconds * 1000)
+        return try await offloadBlocking {
+            Result { () throws -> [TopicPartition: Int64] in
+                let counts = try logClient.topicPartitions(timeoutMilliseconds: milliseconds)
+                var ends: [TopicPartition: (low: Int64, high: Int64)] = [:]
+                for topic in topics {
+                    guard let count = counts[topic] else { throw KafkaError(.configuration, "topic \(topic) does not exist") }
+                    for partition in 0..<Int32(count) {
+                        var low: Int64 = 0, high: Int64 = 0
+                        let code = rd_kafka_query_watermark_offsets(logClient.handle, topic, partition, &low, &high, milliseconds)
+                        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.fromCode(code) }
+                        ends[TopicPartition(topic: topic, partition: partition)] = (low, high)
+                    }
+                }
+                guard let list = rd_kafka_topic_partition_list_new(Int32(ends.count)) else { throw KafkaError(.configuration, "partition list") }
+                defer { rd_kafka_topic_partition_list_destroy(list) }
+                for place in ends.keys { rd_kafka_topic_partition_list_add(list, place.topic, place.partition) }
+                let code = rd_kafka_committed(groupClient.handle, list, milliseconds)
+                guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.fromCode(code) }
+                var lag: [TopicPartition: Int64] = [:]
+                for index in 0..<Int(list.pointee.cnt) {
+                    let entry = list.pointee.elems[index]
+                    let place = TopicPartition(topic: String(cString: entry.topic), partition: entry.partition)
+                    guard let (low, high) = ends[place] else { continue }
+                    lag[place] = max(0, high - max(entry.offset >= 0 ? entry.offset : low, low))
+                }
+                return lag
+            }
+        }.get()
+    }
+}

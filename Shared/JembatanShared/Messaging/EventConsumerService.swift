@@ -103,6 +103,9 @@ public struct EventConsumerService: Service {
     /// Consumes until graceful shutdown, recreating the consumer when the watchdog says so; then
     /// commits stored offsets and leaves the group.
     public func run() async throws {
+        // Every counter of this consumer exists on /metrics from the start (at 0), so a scrape,
+        // an alert rule or `rate()` sees it before the first retry or dead letter.
+        MessagingMetrics.register(consumer: name)
         guard try await gate.wait() else { return }
         await cancelWhenGracefulShutdown {
             var generation = 0
@@ -296,7 +299,7 @@ public struct EventConsumerService: Service {
             } catch {
                 attempt += 1
                 if attempt == 1 { consumer?.pauseAssigned() }
-                logger.warning("Dead-letter topic unavailable; retrying", metadata: [LogKey.error: "\(error)"])
+                logger.warning("Dead-letter topic unavailable; retrying", metadata: [LogKey.error: "\(String(reflecting: error))"])
                 await wait(Backoff.delay(attempt: attempt), polling: consumer)
             }
         }

@@ -3,7 +3,10 @@ import Metrics
 
 /// The one place that names logging metadata keys.
 public enum LogKey {
+    /// A data-sharing request of the procedure (not an HTTP request).
     public static let requestID = "request.id"
+    /// One HTTP request (`X-Request-ID`), set by ``RequestObservationMiddleware``.
+    public static let httpRequestID = "http.request.id"
     public static let eventType = "event.type"
     public static let eventID = "event.id"
     public static let topic = "kafka.topic"
@@ -34,6 +37,13 @@ public enum MessagingMetrics {
     /// Transient failures that were retried.
     public static func retries(_ consumer: String) -> Counter {
         Counter(label: "jembatan_events_retried_total", dimensions: [("consumer", consumer)])
+    }
+    /// Creates `consumer`'s counters at 0.
+    public static func register(consumer: String) {
+        for counter in [applied(consumer), duplicates(consumer), deadLettered(consumer), retries(consumer),
+                        Counter(label: "jembatan_consumer_recreations_total", dimensions: [("consumer", consumer)])] {
+            counter.increment(by: 0)
+        }
     }
     /// Time to apply one event (the inbox transaction with its handler), per event type.
     public static func handlingTime(_ type: EventType) -> Timer {

@@ -14,6 +14,45 @@ extension DatabaseConfiguration {
     }
 }
 
+extension DatabaseConfiguration {
+    /// Settings for one connection of its own (not pooled), with a short connect timeout.
+    var directConnection: PostgresConnection.Configuration {
+        var direct = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password.isEmpty ? nil : password, database: database, tls: .disable
+        )
+        direct.options.connectTimeout = .seconds(2)
+        return direct
+    }
+
+    /// Why PostgreSQL cannot be used, from a connection attempt of its own (nil: it can). The pool
+    /// keeps a query waiting while it cannot connect, so a caller that timed out asks this for the
+    /// cause (connection refused, the database missing, authentication failed, starting up …).
+    /// The text is the error's full description; it names neither the password nor bound values.
+    public func unreachableCause(logger: Logger) async -> String? {
+        let direct = directConnection
+        do {
+            let connection = try await withDeadline(.seconds(3)) {
+                try await PostgresConnection.connect(configuration: direct, id: 0, logger: logger)
+            }
+            try? await connection.close()
+            return nil
+        } catch {
+            return String(reflecting: error)
+        }
+    }
+}
+
+/// PostgreSQL could not be used; `cause` is what a connection attempt of its own answered.
+public struct DatabaseUnavailable: Error, CustomStringConvertible {
+    public var endpoint: String
+    public var cause: String
+    public init(_ configuration: DatabaseConfiguration, cause: String) {
+        endpoint = "\(configuration.host):\(configuration.port)/\(configuration.database)"
+        self.cause = cause
+    }
+    public var description: String { "PostgreSQL at \(endpoint) cannot be used: \(cause)" }
+}
+
 /// Whether a database error is worth retrying (connection lost, server restarting) or permanent.
 public enum DatabaseFailure {
     /// True for errors that a retry cannot fix: data exceptions (22…) and integrity violations (23…).
@@ -21,6 +60,20 @@ public enum DatabaseFailure {
         guard let error = error as? PSQLError, error.code == .server,
               let state = error.serverInfo?[.sqlState] else { return false }
         return state.hasPrefix("22") || state.hasPrefix("23")
+    }
+
+    /// True when PostgreSQL cannot be reached or is restarting (connection refused or lost, the
+    /// server shutting down or not yet accepting connections): the caller may retry shortly.
+    public static func isConnectionProblem(_ error: any Error) -> Bool {
+        if error is ConnectionClosedByServer { return true }
+        guard let error = error as? PSQLError else { return false }
+        switch error.code {
+        case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .poolClosed: return true
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            return state.hasPrefix("08") || state.hasPrefix("57P")
+        default: return false
+        }
     }
 }
 

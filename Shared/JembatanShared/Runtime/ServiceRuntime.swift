@@ -89,14 +89,26 @@ public enum ServiceRuntime {
             FileHandle.standardError.write(Data("\(definition.service.executableName): invalid configuration: \(error)\n".utf8))
             exit(78)
         }
-        let level = configuration.logLevel
+        let (level, format) = (configuration.logLevel, configuration.logFormat)
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardOutput(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Prometheus names: a library's dotted label or dimension ("http.route") becomes "http_route".
+        factory.nameAndLabelSanitizer = { name, labels in
+            (name.replacingOccurrences(of: ".", with: "_"), labels.map { ($0.0.replacingOccurrences(of: ".", with: "_"), $0.1) })
+        }
+        MetricsSystem.bootstrap(factory)
         let logger = Logger(label: definition.service.executableName)
         // `jembatan-<service> migrate`: apply the schema's migrations and exit (the compose migration job).
         if CommandLine.arguments.dropFirst().first == "migrate" {
@@ -167,19 +179,27 @@ public enum ServiceRuntime {
             accounts: AccountDirectory(client: client, logger: logger)
         )
         let router = Router()
-        router.middlewares.add(MetricsMiddleware())
+        let database = DatabaseMonitor(client: client, configuration: configuration.database, logger: logger)
+        router.middlewares.add(RequestObservationMiddleware(logger: logger, database: database))
         router.middlewares.add(InputCharactersMiddleware())
         OperationalRoutes(client: client, broker: broker, health: health, gate: gate, registry: registry, openAPIDocument: definition.openAPIDocument)
             .register(on: router)
         definition.routes(router, context)
         var services: [any Service] = [
             client,
+            database,
             MigrationService(client: client, plans: migrationPlans(definition), gate: gate, logger: logger),
             ProducerService(producer: producer),
             broker,
             OutboxRelay(client: client, producer: producer, service: definition.service, gate: gate, logger: logger),
         ]
-        for consumer in definition.consumers(context) {
+        let consumers = definition.consumers(context)
+        let probes = try consumers.map { consumer in
+            try ConsumerLagProbe(group: "jembatan-\(consumer.name)", topics: consumer.topics.map(\.rawValue), configuration: configuration.kafka, logger: logger)
+        }
+        services.append(ServiceMonitor(client: client, service: definition.service, probes: probes, gate: gate,
+                                       interval: .seconds(configuration.monitorSeconds), logger: logger))
+        for consumer in consumers {
             services.append(EventConsumerService(
                 name: consumer.name, topics: consumer.topics, handledTypes: consumer.handledTypes, schema: schema,
                 client: client, producer: producer, kafka: configuration.kafka, gate: gate,

@@ -12,9 +12,12 @@ enum LocalStack {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
     static let usesCompose = ProcessInfo.processInfo.environment["JEMBATAN_STACK"] == "compose"
-    static let postgresPort = usesCompose ? 5432 : 55439
-    static let brokerPort = usesCompose ? 29092 : 19092
-    static let portBase = usesCompose ? 8080 : 18080
+    /// `JEMBATAN_TEST_PORT_OFFSET` moves every port of the local test stack (a second checkout's
+    /// tests beside the first's, e.g. 1000: PostgreSQL 56439, broker 20092, services 19081–19085).
+    static let portOffset = Int(ProcessInfo.processInfo.environment["JEMBATAN_TEST_PORT_OFFSET"] ?? "") ?? 0
+    static let postgresPort = usesCompose ? 5432 : 55439 + portOffset
+    static let brokerPort = usesCompose ? 29092 : 19092 + portOffset
+    static let portBase = usesCompose ? 8080 : 18080 + portOffset
     static var brokers: String { "127.0.0.1:\(brokerPort)" }
     /// The compose stack's database password (`JEMBATAN_POSTGRES_PASSWORD`); the local stack uses trust authentication.
     static var postgresPassword: String { ProcessInfo.processInfo.environment["JEMBATAN_POSTGRES_PASSWORD"] ?? "" }
@@ -29,6 +32,10 @@ enum LocalStack {
         // librdkafka's group and consumer debug lines in the services' logs: when a consumer does
         // not resume, the logs say where its group membership stopped.
         environment["JEMBATAN_KAFKA_DEBUG"] = environment["JEMBATAN_KAFKA_DEBUG"] ?? "cgrp,consumer"
+        // JSON log lines (what a log collector reads; the observability tests parse them) and lag
+        // measured every second, so a held consumer shows on /metrics at once.
+        environment["JEMBATAN_LOG_FORMAT"] = environment["JEMBATAN_LOG_FORMAT"] ?? "json"
+        environment["JEMBATAN_MONITOR_SECONDS"] = environment["JEMBATAN_MONITOR_SECONDS"] ?? "1"
         return environment
     }
 
