@@ -24,6 +24,11 @@ extension RealStack {
             let healthy = try await Self.check()
             #expect(healthy.status == 0, "\(healthy.output)")
             #expect(healthy.output.contains("ok   service:validation") && healthy.output.contains("ok   postgresql") && healthy.output.contains("ok   topics"))
+            // Each service's own numbers, as Prometheus scrapes them.
+            for service in ["intake", "evaluation", "provisioning", "validation", "reporting"] {
+                let line = healthy.output.split(separator: "\n").first { $0.contains("health:\(service) ") } ?? ""
+                #expect(line.hasPrefix("ok") && line.contains("lag ") && line.contains("outbox ") && line.contains("consumer loop turned") && line.contains("live"), "\(line)")
+            }
             #expect(try await TestDatabase.count("SELECT count(*)::int FROM operations.incidents WHERE closed_at IS NULL") == 0)
 
             try await LocalStack.script("stop", "validation")
