@@ -47,10 +47,12 @@ func loadConfiguration() throws -> JembatanConfiguration {
     }
 }
 
-/// A logger that only reports problems (the operator's own output is the point).
+/// A logger that stays out of the way: the operator's own output is the point, and each command
+/// reports what failed itself (with the broker down, librdkafka alone would print hundreds of
+/// "Connection refused" lines at error level before `ops check` could say "broker: FAIL").
 func quietLogger() -> Logger {
     var logger = Logger(label: "jembatan")
-    logger.logLevel = .error
+    logger.logLevel = .critical
     return logger
 }
 
