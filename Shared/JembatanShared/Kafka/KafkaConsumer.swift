@@ -246,11 +246,22 @@ public final class KafkaConsumer: Sendable {
     /// LeaveGroup and the broker expires it after the session timeout, as after a crash. tansu
     /// (v0.6) keeps a member that leaves while its group is forming as the group's leader for good,
     /// so every later member waits in SyncGroup forever (docs/liveness.md); a restart or a watchdog
-    /// recreation during a rebalance must not wedge the group it means to heal.
-    public func close(timeout: Duration = .seconds(3)) async {
+    /// recreation during a rebalance must not wedge the group it means to heal. A consumer replaced
+    /// by its watchdog (`leavingGroup: false`) never leaves, whatever its join state says.
+    public func close(timeout: Duration = .seconds(3), leavingGroup: Bool = true) async {
         guard !isClosed.exchange(true, ordering: .relaxed) else { return }
         let client = self.client
         let joinState = group.joinState
+        // A consumer replaced by its watchdog never sends LeaveGroup: its join state (from statistics
+        // a second old, or from before librdkafka left by itself on max.poll.interval.ms) may say
+        // "steady" while the broker already has the group forming again, and a leader that leaves a
+        // forming group wedges it on tansu for good. Session expiry clears it in every state.
+        guard leavingGroup else {
+            client.skipsConsumerClose.store(true, ordering: .relaxed)
+            logger.notice("Consumer replaced without leaving its group; the broker expires it after the session timeout",
+                          metadata: ["kafka.join_state": "\(joinState)"])
+            return
+        }
         guard joinState == "steady" else {
             client.skipsConsumerClose.store(true, ordering: .relaxed)
             logger.notice("Consumer closed without leaving its group: it is mid-rebalance; the broker expires it after the session timeout",

@@ -139,7 +139,7 @@ public struct EventConsumerService: Service {
                         try? await Task.sleep(for: .milliseconds(20))
                     }
                 }.value
-                await consumer.close()
+                await consumer.close(leavingGroup: reason == nil)
                 guard let reason else { break }
                 health.recreated(name, reason: reason)
                 logger.error("Consumer recreated by its watchdog", metadata: ["reason": "\(reason)", "generation": "\(generation)"])
