@@ -51,6 +51,12 @@ struct LivenessUnitTests {
         let timing = configuration.consumerTiming
         #expect(timing.attemptLimit < .milliseconds(configuration.kafka.maxPollIntervalMilliseconds))
         #expect(.milliseconds(configuration.kafka.maxPollIntervalMilliseconds) < timing.watchdogBound)
+        // With the tests' short bound, a handle that replaced a member without LeaveGroup must still
+        // outwait that member's session (6 s) plus the broker's initial join delay (3 s) before the
+        // watchdog may judge it unsettled (a clean-clone CI run recreated it twice at 8 s).
+        let short = try JembatanConfiguration(service: .provisioning, environment: ["JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS": "7000", "JEMBATAN_CONSUMER_WATCHDOG_SECONDS": "8"]).consumerTiming
+        #expect(short.unsettledBound(everSettled: false) > .seconds(6 + 3))
+        #expect(short.unsettledBound(everSettled: true) == .seconds(8))
         #expect(throws: ConfigurationError.self) {
             try JembatanConfiguration(service: .intake, environment: ["JEMBATAN_CONSUMER_WATCHDOG_SECONDS": "15"])
         }

@@ -10,6 +10,10 @@ public struct ConsumerTiming: Sendable, Equatable {
     /// How long a consumer's loop may stand still, or the consumer stay out of its group with no
     /// partitions while the broker answers, before the watchdog recreates it.
     public var watchdogBound: Duration
+    /// Added to the bound for a new handle that has not yet been a settled member: the member it
+    /// replaced left without LeaveGroup, and the broker may keep it (even as the forming group's
+    /// leader) until its session times out. One session timeout.
+    public var firstJoinAllowance: Duration
     /// Recreations within ``livenessWindow`` after which `/livez` fails (recreation did not help).
     public var recreationsBeforeUnlive = 3
 
@@ -20,6 +24,13 @@ public struct ConsumerTiming: Sendable, Equatable {
     public init(kafka: KafkaConfiguration, watchdogSeconds: Int) {
         attemptLimit = min(.seconds(20), .milliseconds(kafka.maxPollIntervalMilliseconds * 2 / 5))
         watchdogBound = .seconds(watchdogSeconds)
+        firstJoinAllowance = .milliseconds(kafka.sessionTimeoutMilliseconds)
+    }
+
+    /// How long a handle may stay unsettled: the bound, plus the first-join allowance until it has
+    /// been a settled member once.
+    public func unsettledBound(everSettled: Bool) -> Duration {
+        everSettled ? watchdogBound : watchdogBound + firstJoinAllowance
     }
 }
 

@@ -185,6 +185,7 @@ public struct EventConsumerService: Service {
     /// Returns why the consumer must be recreated, or nil once shutdown began.
     func watch(_ consumer: KafkaConsumer) async -> String? {
         let bound = timing.watchdogBound
+        var everSettled = false
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             if Task.isCancelled { return nil }
@@ -192,6 +193,7 @@ public struct EventConsumerService: Service {
             let lastTurn = consumer.lastPolled
             let group = consumer.group
             health.observed(name, lastTurn: lastTurn, group: group)
+            everSettled = everSettled || group.isSettled
             if now - lastTurn > bound {
                 return "its loop has not turned for \(Int((now - lastTurn).seconds)) s (bound \(Int(bound.seconds)) s)"
             }
@@ -199,7 +201,7 @@ public struct EventConsumerService: Service {
             if let stalled = outlasted(group.stuckSince, now: now, bound: bound) {
                 return "records wait on an assigned partition but its position has not moved for \(Int(stalled.seconds)) s (join state \(group.joinState), \(group.assigned.count) partitions)"
             }
-            if let unsettled = outlasted(group.unsettledSince, now: now, bound: bound) {
+            if let unsettled = outlasted(group.unsettledSince, now: now, bound: timing.unsettledBound(everSettled: everSettled)) {
                 return "not a steady group member fetching its partitions for \(Int(unsettled.seconds)) s while the broker answers (join state \(group.joinState), \(group.assigned.count) partitions assigned, \(group.fetching.map(String.init) ?? "?") fetching)"
             }
         }
