@@ -13,7 +13,7 @@ run: setup build
 ## short fault run (200 requests under kill -9, a paused broker and a PostgreSQL restart).
 test: setup compose-check
 	swift build --build-tests
-	swift test --skip-build --filter JembatanSharedTests
+	swift test --skip-build --skip IntegrationTests
 	swift test --skip-build --filter IntegrationTests
 	REQUESTS=200 deploy/local/faults.sh
 
@@ -31,7 +31,7 @@ build:
 	swift build
 
 test-unit: setup
-	swift test --filter JembatanSharedTests
+	swift test --skip IntegrationTests
 
 test-integration: setup
 	swift build --build-tests

@@ -1,13 +1,15 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// Jembatan: one executable per SOP role, one shared module, one librdkafka system library.
+/// Jembatan: per SOP role a library and a thin executable, one shared module, one librdkafka system library.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-func service(_ name: String, product: String) -> Target {
-    .executableTarget(
+/// A role's library: its domain, store, rules, controllers and event handlers. Depends on
+/// `JembatanShared` only; no role library imports another.
+func role(_ name: String) -> Target {
+    .target(
         name: name,
         dependencies: [
             "JembatanShared",
@@ -16,21 +18,45 @@ func service(_ name: String, product: String) -> Target {
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ],
         path: "Services/\(name)",
+        exclude: ["Main"],
         swiftSettings: swiftSettings
     )
 }
+
+/// A role's process: `main` runs the role's service definition.
+func server(_ name: String) -> Target {
+    .executableTarget(
+        name: "\(name)Server",
+        dependencies: [.target(name: name), "JembatanShared"],
+        path: "Services/\(name)/Main",
+        swiftSettings: swiftSettings
+    )
+}
+
+/// A role's unit tests: its rules, without a stack.
+func roleTests(_ name: String) -> Target {
+    .testTarget(
+        name: "\(name)Tests",
+        dependencies: [.target(name: name), "JembatanShared"],
+        path: "Tests/\(name)Tests",
+        swiftSettings: swiftSettings
+    )
+}
+
+let roles = ["Intake", "Evaluation", "Provisioning", "Validation", "Reporting"]
 
 let package = Package(
     name: "Jembatan",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "jembatan-intake", targets: ["Intake"]),
-        .executable(name: "jembatan-evaluation", targets: ["Evaluation"]),
-        .executable(name: "jembatan-provisioning", targets: ["Provisioning"]),
-        .executable(name: "jembatan-validation", targets: ["Validation"]),
-        .executable(name: "jembatan-reporting", targets: ["Reporting"]),
+        .executable(name: "jembatan-intake", targets: ["IntakeServer"]),
+        .executable(name: "jembatan-evaluation", targets: ["EvaluationServer"]),
+        .executable(name: "jembatan-provisioning", targets: ["ProvisioningServer"]),
+        .executable(name: "jembatan-validation", targets: ["ValidationServer"]),
+        .executable(name: "jembatan-reporting", targets: ["ReportingServer"]),
         .executable(name: "jembatan", targets: ["Operator"]),
         .library(name: "JembatanShared", targets: ["JembatanShared"]),
     ],
@@ -68,11 +94,6 @@ let package = Package(
             path: "Shared/JembatanShared",
             swiftSettings: swiftSettings
         ),
-        service("Intake", product: "jembatan-intake"),
-        service("Evaluation", product: "jembatan-evaluation"),
-        service("Provisioning", product: "jembatan-provisioning"),
-        service("Validation", product: "jembatan-validation"),
-        service("Reporting", product: "jembatan-reporting"),
         .executableTarget(
             name: "Operator",
             dependencies: [
@@ -102,3 +123,5 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+package.targets += roles.map(role) + roles.map(server) + roles.map(roleTests)

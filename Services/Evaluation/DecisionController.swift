@@ -35,6 +35,9 @@ struct DecisionController: Sendable {
         if body.decision == "return" && reasons.isEmpty {
             violations.append(FieldViolation(field: "reasons", rule: "required", message: "a return names at least one reason for the producer"))
         }
+        for (index, reason) in (body.reasons ?? []).enumerated() {
+            if let violation = NoteRule.violation(reason.message, field: "reasons[\(index)].message", required: false) { violations.append(violation) }
+        }
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
         let now = Date()
         let logger = routeContext.logger

@@ -101,30 +101,13 @@ enum TechnicalReview {
 
     // MARK: - Breaking changes
 
-    /// Against the previous contract version of the same request.
+    /// Against the previous contract version of the same request: exactly what provisioning will
+    /// judge (``ContractChange``), said as what it will do.
     static func breakingChanges(from previous: DatasetDefinition, to current: DatasetDefinition) -> [ReviewFinding] {
-        var findings: [ReviewFinding] = []
-        let currentFields = Dictionary(current.fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        if previous.primaryKey != current.primaryKey {
-            findings.append(.init(severity: "warning", dataset: current.name, field: nil, rule: "breaking_change",
-                                  message: "primary key changes from (\(previous.primaryKey.joined(separator: ", "))): consumers need a new contract version"))
+        ContractChange.breakingChanges(from: previous, to: current).map { change in
+            ReviewFinding(severity: "warning", dataset: current.name, field: change.field, rule: "breaking_change",
+                          message: "\(change.description): records stored under the previous version do not fit; provisioning will create a new storage version and consumers need the new contract")
         }
-        for field in previous.fields {
-            guard let now = currentFields[field.name] else {
-                findings.append(.init(severity: "warning", dataset: current.name, field: field.name, rule: "breaking_change",
-                                      message: "field removed: consumers reading it will break"))
-                continue
-            }
-            if now.type != field.type {
-                findings.append(.init(severity: "warning", dataset: current.name, field: field.name, rule: "breaking_change",
-                                      message: "type changes from \(field.type) to \(now.type)"))
-            }
-            if now.required && !field.required {
-                findings.append(.init(severity: "warning", dataset: current.name, field: field.name, rule: "breaking_change",
-                                      message: "becomes required: existing records without it become invalid"))
-            }
-        }
-        return findings
     }
 
     static func isSnakeCase(_ text: String) -> Bool {

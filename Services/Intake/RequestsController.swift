@@ -127,9 +127,7 @@ struct RequestsController: Sendable {
         let actor = try await context.accounts.require(request, roles: [.head]).actor
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(DispositionBody.self, from: request)
-        guard body.note.count <= 2000 else {
-            throw APIError.validationFailed([FieldViolation(field: "note", rule: "max_length", message: "note is at most 2000 characters")])
-        }
+        _ = try NoteRule.validated(body.note, field: "note", required: false)
         let event = RequestDispositioned(requestId: requestId, note: body.note.trimmed, dispositionedBy: actor, dispositionedAt: Date())
         let logger = routeContext.logger
         let outbox = context.outbox

@@ -82,10 +82,7 @@ struct RevisionsController: Sendable {
         let account = try await context.accounts.require(request, roles: [.producer])
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(WithdrawalBody.self, from: request)
-        let reason = body.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= 2000 else {
-            throw APIError.validationFailed([FieldViolation(field: "reason", rule: "required", message: "say why the request is withdrawn (at most 2000 characters)")])
-        }
+        let reason = try NoteRule.validated(body.reason, field: "reason", required: true, purpose: "a reason saying why the request is withdrawn")
         let now = Date()
         let logger = routeContext.logger
         let outbox = context.outbox

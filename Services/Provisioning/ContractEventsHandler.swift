@@ -82,7 +82,7 @@ struct ContractEventsHandler: Sendable {
                 detail = "contract v\(contract.contractVersion) is additive: storage v\(storageVersion) kept with its records"
             } else {
                 storageVersion = previous.storageVersion + 1
-                detail = "contract v\(contract.contractVersion) breaks storage v\(previous.storageVersion) (\(breaking.joined(separator: "; "))): new storage v\(storageVersion)"
+                detail = "contract v\(contract.contractVersion) breaks storage v\(previous.storageVersion) (\(breaking.map(\.description).joined(separator: "; "))): new storage v\(storageVersion)"
             }
         }
         let table = HubDataset.tableName(requestId: contract.requestId, name: definition.name, storageVersion: storageVersion)

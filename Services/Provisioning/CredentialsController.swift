@@ -182,10 +182,7 @@ struct CredentialsController: Sendable {
         let account = try await context.accounts.require(request, roles: [.supervisor])
         let requestId = try request.requestIDParameter(routeContext)
         let delivery = try await JSONResponse.decode(Delivery.self, from: request)
-        let note = delivery.note.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !note.isEmpty, note.count <= 2000 else {
-            throw APIError.validationFailed([FieldViolation(field: "note", rule: "length", message: "say what was delivered to whom, 1–2000 characters")])
-        }
+        let note = try NoteRule.validated(delivery.note, field: "note", required: true, purpose: "a note saying what was delivered to whom")
         let now = Date()
         let event = try await context.client.inTransaction(logger: routeContext.logger) { connection -> ResultsDelivered in
             var contract: String?

@@ -47,9 +47,7 @@ struct DecisionsController: Sendable {
         if body.runId == nil {
             violations.append(FieldViolation(field: "runId", rule: "required", message: "name the validation run the decision rests on (POST /v1/requests/{id}/validation-runs)"))
         }
-        if (body.note ?? "").count > 2000 {
-            violations.append(FieldViolation(field: "note", rule: "max_length", message: "note is at most 2000 characters"))
-        }
+        if let violation = NoteRule.violation(body.note, field: "note", required: false) { violations.append(violation) }
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
         let now = Date()
         let newState = body.decision == "accept" ? "accepted" : "reopened"

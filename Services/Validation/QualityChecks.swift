@@ -37,6 +37,85 @@ struct QualityChecks {
     let asOf: Date
     let logger: Logger
 
+    func run(on connection: PostgresConnection) async throws -> DatasetScorecard {
+        let definition = dataset.definition
+        let table = "provisioning.\(dataset.storageTable)"
+        let (presence, rules) = QualityRules.plan(definition)
+        // One pass: the total, the last update, every field's presence and every rule's failures.
+        var select = ["count(*)::bigint", "max(updated_at)"]
+        var binds = PostgresBindings()
+        func render(_ condition: QualityRules.Condition) -> String { condition.rendered(into: &binds) }
+        for (_, present) in presence { select.append("count(*) FILTER (WHERE \(render(present)))::bigint") }
+        for rule in rules { select.append("count(*) FILTER (WHERE \(render(rule.failing)))::bigint") }
+        let row = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(select.joined(separator: ", ")) FROM \(table)", binds: binds), logger: logger)
+        var total = 0
+        var lastUpdate: Date?
+        var counts: [Int] = []
+        for try await values in row {
+            var iterator = values.makeIterator()
+            total = Int(try iterator.next()!.decode(Int64.self))
+            lastUpdate = try iterator.next()!.decode(Date?.self)
+            while let cell = iterator.next() { counts.append(Int(try cell.decode(Int64.self))) }
+        }
+        var checks: [CheckResult] = []
+        for (index, (field, _)) in presence.enumerated() where !(field.required || definition.primaryKey.contains(field.name)) {
+            checks.append(QualityRules.presence(of: field, present: counts[index], total: total))
+        }
+        for (index, rule) in rules.enumerated() {
+            let failures = counts[presence.count + index]
+            var examples: [String] = []
+            if failures > 0 { examples = try await exampleKeys(rule.failing, table: table, on: connection) }
+            checks.append(QualityRules.result(of: rule, failures: failures, total: total, examples: examples))
+        }
+        checks.append(CheckResult(dimension: "uniqueness", rule: "primary_key", field: definition.primaryKey.joined(separator: "|"), passed: true, failures: 0, percent: nil,
+                                  detail: "one record per \(definition.primaryKey.joined(separator: ", ")) (the hub upserts by key)", examples: []))
+        if let naturalKey = definition.naturalKey, !naturalKey.isEmpty {
+            checks.append(try await naturalKeyCheck(naturalKey, table: table, on: connection))
+        }
+        checks.append(QualityRules.timeliness(lastUpdate: lastUpdate, asOf: asOf, frequency: definition.updateFrequency))
+        checks.append(QualityRules.volume(total, expected: definition.expectedRecords))
+        return DatasetScorecard(datasetId: dataset.datasetId, records: total, lastUpdate: lastUpdate, checks: checks)
+    }
+
+    private func exampleKeys(_ condition: QualityRules.Condition, table: String, on connection: PostgresConnection) async throws -> [String] {
+        var binds = PostgresBindings()
+        let sql = condition.rendered(into: &binds)
+        var keys: [String] = []
+        for try await key in try await connection.query(PostgresQuery(unsafeSQL: "SELECT record_key FROM \(table) WHERE \(sql) ORDER BY record_key LIMIT 5", binds: binds),
+                                                        logger: logger).decode(String.self) { keys.append(key) }
+        return keys
+    }
+
+    private func naturalKeyCheck(_ fields: [String], table: String, on connection: PostgresConnection) async throws -> CheckResult {
+        var binds = PostgresBindings()
+        var parts: [String] = []
+        for field in fields {
+            binds.append(field)
+            parts.append("record->>$\(binds.count)")
+        }
+        let grouping = parts.joined(separator: ", ")
+        // Records without every natural-key field are not compared (they are no duplicates of each other).
+        let complete = (1...fields.count).map { "record ? $\($0)" }.joined(separator: " AND ")
+        var duplicates = 0
+        var examples: [String] = []
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT count(*) OVER ()::bigint, keys FROM (
+                SELECT string_agg(record_key, ' = ' ORDER BY record_key) AS keys, count(*) AS n FROM \(table) WHERE \(complete) GROUP BY \(grouping) HAVING count(*) > 1
+            ) d ORDER BY keys LIMIT 5
+            """, binds: binds), logger: logger)
+        for try await (count, keys) in rows.decode((Int64, String).self) {
+            duplicates = Int(count)
+            examples.append(keys)
+        }
+        let name = fields.joined(separator: ", ")
+        return CheckResult(dimension: "uniqueness", rule: "natural_key", field: fields.joined(separator: "|"), passed: duplicates == 0, failures: duplicates, percent: nil,
+                           detail: duplicates == 0 ? "no two records share \(name)" : "\(duplicates) group(s) of records share \(name)", examples: examples)
+    }
+}
+
+/// The quality rules of a dataset contract, apart from the database that counts them: which rules
+/// a dataset gets (each as SQL over its `jsonb` records) and how counts become a scorecard's checks.
+enum QualityRules {
     /// A condition on `record`; each placeholder (`$F`, `$G`, `$V`) is bound once to its value.
     struct Condition {
         var sql: String
@@ -61,9 +140,9 @@ struct QualityChecks {
         var describe: (Int) -> String
     }
 
-    func run(on connection: PostgresConnection) async throws -> DatasetScorecard {
-        let definition = dataset.definition
-        let table = "provisioning.\(dataset.storageTable)"
+    /// The rules `definition` gets, in order: each field's presence (for completeness) and every
+    /// counted rule (required, type, enum, pattern, minimum, maximum, reference, consistency).
+    static func plan(_ definition: DatasetDefinition) -> (presence: [(FieldDefinition, Condition)], rules: [Rule]) {
         var rules: [Rule] = []
         var presence: [(FieldDefinition, Condition)] = []
         for field in definition.fields {
@@ -104,92 +183,33 @@ struct QualityChecks {
         }
         for rule in definition.rules ?? [] {
             guard let field = definition.fields.first(where: { $0.name == rule.field }), ConsistencyRule.operators.contains(rule.operator) else { continue }
-            let cast = Self.cast(field)
-            let left = "(record->>$F)\(cast)"
+            let fieldCast = Self.cast(field)
+            let left = "(record->>$F)\(fieldCast)"
             var condition: Condition
             if let other = rule.otherField, let otherField = definition.fields.first(where: { $0.name == other }) {
                 condition = Condition(sql: "record ? $F AND record ? $G AND NOT (\(left) \(rule.operator) (record->>$G)\(Self.cast(otherField)))", binds: [("$F", rule.field), ("$G", other)])
             } else {
-                condition = Condition(sql: "record ? $F AND NOT (\(left) \(rule.operator) ($V)\(cast))", binds: [("$F", rule.field), ("$V", rule.value ?? "")])
+                condition = Condition(sql: "record ? $F AND NOT (\(left) \(rule.operator) ($V)\(fieldCast))", binds: [("$F", rule.field), ("$V", rule.value ?? "")])
             }
             let text = "\(rule.field) \(rule.operator) \(rule.otherField ?? rule.value ?? "")"
             rules.append(Rule(dimension: "consistency", rule: rule.name, field: rule.field, failing: condition, describe: { "\($0) record(s) break \(text)" }))
         }
 
-        // One pass: the total, the last update, every field's presence and every rule's failures.
-        var select = ["count(*)::bigint", "max(updated_at)"]
-        var binds = PostgresBindings()
-        func render(_ condition: Condition) -> String { condition.rendered(into: &binds) }
-        for (_, present) in presence { select.append("count(*) FILTER (WHERE \(render(present)))::bigint") }
-        for rule in rules { select.append("count(*) FILTER (WHERE \(render(rule.failing)))::bigint") }
-        let row = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(select.joined(separator: ", ")) FROM \(table)", binds: binds), logger: logger)
-        var total = 0
-        var lastUpdate: Date?
-        var counts: [Int] = []
-        for try await values in row {
-            var iterator = values.makeIterator()
-            total = Int(try iterator.next()!.decode(Int64.self))
-            lastUpdate = try iterator.next()!.decode(Date?.self)
-            while let cell = iterator.next() { counts.append(Int(try cell.decode(Int64.self))) }
-        }
-        var checks: [CheckResult] = []
-        for (index, (field, _)) in presence.enumerated() where !(field.required || definition.primaryKey.contains(field.name)) {
-            let present = counts[index]
-            checks.append(CheckResult(dimension: "completeness", rule: "present", field: field.name, passed: true, failures: 0,
-                                      percent: total == 0 ? nil : Double(present) * 100 / Double(total),
-                                      detail: "optional '\(field.name)' filled in \(present) of \(total) record(s)", examples: []))
-        }
-        for (index, rule) in rules.enumerated() {
-            let failures = counts[presence.count + index]
-            var examples: [String] = []
-            if failures > 0 { examples = try await exampleKeys(rule.failing, table: table, on: connection) }
-            checks.append(CheckResult(dimension: rule.dimension, rule: rule.rule, field: rule.field, passed: failures == 0, failures: failures,
-                                      percent: total == 0 ? nil : Double(total - failures) * 100 / Double(total),
-                                      detail: failures == 0 ? "all \(total) record(s) hold" : rule.describe(failures), examples: examples))
-        }
-        checks.append(CheckResult(dimension: "uniqueness", rule: "primary_key", field: definition.primaryKey.joined(separator: "|"), passed: true, failures: 0, percent: nil,
-                                  detail: "one record per \(definition.primaryKey.joined(separator: ", ")) (the hub upserts by key)", examples: []))
-        if let naturalKey = definition.naturalKey, !naturalKey.isEmpty {
-            checks.append(try await naturalKeyCheck(naturalKey, table: table, on: connection))
-        }
-        checks.append(timeliness(lastUpdate: lastUpdate))
-        checks.append(volume(total))
-        return DatasetScorecard(datasetId: dataset.datasetId, records: total, lastUpdate: lastUpdate, checks: checks)
+        return (presence, rules)
     }
 
-    private func exampleKeys(_ condition: Condition, table: String, on connection: PostgresConnection) async throws -> [String] {
-        var binds = PostgresBindings()
-        let sql = condition.rendered(into: &binds)
-        var keys: [String] = []
-        for try await key in try await connection.query(PostgresQuery(unsafeSQL: "SELECT record_key FROM \(table) WHERE \(sql) ORDER BY record_key LIMIT 5", binds: binds),
-                                                        logger: logger).decode(String.self) { keys.append(key) }
-        return keys
+    /// Completeness of an optional field: how often it is filled in (never a failure).
+    static func presence(of field: FieldDefinition, present: Int, total: Int) -> CheckResult {
+        CheckResult(dimension: "completeness", rule: "present", field: field.name, passed: true, failures: 0,
+                    percent: total == 0 ? nil : Double(present) * 100 / Double(total),
+                    detail: "optional '\(field.name)' filled in \(present) of \(total) record(s)", examples: [])
     }
 
-    private func naturalKeyCheck(_ fields: [String], table: String, on connection: PostgresConnection) async throws -> CheckResult {
-        var binds = PostgresBindings()
-        var parts: [String] = []
-        for field in fields {
-            binds.append(field)
-            parts.append("record->>$\(binds.count)")
-        }
-        let grouping = parts.joined(separator: ", ")
-        // Records without every natural-key field are not compared (they are no duplicates of each other).
-        let complete = (1...fields.count).map { "record ? $\($0)" }.joined(separator: " AND ")
-        var duplicates = 0
-        var examples: [String] = []
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT count(*) OVER ()::bigint, keys FROM (
-                SELECT string_agg(record_key, ' = ' ORDER BY record_key) AS keys, count(*) AS n FROM \(table) WHERE \(complete) GROUP BY \(grouping) HAVING count(*) > 1
-            ) d ORDER BY keys LIMIT 5
-            """, binds: binds), logger: logger)
-        for try await (count, keys) in rows.decode((Int64, String).self) {
-            duplicates = Int(count)
-            examples.append(keys)
-        }
-        let name = fields.joined(separator: ", ")
-        return CheckResult(dimension: "uniqueness", rule: "natural_key", field: fields.joined(separator: "|"), passed: duplicates == 0, failures: duplicates, percent: nil,
-                           detail: duplicates == 0 ? "no two records share \(name)" : "\(duplicates) group(s) of records share \(name)", examples: examples)
+    /// A counted rule's check: passed when no record breaks it; the share of records that hold.
+    static func result(of rule: Rule, failures: Int, total: Int, examples: [String]) -> CheckResult {
+        CheckResult(dimension: rule.dimension, rule: rule.rule, field: rule.field, passed: failures == 0, failures: failures,
+                    percent: total == 0 ? nil : Double(total - failures) * 100 / Double(total),
+                    detail: failures == 0 ? "all \(total) record(s) hold" : rule.describe(failures), examples: examples)
     }
 
     /// Days a dataset of each update frequency may go without an update before it is late.
@@ -209,13 +229,13 @@ struct QualityChecks {
         allowedDays(frequency).map { Int((Double($0) * 1.25).rounded(.up)) }
     }
 
-    private func timeliness(lastUpdate: Date?) -> CheckResult {
-        let frequency = dataset.definition.updateFrequency
+    /// Whether the data is fresh for its declared update frequency.
+    static func timeliness(lastUpdate: Date?, asOf: Date, frequency: String?) -> CheckResult {
         guard let lastUpdate else {
             return CheckResult(dimension: "timeliness", rule: "frequency", field: nil, passed: false, failures: 0, percent: nil, detail: "no data has been pushed yet", examples: [])
         }
         let age = Int(asOf.timeIntervalSince(lastUpdate) / 86_400)
-        guard let limit = Self.graceDays(frequency) else {
+        guard let limit = graceDays(frequency) else {
             return CheckResult(dimension: "timeliness", rule: "frequency", field: nil, passed: true, failures: 0, percent: nil,
                                detail: "updated on change; last push \(age) day(s) ago", examples: [])
         }
@@ -223,8 +243,8 @@ struct QualityChecks {
                            detail: "last push \(age) day(s) ago; a \(frequency ?? "") dataset is late after \(limit) day(s)", examples: [])
     }
 
-    private func volume(_ total: Int) -> CheckResult {
-        let expected = dataset.definition.expectedRecords
+    /// Whether the number of records is within what the contract expects (at least one by default).
+    static func volume(_ total: Int, expected: RecordCountRange?) -> CheckResult {
         let minimum = expected?.minimum ?? 1
         let maximum = expected?.maximum
         let passed = total >= minimum && maximum.map { total <= $0 } ?? true

@@ -143,7 +143,7 @@ struct FreshnessCheck: Sendable {
         return try await context.client.inTransaction(logger: logger) { connection in
             var findings: [FreshnessFinding] = []
             for dataset in try await HubReader.datasets(on: connection, logger: logger) {
-                guard let frequency = dataset.definition.updateFrequency, let limit = QualityChecks.graceDays(frequency) else { continue }
+                guard let frequency = dataset.definition.updateFrequency, let limit = QualityRules.graceDays(frequency) else { continue }
                 var lastUpdate = dataset.provisionedAt
                 for try await last in try await connection.query(PostgresQuery(unsafeSQL: "SELECT max(updated_at) FROM provisioning.\(dataset.storageTable)"),
                                                                 logger: logger).decode(Date?.self) {

@@ -118,6 +118,6 @@ struct ContractChangeTests {
         default: next.fields.append(FieldDefinition(name: "wajib", type: "string", required: true))
         }
         let changes = ContractChange.breakingChanges(from: Self.base, to: next)
-        #expect(changes.count == 1 && changes[0].contains(named), "\(changes)")
+        #expect(changes.count == 1 && changes[0].description.contains(named), "\(changes)")
     }
 }

@@ -1,16 +1,10 @@
 import JembatanShared
 
 /// Intake: SOP steps 1–2. Producers submit requests with their data definition; the head dispositions them.
-@main
-struct IntakeMain {
-    static func main() async {
-        await ServiceRuntime.main(IntakeService.definition)
-    }
-}
-
+///
 /// How the intake service is assembled (also used by tests).
-enum IntakeService {
-    static let definition = ServiceDefinition(
+public enum IntakeService {
+    public static let definition = ServiceDefinition(
         service: .intake,
         migrations: [CreateRequests.migration, AddVersionsAndReturns.migration, AddDrafts.migration, AddSubmissionIdempotency.migration],
         openAPIDocument: IntakeOpenAPI.document,

@@ -2,18 +2,12 @@ import JembatanShared
 
 /// Validation: SOP steps 8–9. Quality checks (scorecards), reconciliation with the producer's system,
 /// freshness findings, and the producer's final evaluation resting on them.
-@main
-struct ValidationMain {
-    static func main() async {
-        await ServiceRuntime.main(ValidationService.definition)
-    }
-}
-
+///
 /// How the validation service is assembled.
-enum ValidationService {
+public enum ValidationService {
     static let references = ReferenceCodes()
 
-    static let definition = ServiceDefinition(
+    public static let definition = ServiceDefinition(
         service: .validation,
         migrations: [CreateCases.migration, CreateRuns.migration],
         openAPIDocument: ValidationOpenAPI.document,

@@ -1,16 +1,10 @@
 import JembatanShared
 
 /// Technical evaluation: SOP steps 3–4. Reviews the proposed structure, decides, versions the dataset contract.
-@main
-struct EvaluationMain {
-    static func main() async {
-        await ServiceRuntime.main(EvaluationService.definition)
-    }
-}
-
+///
 /// How the evaluation service is assembled.
-enum EvaluationService {
-    static let definition = ServiceDefinition(
+public enum EvaluationService {
+    public static let definition = ServiceDefinition(
         service: .evaluation,
         migrations: [CreateEvaluationTables.migration, AddDecisionFlow.migration, AddConsumersToSubmissions.migration],
         openAPIDocument: EvaluationOpenAPI.document,

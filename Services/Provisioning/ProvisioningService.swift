@@ -2,19 +2,13 @@ import JembatanShared
 
 /// API provisioning: SOP steps 5–7 and the exchange hub. Prepares dataset storage and
 /// endpoints, runs the integration unit test, issues credentials, serves the exchange API.
-@main
-struct ProvisioningMain {
-    static func main() async {
-        await ServiceRuntime.main(ProvisioningService.definition)
-    }
-}
-
+///
 /// How the provisioning service is assembled.
-enum ProvisioningService {
+public enum ProvisioningService {
     static let references = ReferenceCodes()
     static let limiter = RateLimiter()
 
-    static let definition = ServiceDefinition(
+    public static let definition = ServiceDefinition(
         service: .provisioning,
         migrations: [CreateHubTables.migration, CreateExchangeTables.migration],
         openAPIDocument: ProvisioningOpenAPI.document,

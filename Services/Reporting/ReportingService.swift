@@ -2,24 +2,13 @@ import Foundation
 import JembatanShared
 
 /// Reporting: SOP step 10. Read model of every request from every topic; records completion.
-@main
-struct ReportingMain {
-    static func main() async {
-        // A broken calendar file is a configuration error, not a silently wrong SLA clock.
-        do { _ = try WorkingCalendar.standard() } catch {
-            FileHandle.standardError.write(Data("jembatan-reporting: invalid configuration: JEMBATAN_CALENDAR_FILE: \(error)\n".utf8))
-            exit(78)
-        }
-        await ServiceRuntime.main(ReportingService.definition)
-    }
-}
-
+///
 /// How the reporting service is assembled.
-enum ReportingService {
+public enum ReportingService {
     /// Checked in `main` before anything starts.
     static let clock = SLAClock(calendar: try! WorkingCalendar.standard())
 
-    static let definition = ServiceDefinition(
+    public static let definition = ServiceDefinition(
         service: .reporting,
         migrations: [CreateReadModel.migration, CreateSLAAlerts.migration, CreateEventStore.migration, CreateReports.migration],
         openAPIDocument: ReportingOpenAPI.document,
