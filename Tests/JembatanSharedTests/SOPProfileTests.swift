@@ -23,4 +23,17 @@ struct SOPProfileTests {
         #expect(laboratory.steps.compactMap(\.standard).allSatisfy { $0.unit == .minutes })
         #expect(laboratory.requiredInputs == [.purpose, .contactPerson])
     }
+
+    @Test("every step maps onto phases: the three Diskominfo SOPs cover request to the head's review in order, the laboratory its own development phases")
+    func phases() throws {
+        for id in ["pasuruan", "kaltim", "sragen"] {
+            let profile = try #require(SOPProfileCatalog.profile(id))
+            #expect(profile.steps.flatMap(\.phases) == [.request, .disposition, .definition, .evaluation, .interchangeDocument, .apiPreparation,
+                                                       .integrationTest, .delivery, .producerValidation, .finalEvaluation, .report, .headReview], "\(id)")
+        }
+        let laboratory = try #require(SOPProfileCatalog.profile("laboratorium"))
+        #expect(laboratory.steps.flatMap(\.phases).filter { [.assignment, .design, .build, .fix, .handOver].contains($0) } == [.assignment, .design, .build, .fix, .handOver])
+        #expect(Phase.allCases.allSatisfy { !$0.label.isEmpty })
+        #expect(RequestState.label(of: "completed") == "selesai" && RequestState.label(of: "unknown_state") == "unknown_state")
+    }
 }

@@ -36,9 +36,8 @@ public struct ValidRecord: Sendable, Equatable {
 /// The dataset contract compiled for checking records quickly: one entry per field, regular
 /// expressions built once, reference codes looked up in sets.
 public struct RecordValidator: Sendable {
-    public enum Kind: String, Sendable {
-        case string, text, integer, decimal, boolean, date, datetime, regionCode = "region_code"
-    }
+    /// A field's kind (``FieldKind``, the domain's one definition).
+    public typealias Kind = FieldKind
 
     public struct Field: @unchecked Sendable {
         // NSRegularExpression is immutable once built and documented thread-safe for matching.

@@ -1,0 +1,104 @@
+import Foundation
+
+// The procedure's vocabulary in one place. Raw values are the wire format (JSON bodies, events,
+// AsyncAPI and OpenAPI documents, database columns) and never change; labels are what the
+// people who run the procedure read.
+
+/// Where a request stands, as the read model, the dashboard and the reports say it.
+public enum RequestState: String, Codable, Sendable, CaseIterable {
+    case submitted, dispositioned, resubmitted, withdrawn
+    case underEvaluation = "under_evaluation"
+    case returned, provisioning
+    case integrationTested = "integration_tested"
+    case integrationTestFailed = "integration_test_failed"
+    case provisioned, validating, completed, reopened
+
+    /// The state in Bahasa Indonesia.
+    public var label: String {
+        switch self {
+        case .submitted: "diajukan"
+        case .dispositioned: "didisposisi"
+        case .resubmitted: "diajukan ulang"
+        case .withdrawn: "ditarik"
+        case .underEvaluation: "dievaluasi"
+        case .returned: "dikembalikan"
+        case .provisioning: "penyiapan API"
+        case .integrationTested: "uji integrasi lulus"
+        case .integrationTestFailed: "uji integrasi gagal"
+        case .provisioned: "API siap"
+        case .validating: "validasi"
+        case .completed: "selesai"
+        case .reopened: "dibuka kembali"
+        }
+    }
+
+    /// The label of a state stored as text (the text itself when it is not a known state).
+    public static func label(of text: String) -> String { RequestState(rawValue: text)?.label ?? text }
+}
+
+/// How much a technical-review finding weighs.
+public enum FindingSeverity: String, Codable, Sendable, CaseIterable {
+    /// Must be resolved before the team can agree.
+    case blocking
+    /// Advice carried into the contract.
+    case warning
+    /// For information.
+    case info
+}
+
+/// The technical team's decision on a proposed structure (SOP step 3).
+public enum ReviewDecision: String, Codable, Sendable, CaseIterable {
+    case agree
+    case `return`
+}
+
+/// The producer's final evaluation (SOP step 9).
+public enum FinalDecision: String, Codable, Sendable, CaseIterable {
+    case accept, reject
+}
+
+/// The kind of a contract field (its declared `type`).
+public enum FieldKind: String, Codable, Sendable, CaseIterable {
+    case string, text, integer, decimal, boolean, date, datetime
+    case regionCode = "region_code"
+}
+
+/// A phase of the procedure, whatever number an institution's SOP gives its step. Profiles keep
+/// their own numbered steps as data and map each onto one or more phases.
+public enum Phase: String, Codable, Sendable, CaseIterable {
+    case request, disposition, definition, evaluation
+    case interchangeDocument = "interchange_document"
+    case apiPreparation = "api_preparation"
+    case integrationTest = "integration_test"
+    case delivery
+    case producerValidation = "producer_validation"
+    case finalEvaluation = "final_evaluation"
+    case headReview = "head_review"
+    case report
+    // The laboratory's in-house development procedure (SOP 000).
+    case assignment, design, build, fix
+    case handOver = "hand_over"
+
+    /// The phase in Bahasa Indonesia.
+    public var label: String {
+        switch self {
+        case .request: "Permohonan"
+        case .disposition: "Disposisi"
+        case .definition: "Definisi data"
+        case .evaluation: "Evaluasi teknis"
+        case .interchangeDocument: "Dokumen interchange"
+        case .apiPreparation: "Penyiapan API"
+        case .integrationTest: "Uji integrasi"
+        case .delivery: "Penyerahan hasil"
+        case .producerValidation: "Validasi oleh OPD"
+        case .finalEvaluation: "Evaluasi akhir"
+        case .headReview: "Telaah Kepala Dinas"
+        case .report: "Laporan"
+        case .assignment: "Arahan"
+        case .design: "Perancangan"
+        case .build: "Pembangunan"
+        case .fix: "Perbaikan"
+        case .handOver: "Serah terima"
+        }
+    }
+}
