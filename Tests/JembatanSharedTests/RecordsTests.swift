@@ -121,3 +121,15 @@ struct ContractChangeTests {
         #expect(changes.count == 1 && changes[0].description.contains(named), "\(changes)")
     }
 }
+
+@Suite("SQL identifiers")
+struct SQLIdentifierTests {
+    @Test("only plain lower-case names (optionally schema-qualified) become identifiers", arguments: [
+        ("provisioning.hub_0123abcd_puskesmas_v2", true), ("reporting", true), ("_scratch.requests", true),
+        ("Reporting", false), ("a.b.c", false), ("hub; DROP TABLE x", false), ("", false), ("1abc", false), ("a.", false),
+        (String(repeating: "a", count: 64), false), ("hub\"x", false),
+    ])
+    func identifiers(text: String, valid: Bool) {
+        #expect((SQLIdentifier(text) != nil) == valid, "\(text)")
+    }
+}
