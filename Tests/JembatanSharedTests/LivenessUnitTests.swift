@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import Testing
 @testable import JembatanShared
@@ -31,6 +32,30 @@ struct LivenessUnitTests {
             }
         }
         #expect(!ended.isSet, "the caller was released before the stuck operation ended")
+        released.set()
+    }
+
+    @Test("a scheduled round that never returns is abandoned and the next round runs; a failing round is retried, not fatal")
+    func scheduleKeepsGoing() async {
+        let released = TestFlag(), stuckEnded = TestFlag()
+        let calls = Mutex(0)
+        let gate = StartupGate()
+        gate.open()
+        let schedule = ScheduledWork("test", every: .milliseconds(10), roundLimit: .milliseconds(200), gate: gate, logger: Logger(label: "test")) {
+            let call = calls.withLock { $0 += 1; return $0 }
+            switch call {
+            case 1:  // a statement on a closed connection: ignores cancellation, never answers
+                // (waits in a task of its own, so the cancellation does not turn the wait into a spin)
+                await Task.detached { while !released.isSet { try? await Task.sleep(for: .milliseconds(10)) } }.value
+                stuckEnded.set()
+            case 2: throw ConnectionClosedByServer()
+            default: break
+            }
+        }
+        #expect(await schedule.runOnce() == .abandoned)
+        #expect(!stuckEnded.isSet, "the schedule went on while the stuck round still hung")
+        #expect(await schedule.runOnce() == .failed)
+        #expect(await schedule.runOnce() == .completed)
         released.set()
     }
 

@@ -69,11 +69,7 @@ public struct OperationalRoutes: Sendable {
     private func databaseCheck() async -> String {
         guard gate.isOpen else { return "migrations pending" }
         do {
-            // Bounded: while PostgreSQL is down the pool keeps a query waiting (up to a minute).
-            let client = self.client
-            try await withDeadline(.seconds(2)) {
-                for try await _ in try await client.query("SELECT 1") {}
-            }
+            try await DatabaseMonitor.answers(client, logger: Logger(label: "jembatan.readyz"))
             return "ok"
         } catch {
             return "unreachable"

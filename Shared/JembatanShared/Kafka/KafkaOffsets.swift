@@ -23,20 +23,7 @@ public enum KafkaOffsets {
     ) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
         let client = try RDKafkaClient(kind: RD_KAFKA_PRODUCER, properties: configuration.commonProperties, logger: logger)
         return try await offloadBlocking {
-            Result { () throws -> [TopicPartition: (low: Int64, high: Int64)] in
-                let counts = try client.topicPartitions(timeoutMilliseconds: 10_000)
-                var result: [TopicPartition: (low: Int64, high: Int64)] = [:]
-                for topic in topics {
-                    guard let count = counts[topic] else { throw KafkaError(.configuration, "topic \(topic) does not exist") }
-                    for partition in 0..<Int32(count) {
-                        var low: Int64 = 0, high: Int64 = 0
-                        let code = rd_kafka_query_watermark_offsets(client.handle, topic, partition, &low, &high, 10_000)
-                        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.fromCode(code) }
-                        result[TopicPartition(topic: topic, partition: partition)] = (low, high)
-                    }
-                }
-                return result
-            }
+            Result { try Self.watermarks(of: topics, using: client, timeoutMilliseconds: 10_000) }
         }.get()
     }
 
@@ -46,20 +33,41 @@ public enum KafkaOffsets {
     ) async throws -> [TopicPartition: Int64?] {
         let client = try RDKafkaClient(kind: RD_KAFKA_CONSUMER, properties: configuration.consumerProperties(group: group), logger: logger)
         return try await offloadBlocking {
-            Result { () throws -> [TopicPartition: Int64?] in
-                let list = rd_kafka_topic_partition_list_new(Int32(partitions.count))
-                defer { rd_kafka_topic_partition_list_destroy(list) }
-                for item in partitions { rd_kafka_topic_partition_list_add(list, item.topic, item.partition) }
-                let code = rd_kafka_committed(client.handle, list, 10_000)
-                guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { throw KafkaError.fromCode(code) }
-                var result: [TopicPartition: Int64?] = [:]
-                for index in 0..<Int(list.pointee.cnt) {
-                    let entry = list.pointee.elems[index]
-                    result[TopicPartition(topic: String(cString: entry.topic), partition: entry.partition)] = entry.offset >= 0 ? entry.offset : nil
-                }
-                return result
-            }
+            Result { try Self.committed(partitions, using: client, timeoutMilliseconds: 10_000) }
         }.get()
+    }
+
+    // MARK: - Blocking calls (run them off the cooperative pool)
+
+    /// The watermarks of every partition of `topics`, asked through `client`.
+    static func watermarks(of topics: [String], using client: RDKafkaClient, timeoutMilliseconds: Int32) throws -> [TopicPartition: (low: Int64, high: Int64)] {
+        let counts = try client.topicPartitions(timeoutMilliseconds: timeoutMilliseconds)
+        var result: [TopicPartition: (low: Int64, high: Int64)] = [:]
+        for topic in topics {
+            guard let count = counts[topic] else { throw KafkaError(.configuration, "topic \(topic) does not exist") }
+            for partition in 0..<Int32(count) {
+                var low: Int64 = 0, high: Int64 = 0
+                let code = rd_kafka_query_watermark_offsets(client.handle, topic, partition, &low, &high, timeoutMilliseconds)
+                guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.fromCode(code) }
+                result[TopicPartition(topic: topic, partition: partition)] = (low, high)
+            }
+        }
+        return result
+    }
+
+    /// The offsets committed for `partitions` by the group of `client` (a consumer handle).
+    static func committed(_ partitions: [TopicPartition], using client: RDKafkaClient, timeoutMilliseconds: Int32) throws -> [TopicPartition: Int64?] {
+        guard let list = rd_kafka_topic_partition_list_new(Int32(partitions.count)) else { throw KafkaError(.configuration, "partition list") }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for item in partitions { rd_kafka_topic_partition_list_add(list, item.topic, item.partition) }
+        let code = rd_kafka_committed(client.handle, list, timeoutMilliseconds)
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.fromCode(code) }
+        var result: [TopicPartition: Int64?] = [:]
+        for index in 0..<Int(list.pointee.cnt) {
+            let entry = list.pointee.elems[index]
+            result[TopicPartition(topic: String(cString: entry.topic), partition: entry.partition)] = entry.offset >= 0 ? entry.offset : nil
+        }
+        return result
     }
 }
 
@@ -89,28 +97,12 @@ public final class ConsumerLagProbe: Sendable {
         let milliseconds = Int32(timeout.seconds * 1000)
         return try await offloadBlocking {
             Result { () throws -> [TopicPartition: Int64] in
-                let counts = try logClient.topicPartitions(timeoutMilliseconds: milliseconds)
-                var ends: [TopicPartition: (low: Int64, high: Int64)] = [:]
-                for topic in topics {
-                    guard let count = counts[topic] else { throw KafkaError(.configuration, "topic \(topic) does not exist") }
-                    for partition in 0..<Int32(count) {
-                        var low: Int64 = 0, high: Int64 = 0
-                        let code = rd_kafka_query_watermark_offsets(logClient.handle, topic, partition, &low, &high, milliseconds)
-                        guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.fromCode(code) }
-                        ends[TopicPartition(topic: topic, partition: partition)] = (low, high)
-                    }
-                }
-                guard let list = rd_kafka_topic_partition_list_new(Int32(ends.count)) else { throw KafkaError(.configuration, "partition list") }
-                defer { rd_kafka_topic_partition_list_destroy(list) }
-                for place in ends.keys { rd_kafka_topic_partition_list_add(list, place.topic, place.partition) }
-                let code = rd_kafka_committed(groupClient.handle, list, milliseconds)
-                guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.fromCode(code) }
+                let ends = try KafkaOffsets.watermarks(of: topics, using: logClient, timeoutMilliseconds: milliseconds)
+                let committed = try KafkaOffsets.committed(Array(ends.keys), using: groupClient, timeoutMilliseconds: milliseconds)
                 var lag: [TopicPartition: Int64] = [:]
-                for index in 0..<Int(list.pointee.cnt) {
-                    let entry = list.pointee.elems[index]
-                    let place = TopicPartition(topic: String(cString: entry.topic), partition: entry.partition)
-                    guard let (low, high) = ends[place] else { continue }
-                    lag[place] = max(0, high - max(entry.offset >= 0 ? entry.offset : low, low))
+                for (place, (low, high)) in ends {
+                    let position = (committed[place] ?? nil) ?? low
+                    lag[place] = max(0, high - max(position, low))
                 }
                 return lag
             }

@@ -45,6 +45,29 @@ public struct Outbox: Sendable {
     }
 }
 
+/// How far behind a service's relay is.
+public struct OutboxBacklog: Sendable, Equatable {
+    /// Events not yet published.
+    public var pending: Int
+    /// Age of the oldest of them in seconds (0 when none).
+    public var oldestAgeSeconds: Double
+}
+
+extension Outbox {
+    /// The backlog of the outbox in `schema`.
+    static func backlog(in schema: SchemaName, client: PostgresClient, logger: Logger) async throws -> OutboxBacklog {
+        let query = PostgresQuery(unsafeSQL: """
+            SELECT count(*)::int, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8
+            FROM \(schema).outbox WHERE published_at IS NULL
+            """)
+        var backlog = OutboxBacklog(pending: 0, oldestAgeSeconds: 0)
+        for try await (pending, age) in try await client.query(query, logger: logger).decode((Int, Double).self) {
+            backlog = OutboxBacklog(pending: pending, oldestAgeSeconds: age)
+        }
+        return backlog
+    }
+}
+
 /// Records which events a consumer has applied, in the same transaction as their effect.
 public struct Inbox: Sendable {
     let schema: SchemaName

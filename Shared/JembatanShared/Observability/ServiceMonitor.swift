@@ -63,17 +63,11 @@ public final class ServiceMonitor: Service, Sendable {
         var snapshot = self.snapshot
         do {
             let (client, schema, logger) = (self.client, self.schema, self.logger)
-            let (pending, age) = try await withDeadline(.seconds(5)) { () async throws -> (Int, Double) in
-                let query = PostgresQuery(unsafeSQL: """
-                    SELECT count(*)::int, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8
-                    FROM \(schema).outbox WHERE published_at IS NULL
-                    """)
-                var result = (0, 0.0)
-                for try await row in try await client.query(query, logger: logger).decode((Int, Double).self) { result = row }
-                return result
+            let backlog = try await withDeadline(.seconds(5)) {
+                try await Outbox.backlog(in: schema, client: client, logger: logger)
             }
-            snapshot.outboxPending = pending
-            snapshot.outboxOldestAgeSeconds = age
+            snapshot.outboxPending = backlog.pending
+            snapshot.outboxOldestAgeSeconds = backlog.oldestAgeSeconds
             Gauge(label: "jembatan_outbox_pending", dimensions: [("service", service.rawValue)]).record(snapshot.outboxPending)
             Gauge(label: "jembatan_outbox_oldest_age_seconds", dimensions: [("service", service.rawValue)]).record(snapshot.outboxOldestAgeSeconds)
         } catch {

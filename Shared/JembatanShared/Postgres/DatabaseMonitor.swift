@@ -67,14 +67,20 @@ public final class DatabaseMonitor: Service, Sendable {
     func check() async -> String? {
         let client = self.client, logger = self.logger, direct = self.direct
         do {
-            try await withDeadline(.seconds(2)) {
-                for try await _ in try await client.query("SELECT 1", logger: logger) {}
-            }
+            try await Self.answers(client, logger: logger)
             return nil
         } catch {
             // The pool failed or keeps the query waiting: a connection of our own says why (or that
             // the database is back and the pool will follow).
             return await direct.unreachableCause(logger: logger)
+        }
+    }
+
+    /// Returns when PostgreSQL answers `SELECT 1` through `client` within `limit`; throws
+    /// otherwise (the pool keeps a query waiting up to a minute while it cannot connect).
+    static func answers(_ client: PostgresClient, within limit: Duration = .seconds(2), logger: Logger) async throws {
+        try await withDeadline(limit) {
+            for try await _ in try await client.query("SELECT 1", logger: logger) {}
         }
     }
 }
