@@ -1,24 +1,25 @@
 import Foundation
+import JembatanShared
 
 /// Turns an agency's own SQL DDL (`CREATE TABLE …`, PostgreSQL or MySQL flavour) into dataset
 /// definitions, and reports line by line what it could not understand.
-public enum DDLImporter {
+enum DDLImporter {
     /// Something in the DDL that was not imported (or imported with a caveat).
-    public struct Problem: Codable, Sendable, Equatable {
+    struct Problem: Codable, Sendable, Equatable {
         /// 1-based line in the submitted text.
-        public var line: Int
+        var line: Int
         /// What was not understood and what happened to it.
-        public var message: String
+        var message: String
     }
 
     /// The result of an import.
-    public struct Result: Codable, Sendable, Equatable {
-        public var datasets: [DatasetDefinition]
-        public var problems: [Problem]
+    struct Result: Codable, Sendable, Equatable {
+        var datasets: [DatasetDefinition]
+        var problems: [Problem]
     }
 
     /// Imports every `CREATE TABLE` in `sql`.
-    public static func importDefinitions(_ sql: String) -> Result {
+    static func importDefinitions(_ sql: String) -> Result {
         let text = Array(stripComments(sql))
         var datasets: [DatasetDefinition] = []
         var problems: [Problem] = []

@@ -1,5 +1,7 @@
+import JembatanShared
 import Testing
-@testable import JembatanShared
+
+@testable import Intake
 
 @Suite("SQL DDL import")
 struct DDLImporterTests {

@@ -1,0 +1,94 @@
+import Foundation
+
+// Events of topic `jembatan.reporting.v1` (SOP step 10).
+
+/// A step of a request used 50, 75 or 90 % of its standard duration (or 100 %: a breach,
+/// escalated to the head — the SOPs count a deviation from the standard as a failure to account for).
+public struct SLAAlert: EventPayload, Equatable {
+    public static var eventType: EventType { .slaWarning }
+    public var requestId: String
+    public var agencyCode: String
+    public var profile: String
+    public var step: Int
+    public var stepName: String
+    /// 50, 75, 90 or 100.
+    public var threshold: Int
+    /// Share of the standard used when checked, in percent.
+    public var usedPercent: Double
+    /// e.g. `1 working_days`.
+    public var standard: String
+    public var stepStartedAt: Date
+    public var deadline: Date
+    public var checkedAt: Date
+    /// `head` for a breach.
+    public var escalatedTo: Role?
+
+    public init(requestId: String, agencyCode: String, profile: String, step: Int, stepName: String, threshold: Int, usedPercent: Double, standard: String,
+                stepStartedAt: Date, deadline: Date, checkedAt: Date, escalatedTo: Role?) {
+        self.requestId = requestId
+        self.agencyCode = agencyCode
+        self.profile = profile
+        self.step = step
+        self.stepName = stepName
+        self.threshold = threshold
+        self.usedPercent = usedPercent
+        self.standard = standard
+        self.stepStartedAt = stepStartedAt
+        self.deadline = deadline
+        self.checkedAt = checkedAt
+        self.escalatedTo = escalatedTo
+    }
+
+    /// Published as `…sla.warning` below 100 %, `…sla.breached` at 100 %.
+    public var publishedType: EventType { threshold >= 100 ? .slaBreached : .slaWarning }
+}
+
+/// Reporting recorded the request as complete (SOP step 10).
+public struct RequestCompleted: EventPayload, Equatable {
+    public static let eventType = EventType.requestCompleted
+    public var requestId: String
+    public var agencyCode: String
+    /// Number of events on the request's timeline when it completed.
+    public var timelineEvents: Int
+    public var completedAt: Date
+
+    public init(requestId: String, agencyCode: String, timelineEvents: Int, completedAt: Date) {
+        self.requestId = requestId
+        self.agencyCode = agencyCode
+        self.timelineEvents = timelineEvents
+        self.completedAt = completedAt
+    }
+}
+
+/// Reporting generated and stored a report: a request's integration report (subject: the request id)
+/// or a periodic one (subject: `monthly-<yyyy-MM>` or `maintenance-<yyyy-MM>`).
+public struct ReportPublished: EventPayload, Equatable {
+    public static let eventType = EventType.reportPublished
+    /// The request id, or the periodic report's key.
+    public var requestId: String
+    public var reportId: String
+    /// `integration`, `monthly` or `maintenance`.
+    public var kind: String
+    /// `yyyy-MM` for periodic reports.
+    public var period: String?
+    public var title: String
+    /// Where to read it (reporting service), e.g. `/v1/reports/<reportId>` (+ `.pdf` when printed).
+    public var path: String
+    /// `html` always; `pdf` when the renderer was available.
+    public var formats: [String]
+    /// SHA-256 (hex) of the stored HTML.
+    public var sha256: String
+    public var publishedAt: Date
+
+    public init(requestId: String, reportId: String, kind: String, period: String?, title: String, path: String, formats: [String], sha256: String, publishedAt: Date) {
+        self.requestId = requestId
+        self.reportId = reportId
+        self.kind = kind
+        self.period = period
+        self.title = title
+        self.path = path
+        self.formats = formats
+        self.sha256 = sha256
+        self.publishedAt = publishedAt
+    }
+}
