@@ -57,7 +57,7 @@ public struct ServiceDefinition: Sendable {
     /// Its consumers.
     public var consumers: @Sendable (ServiceContext) -> [ConsumerDefinition]
     /// Its HTTP routes.
-    public var routes: @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void
+    public var routes: @Sendable (Router<JembatanRequestContext>, ServiceContext) -> Void
     /// Its own long-running tasks (schedules), run in the service group beside the rest.
     public var background: @Sendable (ServiceContext) -> [any Service]
 
@@ -65,7 +65,7 @@ public struct ServiceDefinition: Sendable {
     public init(
         service: ServiceName, migrations: [Migration], openAPIDocument: String,
         consumers: @escaping @Sendable (ServiceContext) -> [ConsumerDefinition],
-        routes: @escaping @Sendable (Router<BasicRequestContext>, ServiceContext) -> Void,
+        routes: @escaping @Sendable (Router<JembatanRequestContext>, ServiceContext) -> Void,
         background: @escaping @Sendable (ServiceContext) -> [any Service] = { _ in [] }
     ) {
         self.service = service
@@ -178,10 +178,11 @@ public enum ServiceRuntime {
             producer: producer, configuration: configuration, logger: logger, gate: gate,
             accounts: AccountDirectory(client: client, logger: logger)
         )
-        let router = Router()
+        let router = Router(context: JembatanRequestContext.self)
         let database = DatabaseMonitor(client: client, configuration: configuration.database, logger: logger)
         router.middlewares.add(RequestObservationMiddleware(logger: logger, database: database))
         router.middlewares.add(InputCharactersMiddleware())
+        router.middlewares.add(AuthenticationMiddleware(accounts: context.accounts))
         OperationalRoutes(client: client, broker: broker, health: health, gate: gate, registry: registry, openAPIDocument: definition.openAPIDocument)
             .register(on: router)
         definition.routes(router, context)
