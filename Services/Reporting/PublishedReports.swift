@@ -106,21 +106,22 @@ struct ReportSchedule: Service {
     let clock: SLAClock
     static let interval: Duration = .seconds(1)
 
+    /// A round that hangs (a statement on a connection PostgreSQL closed) is abandoned after this
+    /// and the next one starts: every report it committed stays, the rest are due again.
+    static let roundLimit: Duration = .seconds(120)
+
+    func run() async throws {
+        let schedule = self
+        try await ScheduledWork("reports", every: Self.interval, roundLimit: Self.roundLimit, context: context) { try await schedule.round() }.run()
+    }
+
     /// Publishing comes first and drains what is due; PDFs are printed one at a time only when
     /// nothing is due, so a busy hour never waits behind the printer.
-    func run() async throws {
-        guard try await context.gate.wait() else { return }
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            var published = 0
-            do {
-                repeat { published = try await publishDue(now: Date()) } while published > 0 && !Task.isCancelled
-            } catch is CancellationError { return } catch {
-                context.logger.warning("Publishing reports failed; retrying", metadata: [LogKey.error: "\(String(reflecting: error))"])
-            }
-            do { try await ReportArchive(context: context).printPending(limit: 1) } catch is CancellationError { return } catch {
-                context.logger.warning("Printing a stored report failed; it is printed on its first download", metadata: [LogKey.error: "\(String(reflecting: error))"])
-            }
-            try? await Task.sleep(for: Self.interval)
+    func round() async throws {
+        var published = 0
+        repeat { published = try await publishDue(now: Date()) } while published > 0 && !Task.isCancelled
+        do { try await ReportArchive(context: context).printPending(limit: 1) } catch is CancellationError { throw CancellationError() } catch {
+            context.logger.warning("Printing a stored report failed; it is printed on its first download", metadata: [LogKey.error: "\(String(reflecting: error))"])
         }
     }
 

@@ -68,18 +68,11 @@ struct SLASchedule: Service {
     let monitor: SLAMonitor
 
     func run() async throws {
-        guard try await context.gate.wait() else { return }
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                let alerts = try await monitor.check(asOf: Date())
-                if !alerts.isEmpty { context.logger.notice("SLA thresholds reached", metadata: ["count": "\(alerts.count)"]) }
-            } catch is CancellationError {
-                return
-            } catch {
-                context.logger.warning("SLA check failed; retrying", metadata: [LogKey.error: "\(String(reflecting: error))"])
-            }
-            try? await Task.sleep(for: .seconds(context.configuration.slaCheckSeconds))
-        }
+        let (monitor, logger) = (self.monitor, context.logger)
+        try await ScheduledWork("sla-check", every: .seconds(context.configuration.slaCheckSeconds), roundLimit: .seconds(60), context: context) {
+            let alerts = try await monitor.check(asOf: Date())
+            if !alerts.isEmpty { logger.notice("SLA thresholds reached", metadata: ["count": "\(alerts.count)"]) }
+        }.run()
     }
 }
 

@@ -3,6 +3,7 @@ import JembatanShared
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// Validation's own clock: runs the checks a push asked for (a few seconds after it, once per
 /// request however many batches arrived) and looks for stale datasets every
@@ -12,24 +13,23 @@ struct ValidationSchedule: Service {
     let runner: ValidationRunner
 
     func run() async throws {
-        guard try await context.gate.wait() else { return }
-        var nextFreshness = ContinuousClock.now
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                while let requestId = try await claimPendingRun() {
-                    _ = try await runner.run(requestId: requestId, trigger: "ingest", actor: .system(.validation), account: nil)
-                }
-                if ContinuousClock.now >= nextFreshness {
-                    let findings = try await FreshnessCheck(context: context).run(asOf: Date())
-                    if !findings.isEmpty { context.logger.notice("Stale datasets found", metadata: ["count": "\(findings.count)"]) }
-                    nextFreshness = ContinuousClock.now + .seconds(context.configuration.freshnessCheckSeconds)
-                }
-            } catch is CancellationError {
-                return
-            } catch {
-                context.logger.warning("Scheduled validation failed; retrying", metadata: [LogKey.error: "\(String(reflecting: error))"])
-            }
-            try? await Task.sleep(for: .seconds(2))
+        let schedule = self
+        let nextFreshness = NextFreshnessCheck()
+        try await ScheduledWork("validation", every: .seconds(2), roundLimit: .seconds(120), context: context) {
+            try await schedule.round(nextFreshness: nextFreshness)
+        }.run()
+    }
+
+    /// Runs every queued check, then the freshness check when it is due.
+    func round(nextFreshness: NextFreshnessCheck) async throws {
+        while let requestId = try await claimPendingRun() {
+            _ = try await runner.run(requestId: requestId, trigger: "ingest", actor: .system(.validation), account: nil)
+        }
+        if ContinuousClock.now >= nextFreshness.due {
+            let findings = try await FreshnessCheck(context: context).run(asOf: Date())
+            if !findings.isEmpty { context.logger.notice("Stale datasets found", metadata: ["count": "\(findings.count)"]) }
+            let next = ContinuousClock.now + .seconds(context.configuration.freshnessCheckSeconds)
+            nextFreshness.due = next
         }
     }
 
@@ -44,5 +44,14 @@ struct ValidationSchedule: Service {
             """, logger: context.logger)
         for try await requestId in rows.decode(String.self) { return requestId }
         return nil
+    }
+}
+
+/// When the schedule next looks for stale datasets (kept across rounds).
+final class NextFreshnessCheck: Sendable {
+    private let instant = Mutex(ContinuousClock.now)
+    var due: ContinuousClock.Instant {
+        get { instant.withLock { $0 } }
+        set { instant.withLock { $0 = newValue } }
     }
 }
