@@ -6,7 +6,7 @@ import JembatanShared
 struct ContractDocumentController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/contracts/:contractId", use: show)
         router.get("v1/contracts/:contractId/schema.json", use: schema)
         router.get("v1/contracts/:contractId/document", use: document)
@@ -23,8 +23,8 @@ struct ContractDocumentController: Sendable {
     }
 
     /// Loads the contract if `request`'s account may read it (office roles, the producing agency, its consumers).
-    func load(_ request: Request, _ routeContext: some RequestContext) async throws -> Contract {
-        let account = try await context.accounts.require(request, roles: [.producer, .consumer, .head, .supervisor, .technical, .admin])
+    func load(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Contract {
+        let account = try routeContext.require([.producer, .consumer, .head, .supervisor, .technical, .admin])
         guard let contractId = routeContext.parameters.get("contractId"), UUIDText.isValid(contractId) else { throw APIError.notFound("contract") }
         for try await (requestId, version, agency, consumers, agreedAt, datasets) in try await context.client.query("""
             SELECT request_id, version, coalesce(agency_code, ''), consumers::text, agreed_at, datasets::text FROM evaluation.contracts WHERE contract_id = \(contractId.lowercased())
@@ -37,11 +37,11 @@ struct ContractDocumentController: Sendable {
         throw APIError.notFound("contract")
     }
 
-    @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         try JSONResponse.make(try await load(request, routeContext))
     }
 
-    @Sendable func schema(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func schema(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let contract = try await load(request, routeContext)
         var schemas: [String: Any] = [:]
         for dataset in contract.datasets { schemas[dataset.name] = ContractSchema.jsonSchema(of: dataset, contract: contract.contractId, version: contract.version) }
@@ -50,7 +50,7 @@ struct ContractDocumentController: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/schema+json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    @Sendable func document(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func document(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let contract = try await load(request, routeContext)
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: ContractSchema.html(contract))))
     }

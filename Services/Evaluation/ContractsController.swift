@@ -6,7 +6,7 @@ import JembatanShared
 struct ContractsController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/requests/:id/review", use: show)
     }
 
@@ -35,8 +35,8 @@ struct ContractsController: Sendable {
         let contracts: [Contract]
     }
 
-    @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+    @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         var current: (agency: String, state: String, version: Int, findings: [ReviewFinding])?
         for try await (agency, state, version, findings) in try await context.client.query("""

@@ -7,7 +7,7 @@ import PostgresNIO
 struct DecisionController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.post("v1/requests/:id/decision", use: decide)
     }
 
@@ -23,8 +23,8 @@ struct DecisionController: Sendable {
         let contractVersion: Int?
     }
 
-    @Sendable func decide(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let actor = try await context.accounts.require(request, roles: [.technical]).actor
+    @Sendable func decide(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let actor = try routeContext.require([.technical]).actor
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(DecisionBody.self, from: request)
         let reasons = (body.reasons ?? []).filter { !$0.message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }

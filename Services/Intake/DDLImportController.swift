@@ -7,12 +7,12 @@ import JembatanShared
 struct DDLImportController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.post("v1/ddl/import", use: importDDL)
     }
 
-    @Sendable func importDDL(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try await context.accounts.require(request, roles: [.producer, .technical])
+    @Sendable func importDDL(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        _ = try routeContext.require([.producer, .technical])
         let limit = 1 << 20
         let buffer: ByteBuffer
         do {

@@ -7,7 +7,7 @@ import PostgresNIO
 struct DraftsController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.post("v1/drafts", use: create)
         router.put("v1/drafts/:id", use: update)
         router.post("v1/drafts/:id/submit", use: submit)
@@ -20,8 +20,8 @@ struct DraftsController: Sendable {
         let missing: [FieldViolation]
     }
 
-    @Sendable func create(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer])
+    @Sendable func create(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer])
         var draft = try await JSONResponse.decode(RequestDraft.self, from: request)
         draft.agencyCode = draft.agencyCode ?? account.agencyCode
         guard draft.agencyCode == account.agencyCode else {
@@ -37,8 +37,8 @@ struct DraftsController: Sendable {
         return try JSONResponse.make(Saved(requestId: requestId, state: "draft", missing: CompletenessCheck.violations(of: draft.asSubmission)), status: .created)
     }
 
-    @Sendable func update(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer])
+    @Sendable func update(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer])
         let requestId = try request.requestIDParameter(routeContext)
         var draft = try await JSONResponse.decode(RequestDraft.self, from: request)
         draft.agencyCode = account.agencyCode
@@ -55,8 +55,8 @@ struct DraftsController: Sendable {
         return try JSONResponse.make(Saved(requestId: requestId, state: "draft", missing: CompletenessCheck.violations(of: draft.asSubmission)))
     }
 
-    @Sendable func submit(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer])
+    @Sendable func submit(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer])
         let requestId = try request.requestIDParameter(routeContext)
         let logger = routeContext.logger
         let outbox = context.outbox

@@ -9,7 +9,7 @@ import PostgresNIO
 struct RequestsController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         let group = router.group("v1/requests")
         group.post(use: submit)
         group.get(":id", use: show)
@@ -23,8 +23,8 @@ struct RequestsController: Sendable {
 
     // MARK: - Step 1: submit
 
-    @Sendable func submit(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer])
+    @Sendable func submit(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer])
         var draft = try await JSONResponse.decode(RequestDraft.self, from: request)
         if draft.agencyCode == nil { draft.agencyCode = account.agencyCode }
         let submission = draft.asSubmission
@@ -123,8 +123,8 @@ struct RequestsController: Sendable {
         var note: String
     }
 
-    @Sendable func disposition(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let actor = try await context.accounts.require(request, roles: [.head]).actor
+    @Sendable func disposition(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let actor = try routeContext.require([.head]).actor
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(DispositionBody.self, from: request)
         _ = try NoteRule.validated(body.note, field: "note", required: false)
@@ -164,8 +164,8 @@ struct RequestsController: Sendable {
         let datasets: [DatasetDefinition]
     }
 
-    @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+    @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         let rows = try await context.client.query("""
             SELECT request_id, agency_code, title, purpose, profile, state, submitted_by, submitted_at, definition::text

@@ -7,7 +7,7 @@ import PostgresNIO
 struct RevisionsController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.put("v1/requests/:id", use: resubmit)
         router.post("v1/requests/:id/withdraw", use: withdraw)
         router.get("v1/requests/:id/diff", use: diff)
@@ -35,8 +35,8 @@ struct RevisionsController: Sendable {
         throw APIError.notFound("request")
     }
 
-    @Sendable func resubmit(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer])
+    @Sendable func resubmit(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer])
         let requestId = try request.requestIDParameter(routeContext)
         let revision = try await JSONResponse.decode(Revision.self, from: request)
         let now = Date()
@@ -78,8 +78,8 @@ struct RevisionsController: Sendable {
         var reason: String
     }
 
-    @Sendable func withdraw(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer])
+    @Sendable func withdraw(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer])
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(WithdrawalBody.self, from: request)
         let reason = try NoteRule.validated(body.reason, field: "reason", required: true, purpose: "a reason saying why the request is withdrawn")
@@ -101,8 +101,8 @@ struct RevisionsController: Sendable {
         return try JSONResponse.make(Revised(requestId: requestId, state: "withdrawn", version: version))
     }
 
-    @Sendable func diff(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+    @Sendable func diff(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         func version(_ name: String) throws -> Int? {
             guard let text = request.uri.queryParameters.get(name) else { return nil }

@@ -10,7 +10,7 @@ import PostgresNIO
 struct CredentialsController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/requests/:id/credentials", use: listForRequest)
         router.post("v1/requests/:id/delivery", use: deliver)
         router.get("v1/credentials/:credential", use: show)
@@ -58,8 +58,8 @@ struct CredentialsController: Sendable {
                               usage: .init(requests: requests, records: records, lastUsedAt: lastUsed))
     }
 
-    @Sendable func listForRequest(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: Set(Role.allCases))
+    @Sendable func listForRequest(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require(Set(Role.allCases))
         let requestId = try request.requestIDParameter(routeContext)
         var owner: String?
         for try await agency in try await context.client.query("SELECT agency_code FROM provisioning.datasets WHERE request_id = \(requestId) LIMIT 1",
@@ -77,8 +77,8 @@ struct CredentialsController: Sendable {
         return try JSONResponse.make(["credentials": views])
     }
 
-    @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: Set(Role.allCases))
+    @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require(Set(Role.allCases))
         let row = try await find(routeContext, visibleTo: account, on: nil)
         return try JSONResponse.make(Self.view(row))
     }
@@ -88,8 +88,8 @@ struct CredentialsController: Sendable {
     }
 
     /// Admin or technical team: change a key's rate.
-    @Sendable func update(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.admin, .technical])
+    @Sendable func update(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.admin, .technical])
         let limits = try await JSONResponse.decode(Limits.self, from: request)
         guard (1...1_000_000).contains(limits.ratePerMinute) else {
             throw APIError.validationFailed([FieldViolation(field: "ratePerMinute", rule: "range", message: "1–1000000 calls a minute")])
@@ -100,8 +100,8 @@ struct CredentialsController: Sendable {
     }
 
     /// The agency's producer or consumer collects the key once.
-    @Sendable func collect(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .consumer])
+    @Sendable func collect(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .consumer])
         let now = Date()
         let view = try await context.client.inTransaction(logger: routeContext.logger) { connection in
             let row = try await find(routeContext, visibleTo: account, on: connection, lock: true)
@@ -127,8 +127,8 @@ struct CredentialsController: Sendable {
     }
 
     /// A new key for the same dataset and scope; the old one expires after the overlap window.
-    @Sendable func rotate(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .consumer])
+    @Sendable func rotate(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .consumer])
         let rotation = try await JSONResponse.decodeIfPresent(Rotation.self, from: request, expected: "{\"overlapMinutes\": integer}", field: "overlapMinutes")
         let overlap = rotation?.overlapMinutes ?? 1440
         guard (0...10080).contains(overlap) else {
@@ -158,8 +158,8 @@ struct CredentialsController: Sendable {
     }
 
     /// Effective immediately: the next call with the key is refused.
-    @Sendable func revoke(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .consumer, .admin, .technical])
+    @Sendable func revoke(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .consumer, .admin, .technical])
         let now = Date()
         let view = try await context.client.inTransaction(logger: routeContext.logger) { connection in
             let row = try await find(routeContext, visibleTo: account, on: connection, lock: true)
@@ -178,8 +178,8 @@ struct CredentialsController: Sendable {
     }
 
     /// The supervisor hands the integration results to the producer (SOP step 7): recorded once per contract.
-    @Sendable func deliver(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.supervisor])
+    @Sendable func deliver(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.supervisor])
         let requestId = try request.requestIDParameter(routeContext)
         let delivery = try await JSONResponse.decode(Delivery.self, from: request)
         let note = try NoteRule.validated(delivery.note, field: "note", required: true, purpose: "a note saying what was delivered to whom")
@@ -214,7 +214,7 @@ struct CredentialsController: Sendable {
     // MARK: - Lookup
 
     /// The credential named in the path, if the account may see it (its agency, or office-wide roles); 404 otherwise.
-    private func find(_ routeContext: some RequestContext, visibleTo account: Account, on connection: PostgresConnection?, lock: Bool = false) async throws -> Row {
+    private func find(_ routeContext: JembatanRequestContext, visibleTo account: Account, on connection: PostgresConnection?, lock: Bool = false) async throws -> Row {
         let id = routeContext.parameters.get("credential") ?? ""
         guard id.count == 12, id.allSatisfy(\.isHexDigit) else { throw APIError.notFound("credential") }
         let row: Row?

@@ -6,7 +6,7 @@ import JembatanShared
 struct EndpointsController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/requests/:id/endpoints", use: show)
     }
 
@@ -32,8 +32,8 @@ struct EndpointsController: Sendable {
         let integrationTests: [IntegrationTest]
     }
 
-    @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+    @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         var endpoints: [Endpoint] = []
         for try await (contract, dataset, datasetId, path, at, agency) in try await context.client.query("""

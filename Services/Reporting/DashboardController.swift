@@ -7,28 +7,14 @@ import JembatanShared
 struct DashboardController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.get("/", use: overview)
         router.get("login", use: loginForm)
         router.post("login", use: login)
         router.post("logout", use: logout)
     }
 
-    static let cookieName = "jembatan_session"
-
-    /// The account behind the session cookie (or a bearer header), if any.
-    func sessionAccount(_ request: Request) async throws -> Account? {
-        var tokenText: String?
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") { tokenText = String(header.dropFirst(7)) }
-        if tokenText == nil, let cookies = request.headers[.cookie] {
-            for part in cookies.split(separator: ";") {
-                let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if pair.count == 2, pair[0] == Self.cookieName { tokenText = String(pair[1]) }
-            }
-        }
-        guard let tokenText, let token = AccessToken(presented: tokenText) else { return nil }
-        return try await context.accounts.account(for: token)
-    }
+    static let cookieName = AuthenticationMiddleware.sessionCookie
 
     static func redirect(to location: String, cookie: String? = nil) -> Response {
         var headers: HTTPFields = [.location: location]
@@ -36,7 +22,7 @@ struct DashboardController: Sendable {
         return Response(status: .seeOther, headers: headers)
     }
 
-    @Sendable func loginForm(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func loginForm(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let failed = request.uri.queryParameters.get("failed") != nil
         let page = """
             <!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -49,7 +35,7 @@ struct DashboardController: Sendable {
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
-    @Sendable func login(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func login(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: 4096)
         let form = String(buffer: body)
         let token = form.split(separator: "&").compactMap { field -> String? in
@@ -66,15 +52,15 @@ struct DashboardController: Sendable {
         return Self.redirect(to: "/", cookie: "\(Self.cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict; Max-Age=28800")
     }
 
-    @Sendable func logout(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func logout(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         Self.redirect(to: "/login", cookie: "\(Self.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
     }
 
     static let stepNames = [1: "Permohonan", 2: "Definisi data", 3: "Evaluasi teknis", 4: "Dokumen interchange", 5: "Penyiapan API", 6: "Uji integrasi",
                             7: "Penyerahan hasil", 8: "Validasi", 9: "Evaluasi akhir", 10: "Selesai"]
 
-    @Sendable func overview(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        guard let account = try await sessionAccount(request) else { return Self.redirect(to: "/login") }
+    @Sendable func overview(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        guard let account = routeContext.sessionAccount else { return Self.redirect(to: "/login") }
         let requests = try await ReportsController(context: context).summaries(requestId: nil).filter { account.mayAccess(agency: $0.agencyCode) }
         let at = DashboardPage.time
         var rows = ""
@@ -124,5 +110,14 @@ struct DashboardController: Sendable {
             \(rows)</tbody></table></div>
             """
         return DashboardPage.response(title: "Dasbor Integrasi Data", account: account, active: "/", body: body)
+    }
+}
+
+extension JembatanRequestContext {
+    /// The account behind the session cookie (or a bearer header), if any: pages redirect to the
+    /// sign-in page without one.
+    var sessionAccount: Account? {
+        if case .account(let account) = caller { return account }
+        return nil
     }
 }

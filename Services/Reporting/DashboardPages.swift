@@ -93,7 +93,7 @@ struct DashboardPages: Sendable {
     let context: ServiceContext
     let clock: SLAClock
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.get("requests/:id", use: detail)
         router.get("catalogue", use: catalogue)
         router.get("volume", use: volume)
@@ -102,8 +102,8 @@ struct DashboardPages: Sendable {
 
     var dashboard: DashboardController { DashboardController(context: context) }
 
-    @Sendable func detail(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        guard let account = try await dashboard.sessionAccount(request) else { return DashboardController.redirect(to: "/login") }
+    @Sendable func detail(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        guard let account = routeContext.sessionAccount else { return DashboardController.redirect(to: "/login") }
         let requestId = try request.requestIDParameter(routeContext)
         guard let report = try await IntegrationReportController.assemble(requestId: requestId, context: context, clock: clock, at: Date()),
               account.mayAccess(agency: report.submission?.agencyCode) else { throw APIError.notFound("request") }
@@ -188,8 +188,8 @@ struct DashboardPages: Sendable {
         return entries.values.sorted { ($0.agencyCode, $0.datasetId) < ($1.agencyCode, $1.datasetId) }
     }
 
-    @Sendable func catalogue(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        guard let account = try await dashboard.sessionAccount(request) else { return DashboardController.redirect(to: "/login") }
+    @Sendable func catalogue(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        guard let account = routeContext.sessionAccount else { return DashboardController.redirect(to: "/login") }
         let at = DashboardPage.time
         var rows = ""
         for entry in try await catalogueEntries() where account.mayAccess(agency: entry.agencyCode) {
@@ -206,8 +206,8 @@ struct DashboardPages: Sendable {
         return DashboardPage.response(title: "Katalog dataset", account: account, active: "/catalogue", body: body)
     }
 
-    @Sendable func volume(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        guard let account = try await dashboard.sessionAccount(request) else { return DashboardController.redirect(to: "/login") }
+    @Sendable func volume(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        guard let account = routeContext.sessionAccount else { return DashboardController.redirect(to: "/login") }
         // Records accepted per WIB day over the last 30 days (an agency sees its own pushes).
         var days: [String: (accepted: Int, rejected: Int, batches: Int)] = [:]
         for try await (day, agency, accepted, rejected, batches) in try await context.client.query("""
@@ -236,8 +236,8 @@ struct DashboardPages: Sendable {
         return DashboardPage.response(title: "Volume pertukaran", account: account, active: "/volume", body: body)
     }
 
-    @Sendable func reports(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        guard let account = try await dashboard.sessionAccount(request) else { return DashboardController.redirect(to: "/login") }
+    @Sendable func reports(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        guard let account = routeContext.sessionAccount else { return DashboardController.redirect(to: "/login") }
         let at = DashboardPage.time
         var rows = ""
         if account.role != .consumer {

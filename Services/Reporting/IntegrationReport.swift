@@ -45,25 +45,25 @@ struct IntegrationReportController: Sendable {
     let context: ServiceContext
     let clock: SLAClock
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/requests/:id/report", use: html)
         router.get("v1/requests/:id/report.json", use: json)
         router.get("v1/requests/:id/report.pdf", use: pdf)
         router.get("v1/requests/:id/timeline.csv", use: csv)
     }
 
-    @Sendable func json(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func json(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         try JSONResponse.make(try await build(request, routeContext))
     }
 
-    @Sendable func pdf(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func pdf(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let report = try await build(request, routeContext)
         let data = try await PDFRenderer(chromium: context.configuration.chromium).render(html: ReportPage.render(report))
         return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"laporan-integrasi-\(report.requestId.prefix(8)).pdf\""],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    @Sendable func csv(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func csv(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let report = try await build(request, routeContext)
         var text = "occurred_at,event_type,actor\n"
         for entry in report.timeline {
@@ -72,14 +72,14 @@ struct IntegrationReportController: Sendable {
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    @Sendable func html(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func html(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let report = try await build(request, routeContext)
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: ReportPage.render(report))))
     }
 
-    func build(_ request: Request, _ routeContext: some RequestContext) async throws -> IntegrationReport {
+    func build(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> IntegrationReport {
         // A bearer token or the dashboard's sign-in cookie, so the report opens from the dashboard in a browser.
-        guard let account = try await DashboardController(context: context).sessionAccount(request) else {
+        guard let account = routeContext.sessionAccount else {
             throw APIError(.unauthorized, code: "unauthenticated", message: "send 'Authorization: Bearer <token>' or sign in at /login", field: "Authorization")
         }
         guard account.role != .consumer else {

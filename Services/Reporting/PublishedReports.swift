@@ -165,7 +165,7 @@ struct PublishedReportsController: Sendable {
     let context: ServiceContext
     let clock: SLAClock
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/reports", use: list)
         router.get("v1/reports/:reportId", use: html)
         router.get("v1/reports/:reportId/document.pdf", use: pdf)
@@ -192,8 +192,8 @@ struct PublishedReportsController: Sendable {
     }
 
     /// Who may read stored reports: every role but consumers; an agency only its own integration reports.
-    func reader(_ request: Request) async throws -> Account {
-        guard let account = try await DashboardController(context: context).sessionAccount(request) else {
+    func reader(_ routeContext: JembatanRequestContext) throws -> Account {
+        guard let account = routeContext.sessionAccount else {
             throw APIError(.unauthorized, code: "unauthenticated", message: "send 'Authorization: Bearer <token>' or sign in at /login", field: "Authorization")
         }
         guard account.role != .consumer else {
@@ -219,8 +219,8 @@ struct PublishedReportsController: Sendable {
         return result
     }
 
-    @Sendable func list(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await reader(request)
+    @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try reader(routeContext)
         let kind = request.uri.queryParameters.get("kind"), subject = request.uri.queryParameters.get("subject")
         if let kind, !["integration", "monthly", "maintenance"].contains(kind) {
             throw APIError(.badRequest, code: "invalid_kind", message: "kind must be one of: integration, monthly, maintenance", field: "kind")
@@ -229,8 +229,8 @@ struct PublishedReportsController: Sendable {
         return try JSONResponse.make(["reports": reports])
     }
 
-    func load(_ request: Request, _ routeContext: some RequestContext) async throws -> (html: String, reportId: String, title: String) {
-        let account = try await reader(request)
+    func load(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> (html: String, reportId: String, title: String) {
+        let account = try reader(routeContext)
         guard let reportId = routeContext.parameters.get("reportId"), UUID(uuidString: reportId) != nil else { throw APIError.notFound("report") }
         for try await (kind, agency, html, title) in try await context.client.query("""
             SELECT kind, agency_code, html, title FROM reporting.reports WHERE report_id = \(reportId.lowercased())
@@ -241,51 +241,51 @@ struct PublishedReportsController: Sendable {
         throw APIError.notFound("report")
     }
 
-    @Sendable func html(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func html(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let report = try await load(request, routeContext)
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: report.html)))
     }
 
-    @Sendable func pdf(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func pdf(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let report = try await load(request, routeContext)
         guard let pdf = try await ReportArchive(context: context).pdf(reportId: report.reportId) else { throw APIError.notFound("report") }
         return Response(status: .ok, headers: [.contentType: "application/pdf"], body: .init(byteBuffer: pdf))
     }
 
-    func monthly(_ request: Request, _ routeContext: some RequestContext) async throws -> MonthlyReport {
-        let account = try await reader(request)
+    func monthly(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> MonthlyReport {
+        let account = try reader(routeContext)
         guard account.agencyCode == nil else {
             throw APIError(.forbidden, code: "wrong_role", message: "the monthly report covers every agency: admin, head, supervisor, technical")
         }
         return try await MonthlyReport.assemble(period: routeContext.parameters.get("month") ?? "", context: context, clock: clock, now: Date())
     }
 
-    @Sendable func monthlyHTML(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func monthlyHTML(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: try await monthly(request, routeContext).html())))
     }
 
-    @Sendable func monthlyJSON(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func monthlyJSON(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         try JSONResponse.make(try await monthly(request, routeContext))
     }
 
-    func maintenance(_ request: Request, _ routeContext: some RequestContext) async throws -> MaintenanceReport {
-        let account = try await reader(request)
+    func maintenance(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> MaintenanceReport {
+        let account = try reader(routeContext)
         guard account.agencyCode == nil else {
             throw APIError(.forbidden, code: "wrong_role", message: "the maintenance report is read by: admin, head, supervisor, technical")
         }
         return try await MaintenanceReport.assemble(period: routeContext.parameters.get("month") ?? "", context: context, now: Date())
     }
 
-    @Sendable func maintenanceHTML(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func maintenanceHTML(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: try await maintenance(request, routeContext).html())))
     }
 
-    @Sendable func maintenanceJSON(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func maintenanceJSON(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         try JSONResponse.make(try await maintenance(request, routeContext))
     }
 
-    @Sendable func publishMaintenance(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try await context.accounts.require(request, roles: [.head, .supervisor, .admin])
+    @Sendable func publishMaintenance(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        _ = try routeContext.require([.head, .supervisor, .admin])
         let report = try await MaintenanceReport.assemble(period: routeContext.parameters.get("month") ?? "", context: context, now: Date())
         let event = try await ReportArchive(context: context).publish(
             .init(kind: "maintenance", subject: "maintenance-\(report.period)", period: report.period, agencyCode: nil, title: report.title, html: report.html()),
@@ -293,8 +293,8 @@ struct PublishedReportsController: Sendable {
         return try JSONResponse.make(event, status: .created)
     }
 
-    @Sendable func publishMonthly(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try await context.accounts.require(request, roles: [.head, .supervisor, .admin])
+    @Sendable func publishMonthly(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        _ = try routeContext.require([.head, .supervisor, .admin])
         let report = try await MonthlyReport.assemble(period: routeContext.parameters.get("month") ?? "", context: context, clock: clock, now: Date())
         let event = try await ReportArchive(context: context).publish(
             .init(kind: "monthly", subject: "monthly-\(report.period)", period: report.period, agencyCode: nil, title: report.title, html: report.html()),

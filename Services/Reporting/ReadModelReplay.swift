@@ -128,12 +128,12 @@ struct ReadModelReplay: Sendable {
 struct ReplayController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.post("v1/read-model/replays", use: replay)
     }
 
-    @Sendable func replay(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try await context.accounts.require(request, roles: [.admin, .supervisor])
+    @Sendable func replay(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        _ = try routeContext.require([.admin, .supervisor])
         return try JSONResponse.make(try await ReadModelReplay(context: context).run())
     }
 }

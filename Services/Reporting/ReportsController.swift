@@ -6,7 +6,7 @@ import JembatanShared
 struct ReportsController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/requests", use: list)
         router.get("v1/requests/:id", use: show)
     }
@@ -40,13 +40,13 @@ struct ReportsController: Sendable {
         let requests: [RequestSummary]
     }
 
-    @Sendable func list(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+    @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         return try JSONResponse.make(RequestList(requests: try await summaries(requestId: nil).filter { account.mayAccess(agency: $0.agencyCode) }))
     }
 
-    @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+    @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         guard let summary = try await summaries(requestId: requestId).first, account.mayAccess(agency: summary.agencyCode) else {
             throw APIError.notFound("request")

@@ -82,13 +82,13 @@ struct SLAController: Sendable {
     let context: ServiceContext
     let monitor: SLAMonitor
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.post("v1/sla-checks", use: check)
         router.get("v1/sla-alerts", use: list)
     }
 
-    @Sendable func check(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try await context.accounts.require(request, roles: [.head, .supervisor, .admin])
+    @Sendable func check(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        _ = try routeContext.require([.head, .supervisor, .admin])
         let asOf = try await AsOfBody.moment(of: request)
         return try JSONResponse.make(["alerts": try await monitor.check(asOf: asOf)])
     }
@@ -104,8 +104,8 @@ struct SLAController: Sendable {
         let alertedAt: Date
     }
 
-    @Sendable func list(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: Set(Role.allCases))
+    @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require(Set(Role.allCases))
         let alerts = try await Self.openAlerts(context: context).filter { account.mayAccess(agency: $0.agencyCode) }
         return try JSONResponse.make(["alerts": alerts])
     }

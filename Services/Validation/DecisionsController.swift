@@ -7,7 +7,7 @@ import PostgresNIO
 struct DecisionsController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/requests/:id", use: show)
         router.post("v1/requests/:id/decision", use: decide)
     }
@@ -31,8 +31,8 @@ struct DecisionsController: Sendable {
         let decisionRunId: String?
     }
 
-    @Sendable func decide(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer])
+    @Sendable func decide(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer])
         let actor = account.actor
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(DecisionBody.self, from: request)
@@ -114,8 +114,8 @@ struct DecisionsController: Sendable {
         return evidence
     }
 
-    @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+    @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         return try await caseView(try request.requestIDParameter(routeContext), for: account)
     }
 

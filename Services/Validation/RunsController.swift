@@ -10,7 +10,7 @@ struct RunsController: Sendable {
     let runner: ValidationRunner
     let reconciliation: Reconciliation
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.post("v1/requests/:id/validation-runs", use: startRun)
         router.get("v1/requests/:id/validation-runs", use: listRuns)
         router.get("v1/requests/:id/validation-runs/:run", use: showRun)
@@ -20,8 +20,8 @@ struct RunsController: Sendable {
     }
 
     /// The producer (its agency's data) or the technical team runs the checks now.
-    @Sendable func startRun(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .technical, .admin])
+    @Sendable func startRun(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         let run = try await runner.run(requestId: requestId, trigger: "manual", actor: account.actor, account: account)
         return try JSONResponse.make(run, status: .created)
@@ -39,8 +39,8 @@ struct RunsController: Sendable {
         let failedChecks: [String]
     }
 
-    @Sendable func listRuns(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+    @Sendable func listRuns(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         try await requireVisible(requestId, to: account)
         var runs: [RunSummary] = []
@@ -54,8 +54,8 @@ struct RunsController: Sendable {
         return try JSONResponse.make(["runs": runs])
     }
 
-    @Sendable func showRun(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+    @Sendable func showRun(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         try await requireVisible(requestId, to: account)
         let runId = routeContext.parameters.get("run") ?? ""
@@ -72,8 +72,8 @@ struct RunsController: Sendable {
     }
 
     /// The producer sends what its own system holds for one dataset.
-    @Sendable func reconcile(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer])
+    @Sendable func reconcile(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer])
         let requestId = try request.requestIDParameter(routeContext)
         let query = request.uri.queryParameters
         guard let datasetId = query.get("dataset"), !datasetId.isEmpty else {
@@ -91,8 +91,8 @@ struct RunsController: Sendable {
         return try JSONResponse.make(report, status: .created)
     }
 
-    @Sendable func showReconciliation(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.producer, .head, .supervisor, .technical, .admin])
+    @Sendable func showReconciliation(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         try await requireVisible(requestId, to: account)
         let id = routeContext.parameters.get("reconciliation") ?? ""
@@ -104,8 +104,8 @@ struct RunsController: Sendable {
         throw APIError.notFound("reconciliation")
     }
 
-    @Sendable func checkFreshness(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try await context.accounts.require(request, roles: [.admin, .supervisor, .technical])
+    @Sendable func checkFreshness(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        _ = try routeContext.require([.admin, .supervisor, .technical])
         let asOf = try await AsOfBody.moment(of: request)
         let findings = try await FreshnessCheck(context: context).run(asOf: asOf)
         return try JSONResponse.make(["findings": findings])

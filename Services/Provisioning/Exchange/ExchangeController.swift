@@ -19,7 +19,7 @@ struct ExchangeController: Sendable {
     static let defaultPage = 100
     static let maximumPage = 1000
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/datasets", use: list)
         router.get("v1/datasets/:dataset", use: show)
         router.post("v1/datasets/:dataset/records", use: push)
@@ -30,7 +30,7 @@ struct ExchangeController: Sendable {
 
     // MARK: - Push
 
-    @Sendable func push(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func push(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let (caller, dataset, rate) = try await enter(request, routeContext, scope: .write, operation: "push")
         guard let format = PushFormat(contentType: request.headers[.contentType]) else {
             throw await refused(APIError(.unsupportedMediaType, code: "unsupported_media_type",
@@ -124,7 +124,7 @@ struct ExchangeController: Sendable {
 
     // MARK: - Read
 
-    @Sendable func read(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func read(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let (caller, dataset, rate) = try await enter(request, routeContext, scope: .read, operation: "read")
         do {
             let query = request.uri.queryParameters
@@ -177,7 +177,7 @@ struct ExchangeController: Sendable {
         }
     }
 
-    @Sendable func get(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func get(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let (caller, dataset, rate) = try await enter(request, routeContext, scope: .read, operation: "get")
         let key = routeContext.parameters.get("key").map { $0.removingPercentEncoding ?? $0 } ?? ""
         var found: String?
@@ -189,7 +189,7 @@ struct ExchangeController: Sendable {
         return respond(ByteBuffer(string: found), rate: rate)
     }
 
-    @Sendable func changes(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func changes(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let (caller, dataset, rate) = try await enter(request, routeContext, scope: .read, operation: "changes")
         do {
             let query = request.uri.queryParameters
@@ -268,13 +268,13 @@ struct ExchangeController: Sendable {
 
     /// Datasets the caller may see: with an exchange key, its dataset; with an account, the
     /// agency's own and those it consumes (office-wide roles see all).
-    @Sendable func list(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let visible: (HubDataset) -> Bool
         if isExchangeKey(request) {
             let caller = try await credentials.authenticate(request)
             visible = { $0.datasetId == caller.datasetId }
         } else {
-            let account = try await context.accounts.require(request, roles: Set(Role.allCases))
+            let account = try routeContext.require(Set(Role.allCases))
             visible = { dataset in account.agencyCode.map { $0 == dataset.agencyCode || dataset.consumers.contains($0) } ?? true }
         }
         var datasets: [DatasetMetadata] = []
@@ -287,7 +287,7 @@ struct ExchangeController: Sendable {
         return try JSONResponse.make(["datasets": datasets])
     }
 
-    @Sendable func show(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let datasetId = routeContext.parameters.get("dataset") ?? ""
         if isExchangeKey(request) {
             let caller = try await credentials.authenticate(request)
@@ -297,7 +297,7 @@ struct ExchangeController: Sendable {
             try await audit(call(caller, dataset, "contract", status: 200))
             return try JSONResponse.make(DatasetMetadata(dataset))
         }
-        let account = try await context.accounts.require(request, roles: Set(Role.allCases))
+        let account = try routeContext.require(Set(Role.allCases))
         guard let dataset = try await HubDataset.find(datasetId, client: context.client, logger: routeContext.logger),
               account.agencyCode.map({ $0 == dataset.agencyCode || dataset.consumers.contains($0) }) ?? true else {
             throw APIError.notFound("dataset")
@@ -308,7 +308,7 @@ struct ExchangeController: Sendable {
     // MARK: - Helpers
 
     /// Authenticates, rate-limits and authorises an exchange call on `{dataset}`.
-    private func enter(_ request: Request, _ routeContext: some RequestContext, scope: Scope, operation: String) async throws -> (ExchangeCaller, HubDataset, RateLimiter.Decision) {
+    private func enter(_ request: Request, _ routeContext: JembatanRequestContext, scope: Scope, operation: String) async throws -> (ExchangeCaller, HubDataset, RateLimiter.Decision) {
         let caller = try await credentials.authenticate(request)
         let decision = await limiter.take(caller.credentialId, ratePerMinute: caller.ratePerMinute)
         guard decision.allowed else {

@@ -9,7 +9,7 @@ import PostgresNIO
 struct ReferenceController: Sendable {
     let context: ServiceContext
 
-    func register(on router: Router<some RequestContext>) {
+    func register(on router: Router<JembatanRequestContext>) {
         router.put("v1/reference/:set", use: importList)
         router.get("v1/reference", use: list)
     }
@@ -21,8 +21,8 @@ struct ReferenceController: Sendable {
         let importedBy: String
     }
 
-    @Sendable func importList(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        let account = try await context.accounts.require(request, roles: [.admin, .technical])
+    @Sendable func importList(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.admin, .technical])
         guard let set = routeContext.parameters.get("set"), HubDataset.isSafeName(set) else {
             throw APIError(.badRequest, code: "invalid_parameter", message: "a reference list name is lower snake case", field: "set")
         }
@@ -71,8 +71,8 @@ struct ReferenceController: Sendable {
         return try JSONResponse.make(ListSummary(referenceSet: set, codes: codes.count, importedAt: now, importedBy: account.name))
     }
 
-    @Sendable func list(_ request: Request, _ routeContext: some RequestContext) async throws -> Response {
-        _ = try await context.accounts.require(request, roles: Set(Role.allCases))
+    @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        _ = try routeContext.require(Set(Role.allCases))
         var lists: [ListSummary] = []
         for try await (set, codes, at, by) in try await context.client.query(
             "SELECT reference_set, codes, imported_at, imported_by FROM provisioning.reference_sets ORDER BY reference_set", logger: routeContext.logger
