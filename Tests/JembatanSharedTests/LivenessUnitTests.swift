@@ -4,7 +4,7 @@ import Synchronization
 import Testing
 @testable import JembatanShared
 
-@Suite("Liveness building blocks")
+@Suite("Liveness building blocks", .serialized)  // the deadline-timer count is process-wide
 struct LivenessUnitTests {
     @Test("an attempt that finishes leaves no deadline timer sleeping behind it")
     func deadlineTimersEnd() async throws {
