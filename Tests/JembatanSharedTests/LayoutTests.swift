@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+/// The architecture a reader finds in the folders holds in the code: SQL only in stores and
+/// migrations, no role library importing another, no controller calling another controller.
+@Suite("Layout")
+struct LayoutTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let roles = ["Intake", "Evaluation", "Provisioning", "Validation", "Reporting"]
+
+    /// Shared files that are the one store of their own table(s), and the operator command's store.
+    static let sharedStores: Set<String> = [
+        "Shared/JembatanShared/Postgres/Database.swift",           // transactions, connection checks
+        "Shared/JembatanShared/Postgres/DatabaseMonitor.swift",    // SELECT 1
+        "Shared/JembatanShared/Postgres/Migrations.swift",         // the migrations table
+        "Shared/JembatanShared/Postgres/SQLIdentifier.swift",      // the checked identifier itself
+        "Shared/JembatanShared/Messaging/Outbox.swift",            // outbox and inbox tables
+        "Shared/JembatanShared/Messaging/OutboxRelay.swift",       // the relay's batch
+        "Shared/JembatanShared/Audit/AuditChain.swift",            // the audit chain table
+        "Shared/JembatanShared/Identity/AccountDirectory.swift",   // accounts and tokens
+        "Shared/JembatanShared/Records/HubReader.swift",           // read-only view of the hub for other roles
+        "Shared/JembatanShared/Records/ReferenceCodes.swift",      // reference lists
+        "Shared/JembatanShared/Records/RecordStage.swift",         // the hub's staged batch (COPY/UNNEST)
+        "Services/Intake/DDLImporter.swift",                       // reads an agency's CREATE TABLE text; runs no SQL
+        "Services/Intake/DDLImportController.swift",               // tells people what to send (CREATE TABLE text)
+        "Services/Intake/IntakeOpenAPI.swift",                     // the same, in the API description
+    ]
+
+    /// Files that still hold SQL, with how many lines, until their role's store takes it over
+    /// (issue 15 is under way). The number may only go down: a file not listed may hold none, a
+    /// listed file no more than its number, and a file that now holds fewer lines must say so here.
+    static let notYetInStores: [String: Int] = [
+        "Services/Evaluation/ContractDocumentController.swift": 2,
+        "Services/Evaluation/ContractsController.swift": 6,
+        "Services/Evaluation/DecisionController.swift": 11,
+        "Services/Evaluation/IntakeEventsHandler.swift": 9,
+        "Services/Intake/DraftsController.swift": 6,
+        "Services/Intake/EvaluationEventsHandler.swift": 2,
+        "Services/Intake/RequestsController.swift": 15,
+        "Services/Intake/RevisionsController.swift": 11,
+        "Services/Operator/BackupCommand.swift": 13,
+        "Services/Operator/BenchCommand.swift": 5,
+        "Services/Operator/DeadLetterCommand.swift": 10,
+        "Services/Operator/FaultsCommand.swift": 12,
+        "Services/Operator/Operations.swift": 4,
+        "Services/Operator/OpsCommand.swift": 15,
+        "Services/Operator/PipelineBench.swift": 1,
+        "Services/Provisioning/ContractEventsHandler.swift": 8,
+        "Services/Provisioning/CredentialsController.swift": 18,
+        "Services/Provisioning/EndpointsController.swift": 4,
+        "Services/Provisioning/Exchange/Credentials.swift": 8,
+        "Services/Provisioning/Exchange/ExchangeController.swift": 16,
+        "Services/Provisioning/Exchange/HubStore.swift": 15,
+        "Services/Provisioning/Exchange/ReferenceCodes.swift": 8,
+        "Services/Provisioning/IntegrationTest.swift": 6,
+        "Services/Reporting/DashboardPages.swift": 12,
+        "Services/Reporting/IntegrationReport.swift": 4,
+        "Services/Reporting/MaintenanceReport.swift": 2,
+        "Services/Reporting/MonthlyReport.swift": 8,
+        "Services/Reporting/PublishedReports.swift": 18,
+        "Services/Reporting/ReadModelProjector.swift": 13,
+        "Services/Reporting/ReadModelReplay.swift": 11,
+        "Services/Reporting/ReportsController.swift": 4,
+        "Services/Reporting/SLAMonitor.swift": 9,
+        "Services/Validation/DecisionsController.swift": 10,
+        "Services/Validation/ProvisioningEventsHandler.swift": 4,
+        "Services/Validation/QualityChecks.swift": 6,
+        "Services/Validation/Reconciliation.swift": 19,
+        "Services/Validation/RunsController.swift": 7,
+        "Services/Validation/ValidationRunner.swift": 5,
+        "Services/Validation/ValidationSchedule.swift": 3,
+    ]
+
+    /// Controller-to-controller uses that remain until shared views and builders are their own types.
+    static let controllerUsesToUndo: Set<String> = [
+        "Services/Intake/DraftsController.swift uses RequestsController",
+        "Services/Reporting/DashboardController.swift uses ReportsController",
+        "Services/Reporting/DashboardController.swift uses SLAController",
+        "Services/Reporting/DashboardPages.swift uses PublishedReportsController",
+        "Services/Reporting/DashboardPages.swift uses DashboardController",
+        "Services/Reporting/DashboardPages.swift uses IntegrationReportController",
+        "Services/Reporting/MonthlyReport.swift uses IntegrationReportController",
+        "Services/Reporting/PublishedReports.swift uses IntegrationReportController",
+    ]
+
+    /// Swift files under `folder`, relative to the repository.
+    static func sources(under folder: String) -> [String] {
+        let base = root.appendingPathComponent(folder)
+        guard let walker = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil) else { return [] }
+        return walker.compactMap { ($0 as? URL)?.path }.filter { $0.hasSuffix(".swift") }
+            .map { String($0.dropFirst(root.path.count + 1)) }.sorted()
+    }
+
+    static func text(_ path: String) -> String {
+        (try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)) ?? ""
+    }
+
+    static let sqlMarkers = try! NSRegularExpression(pattern: #"\.query\(|PostgresQuery\(|unsafeSQL|unescaped:|\b(SELECT|INSERT INTO|DELETE FROM|ALTER TABLE|CREATE (TABLE|SCHEMA|INDEX)|DROP (TABLE|SCHEMA))\b|\bUPDATE [a-z_.]+ (r |d )?SET\b"#)
+
+    /// Lines of `path` that hold SQL or run it (comments aside).
+    static func sqlLines(_ path: String) -> [String] {
+        text(path).split(separator: "\n").map(String.init).filter { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.hasPrefix("//") else { return false }
+            return sqlMarkers.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
+        }
+    }
+
+    @Test("SQL is written and run only in stores (a Store/ folder, or a shared store of its own table) and migrations")
+    func sqlOnlyInStores() {
+        let files = Self.sources(under: "Services") + Self.sources(under: "Shared")
+        #expect(files.count > 50, "found the sources")
+        var offenders: [String] = []
+        for file in files where !file.contains("/Store/") && !file.contains("/Migrations/") && !file.hasSuffix("Migrations.swift") && !Self.sharedStores.contains(file) {
+            let lines = Self.sqlLines(file)
+            let allowed = Self.notYetInStores[file] ?? 0
+            if lines.count > allowed {
+                offenders += lines.map { "\(file): \($0.trimmingCharacters(in: .whitespaces).prefix(100))" }
+            } else if lines.count < allowed {
+                Issue.record("\(file) now holds \(lines.count) SQL lines: lower its number in notYetInStores to \(lines.count)")
+            }
+        }
+        #expect(offenders.isEmpty, "SQL outside stores (\(offenders.count) lines):\n\(offenders.prefix(40).joined(separator: "\n"))")
+    }
+
+    @Test("no role library imports another role")
+    func rolesAreIndependent() {
+        for role in Self.roles {
+            for file in Self.sources(under: "Services/\(role)") where !file.contains("/Main/") {
+                let imports = Self.text(file).split(separator: "\n").filter { $0.hasPrefix("import ") }.map { String($0.dropFirst(7)) }
+                #expect(Set(imports).isDisjoint(with: Self.roles), "\(file) imports \(imports)")
+            }
+        }
+    }
+
+    @Test("no controller calls another controller: shared views and builders are their own types")
+    func controllersStandAlone() throws {
+        let declaration = try NSRegularExpression(pattern: #"(?:struct|enum|final class|class) (\w+Controller)\b"#)
+        for role in Self.roles {
+            let files = Self.sources(under: "Services/\(role)")
+            var declaredIn: [String: String] = [:]
+            for file in files {
+                let text = Self.text(file)
+                for match in declaration.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                    declaredIn[String(text[Range(match.range(at: 1), in: text)!])] = file
+                }
+            }
+            for file in files where !file.hasSuffix("Service.swift") && !file.contains("/Main/") {
+                let text = Self.text(file)
+                for (controller, home) in declaredIn where home != file && text.range(of: #"\b\#(controller)\b"#, options: .regularExpression) != nil {
+                    let use = "\(file) uses \(controller)"
+                    if !Self.controllerUsesToUndo.contains(use) { Issue.record("\(use) (declared in \(home))") }
+                }
+            }
+        }
+    }
+}
