@@ -28,12 +28,7 @@ struct DraftsController: Sendable {
             throw APIError.validationFailed([FieldViolation(field: "agencyCode", rule: "own_agency", message: "a producer drafts for its own agency (\(account.agencyCode ?? ""))")])
         }
         let requestId = UUID().uuidString.lowercased()
-        let body = try CloudEventCodec.jsonText(draft)
-        try await context.client.query("""
-            INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, definition, state, submitted_by, submitted_at, submission)
-            VALUES (\(requestId), \(draft.agencyCode ?? ""), \(draft.title ?? ""), \(draft.purpose ?? ""), \(draft.profile ?? SOPProfileCatalog.defaultProfileID),
-                    '[]'::jsonb, 'draft', \(account.name), \(Date()), \(body)::jsonb)
-            """, logger: routeContext.logger)
+        try await RequestStore.insertDraft(draft, requestId: requestId, by: account.name, at: Date(), client: context.client, logger: routeContext.logger)
         return try JSONResponse.make(Saved(requestId: requestId, state: "draft", missing: CompletenessCheck.violations(of: draft.asSubmission)), status: .created)
     }
 
@@ -42,15 +37,10 @@ struct DraftsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         var draft = try await JSONResponse.decode(RequestDraft.self, from: request)
         draft.agencyCode = account.agencyCode
-        let body = try CloudEventCodec.jsonText(draft)
         let logger = routeContext.logger
-        try await context.client.inTransaction(logger: logger) { connection in
+        try await context.client.inTransaction(logger: logger) { [draft] connection in
             _ = try await lockDraft(requestId, for: account, on: connection)
-            try await connection.query("""
-                UPDATE intake.requests SET title = \(draft.title ?? ""), purpose = \(draft.purpose ?? ""),
-                    profile = \(draft.profile ?? SOPProfileCatalog.defaultProfileID), submission = \(body)::jsonb
-                WHERE request_id = \(requestId)
-                """, logger: logger)
+            try await RequestStore.updateDraft(draft, requestId: requestId, on: connection, logger: logger)
         }
         return try JSONResponse.make(Saved(requestId: requestId, state: "draft", missing: CompletenessCheck.violations(of: draft.asSubmission)))
     }
@@ -65,21 +55,18 @@ struct DraftsController: Sendable {
             let submission = draft.asSubmission
             let violations = CompletenessCheck.violations(of: submission)
             guard violations.isEmpty else { throw APIError.validationFailed(violations) }
-            try await RequestsController.recordSubmission(submission, requestId: requestId, account: account, isNew: false, outbox: outbox, on: connection, logger: logger)
+            try await SubmissionRecording.record(submission, requestId: requestId, account: account, isNew: false, outbox: outbox, on: connection, logger: logger)
         }
         return try JSONResponse.make(Saved(requestId: requestId, state: "submitted", missing: []))
     }
 
     private func lockDraft(_ requestId: String, for account: Account, on connection: PostgresConnection) async throws -> RequestDraft {
-        for try await (state, agency, body) in try await connection.query("""
-            SELECT state, agency_code, coalesce(submission::text, '{}') FROM intake.requests WHERE request_id = \(requestId) FOR UPDATE
-            """, logger: context.logger).decode((String, String, String).self) where account.mayAccess(agency: agency) {
-            guard state == "draft" else {
-                throw APIError(.conflict, code: "invalid_state", message: "the request is \(state), no longer a draft", field: "state")
-            }
-            return try CloudEventCodec.decodeJSON(RequestDraft.self, from: body)
+        guard let stored = try await RequestStore.lockedDraft(requestId, on: connection, logger: context.logger),
+              account.mayAccess(agency: stored.agencyCode) else { throw APIError.notFound("draft") }
+        guard stored.state == "draft" else {
+            throw APIError(.conflict, code: "invalid_state", message: "the request is \(stored.state), no longer a draft", field: "state")
         }
-        throw APIError.notFound("draft")
+        return stored.draft
     }
 }
 

@@ -7,12 +7,7 @@ import PostgresNIO
 struct EvaluationEventsHandler: Sendable {
     var consumer: ConsumerDefinition {
         ConsumerDefinition(name: "intake", topics: ServiceName.intake.consumedTopics, handledTypes: [.requestReturned]) { event, connection, logger in
-            let returned = try event.payload(RequestReturned.self)
-            let reasons = try CloudEventCodec.jsonText(returned.reasons)
-            try await connection.query("""
-                UPDATE intake.requests SET state = 'returned', return_reasons = \(reasons)::jsonb
-                WHERE request_id = \(returned.requestId) AND state <> 'withdrawn'
-                """, logger: logger)
+            try await RequestStore.recordReturn(try event.payload(RequestReturned.self), on: connection, logger: logger)
         }
     }
 }

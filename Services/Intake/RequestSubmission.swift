@@ -1,5 +1,7 @@
 import Foundation
 import JembatanShared
+import Logging
+import PostgresNIO
 
 /// The body of `POST /v1/requests`.
 struct RequestSubmission: Codable, Sendable {
@@ -138,4 +140,24 @@ enum CompletenessCheck {
 
 extension String {
     var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}
+
+/// How a complete submission is recorded: the request row (new, or the draft it completes), its
+/// version 1 and the `RequestSubmitted` event, all in the caller's transaction.
+enum SubmissionRecording {
+    static func record(
+        _ submission: RequestSubmission, requestId: String, account: Account, isNew: Bool, outbox: Outbox,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let profile = submission.profile ?? SOPProfileCatalog.defaultProfileID
+        let event = RequestSubmitted(
+            requestId: requestId, agencyCode: submission.agencyCode ?? "", title: submission.title.trimmed,
+            purpose: submission.purpose.trimmed, profile: profile, profileVersion: SOPProfileCatalog.profile(profile)?.version,
+            legalBasis: submission.legalBasis, contactPerson: submission.contactPerson, intendedConsumers: submission.intendedConsumers,
+            attachments: submission.attachments, datasets: submission.datasets, submittedBy: account.actor, submittedAt: Date()
+        )
+        try await RequestStore.recordSubmitted(event, submission: try CloudEventCodec.jsonText(submission), by: account.name, isNew: isNew,
+                                               on: connection, logger: logger)
+        try await outbox.enqueue(event, on: connection, logger: logger)
+    }
 }

@@ -41,9 +41,9 @@ struct RequestsController: Sendable {
                 return (earlier, true)
             }
             let requestId = UUID().uuidString.lowercased()
-            try await Self.recordSubmission(submission, requestId: requestId, account: account, isNew: true, outbox: outbox, on: connection, logger: logger)
+            try await SubmissionRecording.record(submission, requestId: requestId, account: account, isNew: true, outbox: outbox, on: connection, logger: logger)
             if let idempotencyKey {
-                try await connection.query("UPDATE intake.requests SET idempotency_key = \(idempotencyKey) WHERE request_id = \(requestId)", logger: logger)
+                try await RequestStore.setIdempotencyKey(idempotencyKey, requestId: requestId, on: connection, logger: logger)
             }
             return (requestId, false)
         }
@@ -68,53 +68,13 @@ struct RequestsController: Sendable {
     /// until the first commits and then finds it.
     static func earlierSubmission(_ submission: RequestSubmission, key: String, account: Account,
                                   on connection: PostgresConnection, logger: Logger) async throws -> String? {
-        let lockName = "intake.submission:\(account.name):\(key)"
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lockName)))", logger: logger)
+        try await RequestStore.lockIdempotencyKey(key, account: account.name, on: connection, logger: logger)
         let body = try CloudEventCodec.jsonText(submission)
-        for try await (requestId, same) in try await connection.query("""
-            SELECT request_id, submission = \(body)::jsonb FROM intake.requests
-            WHERE submitted_by = \(account.name) AND idempotency_key = \(key)
-            """, logger: logger).decode((String, Bool).self) {
-            guard same else {
-                throw APIError(.unprocessableContent, code: "idempotency_key_reused", message: "this Idempotency-Key was used for a different submission", field: "Idempotency-Key")
-            }
-            return requestId
+        guard let earlier = try await RequestStore.earlierSubmission(key: key, account: account.name, body: body, on: connection, logger: logger) else { return nil }
+        guard earlier.sameBody else {
+            throw APIError(.unprocessableContent, code: "idempotency_key_reused", message: "this Idempotency-Key was used for a different submission", field: "Idempotency-Key")
         }
-        return nil
-    }
-
-    /// Stores a complete submission (new, or a draft becoming submitted), its version 1 and the event, in the caller's transaction.
-    static func recordSubmission(
-        _ submission: RequestSubmission, requestId: String, account: Account, isNew: Bool, outbox: Outbox,
-        on connection: PostgresConnection, logger: Logger
-    ) async throws {
-        let profile = submission.profile ?? SOPProfileCatalog.defaultProfileID
-        let event = RequestSubmitted(
-            requestId: requestId, agencyCode: submission.agencyCode ?? "", title: submission.title.trimmed,
-            purpose: submission.purpose.trimmed, profile: profile, profileVersion: SOPProfileCatalog.profile(profile)?.version,
-            legalBasis: submission.legalBasis, contactPerson: submission.contactPerson, intendedConsumers: submission.intendedConsumers,
-            attachments: submission.attachments, datasets: submission.datasets, submittedBy: account.actor, submittedAt: Date()
-        )
-        let definition = try CloudEventCodec.jsonText(event.datasets)
-        let body = try CloudEventCodec.jsonText(submission)
-        if isNew {
-            try await connection.query("""
-                INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, profile_version, definition, submission, state, submitted_by, submitted_at)
-                VALUES (\(requestId), \(event.agencyCode), \(event.title), \(event.purpose), \(event.profile), \(event.profileVersion),
-                        \(definition)::jsonb, \(body)::jsonb, 'submitted', \(account.name), \(event.submittedAt))
-                """, logger: logger)
-        } else {
-            try await connection.query("""
-                UPDATE intake.requests SET title = \(event.title), purpose = \(event.purpose), profile = \(event.profile), profile_version = \(event.profileVersion),
-                    definition = \(definition)::jsonb, submission = \(body)::jsonb, state = 'submitted', submitted_by = \(account.name), submitted_at = \(event.submittedAt)
-                WHERE request_id = \(requestId)
-                """, logger: logger)
-        }
-        try await connection.query("""
-            INSERT INTO intake.request_versions (request_id, version, definition, created_by, created_at)
-            VALUES (\(requestId), 1, \(definition)::jsonb, \(account.name), \(event.submittedAt))
-            """, logger: logger)
-        try await outbox.enqueue(event, on: connection, logger: logger)
+        return earlier.requestId
     }
 
     // MARK: - Step 1: disposition by the head
@@ -132,19 +92,11 @@ struct RequestsController: Sendable {
         let logger = routeContext.logger
         let outbox = context.outbox
         try await context.client.inTransaction(logger: logger) { connection in
-            var state: String?
-            for try await current in try await connection.query("SELECT state FROM intake.requests WHERE request_id = \(requestId) FOR UPDATE", logger: logger).decode(String.self) {
-                state = current
-            }
-            guard let state else { throw APIError.notFound("request") }
+            guard let state = try await RequestStore.lockedState(of: requestId, on: connection, logger: logger) else { throw APIError.notFound("request") }
             guard state == "submitted" else {
                 throw APIError(.conflict, code: "invalid_state", message: "request is \(state); only a submitted request can be dispositioned", field: "state")
             }
-            try await connection.query("""
-                UPDATE intake.requests SET state = 'dispositioned', disposition_note = \(event.note),
-                    dispositioned_by = \(actor.id), dispositioned_at = \(event.dispositionedAt)
-                WHERE request_id = \(requestId)
-                """, logger: logger)
+            try await RequestStore.recordDisposition(event, on: connection, logger: logger)
             try await outbox.enqueue(event, on: connection, logger: logger)
         }
         return try JSONResponse.make(Accepted(requestId: requestId, state: "dispositioned"))
@@ -167,15 +119,10 @@ struct RequestsController: Sendable {
     @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
-        let rows = try await context.client.query("""
-            SELECT request_id, agency_code, title, purpose, profile, state, submitted_by, submitted_at, definition::text
-            FROM intake.requests WHERE request_id = \(requestId)
-            """, logger: routeContext.logger)
-        for try await (id, agency, title, purpose, profile, state, by, at, definition) in rows.decode((String, String, String, String, String, String, String, Date, String).self) {
-            guard account.mayAccess(agency: agency) else { break }
-            let datasets = try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: definition)
-            return try JSONResponse.make(RequestView(requestId: id, agencyCode: agency, title: title, purpose: purpose, profile: profile, state: state, submittedBy: by, submittedAt: at, datasets: datasets))
-        }
-        throw APIError.notFound("request")
+        guard let stored = try await RequestStore.find(requestId, client: context.client, logger: routeContext.logger),
+              account.mayAccess(agency: stored.agencyCode) else { throw APIError.notFound("request") }
+        return try JSONResponse.make(RequestView(requestId: stored.requestId, agencyCode: stored.agencyCode, title: stored.title, purpose: stored.purpose,
+                                                 profile: stored.profile, state: stored.state, submittedBy: stored.submittedBy,
+                                                 submittedAt: stored.submittedAt, datasets: stored.datasets))
     }
 }

@@ -26,13 +26,10 @@ struct RevisionsController: Sendable {
     }
 
     /// Locks the request row; 404 when it does not exist or belongs to another agency.
-    private func lock(_ requestId: String, for account: Account, on connection: PostgresConnection) async throws -> (state: String, version: Int, agency: String) {
-        for try await (state, version, agency) in try await connection.query("""
-            SELECT state, version, agency_code FROM intake.requests WHERE request_id = \(requestId) FOR UPDATE
-            """, logger: context.logger).decode((String, Int, String).self) where account.mayAccess(agency: agency) {
-            return (state, version, agency)
-        }
-        throw APIError.notFound("request")
+    private func lock(_ requestId: String, for account: Account, on connection: PostgresConnection) async throws -> RequestStanding {
+        guard let standing = try await RequestStore.lockedStanding(of: requestId, on: connection, logger: context.logger),
+              account.mayAccess(agency: standing.agencyCode) else { throw APIError.notFound("request") }
+        return standing
     }
 
     @Sendable func resubmit(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -48,10 +45,10 @@ struct RevisionsController: Sendable {
                 throw APIError(.conflict, code: "invalid_state", message: "only a returned request can be revised (it is \(current.state))", field: "state")
             }
             var title = "", purpose = "", profile = ""
-            for try await (storedTitle, storedPurpose, storedProfile) in try await connection.query("SELECT title, purpose, profile FROM intake.requests WHERE request_id = \(requestId)", logger: logger).decode((String, String, String).self) {
-                title = revision.title ?? storedTitle
-                purpose = revision.purpose ?? storedPurpose
-                profile = storedProfile
+            if let stored = try await RequestStore.texts(of: requestId, on: connection, logger: logger) {
+                title = revision.title ?? stored.title
+                purpose = revision.purpose ?? stored.purpose
+                profile = stored.profile
             }
             // The request-level inputs were checked at submission; a revision changes the datasets (and title/purpose).
             var violations = CompletenessCheck.datasetViolations(revision.datasets, required: Set(SOPProfileCatalog.profile(profile)?.requiredInputs ?? []))
@@ -59,15 +56,8 @@ struct RevisionsController: Sendable {
             if purpose.trimmed.isEmpty { violations.append(FieldViolation(field: "purpose", rule: "required", message: "purpose must not be empty")) }
             guard violations.isEmpty else { throw APIError.validationFailed(violations) }
             let version = current.version + 1
-            let definition = try CloudEventCodec.jsonText(revision.datasets)
-            try await connection.query("""
-                UPDATE intake.requests SET state = 'resubmitted', version = \(version), definition = \(definition)::jsonb, title = \(title), purpose = \(purpose)
-                WHERE request_id = \(requestId)
-                """, logger: logger)
-            try await connection.query("""
-                INSERT INTO intake.request_versions (request_id, version, definition, created_by, created_at)
-                VALUES (\(requestId), \(version), \(definition)::jsonb, \(account.name), \(now))
-                """, logger: logger)
+            try await RequestStore.recordResubmission(of: requestId, version: version, datasets: revision.datasets, title: title, purpose: purpose,
+                                                      by: account.name, at: now, on: connection, logger: logger)
             try await outbox.enqueue(RequestResubmitted(requestId: requestId, version: version, datasets: revision.datasets, resubmittedBy: account.actor, resubmittedAt: now), on: connection, logger: logger)
             return version
         }
@@ -91,10 +81,7 @@ struct RevisionsController: Sendable {
             guard current.state != "withdrawn" else {
                 throw APIError(.conflict, code: "invalid_state", message: "the request is already withdrawn", field: "state")
             }
-            try await connection.query("""
-                UPDATE intake.requests SET state = 'withdrawn', withdrawn_by = \(account.name), withdrawn_at = \(now), withdrawal_reason = \(reason)
-                WHERE request_id = \(requestId)
-                """, logger: logger)
+            try await RequestStore.recordWithdrawal(of: requestId, reason: reason, by: account.name, at: now, on: connection, logger: logger)
             try await outbox.enqueue(RequestWithdrawn(requestId: requestId, reason: reason, withdrawnBy: account.actor, withdrawnAt: now), on: connection, logger: logger)
             return current.version
         }
@@ -112,16 +99,9 @@ struct RevisionsController: Sendable {
             return value
         }
         let requestedFrom = try version("from"), requestedTo = try version("to")
-        var versions: [Int: [DatasetDefinition]] = [:]
-        var visible = false
-        for try await (number, definition, agency) in try await context.client.query("""
-            SELECT v.version, v.definition::text, r.agency_code FROM intake.request_versions v JOIN intake.requests r USING (request_id)
-            WHERE v.request_id = \(requestId) ORDER BY v.version
-            """, logger: routeContext.logger).decode((Int, String, String).self) {
-            visible = account.mayAccess(agency: agency)
-            versions[number] = try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: definition)
-        }
-        guard visible, let latest = versions.keys.max() else { throw APIError.notFound("request") }
+        guard let stored = try await RequestStore.versions(of: requestId, client: context.client, logger: routeContext.logger),
+              account.mayAccess(agency: stored.agencyCode), let latest = stored.versions.keys.max() else { throw APIError.notFound("request") }
+        let versions = stored.versions
         let to = requestedTo ?? latest
         let from = requestedFrom ?? max(1, to - 1)
         guard let old = versions[from], let new = versions[to] else {
