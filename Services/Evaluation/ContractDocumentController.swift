@@ -26,15 +26,12 @@ struct ContractDocumentController: Sendable {
     func load(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Contract {
         let account = try routeContext.require([.producer, .consumer, .head, .supervisor, .technical, .admin])
         guard let contractId = routeContext.parameters.get("contractId"), UUIDText.isValid(contractId) else { throw APIError.notFound("contract") }
-        for try await (requestId, version, agency, consumers, agreedAt, datasets) in try await context.client.query("""
-            SELECT request_id, version, coalesce(agency_code, ''), consumers::text, agreed_at, datasets::text FROM evaluation.contracts WHERE contract_id = \(contractId.lowercased())
-            """, logger: routeContext.logger).decode((String, Int, String, String, Date, String).self) {
-            let readers = try CloudEventCodec.decodeJSON([String].self, from: consumers)
-            guard account.mayAccess(agency: agency) || (account.role == .consumer && readers.contains(account.agencyCode ?? "")) else { break }
-            return Contract(contractId: contractId.lowercased(), requestId: requestId, version: version, agencyCode: agency, consumers: readers,
-                            agreedAt: agreedAt, datasets: try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: datasets))
+        guard let stored = try await EvaluationStore.contract(contractId.lowercased(), client: context.client, logger: routeContext.logger),
+              account.mayAccess(agency: stored.agencyCode) || (account.role == .consumer && stored.consumers.contains(account.agencyCode ?? "")) else {
+            throw APIError.notFound("contract")
         }
-        throw APIError.notFound("contract")
+        return Contract(contractId: stored.contractId, requestId: stored.requestId, version: stored.version, agencyCode: stored.agencyCode,
+                        consumers: stored.consumers, agreedAt: stored.agreedAt, datasets: stored.datasets)
     }
 
     @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {

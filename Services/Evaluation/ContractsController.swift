@@ -38,25 +38,14 @@ struct ContractsController: Sendable {
     @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
-        var current: (agency: String, state: String, version: Int, findings: [ReviewFinding])?
-        for try await (agency, state, version, findings) in try await context.client.query("""
-            SELECT agency_code, state, version, findings::text FROM evaluation.submissions WHERE request_id = \(requestId)
-            """, logger: routeContext.logger).decode((String, String, Int, String).self) {
-            current = (agency, state, version, try CloudEventCodec.decodeJSON([ReviewFinding].self, from: findings))
+        let logger = routeContext.logger
+        guard let current = try await EvaluationStore.submission(requestId, client: context.client, logger: logger),
+              account.mayAccess(agency: current.agencyCode) else { throw APIError.notFound("evaluation of request") }
+        let reviews = try await EvaluationStore.reviews(of: requestId, client: context.client, logger: logger).map {
+            Review(decision: $0.decision, version: $0.version, findings: $0.findings, reasons: $0.reasons, decidedBy: $0.decidedBy, decidedAt: $0.decidedAt)
         }
-        guard let current, account.mayAccess(agency: current.agency) else { throw APIError.notFound("evaluation of request") }
-        var reviews: [Review] = []
-        for try await (decision, version, findings, reasons, by, at) in try await context.client.query("""
-            SELECT decision, version, findings::text, reasons::text, decided_by, decided_at FROM evaluation.reviews WHERE request_id = \(requestId) ORDER BY review_id
-            """, logger: routeContext.logger).decode((String, Int, String, String, String, Date).self) {
-            reviews.append(Review(decision: decision, version: version, findings: try CloudEventCodec.decodeJSON([ReviewFinding].self, from: findings),
-                                  reasons: try CloudEventCodec.decodeJSON([ReturnReason].self, from: reasons), decidedBy: by, decidedAt: at))
-        }
-        var contracts: [Contract] = []
-        for try await (id, version, at, datasets) in try await context.client.query("""
-            SELECT contract_id, version, agreed_at, datasets::text FROM evaluation.contracts WHERE request_id = \(requestId) ORDER BY version
-            """, logger: routeContext.logger).decode((String, Int, Date, String).self) {
-            contracts.append(Contract(contractId: id, version: version, agreedAt: at, datasets: try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: datasets)))
+        let contracts = try await EvaluationStore.contracts(of: requestId, client: context.client, logger: logger).map {
+            Contract(contractId: $0.contractId, version: $0.version, agreedAt: $0.agreedAt, datasets: $0.datasets)
         }
         return try JSONResponse.make(Evaluation(requestId: requestId, state: current.state, version: current.version, findings: current.findings, reviews: reviews, contracts: contracts))
     }
