@@ -55,23 +55,17 @@ struct DecisionsController: Sendable {
         let logger = routeContext.logger
         let outbox = context.outbox
         try await context.client.inTransaction(logger: logger) { connection in
-            var state: String?
-            for try await (current, agency) in try await connection.query("SELECT state, agency_code FROM validation.cases WHERE request_id = \(requestId) FOR UPDATE", logger: logger).decode((String, String).self) {
-                state = account.mayAccess(agency: agency) ? current : nil
-            }
-            guard let state else { throw APIError(.conflict, code: "not_provisioned", message: "the request has no provisioned API yet; nothing to evaluate") }
-            guard state == "awaiting_decision" else {
-                throw APIError(.conflict, code: "invalid_state", message: "request is already \(state)", field: "decision")
+            let locked = try await ValidationStore.lockedCase(requestId, on: connection, logger: logger)
+            guard let locked, account.mayAccess(agency: locked.agencyCode) else { throw APIError(.conflict, code: "not_provisioned", message: "the request has no provisioned API yet; nothing to evaluate") }
+            guard locked.state == "awaiting_decision" else {
+                throw APIError(.conflict, code: "invalid_state", message: "request is already \(locked.state)", field: "decision")
             }
             let evidence = try await evidence(run: body.runId ?? "", of: requestId, on: connection)
             if body.decision == "accept" && !evidence.passed && (body.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 throw APIError.validationFailed([FieldViolation(field: "note", rule: "required_with_failed_checks",
                                                                 message: "the run failed \(evidence.failedChecks.count) check(s): say why the data is right nonetheless")])
             }
-            try await connection.query("""
-                UPDATE validation.cases SET state = \(newState), decided_by = \(actor.id), decided_at = \(now), decision_note = \(note), decision_run_id = \(evidence.runId)
-                WHERE request_id = \(requestId)
-                """, logger: logger)
+            try await ValidationStore.recordDecision(of: requestId, state: newState, by: actor.id, at: now, note: note, runId: evidence.runId, on: connection, logger: logger)
             if body.decision == "accept" {
                 try await outbox.enqueue(RequestAccepted(requestId: requestId, note: note, evidence: evidence, decidedBy: actor, decidedAt: now), on: connection, logger: logger)
             } else {
@@ -84,32 +78,21 @@ struct DecisionsController: Sendable {
     /// The named run, if it belongs to the case's current contract and saw the data as it is now,
     /// with the latest reconciliation of that contract.
     private func evidence(run runId: String, of requestId: String, on connection: PostgresConnection) async throws -> ValidationEvidence {
-        var found: (evidence: ValidationEvidence, startedAt: Date)?
-        for try await (score, passed, failed, started) in try await connection.query("""
-            SELECT r.score, r.passed, r.failed_checks::text, r.started_at FROM validation.runs r JOIN validation.cases c USING (request_id)
-            WHERE r.request_id = \(requestId) AND r.run_id = \(runId) AND r.contract_id = c.contract_id
-            """, logger: context.logger).decode((Double, Bool, String, Date).self) {
-            found = (ValidationEvidence(runId: runId, score: score, passed: passed, failedChecks: try CloudEventCodec.decodeJSON([String].self, from: failed)), started)
-        }
-        guard var (evidence, startedAt) = found else {
+        let logger = context.logger
+        guard let run = try await ValidationStore.runOfCurrentContract(runId, of: requestId, on: connection, logger: logger) else {
             throw APIError(.conflict, code: "no_validation_run", message: "no completed validation run \(runId) for the current contract: run the checks first (POST /v1/requests/{id}/validation-runs)", field: "runId")
         }
-        for dataset in try await HubReader.datasets(ofRequest: requestId, on: connection, logger: context.logger) {
-            for try await last in try await connection.query(PostgresQuery(unsafeSQL: "SELECT max(updated_at) FROM provisioning.\(dataset.storageTable)"),
-                                                            logger: context.logger).decode(Date?.self) {
-                if let last, last > startedAt {
-                    throw APIError(.conflict, code: "stale_run", message: "data of \(dataset.datasetId) changed after run \(runId) started: run the checks again", field: "runId")
-                }
+        var evidence = ValidationEvidence(runId: runId, score: run.score, passed: run.passed, failedChecks: run.failedChecks)
+        for dataset in try await HubReader.datasets(ofRequest: requestId, on: connection, logger: logger) {
+            if let last = try await HubReader.lastUpdate(of: dataset, on: connection, logger: logger), last > run.startedAt {
+                throw APIError(.conflict, code: "stale_run", message: "data of \(dataset.datasetId) changed after run \(runId) started: run the checks again", field: "runId")
             }
         }
-        for try await (id, missing, extra, changed) in try await connection.query("""
-            SELECT r.reconciliation_id, r.missing_in_hub, r.extra_in_hub, r.changed FROM validation.reconciliations r JOIN validation.cases c USING (request_id)
-            WHERE r.request_id = \(requestId) AND r.contract_id = c.contract_id ORDER BY r.completed_at DESC LIMIT 1
-            """, logger: context.logger).decode((String, Int, Int, Int).self) {
-            evidence.reconciliationId = id
-            evidence.missingInHub = missing
-            evidence.extraInHub = extra
-            evidence.changed = changed
+        if let reconciliation = try await ValidationStore.latestReconciliation(of: requestId, on: connection, logger: logger) {
+            evidence.reconciliationId = reconciliation.reconciliationId
+            evidence.missingInHub = reconciliation.missingInHub
+            evidence.extraInHub = reconciliation.extraInHub
+            evidence.changed = reconciliation.changed
         }
         return evidence
     }
@@ -120,13 +103,9 @@ struct DecisionsController: Sendable {
     }
 
     private func caseView(_ requestId: String, for account: Account) async throws -> Response {
-        for try await (id, contract, state, provisioned, by, at, note, agency, runId) in try await context.client.query("""
-            SELECT request_id, contract_id, state, provisioned_at, decided_by, decided_at, decision_note, agency_code, decision_run_id FROM validation.cases WHERE request_id = \(requestId)
-            """, logger: context.logger).decode((String, String, String, Date, String?, Date?, String?, String, String?).self) {
-            guard account.mayAccess(agency: agency) else { break }
-            return try JSONResponse.make(CaseView(requestId: id, contractId: contract, state: state, provisionedAt: provisioned, decidedBy: by, decidedAt: at, note: note,
-                                                  decisionRunId: runId))
-        }
-        throw APIError.notFound("validation case of request")
+        guard let found = try await ValidationStore.findCase(requestId, client: context.client, logger: context.logger),
+              account.mayAccess(agency: found.agencyCode) else { throw APIError.notFound("validation case of request") }
+        return try JSONResponse.make(CaseView(requestId: found.requestId, contractId: found.contractId, state: found.state, provisionedAt: found.provisionedAt,
+                                              decidedBy: found.decidedBy, decidedAt: found.decidedAt, note: found.note, decisionRunId: found.decisionRunId))
     }
 }

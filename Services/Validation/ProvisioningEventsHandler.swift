@@ -12,18 +12,9 @@ struct ProvisioningEventsHandler: Sendable {
             case .recordsIngested:
                 let ingested = try event.payload(RecordsIngested.self)
                 guard ingested.accepted > 0 else { return }
-                try await connection.query("""
-                    INSERT INTO validation.pending_runs (request_id, requested_at) VALUES (\(ingested.requestId), now())
-                    ON CONFLICT (request_id) DO UPDATE SET requested_at = EXCLUDED.requested_at
-                    """, logger: logger)
+                try await ValidationStore.queueRun(of: ingested.requestId, on: connection, logger: logger)
             default:
-                let provisioned = try event.payload(APIProvisioned.self)
-                try await connection.query("""
-                    INSERT INTO validation.cases (request_id, contract_id, agency_code, provisioned_at, state)
-                    VALUES (\(provisioned.requestId), \(provisioned.contractId), \(provisioned.agencyCode), \(provisioned.provisionedAt), 'awaiting_decision')
-                    ON CONFLICT (request_id) DO UPDATE SET contract_id = EXCLUDED.contract_id, provisioned_at = EXCLUDED.provisioned_at,
-                        state = 'awaiting_decision', decided_by = NULL, decided_at = NULL, decision_note = NULL, decision_run_id = NULL
-                    """, logger: logger)
+                try await ValidationStore.openCase(try event.payload(APIProvisioned.self), on: connection, logger: logger)
             }
         }
     }

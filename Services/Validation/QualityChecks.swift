@@ -39,24 +39,10 @@ struct QualityChecks {
 
     func run(on connection: PostgresConnection) async throws -> DatasetScorecard {
         let definition = dataset.definition
-        let table = "provisioning.\(dataset.storageTable)"
         let (presence, rules) = QualityRules.plan(definition)
         // One pass: the total, the last update, every field's presence and every rule's failures.
-        var select = ["count(*)::bigint", "max(updated_at)"]
-        var binds = PostgresBindings()
-        func render(_ condition: QualityRules.Condition) -> String { condition.rendered(into: &binds) }
-        for (_, present) in presence { select.append("count(*) FILTER (WHERE \(render(present)))::bigint") }
-        for rule in rules { select.append("count(*) FILTER (WHERE \(render(rule.failing)))::bigint") }
-        let row = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(select.joined(separator: ", ")) FROM \(table)", binds: binds), logger: logger)
-        var total = 0
-        var lastUpdate: Date?
-        var counts: [Int] = []
-        for try await values in row {
-            var iterator = values.makeIterator()
-            total = Int(try iterator.next()!.decode(Int64.self))
-            lastUpdate = try iterator.next()!.decode(Date?.self)
-            while let cell = iterator.next() { counts.append(Int(try cell.decode(Int64.self))) }
-        }
+        let counted = try await HubReader.count(presence.map(\.1) + rules.map(\.failing), in: dataset, on: connection, logger: logger)
+        let (total, lastUpdate, counts) = (counted.total, counted.lastUpdate, counted.matching)
         var checks: [CheckResult] = []
         for (index, (field, _)) in presence.enumerated() where !(field.required || definition.primaryKey.contains(field.name)) {
             checks.append(QualityRules.presence(of: field, present: counts[index], total: total))
@@ -64,49 +50,22 @@ struct QualityChecks {
         for (index, rule) in rules.enumerated() {
             let failures = counts[presence.count + index]
             var examples: [String] = []
-            if failures > 0 { examples = try await exampleKeys(rule.failing, table: table, on: connection) }
+            if failures > 0 { examples = try await HubReader.keys(where: rule.failing, in: dataset, on: connection, logger: logger) }
             checks.append(QualityRules.result(of: rule, failures: failures, total: total, examples: examples))
         }
         checks.append(CheckResult(dimension: "uniqueness", rule: "primary_key", field: definition.primaryKey.joined(separator: "|"), passed: true, failures: 0, percent: nil,
                                   detail: "one record per \(definition.primaryKey.joined(separator: ", ")) (the hub upserts by key)", examples: []))
         if let naturalKey = definition.naturalKey, !naturalKey.isEmpty {
-            checks.append(try await naturalKeyCheck(naturalKey, table: table, on: connection))
+            checks.append(try await naturalKeyCheck(naturalKey, on: connection))
         }
         checks.append(QualityRules.timeliness(lastUpdate: lastUpdate, asOf: asOf, frequency: definition.updateFrequency))
         checks.append(QualityRules.volume(total, expected: definition.expectedRecords))
         return DatasetScorecard(datasetId: dataset.datasetId, records: total, lastUpdate: lastUpdate, checks: checks)
     }
 
-    private func exampleKeys(_ condition: QualityRules.Condition, table: String, on connection: PostgresConnection) async throws -> [String] {
-        var binds = PostgresBindings()
-        let sql = condition.rendered(into: &binds)
-        var keys: [String] = []
-        for try await key in try await connection.query(PostgresQuery(unsafeSQL: "SELECT record_key FROM \(table) WHERE \(sql) ORDER BY record_key LIMIT 5", binds: binds),
-                                                        logger: logger).decode(String.self) { keys.append(key) }
-        return keys
-    }
-
-    private func naturalKeyCheck(_ fields: [String], table: String, on connection: PostgresConnection) async throws -> CheckResult {
-        var binds = PostgresBindings()
-        var parts: [String] = []
-        for field in fields {
-            binds.append(field)
-            parts.append("record->>$\(binds.count)")
-        }
-        let grouping = parts.joined(separator: ", ")
+    private func naturalKeyCheck(_ fields: [String], on connection: PostgresConnection) async throws -> CheckResult {
         // Records without every natural-key field are not compared (they are no duplicates of each other).
-        let complete = (1...fields.count).map { "record ? $\($0)" }.joined(separator: " AND ")
-        var duplicates = 0
-        var examples: [String] = []
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT count(*) OVER ()::bigint, keys FROM (
-                SELECT string_agg(record_key, ' = ' ORDER BY record_key) AS keys, count(*) AS n FROM \(table) WHERE \(complete) GROUP BY \(grouping) HAVING count(*) > 1
-            ) d ORDER BY keys LIMIT 5
-            """, binds: binds), logger: logger)
-        for try await (count, keys) in rows.decode((Int64, String).self) {
-            duplicates = Int(count)
-            examples.append(keys)
-        }
+        let (duplicates, examples) = try await HubReader.sharedValues(of: fields, in: dataset, on: connection, logger: logger)
         let name = fields.joined(separator: ", ")
         return CheckResult(dimension: "uniqueness", rule: "natural_key", field: fields.joined(separator: "|"), passed: duplicates == 0, failures: duplicates, percent: nil,
                            detail: duplicates == 0 ? "no two records share \(name)" : "\(duplicates) group(s) of records share \(name)", examples: examples)
@@ -117,7 +76,7 @@ struct QualityChecks {
 /// a dataset gets (each as SQL over its `jsonb` records) and how counts become a scorecard's checks.
 enum QualityRules {
     /// A condition on `record`; each placeholder (`$F`, `$G`, `$V`) is bound once to its value.
-    struct Condition {
+    struct Condition: HubRecordCondition {
         var sql: String
         var binds: [(placeholder: String, value: String)]
 

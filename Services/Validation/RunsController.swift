@@ -27,30 +27,12 @@ struct RunsController: Sendable {
         return try JSONResponse.make(run, status: .created)
     }
 
-    struct RunSummary: Encodable {
-        let runId: String
-        let contractId: String
-        let trigger: String
-        let runBy: String
-        let completedAt: Date
-        let passed: Bool
-        let score: Double
-        let records: Int64
-        let failedChecks: [String]
-    }
 
     @Sendable func listRuns(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         try await requireVisible(requestId, to: account)
-        var runs: [RunSummary] = []
-        for try await (id, contract, trigger, by, at, passed, score, records, failed) in try await context.client.query("""
-            SELECT run_id, contract_id, trigger, run_by, completed_at, passed, score, records, failed_checks::text FROM validation.runs
-            WHERE request_id = \(requestId) ORDER BY completed_at DESC LIMIT 100
-            """, logger: routeContext.logger).decode((String, String, String, String, Date, Bool, Double, Int64, String).self) {
-            runs.append(RunSummary(runId: id, contractId: contract, trigger: trigger, runBy: by, completedAt: at, passed: passed, score: score, records: records,
-                                   failedChecks: try CloudEventCodec.decodeJSON([String].self, from: failed)))
-        }
+        let runs = try await ValidationStore.runSummaries(of: requestId, client: context.client, logger: routeContext.logger)
         return try JSONResponse.make(["runs": runs])
     }
 
@@ -59,16 +41,10 @@ struct RunsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         try await requireVisible(requestId, to: account)
         let runId = routeContext.parameters.get("run") ?? ""
-        for try await (contract, trigger, by, asOf, started, completed, passed, score, records, failed, scorecard) in try await context.client.query("""
-            SELECT contract_id, trigger, run_by, as_of, started_at, completed_at, passed, score, records, failed_checks::text, scorecard::text
-            FROM validation.runs WHERE request_id = \(requestId) AND run_id = \(runId)
-            """, logger: routeContext.logger).decode((String, String, String, Date, Date, Date, Bool, Double, Int64, String, String).self) {
-            return try JSONResponse.make(ValidationRun(
-                runId: runId, requestId: requestId, contractId: contract, trigger: trigger, runBy: by, asOf: asOf, startedAt: started, completedAt: completed,
-                passed: passed, score: score, records: Int(records), failedChecks: try CloudEventCodec.decodeJSON([String].self, from: failed),
-                datasets: try CloudEventCodec.decodeJSON([DatasetScorecard].self, from: scorecard)))
+        guard let run = try await ValidationStore.run(runId, of: requestId, client: context.client, logger: routeContext.logger) else {
+            throw APIError.notFound("validation run")
         }
-        throw APIError.notFound("validation run")
+        return try JSONResponse.make(run)
     }
 
     /// The producer sends what its own system holds for one dataset.
@@ -96,12 +72,10 @@ struct RunsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         try await requireVisible(requestId, to: account)
         let id = routeContext.parameters.get("reconciliation") ?? ""
-        for try await report in try await context.client.query("""
-            SELECT report::text FROM validation.reconciliations WHERE request_id = \(requestId) AND reconciliation_id = \(id)
-            """, logger: routeContext.logger).decode(String.self) {
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: report)))
+        guard let report = try await ValidationStore.reconciliationReport(id, of: requestId, client: context.client, logger: routeContext.logger) else {
+            throw APIError.notFound("reconciliation")
         }
-        throw APIError.notFound("reconciliation")
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: report)))
     }
 
     @Sendable func checkFreshness(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -112,8 +86,20 @@ struct RunsController: Sendable {
     }
 
     private func requireVisible(_ requestId: String, to account: Account) async throws {
-        for try await agency in try await context.client.query("SELECT agency_code FROM validation.cases WHERE request_id = \(requestId)",
-                                                               logger: context.logger).decode(String.self) where account.mayAccess(agency: agency) { return }
-        throw APIError.notFound("validation case of request")
+        guard let agency = try await ValidationStore.caseAgency(requestId, client: context.client, logger: context.logger),
+              account.mayAccess(agency: agency) else { throw APIError.notFound("validation case of request") }
     }
+}
+
+/// One line of a request's run list.
+struct RunSummary: Encodable {
+    let runId: String
+    let contractId: String
+    let trigger: String
+    let runBy: String
+    let completedAt: Date
+    let passed: Bool
+    let score: Double
+    let records: Int64
+    let failedChecks: [String]
 }

@@ -31,12 +31,8 @@ struct ValidationRunner: Sendable {
         let started = Date()
         return try await context.client.inTransaction(logger: logger) { connection in
             // Every count of the run sees the same records.
-            try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
-            var found: (contract: String, agency: String)?
-            for try await (contract, agency) in try await connection.query(
-                "SELECT contract_id, agency_code FROM validation.cases WHERE request_id = \(requestId)", logger: logger
-            ).decode((String, String).self) { found = (contract, agency) }
-            guard let found else {
+            try await connection.repeatableRead(logger: logger)
+            guard let found = try await ValidationStore.caseContract(requestId, on: connection, logger: logger) else {
                 // The hub may have announced the API a moment ago and the event not be here yet.
                 let announced = try await HubReader.datasets(ofRequest: requestId, on: connection, logger: logger)
                 if let owner = announced.first?.agencyCode, account.map({ $0.mayAccess(agency: owner) }) ?? true {
@@ -44,7 +40,7 @@ struct ValidationRunner: Sendable {
                 }
                 throw APIError(.notFound, code: "not_found", message: "no provisioned API for this request (nothing to validate)")
             }
-            guard account.map({ $0.mayAccess(agency: found.agency) }) ?? true else {
+            guard account.map({ $0.mayAccess(agency: found.agencyCode) }) ?? true else {
                 throw APIError(.notFound, code: "not_found", message: "no provisioned API for this request (nothing to validate)")
             }
             let datasets = try await HubReader.datasets(ofRequest: requestId, on: connection, logger: logger)
@@ -57,15 +53,11 @@ struct ValidationRunner: Sendable {
             let failed = checks.filter { !$0.1.passed }.map { "\($0.0)/\($0.1.dimension)/\($0.1.rule)\($0.1.field.map { "/\($0)" } ?? "")" }
             let score = checks.isEmpty ? 0 : (Double(checks.count - failed.count) * 1000 / Double(checks.count)).rounded() / 10
             let run = ValidationRun(
-                runId: UUID().uuidString.lowercased(), requestId: requestId, contractId: found.contract, trigger: trigger, runBy: actor.id, asOf: asOf,
+                runId: UUID().uuidString.lowercased(), requestId: requestId, contractId: found.contractId, trigger: trigger, runBy: actor.id, asOf: asOf,
                 startedAt: started, completedAt: Date(), passed: failed.isEmpty, score: score, records: scorecards.reduce(0) { $0 + $1.records },
                 failedChecks: failed, datasets: scorecards
             )
-            try await connection.query("""
-                INSERT INTO validation.runs (run_id, request_id, contract_id, trigger, run_by, as_of, started_at, completed_at, passed, score, records, failed_checks, scorecard)
-                VALUES (\(run.runId), \(requestId), \(run.contractId), \(trigger), \(actor.id), \(asOf), \(run.startedAt), \(run.completedAt), \(run.passed), \(run.score),
-                        \(run.records), \(try CloudEventCodec.jsonText(failed))::jsonb, \(try CloudEventCodec.jsonText(scorecards))::jsonb)
-                """, logger: logger)
+            try await ValidationStore.insertRun(run, on: connection, logger: logger)
             try await context.outbox.enqueue(ValidationRunCompleted(
                 requestId: requestId, runId: run.runId, contractId: run.contractId, trigger: trigger, passed: run.passed, score: score, checks: checks.count,
                 failedChecks: failed, records: run.records, runBy: actor, completedAt: run.completedAt

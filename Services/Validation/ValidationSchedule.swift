@@ -33,17 +33,8 @@ struct ValidationSchedule: Service {
         }
     }
 
-    /// Takes one request whose data changed (and whose push is at least a second old, so a
-    /// stream of batches is checked once), removing it from the queue in the same statement.
     private func claimPendingRun() async throws -> String? {
-        let rows = try await context.client.query("""
-            DELETE FROM validation.pending_runs WHERE request_id = (
-                SELECT request_id FROM validation.pending_runs WHERE requested_at < now() - interval '1 second'
-                ORDER BY requested_at LIMIT 1 FOR UPDATE SKIP LOCKED
-            ) RETURNING request_id
-            """, logger: context.logger)
-        for try await requestId in rows.decode(String.self) { return requestId }
-        return nil
+        try await ValidationStore.claimQueuedRun(client: context.client, logger: context.logger)
     }
 }
 

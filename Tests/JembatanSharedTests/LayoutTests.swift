@@ -54,13 +54,7 @@ struct LayoutTests {
         "Services/Reporting/ReadModelReplay.swift": 11,
         "Services/Reporting/ReportsController.swift": 4,
         "Services/Reporting/SLAMonitor.swift": 9,
-        "Services/Validation/DecisionsController.swift": 10,
-        "Services/Validation/ProvisioningEventsHandler.swift": 4,
-        "Services/Validation/QualityChecks.swift": 6,
-        "Services/Validation/Reconciliation.swift": 19,
-        "Services/Validation/RunsController.swift": 7,
-        "Services/Validation/ValidationRunner.swift": 5,
-        "Services/Validation/ValidationSchedule.swift": 3,
+        "Services/Validation/QualityChecks.swift": 1,  // the reference rule checks codes against provisioning.reference_codes in its condition
     ]
 
     /// Controller-to-controller uses that remain until shared views and builders are their own types.

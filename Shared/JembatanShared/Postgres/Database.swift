@@ -139,3 +139,10 @@ public struct ConnectionClosedByServer: Error, CustomStringConvertible {
     public init() {}
     public var description: String { "PostgreSQL closed the connection during the transaction; nothing was committed" }
 }
+
+extension PostgresConnection {
+    /// Makes every statement of the current transaction see the same snapshot (call it first).
+    public func repeatableRead(logger: Logger) async throws {
+        try await query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", logger: logger)
+    }
+}
