@@ -22,8 +22,9 @@ struct ValidationSchedule: Service {
 
     /// Runs every queued check, then the freshness check when it is due.
     func round(nextFreshness: NextFreshnessCheck) async throws {
-        while let requestId = try await claimPendingRun() {
-            _ = try await runner.run(requestId: requestId, trigger: "ingest", actor: .system(.validation), account: nil)
+        while let queued = try await ValidationStore.claimQueuedRun(client: context.client, logger: context.logger) {
+            _ = try await runner.run(requestId: queued.requestId, trigger: "ingest", actor: .system(.validation), account: nil)
+            try await ValidationStore.finishQueuedRun(queued, client: context.client, logger: context.logger)
         }
         if ContinuousClock.now >= nextFreshness.due {
             let findings = try await FreshnessCheck(context: context).run(asOf: Date())
@@ -33,9 +34,6 @@ struct ValidationSchedule: Service {
         }
     }
 
-    private func claimPendingRun() async throws -> String? {
-        try await ValidationStore.claimQueuedRun(client: context.client, logger: context.logger)
-    }
 }
 
 /// When the schedule next looks for stale datasets (kept across rounds).

@@ -24,6 +24,13 @@ struct StoredRunOutcome: Sendable {
     let startedAt: Date
 }
 
+/// A queued run taken on a lease (see ``ValidationStore/claimQueuedRun(client:logger:)``).
+struct QueuedRun: Sendable {
+    let requestId: String
+    /// Until when the entry is ours, as PostgreSQL wrote it (compared exactly when the run is done).
+    let lease: String
+}
+
 /// The latest reconciliation's counts.
 struct StoredReconciliationCounts: Sendable {
     let reconciliationId: String
@@ -149,16 +156,24 @@ enum ValidationStore {
     }
 
     /// Takes one request whose data changed (and whose push is at least a second old, so a
-    /// stream of batches is checked once), removing it from the queue in the same statement.
-    static func claimQueuedRun(client: PostgresClient, logger: Logger) async throws -> String? {
+    /// stream of batches is checked once) on a five-minute lease: its queue entry stays, moved past
+    /// the lease, so a run that fails, hangs or dies with its process is taken again once the lease
+    /// ends. Nothing a push asked for is lost.
+    static func claimQueuedRun(client: PostgresClient, logger: Logger) async throws -> QueuedRun? {
         let rows = try await client.query("""
-            DELETE FROM validation.pending_runs WHERE request_id = (
+            UPDATE validation.pending_runs SET requested_at = now() + interval '5 minutes' WHERE request_id = (
                 SELECT request_id FROM validation.pending_runs WHERE requested_at < now() - interval '1 second'
                 ORDER BY requested_at LIMIT 1 FOR UPDATE SKIP LOCKED
-            ) RETURNING request_id
+            ) RETURNING request_id, requested_at::text
             """, logger: logger)
-        for try await requestId in rows.decode(String.self) { return requestId }
+        for try await (requestId, lease) in rows.decode((String, String).self) { return QueuedRun(requestId: requestId, lease: lease) }
         return nil
+    }
+
+    /// Removes the entry of a run that completed, unless a push asked again meanwhile (then it stays
+    /// queued and runs once more).
+    static func finishQueuedRun(_ run: QueuedRun, client: PostgresClient, logger: Logger) async throws {
+        try await client.query("DELETE FROM validation.pending_runs WHERE request_id = \(run.requestId) AND requested_at = \(run.lease)::timestamptz", logger: logger)
     }
 
     // MARK: - Reconciliations and freshness
