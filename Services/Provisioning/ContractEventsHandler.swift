@@ -36,16 +36,9 @@ struct ContractEventsHandler: Sendable {
             checks += try await IntegrationTest(references: references).run(dataset, on: connection, logger: logger)
         }
         let passed = checks.allSatisfy(\.passed)
-        try await connection.query("""
-            UPDATE provisioning.datasets SET state = \(passed ? "provisioned" : "test_failed"), updated_at = \(now)
-            WHERE dataset_id = ANY(\(datasets.map(\.datasetId)))
-            """, logger: logger)
+        try await DatasetStore.setState(passed ? "provisioned" : "test_failed", of: datasets.map(\.datasetId), at: now, on: connection, logger: logger)
         let lines = checks.map { "\($0.dataset): \($0.check) — \($0.passed ? "passed" : "FAILED"): \($0.detail)" }
-        try await connection.query("""
-            INSERT INTO provisioning.integration_tests (request_id, contract_id, passed, checks, evidence, ran_at)
-            VALUES (\(contract.requestId), \(contract.contractId), \(passed), \(try CloudEventCodec.jsonText(lines))::jsonb,
-                    \(try CloudEventCodec.jsonText(checks))::jsonb, \(now))
-            """, logger: logger)
+        try await DatasetStore.recordIntegrationTest(of: contract, passed: passed, lines: lines, checks: checks, at: now, on: connection, logger: logger)
         try await context.outbox.enqueue(IntegrationTested(requestId: contract.requestId, contractId: contract.contractId, passed: passed, checks: checks, testedAt: now),
                                          on: connection, logger: logger)
         guard passed else {
@@ -87,22 +80,8 @@ struct ContractEventsHandler: Sendable {
         }
         let table = HubDataset.tableName(requestId: contract.requestId, name: definition.name, storageVersion: storageVersion)
         try await HubStore.createStorage(table, on: connection, logger: logger)
-        let definitionJSON = try CloudEventCodec.jsonText(definition)
-        try await connection.query("""
-            INSERT INTO provisioning.datasets (dataset_id, request_id, agency_code, name, contract_id, contract_version, definition, consumers,
-                storage_table, storage_version, state, provisioned_at, updated_at)
-            VALUES (\(datasetId), \(contract.requestId), \(contract.agencyCode), \(definition.name), \(contract.contractId), \(contract.contractVersion),
-                \(definitionJSON)::jsonb, \(consumers), \(table), \(storageVersion), 'test_failed', \(now), \(now))
-            ON CONFLICT (dataset_id) DO UPDATE SET contract_id = EXCLUDED.contract_id, contract_version = EXCLUDED.contract_version,
-                definition = EXCLUDED.definition, consumers = EXCLUDED.consumers, storage_table = EXCLUDED.storage_table,
-                storage_version = EXCLUDED.storage_version, state = 'test_failed', updated_at = EXCLUDED.updated_at
-            """, logger: logger)
-        try await connection.query("""
-            INSERT INTO provisioning.hub_datasets (contract_id, dataset, request_id, agency_code, storage_table, endpoint_path, provisioned_at, dataset_id, contract_version)
-            VALUES (\(contract.contractId), \(definition.name), \(contract.requestId), \(contract.agencyCode), \(table),
-                \("/v1/datasets/\(datasetId)/records"), \(now), \(datasetId), \(contract.contractVersion))
-            ON CONFLICT (contract_id, dataset) DO NOTHING
-            """, logger: logger)
+        try await DatasetStore.register(definition, datasetId: datasetId, of: contract, consumers: consumers, table: table, storageVersion: storageVersion,
+                                        at: now, on: connection, logger: logger)
         guard let dataset = try await HubDataset.find(datasetId, on: connection, logger: logger) else {
             throw EventRejected(reason: "dataset \(datasetId) vanished inside its own transaction")
         }

@@ -44,14 +44,10 @@ struct CredentialsController: Sendable {
         }
     }
 
-    static let columns = """
-        credential_id, dataset_id, request_id, agency_code, scope, secret_hash IS NOT NULL, issued_at, collected_at, expires_at, revoked_at, rotated_from,
-        rate_per_minute, request_count, record_count, last_used_at
-        """
-    typealias Row = (String, String, String, String, String, Bool, Date, Date?, Date, Date?, String?, Int, Int64, Int64, Date?)
-
-    static func view(_ row: Row, now: Date = Date()) -> CredentialView {
-        let (id, dataset, request, agency, scope, hasSecret, issued, collected, expires, revoked, rotatedFrom, rate, requests, records, lastUsed) = row
+    static func view(_ row: StoredCredential, now: Date = Date()) -> CredentialView {
+        let (id, dataset, request, agency, scope, hasSecret, issued, collected, expires, revoked, rotatedFrom, rate, requests, records, lastUsed) =
+            (row.credentialId, row.datasetId, row.requestId, row.agencyCode, row.scope, row.hasSecret, row.issuedAt, row.collectedAt, row.expiresAt,
+             row.revokedAt, row.rotatedFrom, row.ratePerMinute, row.requestCount, row.recordCount, row.lastUsedAt)
         let state = revoked != nil ? "revoked" : expires <= now ? "expired" : hasSecret ? "active" : "awaiting_collection"
         return CredentialView(credentialId: id, datasetId: dataset, requestId: request, agencyCode: agency, scope: scope, state: state, issuedAt: issued,
                               collectedAt: collected, expiresAt: expires, revokedAt: revoked, rotatedFrom: rotatedFrom, ratePerMinute: rate,
@@ -61,18 +57,12 @@ struct CredentialsController: Sendable {
     @Sendable func listForRequest(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require(Set(Role.allCases))
         let requestId = try request.requestIDParameter(routeContext)
-        var owner: String?
-        for try await agency in try await context.client.query("SELECT agency_code FROM provisioning.datasets WHERE request_id = \(requestId) LIMIT 1",
-                                                               logger: routeContext.logger).decode(String.self) { owner = agency }
-        guard let owner else { throw APIError.notFound("credentials of request") }
-        var views: [CredentialView] = []
-        let rows = try await context.client.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.columns) FROM provisioning.credentials WHERE request_id = $1 ORDER BY issued_at, credential_id
-            """, binds: HubDataset.binds(requestId)), logger: routeContext.logger)
-        for try await row in rows.decode(Row.self) {
-            // Office-wide roles see every credential; an agency sees its own.
-            if account.agencyCode == nil || account.agencyCode == row.3 { views.append(Self.view(row)) }
+        guard let owner = try await DatasetStore.agency(ofRequest: requestId, client: context.client, logger: routeContext.logger) else {
+            throw APIError.notFound("credentials of request")
         }
+        // Office-wide roles see every credential; an agency sees its own.
+        let views = try await CredentialStore.credentials(ofRequest: requestId, client: context.client, logger: routeContext.logger)
+            .filter { account.agencyCode == nil || account.agencyCode == $0.agencyCode }.map { Self.view($0) }
         guard account.agencyCode == nil || account.agencyCode == owner || !views.isEmpty else { throw APIError.notFound("credentials of request") }
         return try JSONResponse.make(["credentials": views])
     }
@@ -95,7 +85,7 @@ struct CredentialsController: Sendable {
             throw APIError.validationFailed([FieldViolation(field: "ratePerMinute", rule: "range", message: "1–1000000 calls a minute")])
         }
         let row = try await find(routeContext, visibleTo: account, on: nil)
-        try await context.client.query("UPDATE provisioning.credentials SET rate_per_minute = \(limits.ratePerMinute) WHERE credential_id = \(row.0)", logger: routeContext.logger)
+        try await CredentialStore.setRate(limits.ratePerMinute, of: row.credentialId, client: context.client, logger: routeContext.logger)
         return try JSONResponse.make(Self.view(try await find(routeContext, visibleTo: account, on: nil)))
     }
 
@@ -105,15 +95,12 @@ struct CredentialsController: Sendable {
         let now = Date()
         let view = try await context.client.inTransaction(logger: routeContext.logger) { connection in
             let row = try await find(routeContext, visibleTo: account, on: connection, lock: true)
-            guard row.9 == nil else { throw APIError(.conflict, code: "credential_revoked", message: "this credential was revoked") }
-            guard !row.5 else {
+            guard row.revokedAt == nil else { throw APIError(.conflict, code: "credential_revoked", message: "this credential was revoked") }
+            guard !row.hasSecret else {
                 throw APIError(.conflict, code: "already_collected", message: "the key was shown once when it was collected; rotate it to get a new one")
             }
-            let key = ExchangeKey.generate(id: row.0)
-            try await connection.query("""
-                UPDATE provisioning.credentials SET secret_hash = \(ByteBuffer(bytes: key.hash)), collected_at = \(now), collected_by = \(account.name)
-                WHERE credential_id = \(row.0)
-                """, logger: routeContext.logger)
+            let key = ExchangeKey.generate(id: row.credentialId)
+            try await CredentialStore.recordCollection(of: row.credentialId, keyHash: key.hash, by: account.name, at: now, on: connection, logger: routeContext.logger)
             var view = Self.view(try await find(routeContext, visibleTo: account, on: connection))
             view.key = key.text
             return view
@@ -137,19 +124,12 @@ struct CredentialsController: Sendable {
         let now = Date()
         let view = try await context.client.inTransaction(logger: routeContext.logger) { connection in
             let old = try await find(routeContext, visibleTo: account, on: connection, lock: true)
-            guard old.9 == nil, old.8 > now else { throw APIError(.conflict, code: "credential_inactive", message: "a revoked or expired credential cannot be rotated") }
+            guard old.revokedAt == nil, old.expiresAt > now else { throw APIError(.conflict, code: "credential_inactive", message: "a revoked or expired credential cannot be rotated") }
             let id = ExchangeKey.newCredentialID()
             let key = ExchangeKey.generate(id: id)
-            try await connection.query("""
-                INSERT INTO provisioning.credentials (credential_id, dataset_id, request_id, agency_code, scope, secret_hash, issued_at, collected_at, collected_by,
-                    expires_at, rotated_from, rate_per_minute)
-                VALUES (\(id), \(old.1), \(old.2), \(old.3), \(old.4), \(ByteBuffer(bytes: key.hash)), \(now), \(now), \(account.name),
-                    \(now.addingTimeInterval(CredentialStore.validity)), \(old.0), \(old.11))
-                """, logger: routeContext.logger)
             let overlapEnd = now.addingTimeInterval(TimeInterval(overlap * 60))
-            try await connection.query("""
-                UPDATE provisioning.credentials SET expires_at = least(expires_at, \(overlapEnd)) WHERE credential_id = \(old.0)
-                """, logger: routeContext.logger)
+            try await CredentialStore.recordRotation(of: old, newID: id, keyHash: key.hash, by: account.name, at: now, overlapEnd: overlapEnd,
+                                                     on: connection, logger: routeContext.logger)
             var view = Self.view(try await fetch(id, on: connection))
             view.key = key.text
             return view
@@ -163,12 +143,10 @@ struct CredentialsController: Sendable {
         let now = Date()
         let view = try await context.client.inTransaction(logger: routeContext.logger) { connection in
             let row = try await find(routeContext, visibleTo: account, on: connection, lock: true)
-            if row.9 == nil {
-                try await connection.query("""
-                    UPDATE provisioning.credentials SET revoked_at = \(now), revoked_by = \(account.name) WHERE credential_id = \(row.0)
-                    """, logger: routeContext.logger)
+            if row.revokedAt == nil {
+                try await CredentialStore.recordRevocation(of: row.credentialId, by: account.name, at: now, on: connection, logger: routeContext.logger)
             }
-            return Self.view(try await fetch(row.0, on: connection))
+            return Self.view(try await fetch(row.credentialId, on: connection))
         }
         return try JSONResponse.make(view)
     }
@@ -185,24 +163,15 @@ struct CredentialsController: Sendable {
         let note = try NoteRule.validated(delivery.note, field: "note", required: true, purpose: "a note saying what was delivered to whom")
         let now = Date()
         let event = try await context.client.inTransaction(logger: routeContext.logger) { connection -> ResultsDelivered in
-            var contract: String?
-            var state: String?
-            for try await (id, current) in try await connection.query("""
-                SELECT contract_id, state FROM provisioning.datasets WHERE request_id = \(requestId) ORDER BY updated_at DESC LIMIT 1 FOR UPDATE
-                """, logger: routeContext.logger).decode((String, String).self) {
-                contract = id
-                state = current
+            guard let latest = try await DatasetStore.lockedLatestDataset(ofRequest: requestId, on: connection, logger: routeContext.logger) else {
+                throw APIError.notFound("provisioned API of request")
             }
-            guard let contract else { throw APIError.notFound("provisioned API of request") }
-            guard state == "provisioned" else {
+            let contract = latest.contractId
+            guard latest.state == "provisioned" else {
                 throw APIError(.conflict, code: "not_provisioned", message: "the integration test has not passed; there is nothing to deliver yet")
             }
-            let inserted = try await connection.query("""
-                INSERT INTO provisioning.deliveries (request_id, contract_id, note, delivered_by, delivered_at)
-                VALUES (\(requestId), \(contract), \(note), \(account.name), \(now)) ON CONFLICT DO NOTHING RETURNING contract_id
-                """, logger: routeContext.logger)
-            var recorded = false
-            for try await _ in inserted.decode(String.self) { recorded = true }
+            let recorded = try await DatasetStore.recordDelivery(ofRequest: requestId, contractId: contract, note: note, by: account.name, at: now,
+                                                                 on: connection, logger: routeContext.logger)
             guard recorded else { throw APIError(.conflict, code: "already_delivered", message: "the results of this contract version were already delivered") }
             let event = ResultsDelivered(requestId: requestId, contractId: contract, note: note, deliveredBy: account.actor, deliveredAt: now)
             try await context.outbox.enqueue(event, on: connection, logger: routeContext.logger)
@@ -214,29 +183,25 @@ struct CredentialsController: Sendable {
     // MARK: - Lookup
 
     /// The credential named in the path, if the account may see it (its agency, or office-wide roles); 404 otherwise.
-    private func find(_ routeContext: JembatanRequestContext, visibleTo account: Account, on connection: PostgresConnection?, lock: Bool = false) async throws -> Row {
+    private func find(_ routeContext: JembatanRequestContext, visibleTo account: Account, on connection: PostgresConnection?, lock: Bool = false) async throws -> StoredCredential {
         let id = routeContext.parameters.get("credential") ?? ""
         guard id.count == 12, id.allSatisfy(\.isHexDigit) else { throw APIError.notFound("credential") }
-        let row: Row?
+        let row: StoredCredential?
         if let connection {
             row = try await fetchOptional(id, on: connection, lock: lock)
         } else {
             row = try await context.client.withConnection { try await fetchOptional(id, on: $0, lock: false) }
         }
-        guard let row, account.mayAccess(agency: row.3) else { throw APIError.notFound("credential") }
+        guard let row, account.mayAccess(agency: row.agencyCode) else { throw APIError.notFound("credential") }
         return row
     }
 
-    private func fetch(_ id: String, on connection: PostgresConnection) async throws -> Row {
+    private func fetch(_ id: String, on connection: PostgresConnection) async throws -> StoredCredential {
         guard let row = try await fetchOptional(id, on: connection, lock: false) else { throw APIError.notFound("credential") }
         return row
     }
 
-    private func fetchOptional(_ id: String, on connection: PostgresConnection, lock: Bool) async throws -> Row? {
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.columns) FROM provisioning.credentials WHERE credential_id = $1\(lock ? " FOR UPDATE" : "")
-            """, binds: HubDataset.binds(id)), logger: context.logger)
-        for try await row in rows.decode(Row.self) { return row }
-        return nil
+    private func fetchOptional(_ id: String, on connection: PostgresConnection, lock: Bool) async throws -> StoredCredential? {
+        try await CredentialStore.find(id, lock: lock, on: connection, logger: context.logger)
     }
 }

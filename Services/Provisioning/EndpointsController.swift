@@ -36,18 +36,12 @@ struct EndpointsController: Sendable {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         var endpoints: [Endpoint] = []
-        for try await (contract, dataset, datasetId, path, at, agency) in try await context.client.query("""
-            SELECT contract_id, dataset, dataset_id, endpoint_path, provisioned_at, agency_code FROM provisioning.hub_datasets WHERE request_id = \(requestId) ORDER BY provisioned_at, dataset
-            """, logger: routeContext.logger).decode((String, String, String?, String, Date, String).self) {
-            guard account.mayAccess(agency: agency) else { throw APIError.notFound("provisioned API of request") }
-            endpoints.append(Endpoint(contractId: contract, dataset: dataset, datasetId: datasetId, path: path, provisionedAt: at))
+        for stored in try await DatasetStore.endpoints(ofRequest: requestId, client: context.client, logger: routeContext.logger) {
+            guard account.mayAccess(agency: stored.agencyCode) else { throw APIError.notFound("provisioned API of request") }
+            endpoints.append(Endpoint(contractId: stored.contractId, dataset: stored.dataset, datasetId: stored.datasetId, path: stored.path, provisionedAt: stored.provisionedAt))
         }
-        var tests: [IntegrationTest] = []
-        for try await (contract, passed, checks, evidence, at) in try await context.client.query("""
-            SELECT contract_id, passed, checks::text, evidence::text, ran_at FROM provisioning.integration_tests WHERE request_id = \(requestId) ORDER BY test_id
-            """, logger: routeContext.logger).decode((String, Bool, String, String?, Date).self) {
-            tests.append(IntegrationTest(contractId: contract, passed: passed, checks: try CloudEventCodec.decodeJSON([String].self, from: checks),
-                                         evidence: try evidence.map { try CloudEventCodec.decodeJSON([IntegrationCheck].self, from: $0) }, ranAt: at))
+        let tests = try await DatasetStore.integrationTests(ofRequest: requestId, client: context.client, logger: routeContext.logger).map {
+            IntegrationTest(contractId: $0.contractId, passed: $0.passed, checks: $0.checks, evidence: $0.evidence, ranAt: $0.ranAt)
         }
         guard !endpoints.isEmpty else { throw APIError.notFound("provisioned API of request") }
         return try JSONResponse.make(Provisioning(requestId: requestId, endpoints: endpoints, integrationTests: tests))

@@ -28,47 +28,34 @@ struct IntegrationTest {
             return checks
         }
         checks.append(IntegrationCheck(dataset: dataset.name, check: "synthetic_record_valid", passed: true, "a record valid under contract v\(dataset.contractVersion) was built: key '\(valid.key)'"))
-        let existedBefore = try await exists(valid.key, in: dataset.storageTable, on: connection, logger: logger)
+        let existedBefore = try await ExchangeStore.exists(valid.key, in: dataset.storageTable, on: connection, logger: logger)
         let writer = ExchangeCaller(credentialId: "integration-test", agencyCode: dataset.agencyCode, scope: .write, datasetId: dataset.datasetId,
                                     requestId: dataset.requestId, ratePerMinute: 1)
         var reader = writer
         reader.scope = .read
-        try await connection.query("SAVEPOINT integration_test", logger: logger)
-        do {
-            try writer.authorize(.write, on: dataset.datasetId)
-            _ = try await RecordStage.stage(on: connection, logger: logger) { stage in try await stage.append(valid) }
-            let (inserted, updated) = try await HubStore.upsertStaged(into: dataset.storageTable, at: Date(), on: connection, logger: logger)
-            checks.append(IntegrationCheck(dataset: dataset.name, check: "write_with_write_scope", passed: true, "pushed with scope write: \(inserted) inserted, \(updated) updated"))
-            try reader.authorize(.read, on: dataset.datasetId)
-            var binds = PostgresBindings()
-            binds.append(valid.key)
-            binds.append(valid.json)
-            var same = false
-            for try await equal in try await connection.query(PostgresQuery(unsafeSQL: """
-                SELECT record = $2::jsonb FROM provisioning.\(dataset.storageTable) WHERE record_key = $1
-                """, binds: binds), logger: logger).decode(Bool.self) { same = equal }
-            checks.append(IntegrationCheck(dataset: dataset.name, check: "read_back_with_read_scope", passed: same, same ? "read back with scope read, identical to what was pushed" : "the record read back differs from the one pushed"))
-            let refusals = [
-                (try? reader.authorize(.write, on: dataset.datasetId)) == nil ? nil : "a read key could push",
-                (try? writer.authorize(.read, on: dataset.datasetId)) == nil ? nil : "a write key could read",
-                (try? reader.authorize(.read, on: "another-dataset")) == nil ? nil : "a key reached another dataset",
-            ].compactMap { $0 }
-            checks.append(IntegrationCheck(dataset: dataset.name, check: "wrong_scope_refused", passed: refusals.isEmpty, refusals.isEmpty ? "push with a read key, read with a write key and access to another dataset were refused" : refusals.joined(separator: "; ")))
-        } catch {
-            checks.append(IntegrationCheck(dataset: dataset.name, check: "exchange_path", passed: false, "\(error)"))
+        // Everything the test writes is rolled back, whatever happens.
+        try await ExchangeStore.rolledBack(on: connection, logger: logger) {
+            do {
+                try writer.authorize(.write, on: dataset.datasetId)
+                _ = try await RecordStage.stage(on: connection, logger: logger) { stage in try await stage.append(valid) }
+                let (inserted, updated) = try await HubStore.upsertStaged(into: dataset.storageTable, at: Date(), on: connection, logger: logger)
+                checks.append(IntegrationCheck(dataset: dataset.name, check: "write_with_write_scope", passed: true, "pushed with scope write: \(inserted) inserted, \(updated) updated"))
+                try reader.authorize(.read, on: dataset.datasetId)
+                let same = try await ExchangeStore.holds(valid.key, json: valid.json, in: dataset.storageTable, on: connection, logger: logger)
+                checks.append(IntegrationCheck(dataset: dataset.name, check: "read_back_with_read_scope", passed: same, same ? "read back with scope read, identical to what was pushed" : "the record read back differs from the one pushed"))
+                let refusals = [
+                    (try? reader.authorize(.write, on: dataset.datasetId)) == nil ? nil : "a read key could push",
+                    (try? writer.authorize(.read, on: dataset.datasetId)) == nil ? nil : "a write key could read",
+                    (try? reader.authorize(.read, on: "another-dataset")) == nil ? nil : "a key reached another dataset",
+                ].compactMap { $0 }
+                checks.append(IntegrationCheck(dataset: dataset.name, check: "wrong_scope_refused", passed: refusals.isEmpty, refusals.isEmpty ? "push with a read key, read with a write key and access to another dataset were refused" : refusals.joined(separator: "; ")))
+            } catch {
+                checks.append(IntegrationCheck(dataset: dataset.name, check: "exchange_path", passed: false, "\(error)"))
         }
-        try await connection.query("ROLLBACK TO SAVEPOINT integration_test", logger: logger)
-        try await connection.query("RELEASE SAVEPOINT integration_test", logger: logger)
-        let existsAfter = try await exists(valid.key, in: dataset.storageTable, on: connection, logger: logger)
+        }
+        let existsAfter = try await ExchangeStore.exists(valid.key, in: dataset.storageTable, on: connection, logger: logger)
         checks.append(IntegrationCheck(dataset: dataset.name, check: "cleanup", passed: existsAfter == existedBefore, existsAfter == existedBefore ? "the test record was rolled back; stored records untouched" : "the test record remained"))
         return checks
-    }
-
-    private func exists(_ key: String, in table: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        var found = false
-        for try await _ in try await connection.query(PostgresQuery(unsafeSQL: "SELECT 1 FROM provisioning.\(table) WHERE record_key = $1",
-                                                                    binds: HubDataset.binds(key)), logger: logger).decode(Int.self) { found = true }
-        return found
     }
 }
 

@@ -75,15 +75,10 @@ struct ExchangeController: Sendable {
                 let encoded = try CloudEventCodec.makeEncoder().encode(outcome)
                 let bodyHash = parser.hasher.finalize()
                 if let idempotencyKey {
-                    try await connection.query("""
-                        UPDATE provisioning.ingest_batches SET body_sha256 = \(ByteBuffer(bytes: Array(bodyHash))), status = 200, response = \(String(decoding: encoded, as: UTF8.self))::jsonb
-                        WHERE credential_id = \(caller.credentialId) AND idempotency_key = \(idempotencyKey)
-                        """, logger: logger)
+                    try await ExchangeStore.recordAnswer(to: idempotencyKey, credential: caller.credentialId, bodySHA256: Array(bodyHash),
+                                                         response: String(decoding: encoded, as: UTF8.self), on: connection, logger: logger)
                 }
-                try await connection.query("""
-                    UPDATE provisioning.credentials SET request_count = request_count + 1, record_count = record_count + \(accepted), last_used_at = \(now)
-                    WHERE credential_id = \(caller.credentialId)
-                    """, logger: logger)
+                try await ExchangeStore.countCall(of: caller.credentialId, records: accepted, at: now, on: connection, logger: logger)
                 try await context.outbox.enqueue(RecordsIngested(
                     requestId: dataset.requestId, datasetId: dataset.datasetId, batchId: batchId, format: format.rawValue, received: parser.received,
                     accepted: accepted, rejected: parser.rejected, credentialId: caller.credentialId, agencyCode: caller.agencyCode, ingestedAt: now
@@ -102,22 +97,15 @@ struct ExchangeController: Sendable {
     private func replayIfSeen(_ key: String, caller: ExchangeCaller, batchId: String, at date: Date, body: RequestBody,
                               on connection: PostgresConnection) async throws -> (HTTPResponse.Status, ByteBuffer)? {
         // A concurrent push with the same key waits here until the first one commits or rolls back.
-        let reserved = try await connection.query("""
-            INSERT INTO provisioning.ingest_batches (credential_id, idempotency_key, batch_id, body_sha256, status, response, created_at)
-            VALUES (\(caller.credentialId), \(key), \(batchId), '\\x'::bytea, 0, '{}'::jsonb, \(date))
-            ON CONFLICT (credential_id, idempotency_key) DO NOTHING RETURNING batch_id
-            """, logger: context.logger)
-        for try await _ in reserved.decode(String.self) { return nil }
+        if try await ExchangeStore.reserve(key, credential: caller.credentialId, batchId: batchId, at: date, on: connection, logger: context.logger) { return nil }
         var hasher = SHA256()
         for try await buffer in body { buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) } }
         let presented = Array(hasher.finalize())
-        for try await (stored, response) in try await connection.query("""
-            SELECT body_sha256, response::text FROM provisioning.ingest_batches WHERE credential_id = \(caller.credentialId) AND idempotency_key = \(key)
-            """, logger: context.logger).decode((ByteBuffer, String).self) {
-            guard Array(stored.readableBytesView) == presented else {
+        if let stored = try await ExchangeStore.answer(to: key, credential: caller.credentialId, on: connection, logger: context.logger) {
+            guard stored.bodySHA256 == presented else {
                 throw APIError(.unprocessableContent, code: "idempotency_key_reused", message: "this Idempotency-Key was used for a different body", field: "Idempotency-Key")
             }
-            return (.ok, ByteBuffer(string: response))
+            return (.ok, ByteBuffer(string: stored.response))
         }
         return nil
     }
@@ -141,27 +129,16 @@ struct ExchangeController: Sendable {
                 }
                 filters.append((String(name), String(value)))
             }
-            var binds = PostgresBindings()
-            binds.append(after ?? "")
-            binds.append(limit + 1)
-            var conditions = "record_key > $1"
-            for (name, value) in filters {
-                binds.append(name)
-                binds.append(value)
-                conditions += " AND record->>$\(binds.count - 1) = $\(binds.count)"
-            }
             var body = ByteBuffer()
             body.writeString("{\"datasetId\":")
             body.writeString(jsonString(dataset.datasetId))
             body.writeString(",\"records\":[")
             var count = 0
             var lastKey: String?
-            let rows = try await context.client.query(PostgresQuery(unsafeSQL: """
-                SELECT record_key, record::text FROM provisioning.\(dataset.storageTable) WHERE \(conditions) ORDER BY record_key LIMIT $2
-                """, binds: binds), logger: routeContext.logger)
-            for try await (key, record) in rows.decode((String, String).self) {
+            try await ExchangeStore.records(of: dataset, after: after ?? "", filters: filters.map { (field: $0.0, value: $0.1) }, limit: limit + 1,
+                                            client: context.client, logger: routeContext.logger) { key, record in
                 count += 1
-                if count > limit { break }
+                guard count <= limit else { return }
                 if count > 1 { body.writeInteger(UInt8(ascii: ",")) }
                 body.writeString(record)
                 lastKey = key
@@ -180,11 +157,7 @@ struct ExchangeController: Sendable {
     @Sendable func get(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let (caller, dataset, rate) = try await enter(request, routeContext, scope: .read, operation: "get")
         let key = routeContext.parameters.get("key").map { $0.removingPercentEncoding ?? $0 } ?? ""
-        var found: String?
-        let rows = try await context.client.query(PostgresQuery(unsafeSQL: "SELECT record::text FROM provisioning.\(dataset.storageTable) WHERE record_key = $1",
-                                                                binds: HubDataset.binds(key)), logger: routeContext.logger)
-        for try await record in rows.decode(String.self) { found = record }
-        guard let found else { throw await refused(APIError.notFound("record"), caller, dataset, "get") }
+        guard let found = try await ExchangeStore.record(key, of: dataset, client: context.client, logger: routeContext.logger) else { throw await refused(APIError.notFound("record"), caller, dataset, "get") }
         try await audit(call(caller, dataset, "get", status: 200, records: 1))
         return respond(ByteBuffer(string: found), rate: rate)
     }
@@ -205,13 +178,7 @@ struct ExchangeController: Sendable {
             body.writeString(",\"changes\":[")
             var count = 0
             var last = since
-            var binds = PostgresBindings()
-            binds.append(since)
-            binds.append(limit)
-            let rows = try await context.client.query(PostgresQuery(unsafeSQL: """
-                SELECT change_seq, record_key, record::text FROM provisioning.\(dataset.storageTable) WHERE change_seq > $1 ORDER BY change_seq LIMIT $2
-                """, binds: binds), logger: routeContext.logger)
-            for try await (sequence, key, record) in rows.decode((Int64, String, String).self) {
+            try await ExchangeStore.changes(of: dataset, since: since, limit: limit, client: context.client, logger: routeContext.logger) { sequence, key, record in
                 count += 1
                 if count > 1 { body.writeInteger(UInt8(ascii: ",")) }
                 body.writeString("{\"change\":\(sequence),\"key\":\(jsonString(key)),\"record\":\(record)}")
@@ -277,13 +244,7 @@ struct ExchangeController: Sendable {
             let account = try routeContext.require(Set(Role.allCases))
             visible = { dataset in account.agencyCode.map { $0 == dataset.agencyCode || dataset.consumers.contains($0) } ?? true }
         }
-        var datasets: [DatasetMetadata] = []
-        let rows = try await context.client.query(PostgresQuery(unsafeSQL: "SELECT \(HubDataset.columns) FROM provisioning.datasets WHERE state = 'provisioned' ORDER BY dataset_id"),
-                                                  logger: routeContext.logger)
-        for try await row in rows.decode(HubDataset.Row.self) {
-            let dataset = try HubDataset(row: row)
-            if visible(dataset) { datasets.append(DatasetMetadata(dataset)) }
-        }
+        let datasets = try await DatasetStore.provisioned(client: context.client, logger: routeContext.logger).filter(visible).map(DatasetMetadata.init)
         return try JSONResponse.make(["datasets": datasets])
     }
 
@@ -342,9 +303,7 @@ struct ExchangeController: Sendable {
     private func audit(_ call: AuditChain.Call) async throws {
         try await context.client.inTransaction(logger: context.logger) { connection in
             try await AuditChain.append(call, on: connection, logger: context.logger)
-            try await connection.query("""
-                UPDATE provisioning.credentials SET request_count = request_count + 1, last_used_at = now() WHERE credential_id = \(call.actor)
-                """, logger: context.logger)
+            try await ExchangeStore.countRead(of: call.actor, on: connection, logger: context.logger)
         }
     }
 

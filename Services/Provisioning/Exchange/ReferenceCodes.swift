@@ -53,31 +53,15 @@ struct ReferenceController: Sendable {
         guard !codes.isEmpty else { throw APIError.validationFailed([FieldViolation(field: "body", rule: "required", message: "the list has no codes")]) }
         let now = Date()
         try await context.client.inTransaction(logger: routeContext.logger) { connection in
-            try await connection.query("DELETE FROM provisioning.reference_codes WHERE reference_set = \(set)", logger: routeContext.logger)
-            var offset = 0
-            while offset < codes.count {
-                let end = min(offset + 20_000, codes.count)
-                try await connection.query("""
-                    INSERT INTO provisioning.reference_codes (reference_set, code, label)
-                    SELECT \(set), code, label FROM unnest(\(Array(codes[offset..<end])), \(Array(labels[offset..<end]))) AS t(code, label)
-                    """, logger: routeContext.logger)
-                offset = end
-            }
-            try await connection.query("""
-                INSERT INTO provisioning.reference_sets (reference_set, codes, imported_at, imported_by) VALUES (\(set), \(codes.count), \(now), \(account.name))
-                ON CONFLICT (reference_set) DO UPDATE SET codes = EXCLUDED.codes, imported_at = EXCLUDED.imported_at, imported_by = EXCLUDED.imported_by
-                """, logger: routeContext.logger)
+            try await DatasetStore.replaceReferenceList(set, codes: codes, labels: labels, by: account.name, at: now, on: connection, logger: routeContext.logger)
         }
         return try JSONResponse.make(ListSummary(referenceSet: set, codes: codes.count, importedAt: now, importedBy: account.name))
     }
 
     @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         _ = try routeContext.require(Set(Role.allCases))
-        var lists: [ListSummary] = []
-        for try await (set, codes, at, by) in try await context.client.query(
-            "SELECT reference_set, codes, imported_at, imported_by FROM provisioning.reference_sets ORDER BY reference_set", logger: routeContext.logger
-        ).decode((String, Int, Date, String).self) {
-            lists.append(ListSummary(referenceSet: set, codes: codes, importedAt: at, importedBy: by))
+        let lists = try await DatasetStore.referenceLists(client: context.client, logger: routeContext.logger).map {
+            ListSummary(referenceSet: $0.set, codes: $0.codes, importedAt: $0.importedAt, importedBy: $0.importedBy)
         }
         return try JSONResponse.make(["lists": lists])
     }

@@ -34,6 +34,7 @@ public struct SQLIdentifier: Sendable, Hashable, CustomStringConvertible {
 /// A name that was to go into SQL text but is not a plain identifier (never from a user: a bug or tampered data).
 public struct UnsafeIdentifier: Error, CustomStringConvertible {
     public let text: String
+    public init(text: String) { self.text = text }
     public var description: String { "not a plain SQL identifier: \(text.prefix(80))" }
 }
 

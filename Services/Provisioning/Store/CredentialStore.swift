@@ -94,31 +94,86 @@ struct CredentialStore: Sendable {
     }
 }
 
-/// Token buckets per credential: `ratePerMinute` calls a minute, bursts up to that many.
-/// Per process; with several provisioning instances each grants its own share.
-actor RateLimiter {
-    struct Decision: Sendable {
-        var allowed: Bool
-        var limit: Int
-        var remaining: Int
-        /// Seconds until the next call is allowed (when refused) or the bucket is full.
-        var retryAfter: Int
+/// A credential row as the people who manage keys see it (never the secret).
+struct StoredCredential: Sendable {
+    let credentialId: String
+    let datasetId: String
+    let requestId: String
+    let agencyCode: String
+    let scope: String
+    let hasSecret: Bool
+    let issuedAt: Date
+    let collectedAt: Date?
+    let expiresAt: Date
+    let revokedAt: Date?
+    let rotatedFrom: String?
+    let ratePerMinute: Int
+    let requestCount: Int64
+    let recordCount: Int64
+    let lastUsedAt: Date?
+}
+
+extension CredentialStore {
+    static let columns = """
+        credential_id, dataset_id, request_id, agency_code, scope, secret_hash IS NOT NULL, issued_at, collected_at, expires_at, revoked_at, rotated_from,
+        rate_per_minute, request_count, record_count, last_used_at
+        """
+    typealias Row = (String, String, String, String, String, Bool, Date, Date?, Date, Date?, String?, Int, Int64, Int64, Date?)
+
+    static func credential(_ row: Row) -> StoredCredential {
+        StoredCredential(credentialId: row.0, datasetId: row.1, requestId: row.2, agencyCode: row.3, scope: row.4, hasSecret: row.5, issuedAt: row.6,
+                         collectedAt: row.7, expiresAt: row.8, revokedAt: row.9, rotatedFrom: row.10, ratePerMinute: row.11, requestCount: row.12,
+                         recordCount: row.13, lastUsedAt: row.14)
     }
 
-    private var buckets: [String: (tokens: Double, at: Date)] = [:]
+    /// The credential, its row locked until commit when `lock` (inside the caller's transaction).
+    static func find(_ id: String, lock: Bool = false, on connection: PostgresConnection, logger: Logger) async throws -> StoredCredential? {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT \(columns) FROM provisioning.credentials WHERE credential_id = $1\(lock ? " FOR UPDATE" : "")
+            """, binds: HubDataset.binds(id)), logger: logger)
+        for try await row in rows.decode(Row.self) { return credential(row) }
+        return nil
+    }
 
-    func take(_ key: String, ratePerMinute: Int, now: Date = Date()) -> Decision {
-        let capacity = Double(max(ratePerMinute, 1))
-        let perSecond = capacity / 60
-        var bucket = buckets[key] ?? (capacity, now)
-        bucket.tokens = min(capacity, bucket.tokens + now.timeIntervalSince(bucket.at) * perSecond)
-        bucket.at = now
-        guard bucket.tokens >= 1 else {
-            buckets[key] = bucket
-            return Decision(allowed: false, limit: ratePerMinute, remaining: 0, retryAfter: Int(((1 - bucket.tokens) / perSecond).rounded(.up)))
-        }
-        bucket.tokens -= 1
-        buckets[key] = bucket
-        return Decision(allowed: true, limit: ratePerMinute, remaining: Int(bucket.tokens), retryAfter: Int(((capacity - bucket.tokens) / perSecond).rounded(.up)))
+    /// The request's credentials, oldest first.
+    static func credentials(ofRequest requestId: String, client: PostgresClient, logger: Logger) async throws -> [StoredCredential] {
+        let rows = try await client.query(PostgresQuery(unsafeSQL: """
+            SELECT \(columns) FROM provisioning.credentials WHERE request_id = $1 ORDER BY issued_at, credential_id
+            """, binds: HubDataset.binds(requestId)), logger: logger)
+        var credentials: [StoredCredential] = []
+        for try await row in rows.decode(Row.self) { credentials.append(credential(row)) }
+        return credentials
+    }
+
+    static func setRate(_ ratePerMinute: Int, of id: String, client: PostgresClient, logger: Logger) async throws {
+        try await client.query("UPDATE provisioning.credentials SET rate_per_minute = \(ratePerMinute) WHERE credential_id = \(id)", logger: logger)
+    }
+
+    /// Stores the hash of the key made when the agency collects it.
+    static func recordCollection(of id: String, keyHash: [UInt8], by account: String, at date: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE provisioning.credentials SET secret_hash = \(ByteBuffer(bytes: keyHash)), collected_at = \(date), collected_by = \(account)
+            WHERE credential_id = \(id)
+            """, logger: logger)
+    }
+
+    /// A new credential replacing `old`, collected at once; the old one expires after the overlap.
+    static func recordRotation(of old: StoredCredential, newID id: String, keyHash: [UInt8], by account: String, at date: Date, overlapEnd: Date,
+                               on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO provisioning.credentials (credential_id, dataset_id, request_id, agency_code, scope, secret_hash, issued_at, collected_at, collected_by,
+                expires_at, rotated_from, rate_per_minute)
+            VALUES (\(id), \(old.datasetId), \(old.requestId), \(old.agencyCode), \(old.scope), \(ByteBuffer(bytes: keyHash)), \(date), \(date), \(account),
+                \(date.addingTimeInterval(validity)), \(old.credentialId), \(old.ratePerMinute))
+            """, logger: logger)
+        try await connection.query("""
+            UPDATE provisioning.credentials SET expires_at = least(expires_at, \(overlapEnd)) WHERE credential_id = \(old.credentialId)
+            """, logger: logger)
+    }
+
+    static func recordRevocation(of id: String, by account: String, at date: Date, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE provisioning.credentials SET revoked_at = \(date), revoked_by = \(account) WHERE credential_id = \(id)
+            """, logger: logger)
     }
 }
