@@ -7,7 +7,7 @@ import PostgresNIO
 struct ReadModelProjector: Sendable {
     let context: ServiceContext
     /// Where the read model lives: `reporting`, or a scratch schema when replaying the topics to check it.
-    var schema = "reporting"
+    var store = ReadModelStore.live
     /// Only the live read model announces completions; a replay must not publish anything.
     var announces = true
 
@@ -30,12 +30,7 @@ struct ReadModelProjector: Sendable {
             // Every stored event is read against its type's schema first: reports decode them later, so a
             // payload that does not match is dead-lettered now instead of breaking a report.
             _ = try event.payload(event.attributes.type.payloadType)
-            try await connection.query("""
-                INSERT INTO \(unescaped: schema).events (event_id, request_id, event_type, occurred_at, envelope)
-                VALUES (\(event.attributes.id), \(event.requestId), \(event.attributes.type.rawValue), \(event.attributes.time),
-                        \(String(decoding: event.message.value, as: UTF8.self))::jsonb)
-                ON CONFLICT (event_id) DO NOTHING
-                """, logger: logger)
+            try await store.storeEvent(event, on: connection, logger: logger)
             guard Self.projectedTypes.contains(event.attributes.type) else { return }
             try await project(event, on: connection, logger: logger)
     }
@@ -74,42 +69,16 @@ struct ReadModelProjector: Sendable {
     func project(_ event: ReceivedEvent, on connection: PostgresConnection, logger: Logger) async throws {
         let transition = try transition(of: event)
         let requestId = event.requestId
-        let occurredAt = event.attributes.time
-        try await connection.query("""
-            INSERT INTO \(unescaped: schema).timeline (event_id, request_id, event_type, source, actor_id, actor_role, state, sop_step, occurred_at)
-            VALUES (\(event.attributes.id), \(requestId), \(event.attributes.type.rawValue), \(event.attributes.source),
-                    \(transition.actor.id), \(transition.actor.role.rawValue), \(transition.state), \(transition.step), \(occurredAt))
-            ON CONFLICT (event_id) DO NOTHING
-            """, logger: logger)
-        try await connection.query("""
-            INSERT INTO \(unescaped: schema).requests (request_id, state, sop_step, updated_at)
-            VALUES (\(requestId), \(transition.state), \(transition.step), \(occurredAt))
-            ON CONFLICT (request_id) DO NOTHING
-            """, logger: logger)
+        try await store.addToTimeline(event, actor: transition.actor, state: transition.state, step: transition.step, on: connection, logger: logger)
         if event.attributes.type == .requestSubmitted {
-            let submitted = try event.payload(RequestSubmitted.self)
-            try await connection.query("""
-                UPDATE \(unescaped: schema).requests SET agency_code = \(submitted.agencyCode), title = \(submitted.title),
-                    profile = \(submitted.profile), submitted_at = \(submitted.submittedAt)
-                WHERE request_id = \(requestId)
-                """, logger: logger)
+            try await store.recordSubmission(try event.payload(RequestSubmitted.self), on: connection, logger: logger)
         }
-        let rows = try await connection.query("""
-            WITH latest AS (
-                SELECT state, sop_step, occurred_at FROM \(unescaped: schema).timeline WHERE request_id = \(requestId)
-                ORDER BY occurred_at DESC, sop_step DESC LIMIT 1
-            )
-            UPDATE \(unescaped: schema).requests r SET state = latest.state, sop_step = latest.sop_step, updated_at = latest.occurred_at
-            FROM latest WHERE r.request_id = \(requestId)
-            RETURNING r.state, r.agency_code, r.completed_at, r.updated_at,
-                (SELECT count(*) FROM \(unescaped: schema).timeline t WHERE t.request_id = r.request_id)
-            """, logger: logger)
-        for try await (state, agency, completedAt, updatedAt, events) in rows.decode((String, String?, Date?, Date, Int).self) {
-            // Complete once: the latest step is the producer's acceptance and the submission is known.
-            guard state == "completed", completedAt == nil, let agency else { return }
-            try await connection.query("UPDATE \(unescaped: schema).requests SET completed_at = \(updatedAt) WHERE request_id = \(requestId)", logger: logger)
-            guard announces else { return }
-            try await context.outbox.enqueue(RequestCompleted(requestId: requestId, agencyCode: agency, timelineEvents: events, completedAt: updatedAt), on: connection, logger: logger)
-        }
+        guard let settled = try await store.settle(requestId, on: connection, logger: logger) else { return }
+        // Complete once: the latest step is the producer's acceptance and the submission is known.
+        guard settled.state == "completed", settled.completedAt == nil, let agency = settled.agencyCode else { return }
+        try await store.markCompleted(requestId, at: settled.updatedAt, on: connection, logger: logger)
+        guard announces else { return }
+        try await context.outbox.enqueue(RequestCompleted(requestId: requestId, agencyCode: agency, timelineEvents: settled.timelineEvents, completedAt: settled.updatedAt),
+                                         on: connection, logger: logger)
     }
 }

@@ -9,7 +9,7 @@ import PostgresNIO
 /// schema with the same code, and compares the result with the live read model row by row.
 struct ReadModelReplay: Sendable {
     let context: ServiceContext
-    static let scratch = "reporting_replay"
+    static let scratch = ReadModelStore(schema: SQLIdentifier(trusted: "reporting_replay"))
     static let topics: [Topic] = ServiceName.reporting.consumedTopics
 
     struct Outcome: Encodable {
@@ -43,32 +43,20 @@ struct ReadModelReplay: Sendable {
     func run(limit: Duration = .seconds(120)) async throws -> Outcome {
         let logger = context.logger
         // One replay at a time: the scratch schema is shared.
-        return try await context.client.withConnection { lockConnection in
-            try await lockConnection.query("SELECT pg_advisory_lock(hashtext('reporting.replay'))", logger: logger)
-            do {
-                let outcome = try await replay(limit: limit, logger: logger)
-                try await lockConnection.query("SELECT pg_advisory_unlock(hashtext('reporting.replay'))", logger: logger)
-                return outcome
-            } catch {
-                _ = try? await lockConnection.query("SELECT pg_advisory_unlock(hashtext('reporting.replay'))", logger: logger)
-                throw error
-            }
+        return try await ReadModelStore.exclusively("reporting.replay", client: context.client, logger: logger) {
+            try await replay(limit: limit, logger: logger)
         }
     }
 
     private func replay(limit: Duration, logger: Logger) async throws -> Outcome {
-        try await context.client.query("DROP SCHEMA IF EXISTS \(unescaped: Self.scratch) CASCADE", logger: logger)
-        try await context.client.query("CREATE SCHEMA \(unescaped: Self.scratch)", logger: logger)
-        for (table, _) in Self.compared {
-            try await context.client.query("CREATE TABLE \(unescaped: Self.scratch).\(unescaped: table) (LIKE reporting.\(unescaped: table) INCLUDING ALL)", logger: logger)
-        }
+        try await Self.scratch.recreate(likeLive: Self.compared.map(\.table), client: context.client, logger: logger)
         // Read up to where the topics end now.
         let kafka = context.configuration.kafka
         var remaining: [TopicPartition: Int64] = [:]
         for (partition, marks) in try await KafkaOffsets.watermarks(topics: Self.topics.map(\.rawValue), configuration: kafka, logger: logger) where marks.high > marks.low {
             remaining[partition] = marks.high
         }
-        let projector = ReadModelProjector(context: context, schema: Self.scratch, announces: false)
+        let projector = ReadModelProjector(context: context, store: Self.scratch, announces: false)
         var records = 0
         if !remaining.isEmpty {
             let consumer = try KafkaConsumer(topics: Self.topics.map(\.rawValue), group: "jembatan-reporting-replay-\(UUID().uuidString.lowercased())",
@@ -103,23 +91,19 @@ struct ReadModelReplay: Sendable {
         }
         var differences: [String] = []
         for (table, columns) in Self.compared {
-            for (name, left, right) in [("live", "reporting", Self.scratch), ("replay", Self.scratch, "reporting")] {
-                for try await (row) in try await context.client.query("""
-                    SELECT row_to_json(d)::text FROM (SELECT \(unescaped: columns) FROM \(unescaped: left).\(unescaped: table)
-                    EXCEPT SELECT \(unescaped: columns) FROM \(unescaped: right).\(unescaped: table) LIMIT 20) d
-                    """, logger: logger).decode(String.self) {
+            let names = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            for (name, left, right) in [("live", ReadModelStore.live, Self.scratch), ("replay", Self.scratch, ReadModelStore.live)] {
+                for row in try await left.rowsMissing(from: right, table: table, columns: names, client: context.client, logger: logger) {
                     differences.append("\(table) only in \(name): \(row.prefix(300))")
                 }
             }
         }
         var counts: [Int] = []
         for (table, _) in Self.compared {
-            for try await count in try await context.client.query("SELECT count(*)::int FROM \(unescaped: Self.scratch).\(unescaped: table)", logger: logger).decode(Int.self) {
-                counts.append(count)
-            }
+            counts.append(try await Self.scratch.count(table, client: context.client, logger: logger))
         }
         // The scratch copy is only evidence; a failed replay leaves it for inspection until the next one.
-        try await context.client.query("DROP SCHEMA \(unescaped: Self.scratch) CASCADE", logger: logger)
+        try await Self.scratch.drop(client: context.client, logger: logger)
         return Outcome(records: records, eventsStored: counts[2], requests: counts[0], timelineEntries: counts[1], differences: differences)
     }
 }

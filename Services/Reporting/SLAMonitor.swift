@@ -16,14 +16,10 @@ struct SLAMonitor: Sendable {
         let logger = context.logger
         return try await context.client.inTransaction(logger: logger) { connection in
             // One checker at a time across instances: the alerts table decides what is new.
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('reporting.sla'))", logger: logger)
-            var open: [(String, String, String?, Int)] = []
-            for try await row in try await connection.query("""
-                SELECT request_id, agency_code, profile, sop_step FROM reporting.requests
-                WHERE state NOT IN ('completed', 'withdrawn') AND agency_code IS NOT NULL
-                """, logger: logger).decode((String, String, String?, Int).self) { open.append(row) }
+            try await ReadModelStore.lockSLACheck(on: connection, logger: logger)
             var alerts: [SLAAlert] = []
-            for (requestId, agency, profileId, step) in open {
+            for request in try await ReadModelStore.openRequests(on: connection, logger: logger) {
+                let (requestId, agency, profileId, step) = (request.requestId, request.agencyCode, request.profile, request.step)
                 let profile = SOPProfileCatalog.profile(profileId ?? SOPProfileCatalog.defaultProfileID) ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
                 guard let definition = profile.steps.first(where: { $0.number == step }), let standard = definition.standard,
                       let started = try await stepStart(requestId, step: step, on: connection) else { continue }
@@ -31,13 +27,8 @@ struct SLAMonitor: Sendable {
                 guard let reached = SLAClock.threshold(reachedBy: used) else { continue }
                 let deadline = clock.deadline(standard, from: started)
                 for threshold in SLAClock.thresholds where threshold <= reached {
-                    let inserted = try await connection.query("""
-                        INSERT INTO reporting.sla_alerts (request_id, sop_step, step_started_at, threshold, used_percent, deadline, alerted_at)
-                        VALUES (\(requestId), \(step), \(started), \(threshold), \(used * 100), \(deadline), \(asOf)) ON CONFLICT DO NOTHING RETURNING threshold
-                        """, logger: logger)
-                    var new = false
-                    for try await _ in inserted.decode(Int.self) { new = true }
-                    guard new else { continue }
+                    guard try await ReadModelStore.recordAlert(requestId, step: step, stepStartedAt: started, threshold: threshold, usedPercent: used * 100,
+                                                                deadline: deadline, at: asOf, on: connection, logger: logger) else { continue }
                     let alert = SLAAlert(requestId: requestId, agencyCode: agency, profile: profile.id, step: step, stepName: definition.name, threshold: threshold,
                                          usedPercent: (used * 1000).rounded() / 10, standard: "\(standard.value) \(standard.unit.rawValue)",
                                          stepStartedAt: started, deadline: deadline, checkedAt: asOf, escalatedTo: threshold >= 100 ? .head : nil)
@@ -52,11 +43,9 @@ struct SLAMonitor: Sendable {
     /// When the request entered its current step: the first event of the latest unbroken run of events at that step.
     private func stepStart(_ requestId: String, step: Int, on connection: PostgresConnection) async throws -> Date? {
         var start: Date?
-        for try await (eventStep, at) in try await connection.query("""
-            SELECT sop_step, occurred_at FROM reporting.timeline WHERE request_id = \(requestId) ORDER BY occurred_at DESC, sop_step DESC
-            """, logger: context.logger).decode((Int, Date).self) {
-            guard eventStep == step else { break }
-            start = at
+        for entry in try await ReadModelStore.stepsNewestFirst(of: requestId, on: connection, logger: context.logger) {
+            guard entry.step == step else { break }
+            start = entry.at
         }
         return start
     }
@@ -112,15 +101,9 @@ struct SLAController: Sendable {
 
     /// Thresholds reached by the current step of every open request.
     static func openAlerts(context: ServiceContext) async throws -> [AlertView] {
-        var alerts: [AlertView] = []
-        for try await (id, agency, step, threshold, used, started, deadline, at) in try await context.client.query("""
-            SELECT a.request_id, r.agency_code, a.sop_step, a.threshold, a.used_percent, a.step_started_at, a.deadline, a.alerted_at
-            FROM reporting.sla_alerts a JOIN reporting.requests r USING (request_id)
-            WHERE r.state NOT IN ('completed', 'withdrawn') AND r.sop_step = a.sop_step
-            ORDER BY a.threshold DESC, a.alerted_at DESC LIMIT 500
-            """, logger: context.logger).decode((String, String?, Int, Int, Double, Date, Date, Date).self) {
-            alerts.append(AlertView(requestId: id, agencyCode: agency, step: step, threshold: threshold, usedPercent: used, stepStartedAt: started, deadline: deadline, alertedAt: at))
+        try await ReadModelStore.openAlerts(client: context.client, logger: context.logger).map {
+            AlertView(requestId: $0.requestId, agencyCode: $0.agencyCode, step: $0.step, threshold: $0.threshold, usedPercent: $0.usedPercent,
+                      stepStartedAt: $0.stepStartedAt, deadline: $0.deadline, alertedAt: $0.alertedAt)
         }
-        return alerts
     }
 }

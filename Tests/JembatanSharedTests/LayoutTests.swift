@@ -42,10 +42,7 @@ struct LayoutTests {
         "Services/Reporting/MaintenanceReport.swift": 2,
         "Services/Reporting/MonthlyReport.swift": 8,
         "Services/Reporting/PublishedReports.swift": 18,
-        "Services/Reporting/ReadModelProjector.swift": 13,
-        "Services/Reporting/ReadModelReplay.swift": 11,
         "Services/Reporting/ReportsController.swift": 4,
-        "Services/Reporting/SLAMonitor.swift": 9,
         "Services/Validation/QualityChecks.swift": 1,  // the reference rule checks codes against provisioning.reference_codes in its condition
     ]
 
