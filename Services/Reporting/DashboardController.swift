@@ -17,9 +17,7 @@ struct DashboardController: Sendable {
     static let cookieName = AuthenticationMiddleware.sessionCookie
 
     static func redirect(to location: String, cookie: String? = nil) -> Response {
-        var headers: HTTPFields = [.location: location]
-        if let cookie { headers[.setCookie] = cookie }
-        return Response(status: .seeOther, headers: headers)
+        DashboardPage.redirect(to: location, cookie: cookie)
     }
 
     @Sendable func loginForm(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -61,7 +59,7 @@ struct DashboardController: Sendable {
 
     @Sendable func overview(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         guard let account = routeContext.sessionAccount else { return Self.redirect(to: "/login") }
-        let requests = try await ReportsController(context: context).summaries(requestId: nil).filter { account.mayAccess(agency: $0.agencyCode) }
+        let requests = try await ReportReads.requests(client: context.client, logger: context.logger).filter { account.mayAccess(agency: $0.agencyCode) }
         let at = DashboardPage.time
         var rows = ""
         for item in requests {
@@ -83,8 +81,8 @@ struct DashboardController: Sendable {
         let compliance = measured == 0 ? "–" : String(format: "%.1f %%", Double(onTime) * 100 / Double(measured))
         let complianceChart = DashboardPage.bars(lines.map { ($0.agencyCode, $0.compliancePercent ?? 0, ($0.compliancePercent ?? 0) >= 100 ? "#1d7a3e" : "#b5651d") }, unit: " %", maximum: 100)
         // Open SLA warnings and breaches (the highest threshold per request's current step).
-        var highest: [String: SLAController.AlertView] = [:]
-        for alert in try await SLAController.openAlerts(context: context) where account.mayAccess(agency: alert.agencyCode) {
+        var highest: [String: StoredAlert] = [:]
+        for alert in try await ReadModelStore.openAlerts(client: context.client, logger: context.logger) where account.mayAccess(agency: alert.agencyCode) {
             if (highest[alert.requestId]?.threshold ?? 0) < alert.threshold { highest[alert.requestId] = alert }
         }
         var alertRows = ""
@@ -110,14 +108,5 @@ struct DashboardController: Sendable {
             \(rows)</tbody></table></div>
             """
         return DashboardPage.response(title: "Dasbor Integrasi Data", account: account, active: "/", body: body)
-    }
-}
-
-extension JembatanRequestContext {
-    /// The account behind the session cookie (or a bearer header), if any: pages redirect to the
-    /// sign-in page without one.
-    var sessionAccount: Account? {
-        if case .account(let account) = caller { return account }
-        return nil
     }
 }

@@ -5,6 +5,13 @@ import PostgresNIO
 
 /// The dashboard's frame and its inline SVG charts: no scripts, no external assets (offline networks), readable on a phone.
 enum DashboardPage {
+    /// 303 to `location`, setting `cookie` when given (sign-in, sign-out, pages without a session).
+    static func redirect(to location: String, cookie: String? = nil) -> Response {
+        var headers: HTTPFields = [.location: location]
+        if let cookie { headers[.setCookie] = cookie }
+        return Response(status: .seeOther, headers: headers)
+    }
+
     static let sections = [("/", "Ringkasan"), ("/catalogue", "Katalog dataset"), ("/volume", "Volume pertukaran"), ("/reports", "Laporan")]
 
     static func response(title: String, account: Account, active: String, body: String) -> Response {
@@ -40,11 +47,7 @@ enum DashboardPage {
         return formatter.string(from: date)
     }
 
-    static let stateNames = ["submitted": "diajukan", "dispositioned": "didisposisi", "resubmitted": "diajukan ulang", "withdrawn": "ditarik",
-                             "under_evaluation": "dievaluasi", "returned": "dikembalikan", "provisioning": "penyiapan API", "integration_tested": "uji integrasi lulus",
-                             "integration_test_failed": "uji integrasi gagal", "provisioned": "API siap", "validating": "validasi", "completed": "selesai", "reopened": "dibuka kembali"]
-
-    static func stateName(_ state: String) -> String { stateNames[state] ?? state }
+    static func stateName(_ state: String) -> String { RequestState.label(of: state) }
 
     /// Horizontal bars, one per item, with the value written at the end.
     static func bars(_ items: [(label: String, value: Double, color: String)], unit: String, maximum: Double? = nil) -> String {
@@ -100,12 +103,11 @@ struct DashboardPages: Sendable {
         router.get("reports", use: reports)
     }
 
-    var dashboard: DashboardController { DashboardController(context: context) }
 
     @Sendable func detail(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
-        guard let account = routeContext.sessionAccount else { return DashboardController.redirect(to: "/login") }
+        guard let account = routeContext.sessionAccount else { return DashboardPage.redirect(to: "/login") }
         let requestId = try request.requestIDParameter(routeContext)
-        guard let report = try await IntegrationReportController.assemble(requestId: requestId, context: context, clock: clock, at: Date()),
+        guard let report = try await IntegrationReport.assemble(requestId: requestId, context: context, clock: clock, at: Date()),
               account.mayAccess(agency: report.submission?.agencyCode) else { throw APIError.notFound("request") }
         let at = DashboardPage.time
         var steps = ""
@@ -147,29 +149,15 @@ struct DashboardPages: Sendable {
     func catalogueEntries() async throws -> [CatalogueEntry] {
         let logger = context.logger
         var contracts: [String: ContractAgreed] = [:]
-        for try await (id, data) in try await context.client.query("""
-            SELECT DISTINCT ON (request_id) request_id, (envelope->'data')::text FROM reporting.events WHERE event_type = \(EventType.contractAgreed.rawValue)
-            ORDER BY request_id, occurred_at DESC
-            """, logger: logger).decode((String, String).self) { contracts[id] = try CloudEventCodec.decodeJSON(ContractAgreed.self, from: data) }
-        var scores: [String: Double] = [:]
-        for try await (id, score) in try await context.client.query("""
-            SELECT DISTINCT ON (request_id) request_id, (envelope->'data'->>'score')::float8 FROM reporting.events WHERE event_type = \(EventType.validationRunCompleted.rawValue)
-            ORDER BY request_id, occurred_at DESC
-            """, logger: logger).decode((String, Double).self) { scores[id] = score }
-        var volume: [String: (Int, Date)] = [:]
-        for try await (dataset, records, last) in try await context.client.query("""
-            SELECT envelope->'data'->>'datasetId', sum((envelope->'data'->>'accepted')::int)::int, max(occurred_at) FROM reporting.events
-            WHERE event_type = \(EventType.recordsIngested.rawValue) GROUP BY 1
-            """, logger: logger).decode((String, Int, Date).self) { volume[dataset] = (records, last) }
-        var findings: [String: Date] = [:]
-        for try await (dataset, at) in try await context.client.query("""
-            SELECT envelope->'data'->>'datasetId', max(occurred_at) FROM reporting.events WHERE event_type = \(EventType.freshnessFinding.rawValue) GROUP BY 1
-            """, logger: logger).decode((String, Date).self) { findings[dataset] = at }
+        for stored in try await ReportReads.latestEvents(ofType: .contractAgreed, client: context.client, logger: logger) {
+            contracts[stored.requestId] = try CloudEventCodec.decodeJSON(ContractAgreed.self, from: stored.data)
+        }
+        let scores = try await ReportReads.latestScores(client: context.client, logger: logger)
+        let volume = try await ReportReads.datasetVolumes(client: context.client, logger: logger)
+        let findings = try await ReportReads.latestFreshnessFindings(client: context.client, logger: logger)
         var entries: [String: CatalogueEntry] = [:]
-        for try await data in try await context.client.query("""
-            SELECT (envelope->'data')::text FROM reporting.events WHERE event_type = \(EventType.apiProvisioned.rawValue) ORDER BY occurred_at
-            """, logger: logger).decode(String.self) {
-            let provisioned = try CloudEventCodec.decodeJSON(APIProvisioned.self, from: data)
+        for stored in try await ReportReads.events(ofTypes: [.apiProvisioned], client: context.client, logger: logger) {
+            let provisioned = try CloudEventCodec.decodeJSON(APIProvisioned.self, from: stored.data)
             for endpoint in provisioned.endpoints {
                 let datasetId = endpoint.datasetId ?? endpoint.dataset
                 var entry = CatalogueEntry(datasetId: datasetId, requestId: provisioned.requestId, agencyCode: provisioned.agencyCode)
@@ -189,7 +177,7 @@ struct DashboardPages: Sendable {
     }
 
     @Sendable func catalogue(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
-        guard let account = routeContext.sessionAccount else { return DashboardController.redirect(to: "/login") }
+        guard let account = routeContext.sessionAccount else { return DashboardPage.redirect(to: "/login") }
         let at = DashboardPage.time
         var rows = ""
         for entry in try await catalogueEntries() where account.mayAccess(agency: entry.agencyCode) {
@@ -207,14 +195,11 @@ struct DashboardPages: Sendable {
     }
 
     @Sendable func volume(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
-        guard let account = routeContext.sessionAccount else { return DashboardController.redirect(to: "/login") }
+        guard let account = routeContext.sessionAccount else { return DashboardPage.redirect(to: "/login") }
         // Records accepted per WIB day over the last 30 days (an agency sees its own pushes).
         var days: [String: (accepted: Int, rejected: Int, batches: Int)] = [:]
-        for try await (day, agency, accepted, rejected, batches) in try await context.client.query("""
-            SELECT to_char(occurred_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), envelope->'data'->>'agencyCode',
-                   sum((envelope->'data'->>'accepted')::int)::int, sum((envelope->'data'->>'rejected')::int)::int, count(*)::int
-            FROM reporting.events WHERE event_type = \(EventType.recordsIngested.rawValue) AND occurred_at > now() - interval '30 days' GROUP BY 1, 2
-            """, logger: routeContext.logger).decode((String, String, Int, Int, Int).self) where account.mayAccess(agency: agency) {
+        for (day, agency, accepted, rejected, batches) in try await ReportReads.dailyVolumes(client: context.client, logger: routeContext.logger)
+            where account.mayAccess(agency: agency) {
             let current = days[day] ?? (0, 0, 0)
             days[day] = (current.accepted + accepted, current.rejected + rejected, current.batches + batches)
         }
@@ -237,14 +222,15 @@ struct DashboardPages: Sendable {
     }
 
     @Sendable func reports(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
-        guard let account = routeContext.sessionAccount else { return DashboardController.redirect(to: "/login") }
+        guard let account = routeContext.sessionAccount else { return DashboardPage.redirect(to: "/login") }
         let at = DashboardPage.time
         var rows = ""
         if account.role != .consumer {
-            for report in try await PublishedReportsController(context: context, clock: clock).stored(kind: nil, subject: nil)
-            where PublishedReportsController.visible(account, kind: report.kind, agency: report.agencyCode) {
-                let pdf = report.formats.contains("pdf") ? " · <a href=\"\(report.path)/document.pdf\">PDF</a>" : ""
-                rows += "<tr><td><a href=\"\(report.path)\">\(HTMLText.escape(report.title))</a>\(pdf)</td><td>\(HTMLText.escape(report.kind))</td><td>\(report.version)</td>"
+            for report in try await ReportArchive(context: context).entries(kind: nil, subject: nil)
+            where ReportArchive.mayRead(account, kind: report.kind, agency: report.agencyCode) {
+                let path = "/v1/reports/\(report.reportId)"
+                let pdf = " · <a href=\"\(path)/document.pdf\">PDF</a>"
+                rows += "<tr><td><a href=\"\(path)\">\(HTMLText.escape(report.title))</a>\(pdf)</td><td>\(HTMLText.escape(report.kind))</td><td>\(report.version)</td>"
                 rows += "<td>\(at(report.generatedAt))</td><td><code>\(report.sha256.prefix(16))…</code></td></tr>"
             }
         }

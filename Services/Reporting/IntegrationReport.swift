@@ -86,67 +86,9 @@ struct IntegrationReportController: Sendable {
             throw APIError(.forbidden, code: "wrong_role", message: "this report is read by: admin, head, producer, supervisor, technical")
         }
         let requestId = try request.requestIDParameter(routeContext)
-        guard let report = try await Self.assemble(requestId: requestId, context: context, clock: clock, at: Date()),
+        guard let report = try await IntegrationReport.assemble(requestId: requestId, context: context, clock: clock, at: Date()),
               account.mayAccess(agency: report.submission?.agencyCode) else { throw APIError.notFound("request") }
         return report
-    }
-
-    /// The report of `requestId` as of `now` from the stored events; nil when its submission is unknown.
-    static func assemble(requestId: String, context: ServiceContext, clock: SLAClock, at now: Date) async throws -> IntegrationReport? {
-        var report = IntegrationReport(requestId: requestId, generatedAt: now)
-        for try await (type, _, data) in try await context.client.query("""
-            SELECT event_type, occurred_at, (envelope->'data')::text FROM reporting.events WHERE request_id = \(requestId) ORDER BY occurred_at, event_id
-            """, logger: context.logger).decode((String, Date, String).self) {
-            guard let kind = EventType(rawValue: type) else { continue }
-            switch kind {
-            case .requestSubmitted:
-                report.submission = try CloudEventCodec.decodeJSON(RequestSubmitted.self, from: data)
-            case .requestDispositioned: report.disposition = try CloudEventCodec.decodeJSON(RequestDispositioned.self, from: data)
-            case .requestReturned: report.returns.append(try CloudEventCodec.decodeJSON(RequestReturned.self, from: data))
-            case .contractAgreed: report.contract = try CloudEventCodec.decodeJSON(ContractAgreed.self, from: data)
-            case .integrationTestPassed, .integrationTestFailed: report.integrationTest = try CloudEventCodec.decodeJSON(IntegrationTested.self, from: data)
-            case .apiProvisioned: report.provisioned = try CloudEventCodec.decodeJSON(APIProvisioned.self, from: data)
-            case .resultsDelivered: report.delivery = try CloudEventCodec.decodeJSON(ResultsDelivered.self, from: data)
-            case .validationRunCompleted: report.validationRun = try CloudEventCodec.decodeJSON(ValidationRunCompleted.self, from: data)
-            case .reconciliationCompleted: report.reconciliation = try CloudEventCodec.decodeJSON(ReconciliationCompleted.self, from: data)
-            case .requestAccepted: report.accepted = try CloudEventCodec.decodeJSON(RequestAccepted.self, from: data)
-            case .requestReopened: report.reopened = try CloudEventCodec.decodeJSON(RequestReopened.self, from: data)
-            default: break
-            }
-        }
-        guard report.submission != nil else { return nil }
-        // The steps and their time against the standard, from the timeline (runs of one SOP step).
-        let profile = SOPProfileCatalog.profile(report.submission?.profile ?? SOPProfileCatalog.defaultProfileID) ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
-        var runs: [(step: Int, start: Date)] = []
-        var state = ""
-        for try await (step, at, type, actor, role, current) in try await context.client.query("""
-            SELECT sop_step, occurred_at, event_type, actor_id, actor_role, state FROM reporting.timeline WHERE request_id = \(requestId) ORDER BY occurred_at, sop_step
-            """, logger: context.logger).decode((Int, Date, String, String, String, String).self) {
-            report.timeline.append(.init(occurredAt: at, type: type, actor: "\(actor) (\(role))"))
-            if runs.last?.step != step { runs.append((step, at)) }
-            state = current
-        }
-        report.steps = Self.steps(runs: runs, finished: state == "completed" || state == "withdrawn", profile: profile, clock: clock, now: now)
-        return report
-    }
-
-    /// Each run of a step (the first event at that step up to the next step's first event) against
-    /// the profile's standard; the last run of a finished request is its end, not a step.
-    static func steps(runs: [(step: Int, start: Date)], finished: Bool, profile: SOPProfile, clock: SLAClock, now: Date) -> [IntegrationReport.Step] {
-        var steps: [IntegrationReport.Step] = []
-        for (index, run) in runs.enumerated() {
-            let end = index + 1 < runs.count ? runs[index + 1].start : (finished ? run.start : nil)
-            let definition = profile.steps.first { $0.number == run.step }
-            guard let standard = definition?.standard, !(finished && index == runs.count - 1) else {
-                steps.append(.init(step: run.step, name: definition?.name ?? "", standard: nil, startedAt: run.start, endedAt: end, usedPercent: nil,
-                                   status: finished && index == runs.count - 1 ? "end" : "no_standard"))
-                continue
-            }
-            let used = clock.used(standard, from: run.start, to: end ?? now) * 100
-            steps.append(.init(step: run.step, name: definition?.name ?? "", standard: "\(standard.value) \(standard.unit.rawValue)", startedAt: run.start, endedAt: end,
-                               usedPercent: (used * 10).rounded() / 10, status: end == nil ? (used > 100 ? "overdue" : "open") : (used > 100 ? "late" : "on_time")))
-        }
-        return steps
     }
 }
 
@@ -236,5 +178,43 @@ enum ReportPage {
 
     static func section(_ title: String, _ content: String) -> String {
         "<section><h2>\(HTMLText.escape(title))</h2>\(content)</section>\n"
+    }
+}
+
+extension IntegrationReport {
+    /// The report of `requestId` as of `now` from the stored events; nil when its submission is unknown.
+    static func assemble(requestId: String, context: ServiceContext, clock: SLAClock, at now: Date) async throws -> IntegrationReport? {
+        var report = IntegrationReport(requestId: requestId, generatedAt: now)
+        for stored in try await ReportReads.events(of: requestId, client: context.client, logger: context.logger) {
+            let data = stored.data
+            guard let kind = EventType(rawValue: stored.eventType) else { continue }
+            switch kind {
+            case .requestSubmitted:
+                report.submission = try CloudEventCodec.decodeJSON(RequestSubmitted.self, from: data)
+            case .requestDispositioned: report.disposition = try CloudEventCodec.decodeJSON(RequestDispositioned.self, from: data)
+            case .requestReturned: report.returns.append(try CloudEventCodec.decodeJSON(RequestReturned.self, from: data))
+            case .contractAgreed: report.contract = try CloudEventCodec.decodeJSON(ContractAgreed.self, from: data)
+            case .integrationTestPassed, .integrationTestFailed: report.integrationTest = try CloudEventCodec.decodeJSON(IntegrationTested.self, from: data)
+            case .apiProvisioned: report.provisioned = try CloudEventCodec.decodeJSON(APIProvisioned.self, from: data)
+            case .resultsDelivered: report.delivery = try CloudEventCodec.decodeJSON(ResultsDelivered.self, from: data)
+            case .validationRunCompleted: report.validationRun = try CloudEventCodec.decodeJSON(ValidationRunCompleted.self, from: data)
+            case .reconciliationCompleted: report.reconciliation = try CloudEventCodec.decodeJSON(ReconciliationCompleted.self, from: data)
+            case .requestAccepted: report.accepted = try CloudEventCodec.decodeJSON(RequestAccepted.self, from: data)
+            case .requestReopened: report.reopened = try CloudEventCodec.decodeJSON(RequestReopened.self, from: data)
+            default: break
+            }
+        }
+        guard report.submission != nil else { return nil }
+        // The steps and their time against the standard, from the timeline (runs of one SOP step).
+        let profile = SOPProfileCatalog.profile(report.submission?.profile ?? SOPProfileCatalog.defaultProfileID) ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
+        var runs: [(step: Int, start: Date)] = []
+        var state = ""
+        for entry in try await ReportReads.timelineBySteps(of: requestId, client: context.client, logger: context.logger) {
+            report.timeline.append(.init(occurredAt: entry.occurredAt, type: entry.eventType, actor: "\(entry.actorId) (\(entry.actorRole))"))
+            if runs.last?.step != entry.sopStep { runs.append((entry.sopStep, entry.occurredAt)) }
+            state = entry.state
+        }
+        report.steps = StepMaths.steps(runs: runs, finished: state == "completed" || state == "withdrawn", profile: profile, clock: clock, now: now)
+        return report
     }
 }

@@ -56,12 +56,9 @@ struct MaintenanceReport: Encodable {
         var failures: [String: Int] = [:]
         var incidents: [String: IncidentLine] = [:]
         // Incidents opened before the month and still open in it belong here too: read every incident event up to the end.
-        for try await (type, at, data) in try await context.client.query("""
-            SELECT event_type, occurred_at, (envelope->'data')::text FROM reporting.events
-            WHERE event_type IN (\(EventType.opsCheckCompleted.rawValue), \(EventType.incidentOpened.rawValue), \(EventType.incidentEscalated.rawValue),
-                  \(EventType.incidentClosed.rawValue), \(EventType.backupCompleted.rawValue), \(EventType.deadLetterRedriven.rawValue))
-              AND occurred_at < \(until) ORDER BY occurred_at, event_id
-            """, logger: context.logger).decode((String, Date, String).self) {
+        let types: [EventType] = [.opsCheckCompleted, .incidentOpened, .incidentEscalated, .incidentClosed, .backupCompleted, .deadLetterRedriven]
+        for stored in try await ReportReads.events(ofTypes: types, before: until, client: context.client, logger: context.logger) {
+            let (type, at, data) = (stored.eventType, stored.occurredAt, stored.data)
             let inMonth = at >= from
             switch EventType(rawValue: type) {
             case .opsCheckCompleted? where inMonth:

@@ -96,9 +96,8 @@ struct MonthlyReport: Encodable {
         var report = MonthlyReport(period: period, from: from, to: to, generatedAt: now, provisional: now < to)
         var agencies: [String: AgencyLine] = [:]
         var requests: [String: (agency: String, profile: String?)] = [:]
-        for try await (id, agency, profile, submitted, completed) in try await context.client.query("""
-            SELECT request_id, agency_code, profile, submitted_at, completed_at FROM reporting.requests WHERE agency_code IS NOT NULL AND submitted_at < \(until)
-            """, logger: logger).decode((String, String, String?, Date?, Date?).self) {
+        for row in try await ReportReads.requestsSubmitted(before: until, client: context.client, logger: logger) {
+            let (id, agency, profile, submitted, completed) = (row.requestId, row.agencyCode ?? "", row.profile, row.submittedAt, row.completedAt)
             requests[id] = (agency, profile)
             var line = agencies[agency] ?? AgencyLine(agencyCode: agency)
             if let submitted, submitted >= from { line.submitted += 1 }
@@ -108,9 +107,8 @@ struct MonthlyReport: Encodable {
         // Runs of steps per request up to the month's end (or now).
         var runs: [String: [(step: Int, start: Date)]] = [:]
         var stateAtEnd: [String: String] = [:]
-        for try await (id, step, at, state) in try await context.client.query("""
-            SELECT request_id, sop_step, occurred_at, state FROM reporting.timeline WHERE occurred_at < \(until) ORDER BY request_id, occurred_at, sop_step
-            """, logger: logger).decode((String, Int, Date, String).self) {
+        for entry in try await ReportReads.timelines(before: until, client: context.client, logger: logger) {
+            let (id, step, at, state) = (entry.requestId, entry.sopStep, entry.occurredAt, entry.state)
             if runs[id]?.last?.step != step { runs[id, default: []].append((step, at)) }
             stateAtEnd[id] = state
         }
@@ -119,7 +117,7 @@ struct MonthlyReport: Encodable {
             report.states[state, default: 0] += 1
             let profile = SOPProfileCatalog.profile(request.profile ?? SOPProfileCatalog.defaultProfileID) ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
             var line = agencies[request.agency] ?? AgencyLine(agencyCode: request.agency)
-            for step in IntegrationReportController.steps(runs: requestRuns, finished: state == "completed" || state == "withdrawn", profile: profile, clock: clock, now: until) {
+            for step in StepMaths.steps(runs: requestRuns, finished: state == "completed" || state == "withdrawn", profile: profile, clock: clock, now: until) {
                 let endedInMonth = step.endedAt.map { $0 >= from && $0 < until } ?? false
                 guard let used = step.usedPercent, endedInMonth && (step.status == "on_time" || step.status == "late") || step.status == "overdue" else { continue }
                 line.stepsMeasured += 1
@@ -132,18 +130,10 @@ struct MonthlyReport: Encodable {
         }
         report.agencies = agencies.values.sorted { $0.agencyCode < $1.agencyCode }
         report.lateSteps.sort { ($0.agencyCode, $0.requestId, $0.step) < ($1.agencyCode, $1.requestId, $1.step) }
-        var scores: [String: Double] = [:]
-        for try await (id, score) in try await context.client.query("""
-            SELECT DISTINCT ON (request_id) request_id, (envelope->'data'->>'score')::float8 FROM reporting.events
-            WHERE event_type = \(EventType.validationRunCompleted.rawValue) AND occurred_at < \(until) ORDER BY request_id, occurred_at DESC
-            """, logger: logger).decode((String, Double).self) { scores[id] = score }
-        for try await (dataset, id, agency, batches, accepted, rejected) in try await context.client.query("""
-            SELECT envelope->'data'->>'datasetId', request_id, envelope->'data'->>'agencyCode', count(*)::int,
-                   sum((envelope->'data'->>'accepted')::int)::int, sum((envelope->'data'->>'rejected')::int)::int
-            FROM reporting.events WHERE event_type = \(EventType.recordsIngested.rawValue) AND occurred_at >= \(from) AND occurred_at < \(until)
-            GROUP BY 1, 2, 3 ORDER BY 3, 1
-            """, logger: logger).decode((String, String, String, Int, Int, Int).self) {
-            report.datasets.append(DatasetVolume(datasetId: dataset, requestId: id, agencyCode: agency, batches: batches, accepted: accepted, rejected: rejected, latestScore: scores[id]))
+        let scores = try await ReportReads.latestScores(before: until, client: context.client, logger: logger)
+        for volume in try await ReportReads.ingestVolumes(from: from, until: until, client: context.client, logger: logger) {
+            report.datasets.append(DatasetVolume(datasetId: volume.datasetId, requestId: volume.requestId, agencyCode: volume.agencyCode, batches: volume.batches,
+                                                 accepted: volume.accepted, rejected: volume.rejected, latestScore: scores[volume.requestId]))
         }
         return report
     }

@@ -55,26 +55,16 @@ struct ReportsController: Sendable {
     }
 
     func summaries(requestId: String?) async throws -> [RequestSummary] {
-        var result: [RequestSummary] = []
-        let rows = try await context.client.query("""
-            SELECT request_id, agency_code, title, profile, state, sop_step, submitted_at, completed_at, updated_at
-            FROM reporting.requests WHERE (\(requestId)::text IS NULL OR request_id = \(requestId)) ORDER BY updated_at DESC LIMIT 500
-            """, logger: context.logger)
-        for try await (id, agency, title, profile, state, step, submitted, completed, updated) in rows.decode((String, String?, String?, String?, String, Int, Date?, Date?, Date).self) {
-            result.append(RequestSummary(requestId: id, agencyCode: agency, title: title, profile: profile, state: state, sopStep: step, submittedAt: submitted, completedAt: completed, updatedAt: updated))
+        try await ReportReads.requests(requestId, client: context.client, logger: context.logger).map {
+            RequestSummary(requestId: $0.requestId, agencyCode: $0.agencyCode, title: $0.title, profile: $0.profile, state: $0.state, sopStep: $0.sopStep,
+                           submittedAt: $0.submittedAt, completedAt: $0.completedAt, updatedAt: $0.updatedAt)
         }
-        return result
     }
 
     func timeline(_ requestId: String) async throws -> [TimelineEntry] {
-        var result: [TimelineEntry] = []
-        let rows = try await context.client.query("""
-            SELECT event_id, event_type, source, actor_id, actor_role, occurred_at FROM reporting.timeline
-            WHERE request_id = \(requestId) ORDER BY occurred_at, recorded_at
-            """, logger: context.logger)
-        for try await (id, type, source, actorID, role, at) in rows.decode((String, String, String, String, String, Date).self) {
-            result.append(TimelineEntry(eventId: id, type: type, source: source, actor: ActorReference(id: actorID, role: Role(rawValue: role) ?? .system), occurredAt: at))
+        try await ReportReads.timeline(of: requestId, client: context.client, logger: context.logger).map {
+            TimelineEntry(eventId: $0.eventId, type: $0.eventType, source: $0.source, actor: ActorReference(id: $0.actorId, role: Role(rawValue: $0.actorRole) ?? .system),
+                          occurredAt: $0.occurredAt)
         }
-        return result
     }
 }

@@ -37,7 +37,7 @@ struct StepMathsTests {
     @Test("each run of a step is on time, late, open, overdue or without a standard, by working time", arguments: cases.indices)
     func steps(index: Int) {
         let row = Self.cases[index]
-        let steps = IntegrationReportController.steps(runs: row.runs.map { ($0.0, Self.wib($0.1)) }, finished: row.finished, profile: Self.pasuruan,
+        let steps = StepMaths.steps(runs: row.runs.map { ($0.0, Self.wib($0.1)) }, finished: row.finished, profile: Self.pasuruan,
                                                       clock: Self.clock, now: Self.wib(row.now))
         #expect(steps.map(\.step) == row.expected.map(\.0), "\(row.label)")
         #expect(steps.map(\.status) == row.expected.map(\.1), "\(row.label)")
