@@ -62,13 +62,13 @@ enum ContractSchema {
         var properties: [String: Any] = [:]
         for field in dataset.fields {
             var property: [String: Any]
-            switch field.type {
-            case "integer": property = ["type": "integer"]
-            case "decimal": property = ["type": "number"]
-            case "boolean": property = ["type": "boolean"]
-            case "date": property = ["type": "string", "format": "date"]
-            case "datetime": property = ["type": "string", "format": "date-time"]
-            case "region_code": property = ["type": "string", "pattern": regionCodePattern]
+            switch field.kind {
+            case .integer: property = ["type": "integer"]
+            case .decimal: property = ["type": "number"]
+            case .boolean: property = ["type": "boolean"]
+            case .date: property = ["type": "string", "format": "date"]
+            case .datetime: property = ["type": "string", "format": "date-time"]
+            case .regionCode: property = ["type": "string", "pattern": regionCodePattern]
             default: property = ["type": "string"]
             }
             if let description = field.description { property["description"] = description }

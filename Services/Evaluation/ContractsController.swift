@@ -11,7 +11,7 @@ struct ContractsController: Sendable {
     }
 
     struct Review: Encodable {
-        let decision: String
+        let decision: ReviewOutcome
         let version: Int
         let findings: [ReviewFinding]
         let reasons: [ReturnReason]
@@ -28,7 +28,7 @@ struct ContractsController: Sendable {
 
     struct Evaluation: Encodable {
         let requestId: String
-        let state: String
+        let state: EvaluationState
         let version: Int
         let findings: [ReviewFinding]
         let reviews: [Review]

@@ -18,7 +18,7 @@ struct DecisionController: Sendable {
 
     struct Decided: Encodable {
         let requestId: String
-        let decision: String
+        let decision: ReviewOutcome
         let contractId: String?
         let contractVersion: Int?
     }
@@ -29,10 +29,11 @@ struct DecisionController: Sendable {
         let body = try await JSONResponse.decode(DecisionBody.self, from: request)
         let reasons = (body.reasons ?? []).filter { !$0.message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         var violations: [FieldViolation] = []
-        if !["agree", "return"].contains(body.decision) {
+        let decision = ReviewDecision(rawValue: body.decision)
+        if decision == nil {
             violations.append(FieldViolation(field: "decision", rule: "enum", message: "decision must be 'agree' or 'return'"))
         }
-        if body.decision == "return" && reasons.isEmpty {
+        if decision == .return && reasons.isEmpty {
             violations.append(FieldViolation(field: "reasons", rule: "required", message: "a return names at least one reason for the producer"))
         }
         for (index, reason) in (body.reasons ?? []).enumerated() {
@@ -45,17 +46,17 @@ struct DecisionController: Sendable {
         let decided = try await context.client.inTransaction(logger: logger) { connection -> Decided in
             let found = try await EvaluationStore.lockedSubmission(requestId, on: connection, logger: logger)
             guard let found else { throw APIError.notFound("evaluation of request") }
-            guard found.state == "awaiting_decision" else {
-                throw APIError(.conflict, code: "invalid_state", message: "the request is \(found.state.replacingOccurrences(of: "_", with: " ")); there is nothing to decide", field: "decision")
+            guard found.state == .awaitingDecision else {
+                throw APIError(.conflict, code: "invalid_state", message: "the request is \(found.state.words); there is nothing to decide", field: "decision")
             }
-            if body.decision == "return" {
-                try await EvaluationStore.recordReview(of: requestId, decision: "returned", findings: found.findings, reasons: reasons, by: actor.id, at: now,
+            if decision == .return {
+                try await EvaluationStore.recordReview(of: requestId, decision: .returned, findings: found.findings, reasons: reasons, by: actor.id, at: now,
                                                        version: found.version, on: connection, logger: logger)
-                try await EvaluationStore.setState("returned", of: requestId, on: connection, logger: logger)
+                try await EvaluationStore.setState(.returned, of: requestId, on: connection, logger: logger)
                 try await outbox.enqueue(RequestReturned(requestId: requestId, findings: found.findings, reasons: reasons, returnedBy: actor, returnedAt: now), on: connection, logger: logger)
-                return Decided(requestId: requestId, decision: "returned", contractId: nil, contractVersion: nil)
+                return Decided(requestId: requestId, decision: .returned, contractId: nil, contractVersion: nil)
             }
-            let blocking = found.findings.filter { $0.severity == "blocking" }
+            let blocking = found.findings.filter { $0.severity == .blocking }
             guard blocking.isEmpty else {
                 throw APIError(.conflict, code: "blocking_findings", message: "the structure has \(blocking.count) blocking finding(s): return it to the producer",
                                field: "decision", violations: blocking.map { FieldViolation(field: "\($0.dataset)\($0.field.map { ".\($0)" } ?? "")", rule: $0.rule, message: $0.message) })
@@ -64,14 +65,14 @@ struct DecisionController: Sendable {
             let contractId = UUID().uuidString.lowercased()
             try await EvaluationStore.insertContract(StoredContract(contractId: contractId, requestId: requestId, version: contractVersion, agencyCode: found.agencyCode,
                                                                     consumers: found.consumers, agreedAt: now, datasets: found.datasets), on: connection, logger: logger)
-            try await EvaluationStore.recordReview(of: requestId, decision: "agreed", findings: found.findings, reasons: reasons, by: actor.id, at: now,
+            try await EvaluationStore.recordReview(of: requestId, decision: .agreed, findings: found.findings, reasons: reasons, by: actor.id, at: now,
                                                    version: found.version, on: connection, logger: logger)
-            try await EvaluationStore.setState("agreed", of: requestId, on: connection, logger: logger)
+            try await EvaluationStore.setState(.agreed, of: requestId, on: connection, logger: logger)
             try await outbox.enqueue(ContractAgreed(
                 requestId: requestId, contractId: contractId, contractVersion: contractVersion, agencyCode: found.agencyCode,
                 datasets: found.datasets, consumers: found.consumers, findings: found.findings, agreedBy: actor, agreedAt: now
             ), on: connection, logger: logger)
-            return Decided(requestId: requestId, decision: "agreed", contractId: contractId, contractVersion: contractVersion)
+            return Decided(requestId: requestId, decision: .agreed, contractId: contractId, contractVersion: contractVersion)
         }
         return try JSONResponse.make(decided)
     }

@@ -5,7 +5,7 @@ import JembatanShared
 /// `blocking` findings must be resolved before the team can agree; `warning` and `info` are
 /// advice carried into the contract.
 enum TechnicalReview {
-    static let knownTypes: Set<String> = ["string", "text", "integer", "decimal", "boolean", "date", "datetime", "region_code"]
+    static let knownTypes = FieldKind.allCases.map(\.rawValue).sorted()
     /// Field names that usually hold data about a person (Indonesian and English).
     static let personalDataHints = ["nik", "no_kk", "tanggal_lahir", "tgl_lahir", "birth", "alamat", "address", "telepon", "phone", "no_hp", "email",
                                     "nama_lengkap", "nama_pasien", "nama_penduduk", "nama_pegawai", "full_name"]
@@ -38,44 +38,44 @@ enum TechnicalReview {
         var findings: [ReviewFinding] = []
         let fieldNames = Set(dataset.fields.map(\.name))
         if dataset.primaryKey.isEmpty {
-            findings.append(.init(severity: "blocking", dataset: dataset.name, field: nil, rule: "missing_primary_key",
+            findings.append(.init(severity: .blocking, dataset: dataset.name, field: nil, rule: "missing_primary_key",
                                   message: "declare the field(s) that identify a record, so the hub can upsert by key"))
         }
         for key in dataset.primaryKey where !fieldNames.contains(key) {
-            findings.append(.init(severity: "blocking", dataset: dataset.name, field: key, rule: "unknown_primary_key_field",
+            findings.append(.init(severity: .blocking, dataset: dataset.name, field: key, rule: "unknown_primary_key_field",
                                   message: "primary key field '\(key)' is not among the dataset's fields"))
         }
         var hasPersonalData = false
         for field in dataset.fields {
             let lowered = field.name.lowercased()
-            if !knownTypes.contains(field.type.lowercased()) {
-                findings.append(.init(severity: "blocking", dataset: dataset.name, field: field.name, rule: "invalid_type",
-                                      message: "type '\(field.type)' is not one of \(knownTypes.sorted().joined(separator: ", "))"))
+            if field.kind == nil {
+                findings.append(.init(severity: .blocking, dataset: dataset.name, field: field.name, rule: "invalid_type",
+                                      message: "type '\(field.type)' is not one of \(knownTypes.joined(separator: ", "))"))
             }
             if !isSnakeCase(field.name) {
-                findings.append(.init(severity: "warning", dataset: dataset.name, field: field.name, rule: "naming",
+                findings.append(.init(severity: .warning, dataset: dataset.name, field: field.name, rule: "naming",
                                       message: "use lower snake case field names"))
             }
-            if field.type == "text" && (lowered.hasPrefix("kode_") || lowered.hasPrefix("kd_") || lowered.hasPrefix("id_")) {
-                findings.append(.init(severity: "warning", dataset: dataset.name, field: field.name, rule: "vague_type",
+            if field.kind == .text && (lowered.hasPrefix("kode_") || lowered.hasPrefix("kd_") || lowered.hasPrefix("id_")) {
+                findings.append(.init(severity: .warning, dataset: dataset.name, field: field.name, rule: "vague_type",
                                       message: "a code is better declared as 'string' (with a pattern) than free 'text'"))
             }
             if personalDataNames.contains(lowered) || personalDataHints.contains(where: { lowered.contains($0) }) {
                 hasPersonalData = true
-                findings.append(.init(severity: "warning", dataset: dataset.name, field: field.name, rule: "personal_data",
+                findings.append(.init(severity: .warning, dataset: dataset.name, field: field.name, rule: "personal_data",
                                       message: "likely personal data: mask this field for consumers"))
             }
             if lowered == "nik" || lowered.hasPrefix("nik_") {
-                findings.append(.init(severity: "warning", dataset: dataset.name, field: field.name, rule: "nik_format",
+                findings.append(.init(severity: .warning, dataset: dataset.name, field: field.name, rule: "nik_format",
                                       message: "NIK is 16 digits: declare it as 'string' so leading zeros survive, and restrict access"))
             }
-            if field.type == "region_code" || regionCodeNames.contains(where: { lowered == $0 || lowered.hasPrefix($0 + "_") }) {
-                findings.append(.init(severity: "info", dataset: dataset.name, field: field.name, rule: "reference_code",
+            if field.kind == .regionCode || regionCodeNames.contains(where: { lowered == $0 || lowered.hasPrefix($0 + "_") }) {
+                findings.append(.init(severity: .info, dataset: dataset.name, field: field.name, rule: "reference_code",
                                       message: "Kemendagri region code: checked against the 2025 reference list on ingest and in validation"))
             }
         }
         if hasPersonalData && dataset.classification == "public" {
-            findings.append(.init(severity: "blocking", dataset: dataset.name, field: nil, rule: "classification",
+            findings.append(.init(severity: .blocking, dataset: dataset.name, field: nil, rule: "classification",
                                   message: "a dataset with personal data cannot be public: classify it as restricted"))
         }
         return findings
@@ -92,7 +92,7 @@ enum TechnicalReview {
             let shared = names.intersection(otherNames).count
             let overlap = Double(shared) / Double(max(1, min(names.count, otherNames.count)))
             if other.dataset.name == dataset.name || overlap >= 0.8 {
-                findings.append(.init(severity: "warning", dataset: dataset.name, field: nil, rule: "overlap_with_hub",
+                findings.append(.init(severity: .warning, dataset: dataset.name, field: nil, rule: "overlap_with_hub",
                                       message: "the hub already holds '\(other.dataset.name)' (request \(other.requestId)) with \(shared) of these fields: reuse it instead of duplicating"))
             }
         }
@@ -105,7 +105,7 @@ enum TechnicalReview {
     /// judge (``ContractChange``), said as what it will do.
     static func breakingChanges(from previous: DatasetDefinition, to current: DatasetDefinition) -> [ReviewFinding] {
         ContractChange.breakingChanges(from: previous, to: current).map { change in
-            ReviewFinding(severity: "warning", dataset: current.name, field: change.field, rule: "breaking_change",
+            ReviewFinding(severity: .warning, dataset: current.name, field: change.field, rule: "breaking_change",
                           message: "\(change.description): records stored under the previous version do not fit; provisioning will create a new storage version and consumers need the new contract")
         }
     }

@@ -15,7 +15,7 @@ struct DraftsController: Sendable {
 
     struct Saved: Encodable {
         let requestId: String
-        let state: String
+        let state: IntakeState
         /// What still keeps the draft from being submitted.
         let missing: [FieldViolation]
     }
@@ -29,7 +29,7 @@ struct DraftsController: Sendable {
         }
         let requestId = UUID().uuidString.lowercased()
         try await RequestStore.insertDraft(draft, requestId: requestId, by: account.name, at: Date(), client: context.client, logger: routeContext.logger)
-        return try JSONResponse.make(Saved(requestId: requestId, state: "draft", missing: CompletenessCheck.violations(of: draft.asSubmission)), status: .created)
+        return try JSONResponse.make(Saved(requestId: requestId, state: .draft, missing: CompletenessCheck.violations(of: draft.asSubmission)), status: .created)
     }
 
     @Sendable func update(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -42,7 +42,7 @@ struct DraftsController: Sendable {
             _ = try await lockDraft(requestId, for: account, on: connection)
             try await RequestStore.updateDraft(draft, requestId: requestId, on: connection, logger: logger)
         }
-        return try JSONResponse.make(Saved(requestId: requestId, state: "draft", missing: CompletenessCheck.violations(of: draft.asSubmission)))
+        return try JSONResponse.make(Saved(requestId: requestId, state: .draft, missing: CompletenessCheck.violations(of: draft.asSubmission)))
     }
 
     @Sendable func submit(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -57,14 +57,14 @@ struct DraftsController: Sendable {
             guard violations.isEmpty else { throw APIError.validationFailed(violations) }
             try await SubmissionRecording.record(submission, requestId: requestId, account: account, isNew: false, outbox: outbox, on: connection, logger: logger)
         }
-        return try JSONResponse.make(Saved(requestId: requestId, state: "submitted", missing: []))
+        return try JSONResponse.make(Saved(requestId: requestId, state: .submitted, missing: []))
     }
 
     private func lockDraft(_ requestId: String, for account: Account, on connection: PostgresConnection) async throws -> RequestDraft {
         guard let stored = try await RequestStore.lockedDraft(requestId, on: connection, logger: context.logger),
               account.mayAccess(agency: stored.agencyCode) else { throw APIError.notFound("draft") }
-        guard stored.state == "draft" else {
-            throw APIError(.conflict, code: "invalid_state", message: "the request is \(stored.state), no longer a draft", field: "state")
+        guard stored.state == .draft else {
+            throw APIError(.conflict, code: "invalid_state", message: "the request is \(stored.state.rawValue), no longer a draft", field: "state")
         }
         return stored.draft
     }

@@ -18,7 +18,7 @@ struct RequestsController: Sendable {
 
     struct Accepted: Encodable {
         let requestId: String
-        let state: String
+        let state: IntakeState
     }
 
     // MARK: - Step 1: submit
@@ -49,7 +49,7 @@ struct RequestsController: Sendable {
         }
         logger.info(replayed ? "Submission repeated with its Idempotency-Key; answered with the request it created" : "Request submitted",
                     metadata: [LogKey.requestID: "\(requestId)"])
-        var response = try JSONResponse.make(Accepted(requestId: requestId, state: "submitted"), status: .created)
+        var response = try JSONResponse.make(Accepted(requestId: requestId, state: .submitted), status: .created)
         if replayed { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         return response
     }
@@ -93,13 +93,13 @@ struct RequestsController: Sendable {
         let outbox = context.outbox
         try await context.client.inTransaction(logger: logger) { connection in
             guard let state = try await RequestStore.lockedState(of: requestId, on: connection, logger: logger) else { throw APIError.notFound("request") }
-            guard state == "submitted" else {
-                throw APIError(.conflict, code: "invalid_state", message: "request is \(state); only a submitted request can be dispositioned", field: "state")
+            guard state == .submitted else {
+                throw APIError(.conflict, code: "invalid_state", message: "request is \(state.rawValue); only a submitted request can be dispositioned", field: "state")
             }
             try await RequestStore.recordDisposition(event, on: connection, logger: logger)
             try await outbox.enqueue(event, on: connection, logger: logger)
         }
-        return try JSONResponse.make(Accepted(requestId: requestId, state: "dispositioned"))
+        return try JSONResponse.make(Accepted(requestId: requestId, state: .dispositioned))
     }
 
     // MARK: - Read
@@ -110,7 +110,7 @@ struct RequestsController: Sendable {
         let title: String
         let purpose: String
         let profile: String
-        let state: String
+        let state: IntakeState
         let submittedBy: String
         let submittedAt: Date
         let datasets: [DatasetDefinition]

@@ -21,7 +21,7 @@ struct RevisionsController: Sendable {
 
     struct Revised: Encodable {
         let requestId: String
-        let state: String
+        let state: IntakeState
         let version: Int
     }
 
@@ -41,8 +41,8 @@ struct RevisionsController: Sendable {
         let outbox = context.outbox
         let version = try await context.client.inTransaction(logger: logger) { connection -> Int in
             let current = try await lock(requestId, for: account, on: connection)
-            guard current.state == "returned" else {
-                throw APIError(.conflict, code: "invalid_state", message: "only a returned request can be revised (it is \(current.state))", field: "state")
+            guard current.state == .returned else {
+                throw APIError(.conflict, code: "invalid_state", message: "only a returned request can be revised (it is \(current.state.rawValue))", field: "state")
             }
             var title = "", purpose = "", profile = ""
             if let stored = try await RequestStore.texts(of: requestId, on: connection, logger: logger) {
@@ -61,7 +61,7 @@ struct RevisionsController: Sendable {
             try await outbox.enqueue(RequestResubmitted(requestId: requestId, version: version, datasets: revision.datasets, resubmittedBy: account.actor, resubmittedAt: now), on: connection, logger: logger)
             return version
         }
-        return try JSONResponse.make(Revised(requestId: requestId, state: "resubmitted", version: version))
+        return try JSONResponse.make(Revised(requestId: requestId, state: .resubmitted, version: version))
     }
 
     struct WithdrawalBody: Decodable {
@@ -78,14 +78,14 @@ struct RevisionsController: Sendable {
         let outbox = context.outbox
         let version = try await context.client.inTransaction(logger: logger) { connection -> Int in
             let current = try await lock(requestId, for: account, on: connection)
-            guard current.state != "withdrawn" else {
+            guard current.state != .withdrawn else {
                 throw APIError(.conflict, code: "invalid_state", message: "the request is already withdrawn", field: "state")
             }
             try await RequestStore.recordWithdrawal(of: requestId, reason: reason, by: account.name, at: now, on: connection, logger: logger)
             try await outbox.enqueue(RequestWithdrawn(requestId: requestId, reason: reason, withdrawnBy: account.actor, withdrawnAt: now), on: connection, logger: logger)
             return current.version
         }
-        return try JSONResponse.make(Revised(requestId: requestId, state: "withdrawn", version: version))
+        return try JSONResponse.make(Revised(requestId: requestId, state: .withdrawn, version: version))
     }
 
     @Sendable func diff(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {

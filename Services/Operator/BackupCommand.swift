@@ -94,21 +94,10 @@ struct Backup: Sendable {
 
     /// Row count and an order-independent checksum of every table of the application's schemas.
     static func sums(on connection: PostgresConnection, logger: Logger) async throws -> [String: TableSum] {
-        var tables: [String] = []
-        for try await (schema, table) in try await connection.query("""
-            SELECT table_schema, table_name FROM information_schema.tables
-            WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg_temp%'
-              AND table_schema <> 'reporting_replay' ORDER BY 1, 2
-            """, logger: logger).decode((String, String).self) { tables.append("\(schema).\(table)") }
         var sums: [String: TableSum] = [:]
-        for table in tables {
-            let parts = table.split(separator: ".").map { "\"\($0.replacingOccurrences(of: "\"", with: "\"\""))\"" }
-            let query = PostgresQuery(unsafeSQL: """
-                SELECT count(*)::int, coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') FROM \(parts.joined(separator: ".")) t
-                """)
-            for try await (rows, checksum) in try await connection.query(query, logger: logger).decode((Int, String).self) {
-                sums[table] = TableSum(rows: rows, checksum: checksum)
-            }
+        for (schema, table) in try await DatabaseInspection.applicationTables(on: connection, logger: logger) {
+            let sum = try await DatabaseInspection.tableSum(schema: schema, table: table, on: connection, logger: logger)
+            sums["\(schema).\(table)"] = TableSum(rows: sum.rows, checksum: sum.checksum)
         }
         return sums
     }
@@ -145,17 +134,15 @@ struct Backup: Sendable {
         let file = URL(fileURLWithPath: folder).appendingPathComponent("jembatan-\(stamp)-\(backupId.prefix(8)).dump").path
         // The dump and the manifest see the same snapshot: pg_dump attaches to one exported by a transaction held open meanwhile.
         let manifest = try await operations.client.withConnection { connection -> Manifest in
-            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            let snapshot = try await DatabaseInspection.exportSnapshot(on: connection, logger: logger)
             do {
-                var snapshot = ""
-                for try await id in try await connection.query("SELECT pg_export_snapshot()", logger: logger).decode(String.self) { snapshot = id }
                 let dump = try await run("pg_dump", connectionArguments + ["-d", database.database, "--format=custom", "--snapshot=\(snapshot)", "--file=\(file)"])
                 guard dump.status == 0 else { throw ValidationError("pg_dump failed (\(dump.status)): \(dump.output.prefix(500))") }
                 let sums = try await Self.sums(on: connection, logger: logger)
-                try await connection.query("COMMIT", logger: logger)
+                try await DatabaseInspection.endSnapshot(on: connection, commit: true, logger: logger)
                 return Manifest(backupId: backupId, createdAt: startedAt, database: database.database, tables: sums)
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                try? await DatabaseInspection.endSnapshot(on: connection, commit: false, logger: logger)
                 throw error
             }
         }
@@ -179,16 +166,16 @@ struct Backup: Sendable {
             problems.append("manifest \(file).manifest.json unreadable: \(error)")
         }
         let size = ((try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.intValue ?? 0
-        let scratch = "jembatan_restore_\(UUID().uuidString.lowercased().prefix(8))"
+        let scratch = SQLIdentifier("jembatan_restore_\(UUID().uuidString.lowercased().prefix(8))")!
         if let manifest {
-            try await operations.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(scratch)"), logger: logger)
+            try await DatabaseInspection.createDatabase(scratch, client: operations.client, logger: logger)
             do {
-                let restore = try await run("pg_restore", connectionArguments + ["-d", scratch, "--no-owner", "--exit-on-error", file])
+                let restore = try await run("pg_restore", connectionArguments + ["-d", scratch.description, "--no-owner", "--exit-on-error", file])
                 if restore.status != 0 {
                     problems.append("pg_restore failed (\(restore.status)): \(restore.output.split(separator: "\n").prefix(3).joined(separator: " / ").prefix(400))")
                 } else {
                     var scratchConfiguration = database
-                    scratchConfiguration.database = scratch
+                    scratchConfiguration.database = scratch.description
                     scratchConfiguration.maximumConnections = 1
                     let client = scratchConfiguration.makeClient(logger: logger)
                     let restored = try await withThrowingTaskGroup(of: Void.self) { group in
@@ -207,16 +194,12 @@ struct Backup: Sendable {
             } catch {
                 problems.append("restore failed: \(error)")
             }
-            _ = try? await operations.client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(scratch) WITH (FORCE)"), logger: logger)
+            try? await DatabaseInspection.dropDatabase(scratch, client: operations.client, logger: logger)
         }
         let outcome = BackupCompleted(backupId: manifest?.backupId ?? backupId, file: file, sizeBytes: size, verified: problems.isEmpty && manifest != nil,
                                       tables: manifest?.tables.count ?? 0, problems: problems, startedAt: startedAt, completedAt: Date())
         try await operations.client.inTransaction(logger: logger) { connection in
-            try await connection.query("""
-                INSERT INTO operations.backups (backup_id, file, size_bytes, started_at, completed_at, verified, tables, problems)
-                VALUES (\(UUID().uuidString.lowercased()), \(file), \(size), \(startedAt), \(outcome.completedAt), \(outcome.verified),
-                        \(try CloudEventCodec.jsonText(manifest?.tables ?? [:]))::jsonb, \(try CloudEventCodec.jsonText(problems))::jsonb)
-                """, logger: logger)
+            try await MaintenanceStore.recordBackup(outcome, tables: try CloudEventCodec.jsonText(manifest?.tables ?? [:]), on: connection, logger: logger)
             try await OperationsSchema.outbox.enqueue(outcome, on: connection, logger: logger)
         }
         return outcome

@@ -26,7 +26,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
     }
 
     static func letters() async throws -> [KafkaMessage] {
-        try await TopicSnapshot.read([.deadLetter], configuration: try loadConfiguration().kafka)
+        try await TopicSnapshot.read([.deadLetter], configuration: try loadConfiguration().kafka, settle: .zero).messages
     }
 
     struct List: AsyncParsableCommand {
@@ -35,11 +35,7 @@ struct DeadLetterCommand: AsyncParsableCommand {
         func run() async throws {
             let letters = try await DeadLetterCommand.letters()
             let redriven = try await Operations.with { operations in
-                var places: Set<String> = []
-                for try await (partition, offset) in try await operations.client.query("""
-                    SELECT dead_letter_partition, dead_letter_offset FROM operations.redrives WHERE sent_at IS NOT NULL
-                    """, logger: operations.logger).decode((Int, Int64).self) { places.insert("\(partition):\(offset)") }
-                return places
+                try await MaintenanceStore.redrivenPlaces(client: operations.client, logger: operations.logger)
             }
             if letters.isEmpty { say("no dead letters") }
             for letter in letters {
@@ -107,27 +103,18 @@ struct DeadLetterCommand: AsyncParsableCommand {
                 let logger = operations.logger
                 // Claim first (committed), send, then mark sent with the announcement: a crash in between leaves a claim
                 // without `sent_at`, which a later redrive may send again — the consumers' inboxes absorb a repeat.
-                var existing: (partition: Int, offset: Int64, sent: Bool)?
-                for try await (partition, offset, sent) in try await operations.client.query("""
-                    SELECT dead_letter_partition, dead_letter_offset, sent_at IS NOT NULL FROM operations.redrives
-                    WHERE (dead_letter_partition = \(Int(place.partition)) AND dead_letter_offset = \(place.offset))
-                       OR (original_topic = \(topic.rawValue) AND original_partition = \(originalPartition) AND original_offset = \(originalOffset))
-                    """, logger: logger).decode((Int, Int64, Bool).self) { existing = (partition, offset, sent) }
+                let redrive = RedrivePlace(deadLetterPartition: Int(place.partition), deadLetterOffset: place.offset, originalTopic: topic.rawValue,
+                                           originalPartition: originalPartition, originalOffset: originalOffset)
+                let existing = try await MaintenanceStore.redrive(of: redrive, client: operations.client, logger: logger)
                 if let existing, existing.sent {
-                    throw ValidationError("already redriven: \(topic.rawValue)[\(originalPartition)]@\(originalOffset) was sent back from dead letter \(existing.partition):\(existing.offset)")
+                    throw ValidationError("already redriven: \(topic.rawValue)[\(originalPartition)]@\(originalOffset) was sent back from dead letter \(existing.deadLetterPartition):\(existing.deadLetterOffset)")
                 }
                 if existing == nil {
-                    try await operations.client.query("""
-                        INSERT INTO operations.redrives (redrive_id, dead_letter_partition, dead_letter_offset, original_topic, original_partition, original_offset, replaced, reason, claimed_at)
-                        VALUES (\(redriveId), \(Int(place.partition)), \(place.offset), \(topic.rawValue), \(originalPartition), \(originalOffset), \(valueFile != nil), \(reason), now())
-                        """, logger: logger)
+                    try await MaintenanceStore.claimRedrive(redriveId, of: redrive, replaced: valueFile != nil, reason: reason, client: operations.client, logger: logger)
                 }
                 let report = try await operations.producer.deliver(topic: topic.rawValue, key: key, value: value, headers: headers)
                 try await operations.client.inTransaction(logger: logger) { connection in
-                    try await connection.query("""
-                        UPDATE operations.redrives SET sent_at = now() WHERE dead_letter_partition = \(Int(place.partition)) AND dead_letter_offset = \(place.offset)
-                           OR (original_topic = \(topic.rawValue) AND original_partition = \(originalPartition) AND original_offset = \(originalOffset))
-                        """, logger: logger)
+                    try await MaintenanceStore.markRedriveSent(redrive, on: connection, logger: logger)
                     try await OperationsSchema.outbox.enqueue(DeadLetterRedriven(
                         requestId: key.isEmpty ? "deadletter-\(place.partition)-\(place.offset)" : key, redriveId: redriveId,
                         deadLetterPartition: Int(place.partition), deadLetterOffset: place.offset, originalTopic: topic.rawValue,
@@ -155,10 +142,7 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         if let topic, Topic(rawValue: topic) == nil { throw ValidationError("--topic: unknown topic '\(topic)'") }
         let count = try await Operations.with { operations -> Int in
-            var events: [(String, String)] = []
-            for try await row in try await operations.client.query("""
-                SELECT event_type, envelope::text FROM reporting.events WHERE request_id = \(request.lowercased()) ORDER BY occurred_at, event_id
-                """, logger: operations.logger).decode((String, String).self) { events.append(row) }
+            let events = try await DatabaseInspection.storedEvents(of: request.lowercased(), client: operations.client, logger: operations.logger)
             guard !events.isEmpty else { throw ValidationError("reporting holds no events of request \(request)") }
             var sent = 0
             for (type, envelope) in events {

@@ -327,14 +327,9 @@ struct Checker: Sendable {
                 lag = (try? await LagCommand.measure(configuration: configuration.kafka))?.reduce(Int64(0)) { $0 + $1.lag } ?? -1
                 unpublished = 0
                 for service in ServiceName.allCases {
-                    for try await count in try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(service.schema).outbox WHERE published_at IS NULL"), logger: logger).decode(Int.self) {
-                        unpublished += count
-                    }
+                    unpublished += try await DatabaseInspection.outboxBacklog(of: service, client: client, logger: logger).pending
                 }
-                for try await count in try await client.query("""
-                    SELECT count(*)::int FROM reporting.requests r WHERE r.completed_at IS NOT NULL
-                      AND NOT EXISTS (SELECT 1 FROM reporting.reports p WHERE p.kind = 'integration' AND p.subject = r.request_id)
-                    """, logger: logger).decode(Int.self) { unreported = count }
+                unreported = try await DatabaseInspection.completedWithoutReport(client: client, logger: logger)
                 if lag == 0 && unpublished == 0 && unreported == 0 { break }
                 try await Task.sleep(for: .seconds(1))
             }
@@ -342,27 +337,26 @@ struct Checker: Sendable {
             check(unpublished == 0, "every outbox empty (\(unpublished) unpublished)")
             check(unreported == 0, "every completed request has its stored report (\(unreported) waiting)")
 
-            func perRequest(_ sql: String) async throws -> [String: Int] {
-                var counts: [String: Int] = [:]
-                for try await (id, count) in try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode((String, Int).self) where ids.contains(id) { counts[id] = count }
-                return counts
+            func perRequest(_ outcome: DatabaseInspection.Outcome) async throws -> [String: Int] {
+                try await DatabaseInspection.count(outcome, client: client, logger: logger).filter { ids.contains($0.key) }
             }
             func exactlyOne(_ counts: [String: Int], _ what: String) {
                 let wrong = ids.filter { counts[$0] != 1 }
                 check(wrong.isEmpty, "\(what): exactly one for each of \(ids.count) requests\(wrong.isEmpty ? "" : " — \(wrong.count) wrong, e.g. \(wrong.first!) has \(counts[wrong.first!] ?? 0)")")
             }
-            exactlyOne(try await perRequest("SELECT request_id, count(*)::int FROM reporting.requests WHERE state = 'completed' AND completed_at IS NOT NULL GROUP BY 1"), "completed in the read model")
-            exactlyOne(try await perRequest("SELECT request_id, count(*)::int FROM evaluation.contracts GROUP BY 1"), "contract version (one agreement each)")
-            exactlyOne(try await perRequest("SELECT request_id, count(*)::int FROM provisioning.hub_datasets GROUP BY 1"), "hub dataset")
-            exactlyOne(try await perRequest("SELECT request_id, count(*)::int FROM provisioning.integration_tests WHERE passed GROUP BY 1"), "passed integration test")
-            exactlyOne(try await perRequest("SELECT request_id, count(*)::int FROM validation.cases WHERE state = 'accepted' GROUP BY 1"), "accepted final decision")
-            exactlyOne(try await perRequest("SELECT subject, count(*)::int FROM reporting.reports WHERE kind = 'integration' GROUP BY 1"), "stored integration report")
-            let credentials = try await perRequest("SELECT request_id, count(*)::int FROM provisioning.credentials GROUP BY 1")
+            exactlyOne(try await perRequest(.completedInReadModel), "completed in the read model")
+            exactlyOne(try await perRequest(.agreedContract), "contract version (one agreement each)")
+            exactlyOne(try await perRequest(.hubDataset), "hub dataset")
+            exactlyOne(try await perRequest(.passedIntegrationTest), "passed integration test")
+            exactlyOne(try await perRequest(.acceptedFinalDecision), "accepted final decision")
+            exactlyOne(try await perRequest(.storedReport), "stored integration report")
+            let credentials = try await perRequest(.credentials)
             let sets = Set(ids.map { credentials[$0] ?? 0 })
             check(sets.count == 1 && (sets.first ?? 0) > 0, "one credential set per request (\(sets.sorted().map(String.init).joined(separator: ", ")) credentials each)")
         }
         // The topics: each event once in effect (duplicates only as redeliveries of the same event id), in order per request.
-        let messages = try await TopicSnapshot.read([.intake, .evaluation, .provisioning, .validation, .reporting], configuration: configuration.kafka, limit: .seconds(120))
+        let snapshot = try await TopicSnapshot.read([.intake, .evaluation, .provisioning, .validation, .reporting], configuration: configuration.kafka, limit: .seconds(120))
+        let messages = snapshot.messages
         var events: [String: [(type: String, id: String, topic: String, offset: Int64)]] = [:]
         var redeliveries = 0
         var seen: Set<String> = []
@@ -393,7 +387,8 @@ struct Checker: Sendable {
         check(disordered.isEmpty, "per-request order kept on every topic\(disordered.isEmpty ? "" : " — \(disordered.prefix(3))")")
         let deadLetters = try await FaultsCommand.deadLetterCount(configuration.kafka) - deadLettersBefore
         check(deadLetters == 0, "no dead letters from transient faults (\(deadLetters) new)")
-        say("   counted: \(messages.count) records on the topics, \(events.values.reduce(0) { $0 + $1.count }) distinct events of these requests")
+        say("   counted: \(messages.count) records on the topics, \(events.values.reduce(0) { $0 + $1.count }) distinct events of these requests"
+            + "; \(snapshot.beyondWatermarks) read past the watermarks the broker reported first; offset gaps: \(snapshot.gaps.isEmpty ? "none" : snapshot.gaps.prefix(5).joined(separator: ", "))")
         return verdict
     }
 }

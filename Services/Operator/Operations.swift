@@ -11,32 +11,7 @@ enum OperationsSchema {
     static let source = "/jembatan/operations"
     static let outbox = Outbox(source: source, topic: .operations, schema: schema)
 
-    static let migrations: [Migration] = MessagingMigrations.all(schema: schema) + [
-        Migration(version: 10, name: "create maintenance records", statements: [
-            "CREATE TABLE operations.checks (check_id text PRIMARY KEY, checked_at timestamptz NOT NULL, passed boolean NOT NULL, results jsonb NOT NULL)",
-            """
-            CREATE TABLE operations.incidents (
-                incident_id text PRIMARY KEY, component text NOT NULL, detail text NOT NULL, opened_at timestamptz NOT NULL,
-                escalated_at timestamptz, closed_at timestamptz
-            )
-            """,
-            "CREATE UNIQUE INDEX incidents_open ON operations.incidents (component) WHERE closed_at IS NULL",
-            """
-            CREATE TABLE operations.backups (
-                backup_id text PRIMARY KEY, file text NOT NULL, size_bytes bigint NOT NULL, started_at timestamptz NOT NULL,
-                completed_at timestamptz NOT NULL, verified boolean NOT NULL, tables jsonb NOT NULL, problems jsonb NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE operations.redrives (
-                redrive_id text PRIMARY KEY, dead_letter_partition integer NOT NULL, dead_letter_offset bigint NOT NULL,
-                original_topic text NOT NULL, original_partition integer NOT NULL, original_offset bigint NOT NULL,
-                replaced boolean NOT NULL, reason text NOT NULL, claimed_at timestamptz NOT NULL, sent_at timestamptz,
-                UNIQUE (dead_letter_partition, dead_letter_offset), UNIQUE (original_topic, original_partition, original_offset)
-            )
-            """,
-        ]),
-    ]
+    static let migrations: [Migration] = MessagingMigrations.all(schema: schema) + [CreateMaintenanceRecords.migration]
 }
 
 /// A connected operator: PostgreSQL, a producer, the operations schema migrated and its outbox drained.
@@ -80,26 +55,54 @@ struct Operations: Sendable {
 }
 
 /// Reads topics from the beginning to where they end now, with a throw-away consumer group.
+///
+/// The broker's high watermarks say where to stop at the least; reading goes on until nothing
+/// new arrived for `settle`, because a watermark asked for just after a write may not count it
+/// yet (a fault run once missed the last record of a partition that way). Records beyond the
+/// watermarks are counted in ``Snapshot/beyondWatermarks``.
 enum TopicSnapshot {
-    static func read(_ topics: [Topic], configuration: KafkaConfiguration, limit: Duration = .seconds(60)) async throws -> [KafkaMessage] {
+    struct Snapshot {
+        var messages: [KafkaMessage]
+        /// Records read past the high watermark the broker reported before reading.
+        var beyondWatermarks: Int
+        /// Offsets missing inside a partition's range (none on a healthy log), as `topic[partition]@offset`.
+        var gaps: [String]
+    }
+
+    static func read(_ topics: [Topic], configuration: KafkaConfiguration, limit: Duration = .seconds(60), settle: Duration = .seconds(3)) async throws -> Snapshot {
         let logger = quietLogger()
+        var ends: [TopicPartition: Int64] = [:]
         var remaining: [TopicPartition: Int64] = [:]
         for (partition, marks) in try await KafkaOffsets.watermarks(topics: topics.map(\.rawValue), configuration: configuration, logger: logger) where marks.high > marks.low {
             remaining[partition] = marks.high
+            ends[partition] = marks.high
         }
-        guard !remaining.isEmpty else { return [] }
+        guard !remaining.isEmpty else { return Snapshot(messages: [], beyondWatermarks: 0, gaps: []) }
         let consumer = try KafkaConsumer(topics: topics.map(\.rawValue), group: "jembatan-operator-\(UUID().uuidString.lowercased())", configuration: configuration, logger: logger)
         var messages: [KafkaMessage] = []
         let deadline = ContinuousClock.now + limit
-        while !remaining.isEmpty, ContinuousClock.now < deadline {
-            guard let message = await consumer.next(within: .seconds(1)) else { continue }
+        var lastArrival = ContinuousClock.now
+        while ContinuousClock.now < deadline, !remaining.isEmpty || ContinuousClock.now - lastArrival < settle {
+            guard let message = await consumer.next(within: .milliseconds(500)) else { continue }
+            lastArrival = .now
             let place = TopicPartition(topic: message.topic, partition: message.partition)
             if let end = remaining[place], message.offset + 1 >= end { remaining[place] = nil }
             messages.append(message)
         }
         await consumer.close(timeout: .seconds(5))
         guard remaining.isEmpty else { throw ValidationError("could not read \(topics.map(\.rawValue)) to their end within \(limit)") }
-        return messages.sorted { ($0.topic, $0.partition, $0.offset) < ($1.topic, $1.partition, $1.offset) }
+        messages.sort { ($0.topic, $0.partition, $0.offset) < ($1.topic, $1.partition, $1.offset) }
+        var beyond = 0, gaps: [String] = []
+        var previous: [TopicPartition: Int64] = [:]
+        for message in messages {
+            let place = TopicPartition(topic: message.topic, partition: message.partition)
+            if message.offset >= ends[place] ?? 0 { beyond += 1 }
+            if let last = previous[place], message.offset > last + 1 {
+                gaps += (last + 1..<min(message.offset, last + 4)).map { "\(message.topic)[\(message.partition)]@\($0)" }
+            }
+            previous[place] = message.offset
+        }
+        return Snapshot(messages: messages, beyondWatermarks: beyond, gaps: gaps)
     }
 }
 

@@ -70,17 +70,14 @@ struct OpsCommand: AsyncParsableCommand {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await client.run() }
                     defer { group.cancelAll() }
-                    try await withDeadline(.seconds(5)) {
-                        for try await _ in try await client.query("SELECT 1", logger: logger).decode(Int.self) {}
-                    }
+                    try await DatabaseMonitor.answers(client, within: .seconds(5), logger: logger)
                     for service in ServiceName.allCases {
-                        let query = PostgresQuery(unsafeSQL: """
-                            SELECT count(*)::int FROM \(service.schema).outbox WHERE published_at IS NULL AND created_at < now() - make_interval(secs => \(options.outboxAgeSeconds))
-                            """)
-                        var backlog = 0
-                        for try await count in try await client.query(query, logger: logger).decode(Int.self) { backlog = count }
-                        outboxChecks.append(ComponentCheck(component: "outbox:\(service.rawValue)", ok: backlog == 0,
-                                                           detail: backlog == 0 ? "no event waiting longer than \(options.outboxAgeSeconds) s" : "\(backlog) events unpublished for more than \(options.outboxAgeSeconds) s"))
+                        // An event waiting longer than the limit means the relay is stuck; younger ones are normal traffic.
+                        let backlog = try await DatabaseInspection.outboxBacklog(of: service, client: client, logger: logger)
+                        let stuck = backlog.pending > 0 && backlog.oldestAgeSeconds >= Double(options.outboxAgeSeconds)
+                        outboxChecks.append(ComponentCheck(component: "outbox:\(service.rawValue)", ok: !stuck,
+                                                           detail: stuck ? "\(backlog.pending) events unpublished, the oldest for \(Int(backlog.oldestAgeSeconds)) s (limit \(options.outboxAgeSeconds) s)"
+                                                                         : "no event waiting longer than \(options.outboxAgeSeconds) s"))
                     }
                 }
                 checks.append(ComponentCheck(component: "postgresql", ok: true, detail: "\(configuration.database.host):\(configuration.database.port) answers"))
@@ -181,35 +178,26 @@ struct OpsCommand: AsyncParsableCommand {
             let checkId = UUID().uuidString.lowercased()
             let outbox = OperationsSchema.outbox
             return try await operations.client.inTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtext('operations.incidents'))", logger: logger)
+                try await MaintenanceStore.lockIncidents(on: connection, logger: logger)
                 var changes: [String] = []
                 let passed = checks.allSatisfy(\.ok)
-                try await connection.query("""
-                    INSERT INTO operations.checks (check_id, checked_at, passed, results) VALUES (\(checkId), \(now), \(passed), \(try CloudEventCodec.jsonText(checks))::jsonb)
-                    """, logger: logger)
-                var open: [String: (id: String, openedAt: Date, escalated: Bool)] = [:]
-                for try await (id, component, openedAt, escalatedAt) in try await connection.query("""
-                    SELECT incident_id, component, opened_at, escalated_at FROM operations.incidents WHERE closed_at IS NULL
-                    """, logger: logger).decode((String, String, Date, Date?).self) {
-                    open[component] = (id, openedAt, escalatedAt != nil)
-                }
+                try await MaintenanceStore.recordCheck(checkId, passed: passed, checks: checks, at: now, on: connection, logger: logger)
+                let open = try await MaintenanceStore.openIncidents(on: connection, logger: logger)
                 for check in checks {
                     if !check.ok, open[check.component] == nil {
                         let incidentId = UUID().uuidString.lowercased()
-                        try await connection.query("""
-                            INSERT INTO operations.incidents (incident_id, component, detail, opened_at) VALUES (\(incidentId), \(check.component), \(check.detail), \(now))
-                            """, logger: logger)
+                        try await MaintenanceStore.openIncident(incidentId, component: check.component, detail: check.detail, at: now, on: connection, logger: logger)
                         try await outbox.enqueue(IncidentOpened(incidentId: incidentId, component: check.component, detail: check.detail, checkId: checkId, openedAt: now), on: connection, logger: logger)
                         changes.append("incident \(incidentId) opened: \(check.component)")
-                    } else if !check.ok, let incident = open[check.component], !incident.escalated, now.timeIntervalSince(incident.openedAt) >= Double(minutes * 60) {
-                        try await connection.query("UPDATE operations.incidents SET escalated_at = \(now) WHERE incident_id = \(incident.id)", logger: logger)
+                    } else if !check.ok, let incident = open[check.component], incident.escalatedAt == nil, now.timeIntervalSince(incident.openedAt) >= Double(minutes * 60) {
+                        try await MaintenanceStore.escalateIncident(incident.incidentId, at: now, on: connection, logger: logger)
                         let openMinutes = Int(now.timeIntervalSince(incident.openedAt) / 60)
-                        try await outbox.enqueue(IncidentEscalated(incidentId: incident.id, component: check.component, openMinutes: openMinutes, escalatedAt: now), on: connection, logger: logger)
-                        changes.append("incident \(incident.id) escalated to the head: \(check.component) open for \(openMinutes) min")
+                        try await outbox.enqueue(IncidentEscalated(incidentId: incident.incidentId, component: check.component, openMinutes: openMinutes, escalatedAt: now), on: connection, logger: logger)
+                        changes.append("incident \(incident.incidentId) escalated to the head: \(check.component) open for \(openMinutes) min")
                     } else if check.ok, let incident = open[check.component] {
-                        try await connection.query("UPDATE operations.incidents SET closed_at = \(now) WHERE incident_id = \(incident.id)", logger: logger)
-                        try await outbox.enqueue(IncidentClosed(incidentId: incident.id, component: check.component, openedAt: incident.openedAt, closedAt: now, checkId: checkId), on: connection, logger: logger)
-                        changes.append("incident \(incident.id) closed: \(check.component) recovered")
+                        try await MaintenanceStore.closeIncident(incident.incidentId, at: now, on: connection, logger: logger)
+                        try await outbox.enqueue(IncidentClosed(incidentId: incident.incidentId, component: check.component, openedAt: incident.openedAt, closedAt: now, checkId: checkId), on: connection, logger: logger)
+                        changes.append("incident \(incident.incidentId) closed: \(check.component) recovered")
                     }
                 }
                 try await outbox.enqueue(OpsCheckCompleted(checkId: checkId, passed: passed, checks: checks, checkedBy: "jembatan ops check", checkedAt: now), on: connection, logger: logger)
@@ -224,15 +212,10 @@ struct OpsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let lines = try await Operations.with { operations in
-                var lines: [String] = []
-                for try await (id, component, detail, opened, escalated, closed) in try await operations.client.query("""
-                    SELECT incident_id, component, detail, opened_at, escalated_at, closed_at FROM operations.incidents
-                    ORDER BY closed_at IS NULL DESC, opened_at DESC LIMIT 200
-                    """, logger: operations.logger).decode((String, String, String, Date, Date?, Date?).self) {
-                    let state = closed.map { "closed \(EventTime.format($0))" } ?? (escalated != nil ? "OPEN, escalated" : "OPEN")
-                    lines.append("\(id)  \(component)  opened \(EventTime.format(opened))  \(state)  \(detail)")
+                try await MaintenanceStore.incidents(client: operations.client, logger: operations.logger).map { incident in
+                    let state = incident.closedAt.map { "closed \(EventTime.format($0))" } ?? (incident.escalatedAt != nil ? "OPEN, escalated" : "OPEN")
+                    return "\(incident.incidentId)  \(incident.component)  opened \(EventTime.format(incident.openedAt))  \(state)  \(incident.detail)"
                 }
-                return lines
             }
             if lines.isEmpty { say("no incidents") }
             lines.forEach(say)

@@ -165,8 +165,7 @@ struct PipelineBench: AsyncParsableCommand {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            for try await value in try await client.query("SELECT xact_commit::int8 FROM pg_stat_database WHERE datname = current_database()", logger: logger).decode(Int.self) { return value }
-            return 0
+            return try await DatabaseInspection.commits(client: client, logger: logger)
         }
     }
 
@@ -201,7 +200,7 @@ struct PipelineBench: AsyncParsableCommand {
             ("validation → reporting: acceptance to completion recorded", .requestAccepted, .requestCompleted),
             ("reporting: completion to report published", .requestCompleted, .reportPublished),
         ]
-        let messages = try await TopicSnapshot.read([.intake, .evaluation, .provisioning, .validation, .reporting], configuration: kafka, limit: .seconds(120))
+        let messages = try await TopicSnapshot.read([.intake, .evaluation, .provisioning, .validation, .reporting], configuration: kafka, limit: .seconds(120)).messages
         var times: [String: [String: Date]] = [:]
         for message in messages {
             guard let key = message.keyText, ids.contains(key), case .success(let attributes) = CloudEventCodec.attributes(of: message.value, key: key) else { continue }

@@ -36,7 +36,7 @@ struct ContractEventsHandler: Sendable {
             checks += try await IntegrationTest(references: references).run(dataset, on: connection, logger: logger)
         }
         let passed = checks.allSatisfy(\.passed)
-        try await DatasetStore.setState(passed ? "provisioned" : "test_failed", of: datasets.map(\.datasetId), at: now, on: connection, logger: logger)
+        try await DatasetStore.setState(passed ? .provisioned : .testFailed, of: datasets.map(\.datasetId), at: now, on: connection, logger: logger)
         let lines = checks.map { "\($0.dataset): \($0.check) — \($0.passed ? "passed" : "FAILED"): \($0.detail)" }
         try await DatasetStore.recordIntegrationTest(of: contract, passed: passed, lines: lines, checks: checks, at: now, on: connection, logger: logger)
         try await context.outbox.enqueue(IntegrationTested(requestId: contract.requestId, contractId: contract.contractId, passed: passed, checks: checks, testedAt: now),

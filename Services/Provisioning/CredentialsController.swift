@@ -26,7 +26,7 @@ struct CredentialsController: Sendable {
         let requestId: String
         let agencyCode: String
         let scope: String
-        let state: String
+        let state: CredentialState
         let issuedAt: Date
         let collectedAt: Date?
         let expiresAt: Date
@@ -48,7 +48,7 @@ struct CredentialsController: Sendable {
         let (id, dataset, request, agency, scope, hasSecret, issued, collected, expires, revoked, rotatedFrom, rate, requests, records, lastUsed) =
             (row.credentialId, row.datasetId, row.requestId, row.agencyCode, row.scope, row.hasSecret, row.issuedAt, row.collectedAt, row.expiresAt,
              row.revokedAt, row.rotatedFrom, row.ratePerMinute, row.requestCount, row.recordCount, row.lastUsedAt)
-        let state = revoked != nil ? "revoked" : expires <= now ? "expired" : hasSecret ? "active" : "awaiting_collection"
+        let state: CredentialState = revoked != nil ? .revoked : expires <= now ? .expired : hasSecret ? .active : .awaitingCollection
         return CredentialView(credentialId: id, datasetId: dataset, requestId: request, agencyCode: agency, scope: scope, state: state, issuedAt: issued,
                               collectedAt: collected, expiresAt: expires, revokedAt: revoked, rotatedFrom: rotatedFrom, ratePerMinute: rate,
                               usage: .init(requests: requests, records: records, lastUsedAt: lastUsed))
@@ -167,7 +167,7 @@ struct CredentialsController: Sendable {
                 throw APIError.notFound("provisioned API of request")
             }
             let contract = latest.contractId
-            guard latest.state == "provisioned" else {
+            guard latest.state == .provisioned else {
                 throw APIError(.conflict, code: "not_provisioned", message: "the integration test has not passed; there is nothing to deliver yet")
             }
             let recorded = try await DatasetStore.recordDelivery(ofRequest: requestId, contractId: contract, note: note, by: account.name, at: now,

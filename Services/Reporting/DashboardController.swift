@@ -54,8 +54,8 @@ struct DashboardController: Sendable {
         Self.redirect(to: "/login", cookie: "\(Self.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
     }
 
-    static let stepNames = [1: "Permohonan", 2: "Definisi data", 3: "Evaluasi teknis", 4: "Dokumen interchange", 5: "Penyiapan API", 6: "Uji integrasi",
-                            7: "Penyerahan hasil", 8: "Validasi", 9: "Evaluasi akhir", 10: "Selesai"]
+    /// A step's short name as the read model numbers steps ("3 · Evaluasi teknis").
+    static func stepName(_ number: Int) -> String { SOPProfileCatalog.readModelSteps.step(number)?.shortName ?? "" }
 
     @Sendable func overview(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         guard let account = routeContext.sessionAccount else { return Self.redirect(to: "/login") }
@@ -65,15 +65,15 @@ struct DashboardController: Sendable {
         for item in requests {
             let id = HTMLText.escape(item.requestId)
             rows += "<tr><td><a href=\"/requests/\(id)\"><code>\(id.prefix(8))</code></a></td><td>\(HTMLText.escape(item.agencyCode ?? "–"))</td>"
-            rows += "<td>\(HTMLText.escape(item.title ?? "–"))</td><td>\(item.sopStep) · \(HTMLText.escape(Self.stepNames[item.sopStep] ?? ""))</td>"
-            rows += "<td class=\"\(HTMLText.escape(item.state))\">\(HTMLText.escape(DashboardPage.stateName(item.state)))</td><td>\(at(item.updatedAt))</td>"
+            rows += "<td>\(HTMLText.escape(item.title ?? "–"))</td><td>\(item.sopStep) · \(HTMLText.escape(Self.stepName(item.sopStep)))</td>"
+            rows += "<td class=\"\(item.state.rawValue)\">\(HTMLText.escape(item.state.label))</td><td>\(at(item.updatedAt))</td>"
             rows += "<td><a href=\"/v1/requests/\(id)/report\">laporan</a> · <a href=\"/v1/requests/\(id)/report.pdf\">PDF</a></td></tr>\n"
         }
-        let completed = requests.filter { $0.state == "completed" }.count
+        let completed = requests.filter { $0.state == .completed }.count
         // Open requests by the SOP step they are at.
         var byStep: [Int: Int] = [:]
-        for item in requests where item.state != "completed" && item.state != "withdrawn" { byStep[item.sopStep, default: 0] += 1 }
-        let stepChart = DashboardPage.bars((1...9).map { ("\($0) · \(Self.stepNames[$0] ?? "")", Double(byStep[$0] ?? 0), "#2f6db5") }, unit: "")
+        for item in requests where !item.state.isClosed { byStep[item.sopStep, default: 0] += 1 }
+        let stepChart = DashboardPage.bars((1...9).map { ("\($0) · \(Self.stepName($0))", Double(byStep[$0] ?? 0), "#2f6db5") }, unit: "")
         // Compliance with the standard durations this month (the monthly report's measure).
         let month = try await MonthlyReport.assemble(period: MonthlyReport.period(of: Date()), context: context, clock: ReportingService.clock, now: Date())
         let lines = month.agencies.filter { account.mayAccess(agency: $0.agencyCode) }
@@ -89,7 +89,7 @@ struct DashboardController: Sendable {
         for alert in highest.values.sorted(by: { ($0.threshold, $1.deadline) > ($1.threshold, $0.deadline) }) {
             let label = alert.threshold >= 100 ? "Melewati standar (eskalasi ke Kepala)" : "\(alert.threshold) % standar waktu terpakai"
             alertRows += "<tr class=\"sla\(alert.threshold)\"><td><a href=\"/requests/\(HTMLText.escape(alert.requestId))\"><code>\(HTMLText.escape(String(alert.requestId.prefix(8))))</code></a></td><td>\(HTMLText.escape(alert.agencyCode ?? "–"))</td>"
-            alertRows += "<td>\(alert.step) · \(HTMLText.escape(Self.stepNames[alert.step] ?? ""))</td><td>\(DashboardPage.slaBar(alert.usedPercent)) \(label)</td><td>\(at(alert.deadline))</td></tr>\n"
+            alertRows += "<td>\(alert.step) · \(HTMLText.escape(Self.stepName(alert.step)))</td><td>\(DashboardPage.slaBar(alert.usedPercent)) \(label)</td><td>\(at(alert.deadline))</td></tr>\n"
         }
         let alertSection = alertRows.isEmpty ? "<p>Tidak ada peringatan SLA.</p>" : """
             <div class="scroll"><table><thead><tr><th>Permohonan</th><th>Instansi</th><th>Langkah</th><th>Peringatan</th><th>Batas waktu</th></tr></thead><tbody>

@@ -47,7 +47,6 @@ enum DashboardPage {
         return formatter.string(from: date)
     }
 
-    static func stateName(_ state: String) -> String { RequestState.label(of: state) }
 
     /// Horizontal bars, one per item, with the value written at the end.
     static func bars(_ items: [(label: String, value: Double, color: String)], unit: String, maximum: Double? = nil) -> String {

@@ -112,7 +112,7 @@ enum ReportPage {
         var evaluation = report.returns.isEmpty ? "" : "<p>Dikembalikan \(report.returns.count) kali kepada produsen.</p>"
         if let contract = report.contract {
             evaluation += "<p>Disetujui oleh \(e(contract.agreedBy.id)), \(at(contract.agreedAt)). Temuan kajian: \(contract.findings.count).</p><ul>"
-            for finding in contract.findings { evaluation += "<li>\(e(finding.severity)) · \(e(finding.dataset)).\(e(finding.field)) · \(e(finding.rule)): \(e(finding.message))</li>" }
+            for finding in contract.findings { evaluation += "<li>\(e(finding.severity.label)) · \(e(finding.dataset)).\(e(finding.field)) · \(e(finding.rule)): \(e(finding.message))</li>" }
             evaluation += "</ul>"
         }
         body += section("3. Evaluasi teknis dan keputusan", evaluation.isEmpty ? "<p>Belum diputuskan.</p>" : evaluation)
@@ -208,13 +208,13 @@ extension IntegrationReport {
         // The steps and their time against the standard, from the timeline (runs of one SOP step).
         let profile = SOPProfileCatalog.profile(report.submission?.profile ?? SOPProfileCatalog.defaultProfileID) ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
         var runs: [(step: Int, start: Date)] = []
-        var state = ""
+        var state: RequestState?
         for entry in try await ReportReads.timelineBySteps(of: requestId, client: context.client, logger: context.logger) {
             report.timeline.append(.init(occurredAt: entry.occurredAt, type: entry.eventType, actor: "\(entry.actorId) (\(entry.actorRole))"))
             if runs.last?.step != entry.sopStep { runs.append((entry.sopStep, entry.occurredAt)) }
             state = entry.state
         }
-        report.steps = StepMaths.steps(runs: runs, finished: state == "completed" || state == "withdrawn", profile: profile, clock: clock, now: now)
+        report.steps = StepMaths.steps(runs: runs, finished: state?.isClosed ?? false, profile: profile, clock: clock, now: now)
         return report
     }
 }

@@ -106,7 +106,7 @@ struct MonthlyReport: Encodable {
         }
         // Runs of steps per request up to the month's end (or now).
         var runs: [String: [(step: Int, start: Date)]] = [:]
-        var stateAtEnd: [String: String] = [:]
+        var stateAtEnd: [String: RequestState] = [:]
         for entry in try await ReportReads.timelines(before: until, client: context.client, logger: logger) {
             let (id, step, at, state) = (entry.requestId, entry.sopStep, entry.occurredAt, entry.state)
             if runs[id]?.last?.step != step { runs[id, default: []].append((step, at)) }
@@ -114,10 +114,10 @@ struct MonthlyReport: Encodable {
         }
         for (id, request) in requests {
             guard let requestRuns = runs[id], let state = stateAtEnd[id] else { continue }
-            report.states[state, default: 0] += 1
+            report.states[state.rawValue, default: 0] += 1
             let profile = SOPProfileCatalog.profile(request.profile ?? SOPProfileCatalog.defaultProfileID) ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
             var line = agencies[request.agency] ?? AgencyLine(agencyCode: request.agency)
-            for step in StepMaths.steps(runs: requestRuns, finished: state == "completed" || state == "withdrawn", profile: profile, clock: clock, now: until) {
+            for step in StepMaths.steps(runs: requestRuns, finished: state.isClosed, profile: profile, clock: clock, now: until) {
                 let endedInMonth = step.endedAt.map { $0 >= from && $0 < until } ?? false
                 guard let used = step.usedPercent, endedInMonth && (step.status == "on_time" || step.status == "late") || step.status == "overdue" else { continue }
                 line.stepsMeasured += 1

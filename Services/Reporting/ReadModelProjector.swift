@@ -35,28 +35,30 @@ struct ReadModelProjector: Sendable {
             try await project(event, on: connection, logger: logger)
     }
 
-    /// What an event means for the request: its actor, the state and SOP step it leads to.
+    /// What an event means for the request: its actor, the state it leads to and the phase it opens.
     struct Transition {
         var actor: ActorReference
-        var state: String
-        var step: Int
+        var state: RequestState
+        var next: Phase
+        /// The SOP step the request is at, numbered as the read model numbers steps (SYSTEM.md §1).
+        var step: Int { SOPProfileCatalog.readModelSteps.stepNumber(of: next) ?? 0 }
     }
 
     func transition(of event: ReceivedEvent) throws -> Transition {
         switch event.attributes.type {
-        case .requestSubmitted: Transition(actor: try event.payload(RequestSubmitted.self).submittedBy, state: "submitted", step: 1)
-        case .requestDispositioned: Transition(actor: try event.payload(RequestDispositioned.self).dispositionedBy, state: "dispositioned", step: 2)
-        case .requestResubmitted: Transition(actor: try event.payload(RequestResubmitted.self).resubmittedBy, state: "resubmitted", step: 3)
-        case .requestWithdrawn: Transition(actor: try event.payload(RequestWithdrawn.self).withdrawnBy, state: "withdrawn", step: 1)
-        case .evaluationStarted: Transition(actor: try event.payload(EvaluationStarted.self).startedBy, state: "under_evaluation", step: 3)
-        case .contractAgreed: Transition(actor: try event.payload(ContractAgreed.self).agreedBy, state: "provisioning", step: 5)
-        case .requestReturned: Transition(actor: try event.payload(RequestReturned.self).returnedBy, state: "returned", step: 3)
-        case .integrationTestPassed: Transition(actor: .system(.provisioning), state: "integration_tested", step: 6)
-        case .integrationTestFailed: Transition(actor: .system(.provisioning), state: "integration_test_failed", step: 6)
-        case .apiProvisioned: Transition(actor: try event.payload(APIProvisioned.self).provisionedBy, state: "provisioned", step: 7)
-        case .resultsDelivered: Transition(actor: try event.payload(ResultsDelivered.self).deliveredBy, state: "validating", step: 8)
-        case .requestAccepted: Transition(actor: try event.payload(RequestAccepted.self).decidedBy, state: "completed", step: 10)
-        case .requestReopened: Transition(actor: try event.payload(RequestReopened.self).decidedBy, state: "reopened", step: 3)
+        case .requestSubmitted: Transition(actor: try event.payload(RequestSubmitted.self).submittedBy, state: .submitted, next: .disposition)
+        case .requestDispositioned: Transition(actor: try event.payload(RequestDispositioned.self).dispositionedBy, state: .dispositioned, next: .definition)
+        case .requestResubmitted: Transition(actor: try event.payload(RequestResubmitted.self).resubmittedBy, state: .resubmitted, next: .evaluation)
+        case .requestWithdrawn: Transition(actor: try event.payload(RequestWithdrawn.self).withdrawnBy, state: .withdrawn, next: .request)
+        case .evaluationStarted: Transition(actor: try event.payload(EvaluationStarted.self).startedBy, state: .underEvaluation, next: .evaluation)
+        case .contractAgreed: Transition(actor: try event.payload(ContractAgreed.self).agreedBy, state: .provisioning, next: .apiPreparation)
+        case .requestReturned: Transition(actor: try event.payload(RequestReturned.self).returnedBy, state: .returned, next: .evaluation)
+        case .integrationTestPassed: Transition(actor: .system(.provisioning), state: .integrationTested, next: .integrationTest)
+        case .integrationTestFailed: Transition(actor: .system(.provisioning), state: .integrationTestFailed, next: .integrationTest)
+        case .apiProvisioned: Transition(actor: try event.payload(APIProvisioned.self).provisionedBy, state: .provisioned, next: .delivery)
+        case .resultsDelivered: Transition(actor: try event.payload(ResultsDelivered.self).deliveredBy, state: .validating, next: .producerValidation)
+        case .requestAccepted: Transition(actor: try event.payload(RequestAccepted.self).decidedBy, state: .completed, next: .report)
+        case .requestReopened: Transition(actor: try event.payload(RequestReopened.self).decidedBy, state: .reopened, next: .evaluation)
         case .requestCompleted, .slaWarning, .slaBreached, .reportPublished, .opsCheckCompleted, .incidentOpened, .incidentEscalated, .incidentClosed, .backupCompleted, .deadLetterRedriven, .recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: throw EventRejected(reason: "\(event.attributes.type.rawValue) is not projected onto the timeline")
         }
     }
@@ -75,7 +77,7 @@ struct ReadModelProjector: Sendable {
         }
         guard let settled = try await store.settle(requestId, on: connection, logger: logger) else { return }
         // Complete once: the latest step is the producer's acceptance and the submission is known.
-        guard settled.state == "completed", settled.completedAt == nil, let agency = settled.agencyCode else { return }
+        guard settled.state == .completed, settled.completedAt == nil, let agency = settled.agencyCode else { return }
         try await store.markCompleted(requestId, at: settled.updatedAt, on: connection, logger: logger)
         guard announces else { return }
         try await context.outbox.enqueue(RequestCompleted(requestId: requestId, agencyCode: agency, timelineEvents: settled.timelineEvents, completedAt: settled.updatedAt),

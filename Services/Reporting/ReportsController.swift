@@ -56,7 +56,7 @@ struct ReportsController: Sendable {
 
     func summaries(requestId: String?) async throws -> [RequestSummary] {
         try await ReportReads.requests(requestId, client: context.client, logger: context.logger).map {
-            RequestSummary(requestId: $0.requestId, agencyCode: $0.agencyCode, title: $0.title, profile: $0.profile, state: $0.state, sopStep: $0.sopStep,
+            RequestSummary(requestId: $0.requestId, agencyCode: $0.agencyCode, title: $0.title, profile: $0.profile, state: $0.state.rawValue, sopStep: $0.sopStep,
                            submittedAt: $0.submittedAt, completedAt: $0.completedAt, updatedAt: $0.updatedAt)
         }
     }

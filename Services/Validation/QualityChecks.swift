@@ -135,9 +135,7 @@ enum QualityRules {
                                   describe: { "\($0) value(s) of '\(name)' above \(maximum)" }))
             }
             if let set = RecordValidator.referenceSet(of: field) {
-                rules.append(Rule(dimension: "validity", rule: "reference", field: name, failing: Condition(sql: """
-                    \(present.sql) AND NOT EXISTS (SELECT 1 FROM provisioning.reference_codes rc WHERE rc.reference_set = $V AND rc.code = record->>$F)
-                    """, binds: [("$F", name), ("$V", set)]), describe: { "\($0) value(s) of '\(name)' are not codes of reference list '\(set)'" }))
+                rules.append(Rule(dimension: "validity", rule: "reference", field: name, failing: Condition(sql: "\(present.sql) AND \(HubReader.notAReferenceCode("record->>$F", list: "$V"))", binds: [("$F", name), ("$V", set)]), describe: { "\($0) value(s) of '\(name)' are not codes of reference list '\(set)'" }))
             }
         }
         for rule in definition.rules ?? [] {
@@ -214,22 +212,22 @@ enum QualityRules {
 
     /// SQL that is true when the present value `record->$F` is not of the field's type.
     static func typeViolation(_ field: FieldDefinition) -> String {
-        switch field.type.lowercased() {
-        case "integer": "(jsonb_typeof(record->$F) <> 'number' OR (record->>$F) !~ '^-?[0-9]+$')"
-        case "decimal": "jsonb_typeof(record->$F) <> 'number'"
-        case "boolean": "jsonb_typeof(record->$F) <> 'boolean'"
-        case "date": "(jsonb_typeof(record->$F) <> 'string' OR (record->>$F) !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$')"
-        case "datetime": "(jsonb_typeof(record->$F) <> 'string' OR (record->>$F) !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}')"
+        switch field.kind {
+        case .integer: "(jsonb_typeof(record->$F) <> 'number' OR (record->>$F) !~ '^-?[0-9]+$')"
+        case .decimal: "jsonb_typeof(record->$F) <> 'number'"
+        case .boolean: "jsonb_typeof(record->$F) <> 'boolean'"
+        case .date: "(jsonb_typeof(record->$F) <> 'string' OR (record->>$F) !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$')"
+        case .datetime: "(jsonb_typeof(record->$F) <> 'string' OR (record->>$F) !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}')"
         default: "jsonb_typeof(record->$F) <> 'string'"
         }
     }
 
     /// How a field's text is compared in consistency rules.
     static func cast(_ field: FieldDefinition) -> String {
-        switch field.type.lowercased() {
-        case "integer", "decimal": "::numeric"
-        case "date": "::date"
-        case "datetime": "::timestamptz"
+        switch field.kind {
+        case .integer, .decimal: "::numeric"
+        case .date: "::date"
+        case .datetime: "::timestamptz"
         default: ""
         }
     }

@@ -11,17 +11,17 @@ struct TechnicalReviewTests {
     }
 
     /// One structure per row: the rule each must raise (and with what severity), or none.
-    static let structureCases: [(label: String, dataset: DatasetDefinition, rule: String?, severity: String?)] = [
+    static let structureCases: [(label: String, dataset: DatasetDefinition, rule: String?, severity: FindingSeverity?)] = [
         ("a clean dataset", dataset([FieldDefinition(name: "jumlah", type: "integer", required: true)]), nil, nil),
-        ("no primary key", dataset([], key: []), "missing_primary_key", "blocking"),
-        ("a key field that does not exist", dataset([], key: ["kode"]), "unknown_primary_key_field", "blocking"),
-        ("an unknown type", dataset([FieldDefinition(name: "luas", type: "float", required: false)]), "invalid_type", "blocking"),
-        ("a camelCase name", dataset([FieldDefinition(name: "jumlahPenduduk", type: "integer", required: false)]), "naming", "warning"),
-        ("a code declared as free text", dataset([FieldDefinition(name: "kode_sekolah", type: "text", required: false)]), "vague_type", "warning"),
-        ("a personal field", dataset([FieldDefinition(name: "alamat", type: "string", required: false)]), "personal_data", "warning"),
-        ("NIK", dataset([FieldDefinition(name: "nik", type: "string", required: false)]), "nik_format", "warning"),
-        ("a region code", dataset([FieldDefinition(name: "kode_desa", type: "string", required: false)]), "reference_code", "info"),
-        ("personal data in a public dataset", dataset([FieldDefinition(name: "nama", type: "string", required: false)], classification: "public"), "classification", "blocking"),
+        ("no primary key", dataset([], key: []), "missing_primary_key", .blocking),
+        ("a key field that does not exist", dataset([], key: ["kode"]), "unknown_primary_key_field", .blocking),
+        ("an unknown type", dataset([FieldDefinition(name: "luas", type: "float", required: false)]), "invalid_type", .blocking),
+        ("a camelCase name", dataset([FieldDefinition(name: "jumlahPenduduk", type: "integer", required: false)]), "naming", .warning),
+        ("a code declared as free text", dataset([FieldDefinition(name: "kode_sekolah", type: "text", required: false)]), "vague_type", .warning),
+        ("a personal field", dataset([FieldDefinition(name: "alamat", type: "string", required: false)]), "personal_data", .warning),
+        ("NIK", dataset([FieldDefinition(name: "nik", type: "string", required: false)]), "nik_format", .warning),
+        ("a region code", dataset([FieldDefinition(name: "kode_desa", type: "string", required: false)]), "reference_code", .info),
+        ("personal data in a public dataset", dataset([FieldDefinition(name: "nama", type: "string", required: false)], classification: "public"), "classification", .blocking),
     ]
 
     @Test("each structure rule fires on its case and only there", arguments: structureCases.indices)

@@ -36,4 +36,26 @@ struct SOPProfileTests {
         #expect(Phase.allCases.allSatisfy { !$0.label.isEmpty })
         #expect(RequestState.label(of: "completed") == "selesai" && RequestState.label(of: "unknown_state") == "unknown_state")
     }
+
+    @Test("the read model numbers a request's step by the phase it is in: the dashboard's step names come from the profile", arguments: [
+        (Phase.disposition, 1, "Disposisi"), (.definition, 2, "Definisi data"), (.evaluation, 3, "Evaluasi teknis"), (.apiPreparation, 5, "Penyiapan API"),
+        (.integrationTest, 6, "Uji integrasi"), (.delivery, 7, "Penyerahan hasil"), (.producerValidation, 8, "Validasi oleh OPD"), (.report, 10, "Laporan"),
+    ])
+    func stepOfPhase(phase: Phase, number: Int, shortName: String) throws {
+        let steps = SOPProfileCatalog.readModelSteps
+        #expect(steps.stepNumber(of: phase) == number)
+        let step = try #require(steps.step(number))
+        #expect(step.phases.contains(phase))
+        // A step covering two phases is named by its first ("1 · Permohonan" although it also holds the disposition).
+        #expect(step.shortName == (step.phases.first == phase ? shortName : step.phases[0].label))
+        #expect(SOPProfileCatalog.profile("laboratorium")?.stepNumber(of: .apiPreparation) == nil, "the laboratory has no API preparation")
+    }
+
+    @Test("a state read from a column the code does not know is an error that names it, never a guess")
+    func unknownStoredState() {
+        #expect(throws: UnknownStoredValue.self) { try RequestState(stored: "approved") }
+        #expect((try? RequestState(stored: "under_evaluation")) == .underEvaluation)
+        #expect(UnknownStoredValue(type: "RequestState", value: "approved").description == "unknown RequestState 'approved' in the database")
+        #expect(RequestState.completed.isClosed && RequestState.withdrawn.isClosed && !RequestState.returned.isClosed)
+    }
 }

@@ -8,14 +8,14 @@ struct StoredSubmission: Sendable {
     let agencyCode: String
     let datasets: [DatasetDefinition]
     let version: Int
-    let state: String
+    let state: EvaluationState
     let findings: [ReviewFinding]
     let consumers: [String]
 }
 
 /// One decision of the technical team on one version of the structure.
 struct StoredReview: Sendable {
-    let decision: String
+    let decision: ReviewOutcome
     let version: Int
     let findings: [ReviewFinding]
     let reasons: [ReturnReason]
@@ -71,7 +71,7 @@ enum EvaluationStore {
     }
 
     private static func submission(_ agency: String, _ datasets: String, _ version: Int, _ state: String, _ findings: String, _ consumers: String) throws -> StoredSubmission {
-        StoredSubmission(agencyCode: agency, datasets: try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: datasets), version: version, state: state,
+        StoredSubmission(agencyCode: agency, datasets: try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: datasets), version: version, state: try EvaluationState(stored: state),
                          findings: try CloudEventCodec.decodeJSON([ReviewFinding].self, from: findings), consumers: try CloudEventCodec.decodeJSON([String].self, from: consumers))
     }
 
@@ -81,25 +81,25 @@ enum EvaluationStore {
         let datasetsJSON = try CloudEventCodec.jsonText(datasets)
         let findingsJSON = try CloudEventCodec.jsonText(findings)
         try await connection.query("""
-            UPDATE evaluation.submissions SET datasets = \(datasetsJSON)::jsonb, version = \(version), findings = \(findingsJSON)::jsonb, state = 'awaiting_decision'
+            UPDATE evaluation.submissions SET datasets = \(datasetsJSON)::jsonb, version = \(version), findings = \(findingsJSON)::jsonb, state = \(EvaluationState.awaitingDecision.rawValue)
             WHERE request_id = \(requestId)
             """, logger: logger)
     }
 
-    static func setState(_ state: String, of requestId: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("UPDATE evaluation.submissions SET state = \(state) WHERE request_id = \(requestId)", logger: logger)
+    static func setState(_ state: EvaluationState, of requestId: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("UPDATE evaluation.submissions SET state = \(state.rawValue) WHERE request_id = \(requestId)", logger: logger)
     }
 
     // MARK: - Reviews
 
     /// Records the team's decision (`returned` or `agreed`) on one version of the structure.
-    static func recordReview(of requestId: String, decision: String, findings: [ReviewFinding], reasons: [ReturnReason], by actor: String, at date: Date,
+    static func recordReview(of requestId: String, decision: ReviewOutcome, findings: [ReviewFinding], reasons: [ReturnReason], by actor: String, at date: Date,
                              version: Int, on connection: PostgresConnection, logger: Logger) async throws {
         let findingsJSON = try CloudEventCodec.jsonText(findings)
         let reasonsJSON = try CloudEventCodec.jsonText(reasons)
         try await connection.query("""
             INSERT INTO evaluation.reviews (request_id, findings, decision, decided_by, decided_at, version, reasons)
-            VALUES (\(requestId), \(findingsJSON)::jsonb, \(decision), \(actor), \(date), \(version), \(reasonsJSON)::jsonb)
+            VALUES (\(requestId), \(findingsJSON)::jsonb, \(decision.rawValue), \(actor), \(date), \(version), \(reasonsJSON)::jsonb)
             """, logger: logger)
     }
 
@@ -108,7 +108,7 @@ enum EvaluationStore {
         for try await (decision, version, findings, reasons, by, at) in try await client.query("""
             SELECT decision, version, findings::text, reasons::text, decided_by, decided_at FROM evaluation.reviews WHERE request_id = \(requestId) ORDER BY review_id
             """, logger: logger).decode((String, Int, String, String, String, Date).self) {
-            reviews.append(StoredReview(decision: decision, version: version, findings: try CloudEventCodec.decodeJSON([ReviewFinding].self, from: findings),
+            reviews.append(StoredReview(decision: try ReviewOutcome(stored: decision), version: version, findings: try CloudEventCodec.decodeJSON([ReviewFinding].self, from: findings),
                                         reasons: try CloudEventCodec.decodeJSON([ReturnReason].self, from: reasons), decidedBy: by, decidedAt: at))
         }
         return reviews

@@ -10,7 +10,7 @@ struct StoredRequest: Sendable {
     let title: String
     let purpose: String
     let profile: String
-    let state: String
+    let state: IntakeState
     let submittedBy: String
     let submittedAt: Date
     let datasets: [DatasetDefinition]
@@ -18,14 +18,14 @@ struct StoredRequest: Sendable {
 
 /// What a locked request says about where it stands.
 struct RequestStanding: Sendable {
-    let state: String
+    let state: IntakeState
     let version: Int
     let agencyCode: String
 }
 
 /// A draft row: who may see it and what was saved.
 struct StoredDraft: Sendable {
-    let state: String
+    let state: IntakeState
     let agencyCode: String
     let draft: RequestDraft
 }
@@ -66,12 +66,12 @@ enum RequestStore {
             try await connection.query("""
                 INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, profile_version, definition, submission, state, submitted_by, submitted_at)
                 VALUES (\(requestId), \(event.agencyCode), \(event.title), \(event.purpose), \(event.profile), \(event.profileVersion),
-                        \(definition)::jsonb, \(body)::jsonb, 'submitted', \(account), \(event.submittedAt))
+                        \(definition)::jsonb, \(body)::jsonb, \(IntakeState.submitted.rawValue), \(account), \(event.submittedAt))
                 """, logger: logger)
         } else {
             try await connection.query("""
                 UPDATE intake.requests SET title = \(event.title), purpose = \(event.purpose), profile = \(event.profile), profile_version = \(event.profileVersion),
-                    definition = \(definition)::jsonb, submission = \(body)::jsonb, state = 'submitted', submitted_by = \(account), submitted_at = \(event.submittedAt)
+                    definition = \(definition)::jsonb, submission = \(body)::jsonb, state = \(IntakeState.submitted.rawValue), submitted_by = \(account), submitted_at = \(event.submittedAt)
                 WHERE request_id = \(requestId)
                 """, logger: logger)
         }
@@ -89,9 +89,9 @@ enum RequestStore {
     // MARK: - Disposition, revision, withdrawal, return
 
     /// The request's state, its row locked until commit; nil when there is no such request.
-    static func lockedState(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> String? {
+    static func lockedState(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> IntakeState? {
         for try await state in try await connection.query("SELECT state FROM intake.requests WHERE request_id = \(requestId) FOR UPDATE", logger: logger).decode(String.self) {
-            return state
+            return try IntakeState(stored: state)
         }
         return nil
     }
@@ -101,14 +101,14 @@ enum RequestStore {
         for try await (state, version, agency) in try await connection.query("""
             SELECT state, version, agency_code FROM intake.requests WHERE request_id = \(requestId) FOR UPDATE
             """, logger: logger).decode((String, Int, String).self) {
-            return RequestStanding(state: state, version: version, agencyCode: agency)
+            return RequestStanding(state: try IntakeState(stored: state), version: version, agencyCode: agency)
         }
         return nil
     }
 
     static func recordDisposition(_ event: RequestDispositioned, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
-            UPDATE intake.requests SET state = 'dispositioned', disposition_note = \(event.note),
+            UPDATE intake.requests SET state = \(IntakeState.dispositioned.rawValue), disposition_note = \(event.note),
                 dispositioned_by = \(event.dispositionedBy.id), dispositioned_at = \(event.dispositionedAt)
             WHERE request_id = \(event.requestId)
             """, logger: logger)
@@ -128,7 +128,7 @@ enum RequestStore {
                                    by account: String, at date: Date, on connection: PostgresConnection, logger: Logger) async throws {
         let definition = try CloudEventCodec.jsonText(datasets)
         try await connection.query("""
-            UPDATE intake.requests SET state = 'resubmitted', version = \(version), definition = \(definition)::jsonb, title = \(title), purpose = \(purpose)
+            UPDATE intake.requests SET state = \(IntakeState.resubmitted.rawValue), version = \(version), definition = \(definition)::jsonb, title = \(title), purpose = \(purpose)
             WHERE request_id = \(requestId)
             """, logger: logger)
         try await addVersion(version, of: requestId, definition: definition, by: account, at: date, on: connection, logger: logger)
@@ -136,7 +136,7 @@ enum RequestStore {
 
     static func recordWithdrawal(of requestId: String, reason: String, by account: String, at date: Date, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
-            UPDATE intake.requests SET state = 'withdrawn', withdrawn_by = \(account), withdrawn_at = \(date), withdrawal_reason = \(reason)
+            UPDATE intake.requests SET state = \(IntakeState.withdrawn.rawValue), withdrawn_by = \(account), withdrawn_at = \(date), withdrawal_reason = \(reason)
             WHERE request_id = \(requestId)
             """, logger: logger)
     }
@@ -145,8 +145,8 @@ enum RequestStore {
     static func recordReturn(_ event: RequestReturned, on connection: PostgresConnection, logger: Logger) async throws {
         let reasons = try CloudEventCodec.jsonText(event.reasons)
         try await connection.query("""
-            UPDATE intake.requests SET state = 'returned', return_reasons = \(reasons)::jsonb
-            WHERE request_id = \(event.requestId) AND state <> 'withdrawn'
+            UPDATE intake.requests SET state = \(IntakeState.returned.rawValue), return_reasons = \(reasons)::jsonb
+            WHERE request_id = \(event.requestId) AND state <> \(IntakeState.withdrawn.rawValue)
             """, logger: logger)
     }
 
@@ -157,7 +157,7 @@ enum RequestStore {
         try await client.query("""
             INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, definition, state, submitted_by, submitted_at, submission)
             VALUES (\(requestId), \(draft.agencyCode ?? ""), \(draft.title ?? ""), \(draft.purpose ?? ""), \(draft.profile ?? SOPProfileCatalog.defaultProfileID),
-                    '[]'::jsonb, 'draft', \(account), \(date), \(body)::jsonb)
+                    '[]'::jsonb, \(IntakeState.draft.rawValue), \(account), \(date), \(body)::jsonb)
             """, logger: logger)
     }
 
@@ -175,7 +175,7 @@ enum RequestStore {
         for try await (state, agency, body) in try await connection.query("""
             SELECT state, agency_code, coalesce(submission::text, '{}') FROM intake.requests WHERE request_id = \(requestId) FOR UPDATE
             """, logger: logger).decode((String, String, String).self) {
-            return StoredDraft(state: state, agencyCode: agency, draft: try CloudEventCodec.decodeJSON(RequestDraft.self, from: body))
+            return StoredDraft(state: try IntakeState(stored: state), agencyCode: agency, draft: try CloudEventCodec.decodeJSON(RequestDraft.self, from: body))
         }
         return nil
     }
@@ -188,7 +188,7 @@ enum RequestStore {
             FROM intake.requests WHERE request_id = \(requestId)
             """, logger: logger)
         for try await (id, agency, title, purpose, profile, state, by, at, definition) in rows.decode((String, String, String, String, String, String, String, Date, String).self) {
-            return StoredRequest(requestId: id, agencyCode: agency, title: title, purpose: purpose, profile: profile, state: state, submittedBy: by,
+            return StoredRequest(requestId: id, agencyCode: agency, title: title, purpose: purpose, profile: profile, state: try IntakeState(stored: state), submittedBy: by,
                                  submittedAt: at, datasets: try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: definition))
         }
         return nil

@@ -85,7 +85,7 @@ struct CredentialStore: Sendable {
             if expires <= now {
                 throw APIError(.unauthorized, code: "credential_expired", message: "this credential expired; rotate it for a new one", field: "Authorization")
             }
-            guard state == "provisioned" else {
+            guard state == DatasetState.provisioned.rawValue else {
                 throw APIError(.forbidden, code: "dataset_not_provisioned", message: "the dataset's API is not provisioned (integration test not passed)", field: "Authorization")
             }
             return ExchangeCaller(credentialId: key.id, agencyCode: agency, scope: scope, datasetId: dataset, requestId: requestId, ratePerMinute: rate)

@@ -37,10 +37,10 @@ enum DatasetStore {
             INSERT INTO provisioning.datasets (dataset_id, request_id, agency_code, name, contract_id, contract_version, definition, consumers,
                 storage_table, storage_version, state, provisioned_at, updated_at)
             VALUES (\(datasetId), \(contract.requestId), \(contract.agencyCode), \(definition.name), \(contract.contractId), \(contract.contractVersion),
-                \(definitionJSON)::jsonb, \(consumers), \(table), \(storageVersion), 'test_failed', \(date), \(date))
+                \(definitionJSON)::jsonb, \(consumers), \(table), \(storageVersion), \(DatasetState.testFailed.rawValue), \(date), \(date))
             ON CONFLICT (dataset_id) DO UPDATE SET contract_id = EXCLUDED.contract_id, contract_version = EXCLUDED.contract_version,
                 definition = EXCLUDED.definition, consumers = EXCLUDED.consumers, storage_table = EXCLUDED.storage_table,
-                storage_version = EXCLUDED.storage_version, state = 'test_failed', updated_at = EXCLUDED.updated_at
+                storage_version = EXCLUDED.storage_version, state = \(DatasetState.testFailed.rawValue), updated_at = EXCLUDED.updated_at
             """, logger: logger)
         try await connection.query("""
             INSERT INTO provisioning.hub_datasets (contract_id, dataset, request_id, agency_code, storage_table, endpoint_path, provisioned_at, dataset_id, contract_version)
@@ -51,9 +51,9 @@ enum DatasetStore {
     }
 
     /// `provisioned` once the integration test passed, else `test_failed`.
-    static func setState(_ state: String, of datasetIds: [String], at date: Date, on connection: PostgresConnection, logger: Logger) async throws {
+    static func setState(_ state: DatasetState, of datasetIds: [String], at date: Date, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
-            UPDATE provisioning.datasets SET state = \(state), updated_at = \(date)
+            UPDATE provisioning.datasets SET state = \(state.rawValue), updated_at = \(date)
             WHERE dataset_id = ANY(\(datasetIds))
             """, logger: logger)
     }
@@ -86,11 +86,11 @@ enum DatasetStore {
     }
 
     /// The request's most recently changed dataset (its contract and state), its row locked until commit.
-    static func lockedLatestDataset(ofRequest requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> (contractId: String, state: String)? {
+    static func lockedLatestDataset(ofRequest requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> (contractId: String, state: DatasetState)? {
         for try await (contract, state) in try await connection.query("""
             SELECT contract_id, state FROM provisioning.datasets WHERE request_id = \(requestId) ORDER BY updated_at DESC LIMIT 1 FOR UPDATE
             """, logger: logger).decode((String, String).self) {
-            return (contract, state)
+            return (contract, try DatasetState(stored: state))
         }
         return nil
     }

@@ -16,7 +16,7 @@ struct HubDataset: Sendable {
     var consumers: [String]
     var storageTable: String
     var storageVersion: Int
-    var state: String
+    var state: DatasetState
     var provisionedAt: Date
     var updatedAt: Date
 
@@ -40,7 +40,8 @@ struct HubDataset: Sendable {
     typealias Row = (String, String, String, String, String, Int, String, [String], String, Int, String, Date, Date)
 
     init(row: Row) throws {
-        (datasetId, requestId, agencyCode, name, contractId, contractVersion, _, consumers, storageTable, storageVersion, state, provisionedAt, updatedAt) = row
+        (datasetId, requestId, agencyCode, name, contractId, contractVersion, _, consumers, storageTable, storageVersion, _, provisionedAt, updatedAt) = row
+        state = try DatasetState(stored: row.10)
         definition = try CloudEventCodec.decodeJSON(DatasetDefinition.self, from: row.6)
     }
 

@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// What the projector needs back after moving a request: where it stands now.
 struct ProjectedRequest: Sendable {
-    let state: String
+    let state: RequestState
     let agencyCode: String?
     let completedAt: Date?
     let updatedAt: Date
@@ -53,17 +53,17 @@ struct ReadModelStore: Sendable {
     }
 
     /// Puts the event on the request's timeline (once) and makes sure the request has a row.
-    func addToTimeline(_ event: ReceivedEvent, actor: ActorReference, state: String, step: Int, on connection: PostgresConnection, logger: Logger) async throws {
+    func addToTimeline(_ event: ReceivedEvent, actor: ActorReference, state: RequestState, step: Int, on connection: PostgresConnection, logger: Logger) async throws {
         let occurredAt = event.attributes.time
         try await connection.query("""
             INSERT INTO \(identifier: schema).timeline (event_id, request_id, event_type, source, actor_id, actor_role, state, sop_step, occurred_at)
             VALUES (\(event.attributes.id), \(event.requestId), \(event.attributes.type.rawValue), \(event.attributes.source),
-                    \(actor.id), \(actor.role.rawValue), \(state), \(step), \(occurredAt))
+                    \(actor.id), \(actor.role.rawValue), \(state.rawValue), \(step), \(occurredAt))
             ON CONFLICT (event_id) DO NOTHING
             """, logger: logger)
         try await connection.query("""
             INSERT INTO \(identifier: schema).requests (request_id, state, sop_step, updated_at)
-            VALUES (\(event.requestId), \(state), \(step), \(occurredAt))
+            VALUES (\(event.requestId), \(state.rawValue), \(step), \(occurredAt))
             ON CONFLICT (request_id) DO NOTHING
             """, logger: logger)
     }
@@ -90,7 +90,7 @@ struct ReadModelStore: Sendable {
                 (SELECT count(*) FROM \(identifier: schema).timeline t WHERE t.request_id = r.request_id)
             """, logger: logger)
         for try await (state, agency, completedAt, updatedAt, events) in rows.decode((String, String?, Date?, Date, Int).self) {
-            return ProjectedRequest(state: state, agencyCode: agency, completedAt: completedAt, updatedAt: updatedAt, timelineEvents: events)
+            return ProjectedRequest(state: try RequestState(stored: state), agencyCode: agency, completedAt: completedAt, updatedAt: updatedAt, timelineEvents: events)
         }
         return nil
     }

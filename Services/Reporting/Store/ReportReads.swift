@@ -9,7 +9,7 @@ struct RequestRow: Sendable {
     let agencyCode: String?
     let title: String?
     let profile: String?
-    let state: String
+    let state: RequestState
     let sopStep: Int
     let submittedAt: Date?
     let completedAt: Date?
@@ -24,7 +24,7 @@ struct TimelineRow: Sendable {
     let source: String
     let actorId: String
     let actorRole: String
-    let state: String
+    let state: RequestState
     let sopStep: Int
     let occurredAt: Date
 }
@@ -48,7 +48,7 @@ enum ReportReads {
             FROM reporting.requests WHERE (\(requestId)::text IS NULL OR request_id = \(requestId)) ORDER BY updated_at DESC LIMIT 500
             """, logger: logger)
         for try await (id, agency, title, profile, state, step, submitted, completed, updated) in rows.decode((String, String?, String?, String?, String, Int, Date?, Date?, Date).self) {
-            result.append(RequestRow(requestId: id, agencyCode: agency, title: title, profile: profile, state: state, sopStep: step,
+            result.append(RequestRow(requestId: id, agencyCode: agency, title: title, profile: profile, state: try RequestState(stored: state), sopStep: step,
                                      submittedAt: submitted, completedAt: completed, updatedAt: updated))
         }
         return result
@@ -57,10 +57,10 @@ enum ReportReads {
     /// Requests with a known agency submitted before `until`.
     static func requestsSubmitted(before until: Date, client: PostgresClient, logger: Logger) async throws -> [RequestRow] {
         var result: [RequestRow] = []
-        for try await (id, agency, profile, submitted, completed) in try await client.query("""
-            SELECT request_id, agency_code, profile, submitted_at, completed_at FROM reporting.requests WHERE agency_code IS NOT NULL AND submitted_at < \(until)
-            """, logger: logger).decode((String, String, String?, Date?, Date?).self) {
-            result.append(RequestRow(requestId: id, agencyCode: agency, title: nil, profile: profile, state: "", sopStep: 0,
+        for try await (id, agency, profile, state, submitted, completed) in try await client.query("""
+            SELECT request_id, agency_code, profile, state, submitted_at, completed_at FROM reporting.requests WHERE agency_code IS NOT NULL AND submitted_at < \(until)
+            """, logger: logger).decode((String, String, String?, String, Date?, Date?).self) {
+            result.append(RequestRow(requestId: id, agencyCode: agency, title: nil, profile: profile, state: try RequestState(stored: state), sopStep: 0,
                                      submittedAt: submitted, completedAt: completed, updatedAt: submitted ?? until))
         }
         return result
@@ -73,7 +73,7 @@ enum ReportReads {
             SELECT event_id, event_type, source, actor_id, actor_role, state, sop_step, occurred_at FROM reporting.timeline
             WHERE request_id = \(requestId) ORDER BY occurred_at, recorded_at
             """, logger: logger).decode((String, String, String, String, String, String, Int, Date).self) {
-            result.append(TimelineRow(eventId: id, requestId: requestId, eventType: type, source: source, actorId: actor, actorRole: role, state: state,
+            result.append(TimelineRow(eventId: id, requestId: requestId, eventType: type, source: source, actorId: actor, actorRole: role, state: try RequestState(stored: state),
                                       sopStep: step, occurredAt: at))
         }
         return result
@@ -85,7 +85,7 @@ enum ReportReads {
         for try await (step, at, type, actor, role, state) in try await client.query("""
             SELECT sop_step, occurred_at, event_type, actor_id, actor_role, state FROM reporting.timeline WHERE request_id = \(requestId) ORDER BY occurred_at, sop_step
             """, logger: logger).decode((Int, Date, String, String, String, String).self) {
-            result.append(TimelineRow(eventId: "", requestId: requestId, eventType: type, source: "", actorId: actor, actorRole: role, state: state,
+            result.append(TimelineRow(eventId: "", requestId: requestId, eventType: type, source: "", actorId: actor, actorRole: role, state: try RequestState(stored: state),
                                       sopStep: step, occurredAt: at))
         }
         return result
@@ -97,7 +97,7 @@ enum ReportReads {
         for try await (id, step, at, state) in try await client.query("""
             SELECT request_id, sop_step, occurred_at, state FROM reporting.timeline WHERE occurred_at < \(until) ORDER BY request_id, occurred_at, sop_step
             """, logger: logger).decode((String, Int, Date, String).self) {
-            result.append(TimelineRow(eventId: "", requestId: id, eventType: "", source: "", actorId: "", actorRole: "", state: state, sopStep: step, occurredAt: at))
+            result.append(TimelineRow(eventId: "", requestId: id, eventType: "", source: "", actorId: "", actorRole: "", state: try RequestState(stored: state), sopStep: step, occurredAt: at))
         }
         return result
     }

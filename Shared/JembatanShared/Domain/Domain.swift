@@ -32,6 +32,9 @@ public enum RequestState: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// Completed or withdrawn: no step is open any more.
+    public var isClosed: Bool { self == .completed || self == .withdrawn }
+
     /// The label of a state stored as text (the text itself when it is not a known state).
     public static func label(of text: String) -> String { RequestState(rawValue: text)?.label ?? text }
 }
@@ -44,6 +47,15 @@ public enum FindingSeverity: String, Codable, Sendable, CaseIterable {
     case warning
     /// For information.
     case info
+
+    /// The severity in Bahasa Indonesia.
+    public var label: String {
+        switch self {
+        case .blocking: "menghalangi"
+        case .warning: "peringatan"
+        case .info: "informasi"
+        }
+    }
 }
 
 /// The technical team's decision on a proposed structure (SOP step 3).
@@ -102,3 +114,23 @@ public enum Phase: String, Codable, Sendable, CaseIterable {
         }
     }
 }
+
+/// A state a role keeps in a text column. Reading an unknown value is an error, never a guess.
+public protocol StoredState: RawRepresentable, Sendable, Codable where RawValue == String {}
+
+extension StoredState {
+    /// The state read from its column.
+    public init(stored text: String) throws {
+        guard let state = Self(rawValue: text) else { throw UnknownStoredValue(type: "\(Self.self)", value: text) }
+        self = state
+    }
+}
+
+/// A column held a value the code does not know (a migration or a newer version wrote it).
+public struct UnknownStoredValue: Error, CustomStringConvertible {
+    public let type: String
+    public let value: String
+    public var description: String { "unknown \(type) '\(value)' in the database" }
+}
+
+extension RequestState: StoredState {}

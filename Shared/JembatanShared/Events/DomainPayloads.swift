@@ -45,6 +45,10 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
     /// Largest allowed value (numbers).
     public var maximum: Double?
 
+    /// The declared type as a known kind; nil when a producer proposed a type that does not exist
+    /// (the technical review reports it; a contract never carries one).
+    public var kind: FieldKind? { FieldKind(rawValue: type.lowercased()) }
+
     /// Creates a field definition.
     public init(name: String, type: String, required: Bool, description: String? = nil, allowedValues: [String]? = nil, references: String? = nil,
                 pattern: String? = nil, minimum: Double? = nil, maximum: Double? = nil) {
@@ -155,7 +159,7 @@ public struct AttachmentMetadata: Codable, Sendable, Equatable {
 /// One finding of the technical review.
 public struct ReviewFinding: Codable, Sendable, Equatable {
     /// `blocking` findings make the team return the request.
-    public var severity: String
+    public var severity: FindingSeverity
     /// Dataset the finding is about.
     public var dataset: String
     /// Field, when the finding is about one.
@@ -166,7 +170,7 @@ public struct ReviewFinding: Codable, Sendable, Equatable {
     public var message: String
 
     /// Creates a finding.
-    public init(severity: String, dataset: String, field: String?, rule: String, message: String) {
+    public init(severity: FindingSeverity, dataset: String, field: String?, rule: String, message: String) {
         self.severity = severity
         self.dataset = dataset
         self.field = field

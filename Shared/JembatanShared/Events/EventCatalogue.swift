@@ -45,6 +45,11 @@ extension Role: SchemaEnumerable {
     public static var schemaExample: Role { .producer }
 }
 
+extension FindingSeverity: SchemaEnumerable {
+    public static var schemaValues: [String] { allCases.map(\.rawValue) }
+    public static var schemaExample: FindingSeverity { .warning }
+}
+
 /// Derives a JSON Schema (2020-12) from a `Decodable` type by decoding it once with a recording
 /// decoder: every key asked for becomes a property, `decodeIfPresent` makes it optional.
 public enum JSONSchemaProbe {

@@ -55,7 +55,7 @@ public struct OutboxBacklog: Sendable, Equatable {
 
 extension Outbox {
     /// The backlog of the outbox in `schema`.
-    static func backlog(in schema: SchemaName, client: PostgresClient, logger: Logger) async throws -> OutboxBacklog {
+    public static func backlog(in schema: SchemaName, client: PostgresClient, logger: Logger) async throws -> OutboxBacklog {
         let query = PostgresQuery(unsafeSQL: """
             SELECT count(*)::int, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8
             FROM \(schema).outbox WHERE published_at IS NULL

@@ -78,7 +78,7 @@ public final class DatabaseMonitor: Service, Sendable {
 
     /// Returns when PostgreSQL answers `SELECT 1` through `client` within `limit`; throws
     /// otherwise (the pool keeps a query waiting up to a minute while it cannot connect).
-    static func answers(_ client: PostgresClient, within limit: Duration = .seconds(2), logger: Logger) async throws {
+    public static func answers(_ client: PostgresClient, within limit: Duration = .seconds(2), logger: Logger) async throws {
         try await withDeadline(limit) {
             for try await _ in try await client.query("SELECT 1", logger: logger) {}
         }

@@ -32,7 +32,16 @@ public struct SOPProfile: Codable, Sendable, Equatable {
         public var standard: Duration?
         /// The phases of the procedure this step covers.
         public var phases: [Phase]
+
+        /// A short name for charts and tables: the label of the step's first phase.
+        public var shortName: String { phases.first?.label ?? name }
     }
+
+    /// The step numbered `number`, if the profile has it.
+    public func step(_ number: Int) -> Step? { steps.first { $0.number == number } }
+
+    /// The number of the step that covers `phase`; nil when this profile has no such phase.
+    public func stepNumber(of phase: Phase) -> Int? { steps.first { $0.phases.contains(phase) }?.number }
 
     /// Profile id, e.g. `pasuruan`.
     public var id: String
@@ -61,6 +70,13 @@ public enum SOPProfileCatalog {
 
     /// The profile used when a request names none.
     public static let defaultProfileID = "pasuruan"
+
+    /// The default profile.
+    public static var defaultProfile: SOPProfile { all[defaultProfileID]! }
+
+    /// The numbering the read model, the dashboard and the SLA clock use for a request's step
+    /// (SYSTEM.md §1, which the three data-integration SOPs share): the default profile's.
+    public static var readModelSteps: SOPProfile { defaultProfile }
 
     /// The profile `id`, if it exists.
     public static func profile(_ id: String) -> SOPProfile? { all[id] }

@@ -40,6 +40,13 @@ public enum HubReader {
         return views
     }
 
+    /// A condition fragment, true when the text `value` (an SQL expression over a record) is not a
+    /// code of the reference list whose name is bound at `list` (a placeholder such as `$V`).
+    /// The reference lists are provisioning's; this is the only way other roles read them.
+    public static func notAReferenceCode(_ value: String, list: String) -> String {
+        "NOT EXISTS (SELECT 1 FROM provisioning.reference_codes rc WHERE rc.reference_set = \(list) AND rc.code = \(value))"
+    }
+
     /// True for names provisioning gives storage tables (safe to put into SQL text).
     public static func isStorageTable(_ name: String) -> Bool {
         name.hasPrefix("hub_") && name.count <= 63 && name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }

@@ -68,14 +68,14 @@ public struct RecordValidator: Sendable {
 
     public static func referenceSet(of field: FieldDefinition) -> String? {
         if let references = field.references, let table = references.split(separator: ".").first { return String(table) }
-        return field.type.lowercased() == Kind.regionCode.rawValue ? "wilayah" : nil
+        return field.kind == .regionCode ? "wilayah" : nil
     }
 
     /// Compiles `dataset`; fails when the contract itself cannot be applied (unknown type, bad pattern).
     public init(dataset: DatasetDefinition, references: [String: Set<String>]) throws {
         var fields: [Field] = []
         for definition in dataset.fields {
-            guard let kind = Kind(rawValue: definition.type.lowercased()) else {
+            guard let kind = definition.kind else {
                 throw RecordViolation(field: definition.name, rule: "contract", message: "the contract declares unknown type '\(definition.type)'")
             }
             let patternText = definition.pattern ?? (kind == .regionCode ? Self.regionCodePattern : nil)
