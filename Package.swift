@@ -22,9 +22,13 @@ func role(_ name: String) -> Target {
         ],
         path: "Services/\(name)",
         exclude: ["Main"],
+        resources: rolesWithViews.contains(name) ? [.copy("Templates")] : [],
         swiftSettings: swiftSettings
     )
 }
+
+/// Roles that render pages: their Mustache templates ship beside the executable (`<package>_<role>.resources`).
+let rolesWithViews: Set<String> = ["Evaluation", "Reporting"]
 
 /// A role's process: `main` runs the role's service definition.
 func server(_ name: String) -> Target {
@@ -70,6 +74,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -90,8 +95,10 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             path: "Shared/JembatanShared",
+            resources: [.copy("Views/Templates")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -49,7 +49,7 @@ struct ContractDocumentController: Sendable {
 
     @Sendable func document(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let contract = try await load(request, routeContext)
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: ContractSchema.html(contract))))
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: try ContractSchema.html(contract))))
     }
 }
 
@@ -71,6 +71,10 @@ enum ContractSchema {
             case .regionCode: property = ["type": "string", "pattern": regionCodePattern]
             default: property = ["type": "string"]
             }
+            // The value rules the hub enforces on every push, so a producer can check records before sending them.
+            if let pattern = field.pattern { property["pattern"] = pattern }
+            if let minimum = field.minimum { property["minimum"] = minimum }
+            if let maximum = field.maximum { property["maximum"] = maximum }
             if let description = field.description { property["description"] = description }
             if let values = field.allowedValues { property["enum"] = values }
             if let reference = field.references { property["x-references"] = reference }
@@ -93,36 +97,57 @@ enum ContractSchema {
         return schema
     }
 
-    static func html(_ contract: ContractDocumentController.Contract) -> String {
-        let escape = HTMLText.escape
-        var sections = ""
-        for dataset in contract.datasets {
-            var rows = ""
-            for field in dataset.fields {
-                let constraints = [field.allowedValues.map { "salah satu: " + $0.joined(separator: ", ") }, field.references.map { "referensi: " + $0 }]
-                    .compactMap { $0 }.joined(separator: "; ")
-                rows += "<tr><td><code>\(escape(field.name))</code>\(dataset.primaryKey.contains(field.name) ? " <b>(kunci)</b>" : "")</td><td>\(escape(field.type))</td>"
-                rows += "<td>\(field.required ? "wajib" : "opsional")</td><td>\(escape(field.description ?? ""))</td><td>\(escape(constraints))</td></tr>"
-            }
-            sections += """
-                <h2>Dataset <code>\(escape(dataset.name))</code></h2>
-                <p>\(escape(dataset.description ?? ""))</p>
-                <p>Klasifikasi: <b>\(escape(dataset.classification ?? "–"))</b> · Frekuensi pemutakhiran: <b>\(escape(dataset.updateFrequency ?? "–"))</b> · Kunci utama: <code>\(escape(dataset.primaryKey.joined(separator: ", ")))</code></p>
-                <table><thead><tr><th>Kolom</th><th>Tipe</th><th>Wajib</th><th>Keterangan</th><th>Batasan</th></tr></thead><tbody>\(rows)</tbody></table>
-                """
+    /// What the printable document shows (the `contract-document` template).
+    struct View: Sendable {
+        struct Field: Sendable {
+            let name: String
+            let isKey: Bool
+            let type: String
+            let presence: String
+            let description: String
+            let constraints: String
         }
-        return """
-            <!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Dokumen Interchange — kontrak \(escape(contract.contractId)) v\(contract.version)</title>
-            <style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}
-            th,td{border:1px solid #ccc;padding:.35rem;text-align:left;font-size:.85rem;vertical-align:top}th{background:#f1f1f1}
-            @media print{body{margin:1cm}}</style></head><body>
-            <h1>Dokumen Interchange Data</h1>
-            <p>Kontrak dataset <code>\(escape(contract.contractId))</code>, versi \(contract.version), disepakati \(ISO8601DateFormatter().string(from: contract.agreedAt))</p>
-            <p>Produsen data: <b>\(escape(contract.agencyCode))</b> · Permohonan <code>\(escape(contract.requestId))</code></p>
-            <p>Konsumen (hak baca): \(escape(contract.consumers.isEmpty ? "–" : contract.consumers.joined(separator: ", ")))</p>
-            \(sections)
-            </body></html>
-            """
+
+        struct Dataset: Sendable {
+            let name: String
+            let description: String
+            let classification: String
+            let frequency: String
+            let key: String
+            let fields: [Field]
+        }
+
+        let contractId: String
+        let version: Int
+        let agreed: String
+        let agency: String
+        let requestId: String
+        let consumers: String
+        let datasets: [Dataset]
+    }
+
+    /// The rules a field's values must follow, in words (the same the hub enforces).
+    static func constraints(of field: FieldDefinition) -> String {
+        [field.allowedValues.map { "salah satu: " + $0.joined(separator: ", ") }, field.references.map { "referensi: " + $0 },
+         field.pattern.map { "pola: " + $0 }, field.minimum.map { "minimum: \(number($0))" }, field.maximum.map { "maksimum: \(number($0))" }]
+            .compactMap { $0 }.joined(separator: "; ")
+    }
+
+    static func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+
+    static func view(_ contract: ContractDocumentController.Contract) -> View {
+        View(contractId: contract.contractId, version: contract.version, agreed: WIB.format(contract.agreedAt), agency: contract.agencyCode,
+             requestId: contract.requestId, consumers: contract.consumers.isEmpty ? "–" : contract.consumers.joined(separator: ", "),
+             datasets: contract.datasets.map { dataset in
+                 View.Dataset(name: dataset.name, description: dataset.description ?? "", classification: dataset.classification ?? "–",
+                              frequency: dataset.updateFrequency ?? "–", key: dataset.primaryKey.joined(separator: ", "), fields: dataset.fields.map {
+                                  View.Field(name: $0.name, isKey: dataset.primaryKey.contains($0.name), type: $0.type, presence: $0.required ? "wajib" : "opsional",
+                                             description: $0.description ?? "", constraints: constraints(of: $0))
+                              })
+             })
+    }
+
+    static func html(_ contract: ContractDocumentController.Contract) throws -> String {
+        try EvaluationService.views.render("contract-document", view(contract))
     }
 }

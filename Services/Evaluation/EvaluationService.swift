@@ -1,9 +1,18 @@
+import Foundation
 import JembatanShared
 
 /// Technical evaluation: SOP steps 3–4. Reviews the proposed structure, decides, versions the dataset contract.
 ///
 /// How the evaluation service is assembled.
 public enum EvaluationService {
+    /// The interchange document's template, loaded once. Checked in `main` before anything starts.
+    public static let views: PageViews = try! loadViews()
+
+    /// The shared templates and this role's (`Templates/`, shipped as the module's resource bundle).
+    public static func loadViews() throws -> PageViews {
+        try PageViews(roleTemplates: Bundle.module.resourceURL?.appendingPathComponent("Templates"))
+    }
+
     public static let definition = ServiceDefinition(
         service: .evaluation,
         migrations: [CreateEvaluationTables.migration, AddDecisionFlow.migration, AddConsumersToSubmissions.migration],

@@ -8,13 +8,28 @@ struct IntegrationReport: Encodable {
     struct Step: Encodable {
         let step: Int
         let name: String
-        let standard: String?
+        /// `3 working_days` (the wire form); ``duration`` is the typed value.
+        var standard: String? { duration.map { "\($0.value) \($0.unit.rawValue)" } }
+        let duration: SOPProfile.Duration?
         let startedAt: Date
         let endedAt: Date?
         /// Share of the standard used, in percent.
         let usedPercent: Double?
         /// `on_time`, `late` (a deviation to account for), `open` or `no_standard`.
         let status: String
+
+        enum CodingKeys: String, CodingKey { case step, name, standard, startedAt, endedAt, usedPercent, status }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(step, forKey: .step)
+            try container.encode(name, forKey: .name)
+            try container.encodeIfPresent(standard, forKey: .standard)
+            try container.encode(startedAt, forKey: .startedAt)
+            try container.encodeIfPresent(endedAt, forKey: .endedAt)
+            try container.encodeIfPresent(usedPercent, forKey: .usedPercent)
+            try container.encode(status, forKey: .status)
+        }
     }
 
     struct Entry: Encodable {
@@ -58,7 +73,7 @@ struct IntegrationReportController: Sendable {
 
     @Sendable func pdf(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let report = try await build(request, routeContext)
-        let data = try await PDFRenderer(chromium: context.configuration.chromium).render(html: ReportPage.render(report))
+        let data = try await PDFRenderer(chromium: context.configuration.chromium).render(html: try ReportPage.render(report))
         return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"laporan-integrasi-\(report.requestId.prefix(8)).pdf\""],
                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
@@ -74,7 +89,7 @@ struct IntegrationReportController: Sendable {
 
     @Sendable func html(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let report = try await build(request, routeContext)
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: ReportPage.render(report))))
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: try ReportPage.render(report))))
     }
 
     func build(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> IntegrationReport {
@@ -92,92 +107,157 @@ struct IntegrationReportController: Sendable {
     }
 }
 
-/// The printable page of the report (A4, no external resources).
+/// The printable page of the report (A4, no external resources): the `integration-report` template.
 enum ReportPage {
-    static func render(_ report: IntegrationReport) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "id_ID")
-        formatter.timeZone = TimeZone(identifier: "Asia/Jakarta")
-        formatter.dateFormat = "d MMM yyyy HH:mm 'WIB'"
-        func at(_ date: Date?) -> String { date.map { formatter.string(from: $0) } ?? "–" }
-        func e(_ text: String?) -> String { HTMLText.escape(text ?? "–") }
-        var body = ""
-        let submission = report.submission
-        body += section("1. Permohonan dan instansi", """
-            <table><tr><th>Judul</th><td>\(e(submission?.title))</td></tr><tr><th>Instansi</th><td>\(e(submission?.agencyCode))</td></tr>
-            <tr><th>Tujuan</th><td>\(e(submission?.purpose))</td></tr><tr><th>Dasar hukum</th><td>\(e(submission?.legalBasis))</td></tr>
-            <tr><th>Diajukan</th><td>\(e(submission?.submittedBy.id)), \(at(submission?.submittedAt))</td></tr><tr><th>SOP</th><td>\(e(submission?.profile))</td></tr></table>
-            """)
-        body += section("2. Disposisi", report.disposition.map { "<p>\(e($0.note)) — \(e($0.dispositionedBy.id)), \(at($0.dispositionedAt))</p>" } ?? "<p>Belum ada disposisi.</p>")
-        var evaluation = report.returns.isEmpty ? "" : "<p>Dikembalikan \(report.returns.count) kali kepada produsen.</p>"
-        if let contract = report.contract {
-            evaluation += "<p>Disetujui oleh \(e(contract.agreedBy.id)), \(at(contract.agreedAt)). Temuan kajian: \(contract.findings.count).</p><ul>"
-            for finding in contract.findings { evaluation += "<li>\(e(finding.severity.label)) · \(e(finding.dataset)).\(e(finding.field)) · \(e(finding.rule)): \(e(finding.message))</li>" }
-            evaluation += "</ul>"
-        }
-        body += section("3. Evaluasi teknis dan keputusan", evaluation.isEmpty ? "<p>Belum diputuskan.</p>" : evaluation)
-        var contractText = "<p>Belum ada kontrak.</p>"
-        if let contract = report.contract {
-            contractText = "<p>Kontrak \(e(contract.contractId)) versi \(contract.contractVersion); konsumen: \(e((contract.consumers ?? []).joined(separator: ", ")))</p><table><tr><th>Dataset</th><th>Kunci</th><th>Kolom</th><th>Klasifikasi</th><th>Pembaruan</th></tr>"
-            for dataset in contract.datasets {
-                contractText += "<tr><td>\(e(dataset.name))</td><td>\(e(dataset.primaryKey.joined(separator: ", ")))</td><td>\(dataset.fields.count)</td><td>\(e(dataset.classification))</td><td>\(e(dataset.updateFrequency))</td></tr>"
-            }
-            contractText += "</table>"
-        }
-        body += section("4. Kontrak data (dokumen interchange)", contractText)
-        var endpoints = "<p>Belum disiapkan.</p>"
-        if let test = report.integrationTest {
-            endpoints = "<p>Uji integrasi: <strong>\(test.passed ? "lulus" : "gagal")</strong>, \(at(test.testedAt)).</p><ul>"
-            for check in test.checks { endpoints += "<li>\(e(check.dataset)) · \(e(check.check)): \(check.passed ? "lulus" : "GAGAL") — \(e(check.detail))</li>" }
-            endpoints += "</ul>"
-        }
-        for endpoint in report.provisioned?.endpoints ?? [] { endpoints += "<p>Endpoint <code>\(e(endpoint.path))</code></p>" }
-        if let credentials = report.provisioned?.credentials { endpoints += "<p>\(credentials.count) kredensial diterbitkan (rahasia tidak pernah dicatat).</p>" }
-        body += section("5. Endpoint dan uji integrasi", endpoints)
-        body += section("6. Penyerahan hasil", report.delivery.map { "<p>\(e($0.note)) — \(e($0.deliveredBy.id)), \(at($0.deliveredAt))</p>" } ?? "<p>Belum diserahkan.</p>")
-        var validation = "<p>Belum ada validasi.</p>"
-        if let run = report.validationRun {
-            validation = "<p>Skor mutu data: <strong>\(run.score) / 100</strong> (\(run.checks) pemeriksaan, \(run.records) rekaman), \(at(run.completedAt)).</p>"
-            if !run.failedChecks.isEmpty { validation += "<p>Tidak lulus: \(e(run.failedChecks.joined(separator: ", ")))</p>" }
-        }
-        if let reconciliation = report.reconciliation {
-            validation += "<p>Rekonsiliasi dengan sistem sumber: \(reconciliation.matched) cocok, \(reconciliation.missingInHub) tidak ada di hub, \(reconciliation.extraInHub) lebih di hub, \(reconciliation.changed) berbeda.</p>"
-        }
-        body += section("7. Validasi data dan rekonsiliasi", validation)
-        var decision = "<p>Belum ada keputusan akhir.</p>"
-        if let accepted = report.accepted {
-            decision = "<p><strong>Diterima</strong> oleh \(e(accepted.decidedBy.id)), \(at(accepted.decidedAt)): \(e(accepted.note))</p>"
-        } else if let reopened = report.reopened {
-            decision = "<p><strong>Dikembalikan ke evaluasi</strong> oleh \(e(reopened.decidedBy.id)), \(at(reopened.decidedAt)): \(e(reopened.reasons.joined(separator: "; ")))</p>"
-        }
-        body += section("8. Keputusan akhir", decision)
-        var sla = "<table><tr><th>Langkah</th><th>Mulai</th><th>Selesai</th><th>Standar</th><th>Terpakai</th><th>Status</th></tr>"
-        for step in report.steps {
-            let status = ["on_time": "sesuai standar", "late": "MENYIMPANG (melewati standar)", "open": "berjalan", "overdue": "berjalan, MELEWATI standar", "no_standard": "tanpa standar", "end": "selesai"][step.status] ?? step.status
-            let standard = step.standard.map {
-                $0.replacingOccurrences(of: "working_days", with: "hari kerja").replacingOccurrences(of: "months", with: "bulan").replacingOccurrences(of: "minutes", with: "menit")
-            }
-            sla += "<tr class=\"\(step.status)\"><td>\(step.step) · \(e(step.name))</td><td>\(at(step.startedAt))</td><td>\(at(step.endedAt))</td><td>\(e(standard))</td>"
-            sla += "<td>\(step.usedPercent.map { String(format: "%.1f %%", $0) } ?? "–")</td><td>\(status)</td></tr>"
-        }
-        body += section("9. Mutu baku waktu per langkah", sla + "</table><p>Hari kerja: Senin–Jumat di luar libur nasional dan cuti bersama (SKB 3 Menteri), dihitung dalam WIB.</p>")
-        var timeline = "<table><tr><th>Waktu</th><th>Peristiwa</th><th>Oleh</th></tr>"
-        for entry in report.timeline { timeline += "<tr><td>\(at(entry.occurredAt))</td><td>\(e(entry.type))</td><td>\(e(entry.actor))</td></tr>" }
-        body += section("10. Linimasa", timeline + "</table>")
-        return """
-            <!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Laporan Hasil Integrasi Data — \(e(submission?.title))</title>
-            <style>@page{size:A4;margin:18mm}body{font-family:system-ui,sans-serif;color:#1b1b1b;font-size:11pt;max-width:60rem;margin:auto}
-            h1{font-size:16pt}h2{font-size:12pt;border-bottom:1px solid #999;margin-top:1.2rem}table{border-collapse:collapse;width:100%}
-            th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top;font-size:9.5pt}th{background:#f1f1f1}
-            tr.late td,tr.overdue td{background:#fde2e1}code{font-size:9pt}section{break-inside:avoid}</style></head><body>
-            <h1>Laporan Hasil Integrasi Data</h1><p>Permohonan <code>\(e(report.requestId))</code> · dibuat \(at(report.generatedAt))</p>
-            \(body)</body></html>
-            """
+    struct Signed: Sendable {
+        let note: String
+        let by: String
+        let at: String
     }
 
-    static func section(_ title: String, _ content: String) -> String {
-        "<section><h2>\(HTMLText.escape(title))</h2>\(content)</section>\n"
+    struct Finding: Sendable {
+        let severity: String
+        let dataset: String
+        let field: String
+        let rule: String
+        let message: String
+    }
+
+    struct Agreement: Sendable {
+        let by: String
+        let at: String
+        let findingCount: Int
+        let findings: [Finding]
+    }
+
+    struct ContractView: Sendable {
+        struct Dataset: Sendable {
+            let name: String
+            let key: String
+            let fields: Int
+            let classification: String
+            let frequency: String
+        }
+
+        let contractId: String
+        let version: Int
+        let consumers: String
+        let datasets: [Dataset]
+    }
+
+    struct Check: Sendable {
+        let dataset: String
+        let check: String
+        let outcome: String
+        let `class`: String
+        let detail: String
+    }
+
+    struct Test: Sendable {
+        let outcome: String
+        let at: String
+        let checks: [Check]
+    }
+
+    struct Validation: Sendable {
+        let score: String
+        let checks: Int
+        let records: Int
+        let at: String
+        let failed: String?
+    }
+
+    struct StepLine: Sendable {
+        let step: Int
+        let name: String
+        let status: String
+        let statusLabel: String
+        let started: String
+        let ended: String
+        let standard: String
+        let used: String
+    }
+
+    struct Entry: Sendable {
+        let at: String
+        let event: String
+        let actor: String
+    }
+
+    struct View: Sendable {
+        let requestId: String
+        let generated: String
+        let title: String
+        let agency: String
+        let purpose: String
+        let legalBasis: String
+        let submittedBy: String
+        let submittedAt: String
+        let profile: String
+        let disposition: Signed?
+        let returnCount: Int?
+        let agreement: Agreement?
+        let contract: ContractView?
+        let test: Test?
+        let endpoints: [String]
+        let credentialCount: Int?
+        let delivery: Signed?
+        let validation: Validation?
+        let reconciliation: ReconciliationCompleted?
+        let accepted: Signed?
+        let reopened: Signed?
+        let steps: [StepLine]
+        let timeline: [Entry]
+    }
+
+    /// What each step's status means for the head reading the report.
+    static let statusLabels = ["on_time": "sesuai standar", "late": "MENYIMPANG (melewati standar)", "open": "berjalan", "overdue": "berjalan, MELEWATI standar",
+                               "no_standard": "tanpa standar", "end": "selesai"]
+
+    static func view(_ report: IntegrationReport) -> View {
+        let submission = report.submission
+        return View(
+            requestId: report.requestId, generated: WIB.format(report.generatedAt), title: submission?.title ?? "–", agency: submission?.agencyCode ?? "–",
+            purpose: submission?.purpose ?? "–", legalBasis: submission?.legalBasis ?? "–", submittedBy: submission?.submittedBy.id ?? "–",
+            submittedAt: WIB.format(submission?.submittedAt), profile: submission?.profile ?? "–",
+            disposition: report.disposition.map { Signed(note: $0.note, by: $0.dispositionedBy.id, at: WIB.format($0.dispositionedAt)) },
+            returnCount: report.returns.isEmpty ? nil : report.returns.count,
+            agreement: report.contract.map { contract in
+                Agreement(by: contract.agreedBy.id, at: WIB.format(contract.agreedAt), findingCount: contract.findings.count, findings: contract.findings.map {
+                    Finding(severity: $0.severity.label, dataset: $0.dataset, field: $0.field ?? "–", rule: $0.rule, message: $0.message)
+                })
+            },
+            contract: report.contract.map { contract in
+                ContractView(contractId: contract.contractId, version: contract.contractVersion, consumers: (contract.consumers ?? []).joined(separator: ", "),
+                             datasets: contract.datasets.map {
+                                 .init(name: $0.name, key: $0.primaryKey.joined(separator: ", "), fields: $0.fields.count, classification: $0.classification ?? "–",
+                                       frequency: $0.updateFrequency ?? "–")
+                             })
+            },
+            test: report.integrationTest.map { test in
+                Test(outcome: test.passed ? "lulus" : "gagal", at: WIB.format(test.testedAt), checks: test.checks.map {
+                    Check(dataset: $0.dataset, check: $0.check, outcome: $0.passed ? "lulus" : "GAGAL", class: $0.passed ? "ok" : "bad", detail: $0.detail)
+                })
+            },
+            endpoints: report.provisioned?.endpoints.map(\.path) ?? [],
+            credentialCount: report.provisioned?.credentials?.count,
+            delivery: report.delivery.map { Signed(note: $0.note, by: $0.deliveredBy.id, at: WIB.format($0.deliveredAt)) },
+            validation: report.validationRun.map { run in
+                Validation(score: String(format: "%.1f", run.score), checks: run.checks, records: run.records, at: WIB.format(run.completedAt),
+                           failed: run.failedChecks.isEmpty ? nil : run.failedChecks.joined(separator: ", "))
+            },
+            reconciliation: report.reconciliation,
+            accepted: report.accepted.map { Signed(note: $0.note, by: $0.decidedBy.id, at: WIB.format($0.decidedAt)) },
+            reopened: report.accepted == nil ? report.reopened.map { Signed(note: $0.reasons.joined(separator: "; "), by: $0.decidedBy.id, at: WIB.format($0.decidedAt)) } : nil,
+            steps: report.steps.map {
+                StepLine(step: $0.step, name: $0.name, status: $0.status, statusLabel: statusLabels[$0.status] ?? $0.status, started: WIB.format($0.startedAt),
+                         ended: WIB.format($0.endedAt), standard: $0.duration?.label ?? "–", used: $0.usedPercent.map { String(format: "%.1f %%", $0) } ?? "–")
+            },
+            timeline: report.timeline.map { Entry(at: WIB.format($0.occurredAt), event: EventType.label(of: $0.type), actor: $0.actor) })
+    }
+
+    static func render(_ report: IntegrationReport) throws -> String {
+        try ReportingService.views.render("integration-report", view(report))
     }
 }
 

@@ -96,45 +96,71 @@ struct MaintenanceReport: Encodable {
         return report
     }
 
-    func html() -> String {
-        func e(_ text: String) -> String { HTMLText.escape(text) }
-        let at = DashboardPage.time
-        let empty = "<tr><td colspan=\"6\">Tidak ada.</td></tr>"
-        var componentRows = ""
-        for line in components { componentRows += "<tr><td>\(e(line.component))</td><td>\(line.failedChecks)</td></tr>" }
-        var incidentRows = ""
-        for incident in incidents {
-            let state = incident.closedAt.map { "ditutup \(at($0))" } ?? "<strong>MASIH TERBUKA</strong>"
-            incidentRows += "<tr class=\"\(incident.closedAt == nil ? "late" : "")\"><td>\(e(incident.component))</td><td>\(e(incident.detail))</td><td>\(at(incident.openedAt))</td>"
-            incidentRows += "<td>\(incident.escalatedAt.map { "ya, \(at($0))" } ?? "tidak")</td><td>\(state)</td><td>\(incident.minutesOpen)</td></tr>"
+    /// What the printable page shows (the `maintenance-report` template).
+    struct View: Sendable {
+        struct Component: Sendable {
+            let component: String
+            let failedChecks: Int
         }
-        var backupRows = ""
-        for backup in backups {
-            backupRows += "<tr class=\"\(backup.verified ? "" : "late")\"><td>\(at(backup.completedAt))</td><td><code>\(e(backup.file))</code></td><td>\(backup.sizeBytes / 1024) KiB</td>"
-            backupRows += "<td>\(backup.tables)</td><td>\(backup.verified ? "terbukti (dipulihkan, setiap tabel sama)" : "GAGAL: " + e(backup.problems.prefix(3).joined(separator: "; ")))</td></tr>"
+
+        struct Incident: Sendable {
+            let component: String
+            let detail: String
+            let opened: String
+            let escalated: String
+            let open: Bool
+            let closed: String
+            let minutesOpen: Int
         }
-        var redriveRows = ""
-        for redrive in redrives {
-            redriveRows += "<tr><td>\(at(redrive.redrivenAt))</td><td>\(e(redrive.originalTopic))[\(redrive.originalPartition)]@\(redrive.originalOffset)</td><td>\(redrive.replaced ? "nilai diperbaiki" : "nilai asli")</td><td>\(e(redrive.reason))</td></tr>"
+
+        struct Backup: Sendable {
+            let completed: String
+            let file: String
+            let size: String
+            let tables: Int
+            let verified: Bool
+            let outcome: String
         }
-        let share = checks == 0 ? "–" : String(format: "%.1f %%", Double(checksPassed) * 100 / Double(checks))
-        return """
-            <!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(e(title))</title>
-            <style>@page{size:A4;margin:18mm}body{font-family:system-ui,sans-serif;color:#1b1b1b;font-size:11pt;max-width:60rem;margin:auto}
-            h1{font-size:16pt}h2{font-size:12pt;border-bottom:1px solid #999;margin-top:1.2rem}table{border-collapse:collapse;width:100%}
-            th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top;font-size:9.5pt}th{background:#f1f1f1}code{font-size:9pt}tr.late td{background:#fde2e1}</style></head><body>
-            <h1>\(e(title))</h1>
-            <p>Periode \(at(from)) – \(at(to)) · dibuat \(at(generatedAt))\(provisional ? " · <strong>sementara</strong> (bulan belum berakhir)" : "")</p>
-            <section><h2>1. Pemantauan</h2><p>\(checks) pemeriksaan, \(checksPassed) seluruh komponen sehat (\(share)).</p>
-            <table><tr><th>Komponen</th><th>Pemeriksaan gagal</th></tr>\(componentRows.isEmpty ? empty : componentRows)</table></section>
-            <section><h2>2. Insiden</h2><table><tr><th>Komponen</th><th>Keterangan</th><th>Dibuka</th><th>Eskalasi ke Kepala</th><th>Status</th><th>Menit terbuka</th></tr>
-            \(incidentRows.isEmpty ? empty : incidentRows)</table></section>
-            <section><h2>3. Cadangan data (backup) dan pembuktiannya</h2><table><tr><th>Selesai</th><th>Berkas</th><th>Ukuran</th><th>Tabel</th><th>Hasil</th></tr>
-            \(backupRows.isEmpty ? empty : backupRows)</table></section>
-            <section><h2>4. Pesan gagal yang dikirim ulang (dead letter)</h2><table><tr><th>Waktu</th><th>Rekaman asal</th><th>Isi</th><th>Alasan</th></tr>
-            \(redriveRows.isEmpty ? empty : redriveRows)</table></section>
-            </body></html>
-            """
+
+        struct Redrive: Sendable {
+            let at: String
+            let origin: String
+            let content: String
+            let reason: String
+        }
+
+        let title: String
+        let from: String
+        let to: String
+        let generated: String
+        let provisional: Bool
+        let checks: Int
+        let checksPassed: Int
+        let share: String
+        let components: [Component]
+        let incidents: [Incident]
+        let backups: [Backup]
+        let redrives: [Redrive]
     }
+
+    var view: View {
+        View(title: title, from: WIB.format(from), to: WIB.format(to), generated: WIB.format(generatedAt), provisional: provisional, checks: checks,
+             checksPassed: checksPassed, share: checks == 0 ? "–" : String(format: "%.1f %%", Double(checksPassed) * 100 / Double(checks)),
+             components: components.map { .init(component: $0.component, failedChecks: $0.failedChecks) },
+             incidents: incidents.map {
+                 .init(component: $0.component, detail: $0.detail, opened: WIB.format($0.openedAt), escalated: $0.escalatedAt.map { "ya, \(WIB.format($0))" } ?? "tidak",
+                       open: $0.closedAt == nil, closed: WIB.format($0.closedAt), minutesOpen: $0.minutesOpen)
+             },
+             backups: backups.map {
+                 .init(completed: WIB.format($0.completedAt), file: $0.file, size: "\($0.sizeBytes / 1024) KiB", tables: $0.tables, verified: $0.verified,
+                       outcome: $0.verified ? "terbukti (dipulihkan, setiap tabel sama)" : "GAGAL: " + $0.problems.prefix(3).joined(separator: "; "))
+             },
+             redrives: redrives.map {
+                 .init(at: WIB.format($0.redrivenAt), origin: "\($0.originalTopic)[\($0.originalPartition)]@\($0.originalOffset)",
+                       content: $0.replaced ? "nilai diperbaiki" : "nilai asli", reason: $0.reason)
+             })
+    }
+
+    /// The printable page (A4, no external resources).
+    func html() throws -> String { try ReportingService.views.render("maintenance-report", view) }
 }

@@ -64,11 +64,7 @@ struct MonthlyReport: Encodable {
     var datasets: [DatasetVolume] = []
 
     /// Western Indonesian Time: a month is counted from the 1st 00:00 WIB.
-    static let wib: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Jakarta")!
-        return calendar
-    }()
+    static var wib: Calendar { WIB.calendar }
 
     /// The WIB month `yyyy-MM` as an interval; nil when `period` is not such a month.
     static func interval(of period: String) -> (from: Date, to: Date)? {
@@ -140,50 +136,69 @@ struct MonthlyReport: Encodable {
 
     var title: String { "Laporan Bulanan Integrasi Data \(period)" }
 
-    /// The printable page (A4, no external resources).
-    func html() -> String {
-        func e(_ text: String) -> String { HTMLText.escape(text) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "id_ID")
-        formatter.timeZone = TimeZone(identifier: "Asia/Jakarta")
-        formatter.dateFormat = "d MMM yyyy HH:mm 'WIB'"
-        var agencyRows = ""
-        for line in agencies {
-            agencyRows += "<tr><td>\(e(line.agencyCode))</td><td>\(line.submitted)</td><td>\(line.completed)</td><td>\(line.stepsMeasured)</td><td>\(line.onTime)</td><td>\(line.late)</td>"
-            agencyRows += "<td>\(line.compliancePercent.map { String(format: "%.1f %%", $0) } ?? "–")</td></tr>"
+    /// What the printable page shows (the `monthly-report` template).
+    struct View: Sendable {
+        struct Agency: Sendable {
+            let agencyCode: String
+            let submitted: Int
+            let completed: Int
+            let stepsMeasured: Int
+            let onTime: Int
+            let late: Int
+            let compliance: String
         }
-        var lateRows = ""
-        for step in lateSteps {
-            lateRows += "<tr><td><code>\(e(step.requestId))</code></td><td>\(e(step.agencyCode))</td><td>\(step.step) · \(e(step.name))</td>"
-            lateRows += "<td>\(String(format: "%.1f %%", step.usedPercent))</td><td>\(step.status == "late" ? "selesai terlambat" : "masih berjalan, terlambat")</td></tr>"
+
+        struct Late: Sendable {
+            let requestId: String
+            let agencyCode: String
+            let step: Int
+            let name: String
+            let used: String
+            let remark: String
         }
-        var stateRows = ""
-        for (state, count) in states.sorted(by: { $0.key < $1.key }) { stateRows += "<tr><td>\(e(state))</td><td>\(count)</td></tr>" }
-        var datasetRows = ""
-        for dataset in datasets {
-            datasetRows += "<tr><td>\(e(dataset.datasetId))</td><td>\(e(dataset.agencyCode))</td><td>\(dataset.batches)</td><td>\(dataset.accepted)</td><td>\(dataset.rejected)</td>"
-            datasetRows += "<td>\(dataset.latestScore.map { String(format: "%.1f", $0) } ?? "–")</td></tr>"
+
+        struct StateCount: Sendable {
+            let state: String
+            let count: Int
         }
-        let empty = "<tr><td colspan=\"7\">Tidak ada.</td></tr>"
-        return """
-            <!doctype html><html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(e(title))</title>
-            <style>@page{size:A4;margin:18mm}body{font-family:system-ui,sans-serif;color:#1b1b1b;font-size:11pt;max-width:60rem;margin:auto}
-            h1{font-size:16pt}h2{font-size:12pt;border-bottom:1px solid #999;margin-top:1.2rem}table{border-collapse:collapse;width:100%}
-            th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top;font-size:9.5pt}th{background:#f1f1f1}code{font-size:9pt}</style></head><body>
-            <h1>\(e(title))</h1>
-            <p>Periode \(formatter.string(from: from)) – \(formatter.string(from: to)) · dibuat \(formatter.string(from: generatedAt))\(provisional ? " · <strong>sementara</strong> (bulan belum berakhir)" : "")</p>
-            <section><h2>1. Kepatuhan mutu baku waktu per instansi</h2>
-            <table><tr><th>Instansi</th><th>Permohonan baru</th><th>Selesai</th><th>Langkah diukur</th><th>Tepat waktu</th><th>Terlambat</th><th>Kepatuhan</th></tr>
-            \(agencyRows.isEmpty ? empty : agencyRows)</table>
-            <p>Langkah diukur: langkah yang selesai dalam bulan ini, dan langkah yang pada akhir bulan masih berjalan melewati standarnya. Hari kerja: Senin–Jumat di luar libur nasional dan cuti bersama, WIB.</p></section>
-            <section><h2>2. Penyimpangan (langkah melewati standar)</h2>
-            <table><tr><th>Permohonan</th><th>Instansi</th><th>Langkah</th><th>Terpakai</th><th>Keterangan</th></tr>\(lateRows.isEmpty ? empty : lateRows)</table></section>
-            <section><h2>3. Permohonan menurut status (akhir periode)</h2>
-            <table><tr><th>Status</th><th>Jumlah</th></tr>\(stateRows.isEmpty ? empty : stateRows)</table></section>
-            <section><h2>4. Dataset dan volume pertukaran</h2>
-            <table><tr><th>Dataset</th><th>Instansi</th><th>Kiriman</th><th>Rekaman diterima</th><th>Rekaman ditolak</th><th>Skor mutu terakhir</th></tr>\(datasetRows.isEmpty ? empty : datasetRows)</table></section>
-            </body></html>
-            """
+
+        struct Dataset: Sendable {
+            let datasetId: String
+            let agencyCode: String
+            let batches: Int
+            let accepted: Int
+            let rejected: Int
+            let score: String
+        }
+
+        let title: String
+        let from: String
+        let to: String
+        let generated: String
+        let provisional: Bool
+        let agencies: [Agency]
+        let lateSteps: [Late]
+        let states: [StateCount]
+        let datasets: [Dataset]
     }
+
+    var view: View {
+        View(title: title, from: WIB.format(from), to: WIB.format(to), generated: WIB.format(generatedAt), provisional: provisional,
+             agencies: agencies.map {
+                 .init(agencyCode: $0.agencyCode, submitted: $0.submitted, completed: $0.completed, stepsMeasured: $0.stepsMeasured, onTime: $0.onTime, late: $0.late,
+                       compliance: $0.compliancePercent.map { String(format: "%.1f %%", $0) } ?? "–")
+             },
+             lateSteps: lateSteps.map {
+                 .init(requestId: $0.requestId, agencyCode: $0.agencyCode, step: $0.step, name: $0.name, used: String(format: "%.1f %%", $0.usedPercent),
+                       remark: $0.status == "late" ? "selesai terlambat" : "masih berjalan, terlambat")
+             },
+             states: states.sorted { $0.key < $1.key }.map { .init(state: RequestState.label(of: $0.key), count: $0.value) },
+             datasets: datasets.map {
+                 .init(datasetId: $0.datasetId, agencyCode: $0.agencyCode, batches: $0.batches, accepted: $0.accepted, rejected: $0.rejected,
+                       score: $0.latestScore.map { String(format: "%.1f", $0) } ?? "–")
+             })
+    }
+
+    /// The printable page (A4, no external resources).
+    func html() throws -> String { try ReportingService.views.render("monthly-report", view) }
 }

@@ -125,7 +125,7 @@ struct PublishedReportsController: Sendable {
         _ = try routeContext.require([.head, .supervisor, .admin])
         let report = try await MaintenanceReport.assemble(period: routeContext.parameters.get("month") ?? "", context: context, now: Date())
         let event = try await ReportArchive(context: context).publish(
-            .init(kind: "maintenance", subject: "maintenance-\(report.period)", period: report.period, agencyCode: nil, title: report.title, html: report.html()),
+            .init(kind: "maintenance", subject: "maintenance-\(report.period)", period: report.period, agencyCode: nil, title: report.title, html: try report.html()),
             onlyFirst: false, at: report.generatedAt)
         return try JSONResponse.make(event, status: .created)
     }
@@ -134,7 +134,7 @@ struct PublishedReportsController: Sendable {
         _ = try routeContext.require([.head, .supervisor, .admin])
         let report = try await MonthlyReport.assemble(period: routeContext.parameters.get("month") ?? "", context: context, clock: clock, now: Date())
         let event = try await ReportArchive(context: context).publish(
-            .init(kind: "monthly", subject: "monthly-\(report.period)", period: report.period, agencyCode: nil, title: report.title, html: report.html()),
+            .init(kind: "monthly", subject: "monthly-\(report.period)", period: report.period, agencyCode: nil, title: report.title, html: try report.html()),
             onlyFirst: false, at: report.generatedAt)
         return try JSONResponse.make(event, status: .created)
     }

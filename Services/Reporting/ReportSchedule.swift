@@ -42,7 +42,7 @@ struct ReportSchedule: Service {
         for requestId in due {
             guard let report = try await IntegrationReport.assemble(requestId: requestId, context: context, clock: clock, at: now) else { continue }
             let draft = ReportArchive.Draft(kind: "integration", subject: requestId, period: nil, agencyCode: report.submission?.agencyCode,
-                                            title: "Laporan Hasil Integrasi Data — \(report.submission?.title ?? requestId)", html: ReportPage.render(report))
+                                            title: "Laporan Hasil Integrasi Data — \(report.submission?.title ?? requestId)", html: try ReportPage.render(report))
             if let event = try await archive.publish(draft, onlyFirst: true, at: now) {
                 published += 1
                 context.logger.notice("Integration report published", metadata: [LogKey.requestID: "\(requestId)", "report.id": "\(event.reportId)"])
@@ -51,13 +51,13 @@ struct ReportSchedule: Service {
         let lastMonth = MonthlyReport.period(of: now, offset: -1)
         if try await !archive.exists(kind: "monthly", subject: "monthly-\(lastMonth)") {
             let monthly = try await MonthlyReport.assemble(period: lastMonth, context: context, clock: clock, now: now)
-            _ = try await archive.publish(.init(kind: "monthly", subject: "monthly-\(lastMonth)", period: lastMonth, agencyCode: nil, title: monthly.title, html: monthly.html()),
+            _ = try await archive.publish(.init(kind: "monthly", subject: "monthly-\(lastMonth)", period: lastMonth, agencyCode: nil, title: monthly.title, html: try monthly.html()),
                                           onlyFirst: true, at: now)
         }
         if try await !archive.exists(kind: "maintenance", subject: "maintenance-\(lastMonth)") {
             let maintenance = try await MaintenanceReport.assemble(period: lastMonth, context: context, now: now)
             _ = try await archive.publish(.init(kind: "maintenance", subject: "maintenance-\(lastMonth)", period: lastMonth, agencyCode: nil, title: maintenance.title,
-                                               html: maintenance.html()), onlyFirst: true, at: now)
+                                               html: try maintenance.html()), onlyFirst: true, at: now)
         }
         return published
     }

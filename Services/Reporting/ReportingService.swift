@@ -8,6 +8,14 @@ public enum ReportingService {
     /// Checked in `main` before anything starts.
     static let clock = SLAClock(calendar: try! WorkingCalendar.standard())
 
+    /// The dashboard's and the reports' templates, loaded once. Checked in `main` before anything starts.
+    public static let views: PageViews = try! loadViews()
+
+    /// The shared templates and this role's (`Templates/`, shipped as the module's resource bundle).
+    public static func loadViews() throws -> PageViews {
+        try PageViews(roleTemplates: Bundle.module.resourceURL?.appendingPathComponent("Templates"))
+    }
+
     public static let definition = ServiceDefinition(
         service: .reporting,
         migrations: [CreateReadModel.migration, CreateSLAAlerts.migration, CreateEventStore.migration, CreateReports.migration],

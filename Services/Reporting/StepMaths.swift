@@ -12,12 +12,12 @@ enum StepMaths {
             let end = index + 1 < runs.count ? runs[index + 1].start : (finished ? run.start : nil)
             let definition = profile.steps.first { $0.number == run.step }
             guard let standard = definition?.standard, !(finished && index == runs.count - 1) else {
-                steps.append(.init(step: run.step, name: definition?.name ?? "", standard: nil, startedAt: run.start, endedAt: end, usedPercent: nil,
+                steps.append(.init(step: run.step, name: definition?.name ?? "", duration: nil, startedAt: run.start, endedAt: end, usedPercent: nil,
                                    status: finished && index == runs.count - 1 ? "end" : "no_standard"))
                 continue
             }
             let used = clock.used(standard, from: run.start, to: end ?? now) * 100
-            steps.append(.init(step: run.step, name: definition?.name ?? "", standard: "\(standard.value) \(standard.unit.rawValue)", startedAt: run.start, endedAt: end,
+            steps.append(.init(step: run.step, name: definition?.name ?? "", duration: standard, startedAt: run.start, endedAt: end,
                                usedPercent: (used * 10).rounded() / 10, status: end == nil ? (used > 100 ? "overdue" : "open") : (used > 100 ? "late" : "on_time")))
         }
         return steps

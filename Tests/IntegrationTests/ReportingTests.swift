@@ -126,7 +126,7 @@ extension RealStack {
             let overview = try await ServiceHTTP.call("GET", "reporting", "/", headers: ["Cookie": "jembatan_session=\(head)"])
             #expect(overview.text.contains(requestId) && overview.text.contains("<svg"), "the head sees the request and the charts")
             let detail = try await ServiceHTTP.call("GET", "reporting", "/requests/\(requestId)", headers: ["Cookie": "jembatan_session=\(head)"])
-            #expect(detail.text.contains("Waktu per langkah terhadap mutu baku") && detail.text.contains("id.jembatan.request.accepted.v1"))
+            #expect(detail.text.contains("Waktu per langkah terhadap mutu baku") && detail.text.contains("Hasil diterima produsen") && !detail.text.contains("id.jembatan."), "the timeline says what happened in words")
             let catalogue = try await ServiceHTTP.call("GET", "reporting", "/catalogue", headers: ["Cookie": "jembatan_session=\(head)"])
             #expect(catalogue.text.contains("dashboard_probe-\(requestId.prefix(8))"), "the provisioned dataset is in the catalogue")
 

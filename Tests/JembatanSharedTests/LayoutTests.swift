@@ -111,4 +111,19 @@ struct LayoutTests {
             Issue.record("\(undone) is gone: take it off controllerUsesToUndo")
         }
     }
+
+    static let markup = try! NSRegularExpression(pattern: #"<(html|body|table|thead|tbody|tr|td|th|div|section|svg|rect|ul|li|p|h1|h2|form|input|a href)\b"#)
+
+    @Test("no HTML is built in Swift: pages are Mustache templates the engine escapes")
+    func noHandBuiltMarkup() {
+        var offenders: [String] = []
+        for file in Self.sources(under: "Services") + Self.sources(under: "Shared") {
+            for line in Self.text(file).split(separator: "\n").map(String.init) {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                guard !trimmed.hasPrefix("//"), Self.markup.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil else { continue }
+                offenders.append("\(file): \(trimmed.prefix(100))")
+            }
+        }
+        #expect(offenders.isEmpty, "HTML in Swift sources (\(offenders.count) lines):\n\(offenders.prefix(30).joined(separator: "\n"))")
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import JembatanShared
 import Evaluation
 
@@ -5,6 +6,11 @@ import Evaluation
 @main
 struct EvaluationMain {
     static func main() async {
+        // Templates missing beside the executable are a packaging error: say so instead of failing the first document.
+        do { _ = try EvaluationService.loadViews() } catch {
+            FileHandle.standardError.write(Data("jembatan-evaluation: cannot load the page templates: \(error)\n".utf8))
+            exit(78)
+        }
         await ServiceRuntime.main(EvaluationService.definition)
     }
 }

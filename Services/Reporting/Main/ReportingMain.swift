@@ -11,6 +11,11 @@ struct ReportingMain {
             FileHandle.standardError.write(Data("jembatan-reporting: invalid configuration: JEMBATAN_CALENDAR_FILE: \(error)\n".utf8))
             exit(78)
         }
+        // Templates missing beside the executable are a packaging error: say so instead of failing the first page.
+        do { _ = try ReportingService.loadViews() } catch {
+            FileHandle.standardError.write(Data("jembatan-reporting: cannot load the page templates: \(error)\n".utf8))
+            exit(78)
+        }
         await ServiceRuntime.main(ReportingService.definition)
     }
 }

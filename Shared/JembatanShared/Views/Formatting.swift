@@ -1,0 +1,79 @@
+import Foundation
+
+/// Times and durations as the offices read them.
+public enum WIB {
+    /// `4 Des 2026 09:30 WIB`: Western Indonesian Time, Indonesian month names.
+    public static func format(_ date: Date) -> String { formatter.string(from: date) }
+
+    /// `4 Des 2026 09:30 WIB`, or `–` when there is no date.
+    public static func format(_ date: Date?, missing: String = "–") -> String { date.map(format) ?? missing }
+
+    /// The calendar of Asia/Jakarta (days and months of reports).
+    public static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Jakarta")!
+        return calendar
+    }()
+
+    nonisolated(unsafe) private static let formatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "id_ID")
+        formatter.timeZone = TimeZone(identifier: "Asia/Jakarta")
+        formatter.dateFormat = "d MMM yyyy HH:mm 'WIB'"
+        return formatter
+    }()
+}
+
+extension SOPProfile.Unit {
+    /// The unit in Bahasa Indonesia.
+    public var label: String {
+        switch self {
+        case .workingDays: "hari kerja"
+        case .months: "bulan"
+        case .minutes: "menit"
+        }
+    }
+}
+
+extension SOPProfile.Duration {
+    /// `3 hari kerja`, `1 bulan`, `660 menit`.
+    public var label: String { "\(value) \(unit.label)" }
+}
+
+extension EventType {
+    /// What happened, in words, for timelines people read.
+    public var label: String {
+        switch self {
+        case .requestSubmitted: "Permohonan diajukan"
+        case .requestDispositioned: "Permohonan didisposisi"
+        case .requestResubmitted: "Permohonan diajukan ulang"
+        case .requestWithdrawn: "Permohonan ditarik"
+        case .evaluationStarted: "Evaluasi teknis dimulai"
+        case .contractAgreed: "Kontrak data disetujui"
+        case .requestReturned: "Permohonan dikembalikan"
+        case .apiProvisioned: "API disiapkan di hub"
+        case .integrationTestPassed: "Uji integrasi lulus"
+        case .integrationTestFailed: "Uji integrasi gagal"
+        case .resultsDelivered: "Hasil integrasi diserahkan"
+        case .recordsIngested: "Data dikirim ke hub"
+        case .validationRunCompleted: "Validasi data selesai"
+        case .reconciliationCompleted: "Rekonsiliasi selesai"
+        case .freshnessFinding: "Temuan keterlambatan data"
+        case .requestAccepted: "Hasil diterima produsen"
+        case .requestReopened: "Dikembalikan ke evaluasi"
+        case .requestCompleted: "Permohonan selesai"
+        case .slaWarning: "Peringatan mutu baku waktu"
+        case .slaBreached: "Mutu baku waktu terlampaui"
+        case .reportPublished: "Laporan diterbitkan"
+        case .opsCheckCompleted: "Pemeriksaan operasional"
+        case .incidentOpened: "Insiden dibuka"
+        case .incidentEscalated: "Insiden dieskalasi"
+        case .incidentClosed: "Insiden ditutup"
+        case .backupCompleted: "Cadangan dibuat"
+        case .deadLetterRedriven: "Pesan gagal dikirim ulang"
+        }
+    }
+
+    /// The label of an event type stored as text (the text itself when unknown).
+    public static func label(of text: String) -> String { EventType(rawValue: text)?.label ?? text }
+}
