@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Jembatan: per SOP role a library and a thin executable, one shared module, one librdkafka system library.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 /// A role's library: its domain, store, rules, controllers and event handlers. Depends on

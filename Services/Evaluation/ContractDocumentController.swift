@@ -25,13 +25,21 @@ struct ContractDocumentController: Sendable {
     /// Loads the contract if `request`'s account may read it (office roles, the producing agency, its consumers).
     func load(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Contract {
         let account = try routeContext.require([.producer, .consumer, .head, .supervisor, .technical, .admin])
-        guard let contractId = routeContext.parameters.get("contractId"), UUIDText.isValid(contractId) else { throw APIError.notFound("contract") }
-        guard let stored = try await EvaluationStore.contract(contractId.lowercased(), client: context.client, logger: routeContext.logger),
-              account.mayAccess(agency: stored.agencyCode) || (account.role == .consumer && stored.consumers.contains(account.agencyCode ?? "")) else {
+        guard let contractId = routeContext.parameters.get("contractId"), UUIDText.isValid(contractId) else {
             throw APIError.notFound("contract")
         }
-        return Contract(contractId: stored.contractId, requestId: stored.requestId, version: stored.version, agencyCode: stored.agencyCode,
-                        consumers: stored.consumers, agreedAt: stored.agreedAt, datasets: stored.datasets)
+        guard
+            let stored = try await EvaluationStore.contract(
+                contractId.lowercased(), client: context.client, logger: routeContext.logger),
+            account.mayAccess(agency: stored.agencyCode)
+                || (account.role == .consumer && stored.consumers.contains(account.agencyCode ?? ""))
+        else {
+            throw APIError.notFound("contract")
+        }
+        return Contract(
+            contractId: stored.contractId, requestId: stored.requestId, version: stored.version,
+            agencyCode: stored.agencyCode,
+            consumers: stored.consumers, agreedAt: stored.agreedAt, datasets: stored.datasets)
     }
 
     @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -41,15 +49,22 @@ struct ContractDocumentController: Sendable {
     @Sendable func schema(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let contract = try await load(request, routeContext)
         var schemas: [String: Any] = [:]
-        for dataset in contract.datasets { schemas[dataset.name] = ContractSchema.jsonSchema(of: dataset, contract: contract.contractId, version: contract.version) }
+        for dataset in contract.datasets {
+            schemas[dataset.name] = ContractSchema.jsonSchema(
+                of: dataset, contract: contract.contractId, version: contract.version)
+        }
         let body: [String: Any] = ["contractId": contract.contractId, "version": contract.version, "schemas": schemas]
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
-        return Response(status: .ok, headers: [.contentType: "application/schema+json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/schema+json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     @Sendable func document(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let contract = try await load(request, routeContext)
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: try ContractSchema.html(contract))))
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: try ContractSchema.html(contract))))
     }
 }
 
@@ -128,23 +143,35 @@ enum ContractSchema {
 
     /// The rules a field's values must follow, in words (the same the hub enforces).
     static func constraints(of field: FieldDefinition) -> String {
-        [field.allowedValues.map { "salah satu: " + $0.joined(separator: ", ") }, field.references.map { "referensi: " + $0 },
-         field.pattern.map { "pola: " + $0 }, field.minimum.map { "minimum: \(number($0))" }, field.maximum.map { "maksimum: \(number($0))" }]
-            .compactMap { $0 }.joined(separator: "; ")
+        [
+            field.allowedValues.map { "salah satu: " + $0.joined(separator: ", ") },
+            field.references.map { "referensi: " + $0 },
+            field.pattern.map { "pola: " + $0 }, field.minimum.map { "minimum: \(number($0))" },
+            field.maximum.map { "maksimum: \(number($0))" },
+        ]
+        .compactMap { $0 }.joined(separator: "; ")
     }
 
     static func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
 
     static func view(_ contract: ContractDocumentController.Contract) -> View {
-        View(contractId: contract.contractId, version: contract.version, agreed: WIB.format(contract.agreedAt), agency: contract.agencyCode,
-             requestId: contract.requestId, consumers: contract.consumers.isEmpty ? "–" : contract.consumers.joined(separator: ", "),
-             datasets: contract.datasets.map { dataset in
-                 View.Dataset(name: dataset.name, description: dataset.description ?? "", classification: dataset.classification ?? "–",
-                              frequency: dataset.updateFrequency ?? "–", key: dataset.primaryKey.joined(separator: ", "), fields: dataset.fields.map {
-                                  View.Field(name: $0.name, isKey: dataset.primaryKey.contains($0.name), type: $0.type, presence: $0.required ? "wajib" : "opsional",
-                                             description: $0.description ?? "", constraints: constraints(of: $0))
-                              })
-             })
+        View(
+            contractId: contract.contractId, version: contract.version, agreed: WIB.format(contract.agreedAt),
+            agency: contract.agencyCode,
+            requestId: contract.requestId,
+            consumers: contract.consumers.isEmpty ? "–" : contract.consumers.joined(separator: ", "),
+            datasets: contract.datasets.map { dataset in
+                View.Dataset(
+                    name: dataset.name, description: dataset.description ?? "",
+                    classification: dataset.classification ?? "–",
+                    frequency: dataset.updateFrequency ?? "–", key: dataset.primaryKey.joined(separator: ", "),
+                    fields: dataset.fields.map {
+                        View.Field(
+                            name: $0.name, isKey: dataset.primaryKey.contains($0.name), type: $0.type,
+                            presence: $0.required ? "wajib" : "opsional",
+                            description: $0.description ?? "", constraints: constraints(of: $0))
+                    })
+            })
     }
 
     static func html(_ contract: ContractDocumentController.Contract) throws -> String {

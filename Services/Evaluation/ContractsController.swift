@@ -40,13 +40,19 @@ struct ContractsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         let logger = routeContext.logger
         guard let current = try await EvaluationStore.submission(requestId, client: context.client, logger: logger),
-              account.mayAccess(agency: current.agencyCode) else { throw APIError.notFound("evaluation of request") }
+            account.mayAccess(agency: current.agencyCode)
+        else { throw APIError.notFound("evaluation of request") }
         let reviews = try await EvaluationStore.reviews(of: requestId, client: context.client, logger: logger).map {
-            Review(decision: $0.decision, version: $0.version, findings: $0.findings, reasons: $0.reasons, decidedBy: $0.decidedBy, decidedAt: $0.decidedAt)
+            Review(
+                decision: $0.decision, version: $0.version, findings: $0.findings, reasons: $0.reasons,
+                decidedBy: $0.decidedBy, decidedAt: $0.decidedAt)
         }
         let contracts = try await EvaluationStore.contracts(of: requestId, client: context.client, logger: logger).map {
             Contract(contractId: $0.contractId, version: $0.version, agreedAt: $0.agreedAt, datasets: $0.datasets)
         }
-        return try JSONResponse.make(Evaluation(requestId: requestId, state: current.state, version: current.version, findings: current.findings, reviews: reviews, contracts: contracts))
+        return try JSONResponse.make(
+            Evaluation(
+                requestId: requestId, state: current.state, version: current.version, findings: current.findings,
+                reviews: reviews, contracts: contracts))
     }
 }

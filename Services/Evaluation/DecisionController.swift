@@ -27,17 +27,24 @@ struct DecisionController: Sendable {
         let actor = try routeContext.require([.technical]).actor
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(DecisionBody.self, from: request)
-        let reasons = (body.reasons ?? []).filter { !$0.message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let reasons = (body.reasons ?? []).filter {
+            !$0.message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
         var violations: [FieldViolation] = []
         let decision = ReviewDecision(rawValue: body.decision)
         if decision == nil {
-            violations.append(FieldViolation(field: "decision", rule: "enum", message: "decision must be 'agree' or 'return'"))
+            violations.append(
+                FieldViolation(field: "decision", rule: "enum", message: "decision must be 'agree' or 'return'"))
         }
         if decision == .return && reasons.isEmpty {
-            violations.append(FieldViolation(field: "reasons", rule: "required", message: "a return names at least one reason for the producer"))
+            violations.append(
+                FieldViolation(
+                    field: "reasons", rule: "required", message: "a return names at least one reason for the producer"))
         }
         for (index, reason) in (body.reasons ?? []).enumerated() {
-            if let violation = NoteRule.violation(reason.message, field: "reasons[\(index)].message", required: false) { violations.append(violation) }
+            if let violation = NoteRule.violation(reason.message, field: "reasons[\(index)].message", required: false) {
+                violations.append(violation)
+            }
         }
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
         let now = Date()
@@ -47,32 +54,56 @@ struct DecisionController: Sendable {
             let found = try await EvaluationStore.lockedSubmission(requestId, on: connection, logger: logger)
             guard let found else { throw APIError.notFound("evaluation of request") }
             guard found.state == .awaitingDecision else {
-                throw APIError(.conflict, code: "invalid_state", message: "the request is \(found.state.words); there is nothing to decide", field: "decision")
+                throw APIError(
+                    .conflict, code: "invalid_state",
+                    message: "the request is \(found.state.words); there is nothing to decide", field: "decision")
             }
             if decision == .return {
-                try await EvaluationStore.recordReview(of: requestId, decision: .returned, findings: found.findings, reasons: reasons, by: actor.id, at: now,
-                                                       version: found.version, on: connection, logger: logger)
+                try await EvaluationStore.recordReview(
+                    of: requestId, decision: .returned, findings: found.findings, reasons: reasons, by: actor.id,
+                    at: now,
+                    version: found.version, on: connection, logger: logger)
                 try await EvaluationStore.setState(.returned, of: requestId, on: connection, logger: logger)
-                try await outbox.enqueue(RequestReturned(requestId: requestId, findings: found.findings, reasons: reasons, returnedBy: actor, returnedAt: now), on: connection, logger: logger)
+                try await outbox.enqueue(
+                    RequestReturned(
+                        requestId: requestId, findings: found.findings, reasons: reasons, returnedBy: actor,
+                        returnedAt: now), on: connection, logger: logger)
                 return Decided(requestId: requestId, decision: .returned, contractId: nil, contractVersion: nil)
             }
             let blocking = found.findings.filter { $0.severity == .blocking }
             guard blocking.isEmpty else {
-                throw APIError(.conflict, code: "blocking_findings", message: "the structure has \(blocking.count) blocking finding(s): return it to the producer",
-                               field: "decision", violations: blocking.map { FieldViolation(field: "\($0.dataset)\($0.field.map { ".\($0)" } ?? "")", rule: $0.rule, message: $0.message) })
+                throw APIError(
+                    .conflict, code: "blocking_findings",
+                    message: "the structure has \(blocking.count) blocking finding(s): return it to the producer",
+                    field: "decision",
+                    violations: blocking.map {
+                        FieldViolation(
+                            field: "\($0.dataset)\($0.field.map { ".\($0)" } ?? "")", rule: $0.rule, message: $0.message
+                        )
+                    })
             }
-            let contractVersion = try await EvaluationStore.nextContractVersion(of: requestId, on: connection, logger: logger)
+            let contractVersion = try await EvaluationStore.nextContractVersion(
+                of: requestId, on: connection, logger: logger)
             let contractId = UUID().uuidString.lowercased()
-            try await EvaluationStore.insertContract(StoredContract(contractId: contractId, requestId: requestId, version: contractVersion, agencyCode: found.agencyCode,
-                                                                    consumers: found.consumers, agreedAt: now, datasets: found.datasets), on: connection, logger: logger)
-            try await EvaluationStore.recordReview(of: requestId, decision: .agreed, findings: found.findings, reasons: reasons, by: actor.id, at: now,
-                                                   version: found.version, on: connection, logger: logger)
+            try await EvaluationStore.insertContract(
+                StoredContract(
+                    contractId: contractId, requestId: requestId, version: contractVersion,
+                    agencyCode: found.agencyCode,
+                    consumers: found.consumers, agreedAt: now, datasets: found.datasets), on: connection, logger: logger
+            )
+            try await EvaluationStore.recordReview(
+                of: requestId, decision: .agreed, findings: found.findings, reasons: reasons, by: actor.id, at: now,
+                version: found.version, on: connection, logger: logger)
             try await EvaluationStore.setState(.agreed, of: requestId, on: connection, logger: logger)
-            try await outbox.enqueue(ContractAgreed(
-                requestId: requestId, contractId: contractId, contractVersion: contractVersion, agencyCode: found.agencyCode,
-                datasets: found.datasets, consumers: found.consumers, findings: found.findings, agreedBy: actor, agreedAt: now
-            ), on: connection, logger: logger)
-            return Decided(requestId: requestId, decision: .agreed, contractId: contractId, contractVersion: contractVersion)
+            try await outbox.enqueue(
+                ContractAgreed(
+                    requestId: requestId, contractId: contractId, contractVersion: contractVersion,
+                    agencyCode: found.agencyCode,
+                    datasets: found.datasets, consumers: found.consumers, findings: found.findings, agreedBy: actor,
+                    agreedAt: now
+                ), on: connection, logger: logger)
+            return Decided(
+                requestId: requestId, decision: .agreed, contractId: contractId, contractVersion: contractVersion)
         }
         return try JSONResponse.make(decided)
     }

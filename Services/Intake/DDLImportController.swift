@@ -20,8 +20,13 @@ struct DDLImportController: Sendable {
         } catch {
             throw APIError(.contentTooLarge, code: "body_too_large", message: "DDL larger than \(limit) bytes")
         }
-        guard let sql = String(validating: buffer.readableBytesView, as: UTF8.self), !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw APIError.validationFailed([FieldViolation(field: "body", rule: "required", message: "send the CREATE TABLE statements as UTF-8 text")])
+        guard let sql = String(validating: buffer.readableBytesView, as: UTF8.self),
+            !sql.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else {
+            throw APIError.validationFailed([
+                FieldViolation(
+                    field: "body", rule: "required", message: "send the CREATE TABLE statements as UTF-8 text")
+            ])
         }
         return try JSONResponse.make(DDLImporter.importDefinitions(sql))
     }

@@ -29,7 +29,9 @@ enum DDLImporter {
             let line = lineNumber(of: firstNonSpace(text, statement), in: text)
             let upper = content.uppercased()
             guard upper.hasPrefix("CREATE TABLE") || upper.hasPrefix("CREATE TEMPORARY TABLE") else {
-                problems.append(Problem(line: line, message: "statement not imported (only CREATE TABLE is): \(content.prefix(40))…"))
+                problems.append(
+                    Problem(
+                        line: line, message: "statement not imported (only CREATE TABLE is): \(content.prefix(40))…"))
                 continue
             }
             guard let open = text[statement].firstIndex(of: "("), let close = matchingParenthesis(text, open) else {
@@ -37,13 +39,15 @@ enum DDLImporter {
                 continue
             }
             let header = String(text[statement.lowerBound..<open])
-            let tableName = normalizedIdentifier(header.split(whereSeparator: \.isWhitespace).last.map(String.init) ?? "")
+            let tableName = normalizedIdentifier(
+                header.split(whereSeparator: \.isWhitespace).last.map(String.init) ?? "")
             var table = TableBuilder(name: tableName)
             for item in splitTopLevel(text, separator: ",", from: open + 1, to: close) {
                 let itemText = String(text[item]).trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !itemText.isEmpty else { continue }
                 if let problem = table.add(itemText) {
-                    problems.append(Problem(line: lineNumber(of: firstNonSpace(text, item), in: text), message: problem))
+                    problems.append(
+                        Problem(line: lineNumber(of: firstNonSpace(text, item), in: text), message: problem))
                 }
             }
             if table.fields.isEmpty {
@@ -76,9 +80,13 @@ enum DDLImporter {
                 primaryKey = columnList(after: "KEY", in: item)
                 return nil
             case "CONSTRAINT":
-                if item.uppercased().contains("PRIMARY KEY") { primaryKey = columnList(after: "KEY", in: item) }
-                else if item.uppercased().contains("CHECK") { return applyCheck(item) }
-                else if item.uppercased().contains("FOREIGN KEY") { return applyForeignKey(item) }
+                if item.uppercased().contains("PRIMARY KEY") {
+                    primaryKey = columnList(after: "KEY", in: item)
+                } else if item.uppercased().contains("CHECK") {
+                    return applyCheck(item)
+                } else if item.uppercased().contains("FOREIGN KEY") {
+                    return applyForeignKey(item)
+                }
                 return nil
             case "FOREIGN":
                 return applyForeignKey(item)
@@ -99,13 +107,17 @@ enum DDLImporter {
             var problem: String?
             var type = mapType(rawType)
             if type == nil {
-                problem = "column \(column): type '\(rawType)' is not understood; kept as '\(rawType.lowercased())' for the technical review"
+                problem =
+                    "column \(column): type '\(rawType)' is not understood; kept as '\(rawType.lowercased())' for the technical review"
                 type = rawType.lowercased()
             }
-            var field = FieldDefinition(name: column, type: type!, required: upper.contains("NOT NULL") || upper.contains("PRIMARY KEY"))
+            var field = FieldDefinition(
+                name: column, type: type!, required: upper.contains("NOT NULL") || upper.contains("PRIMARY KEY"))
             if let comment = quotedValue(after: "COMMENT", in: item) { field.description = comment }
             if rawType.uppercased().hasPrefix("ENUM(") { field.allowedValues = quotedList(in: rawType) }
-            if let check = range(of: "CHECK", in: item), let values = inValues(String(item[check.upperBound...])) { field.allowedValues = values }
+            if let check = range(of: "CHECK", in: item), let values = inValues(String(item[check.upperBound...])) {
+                field.allowedValues = values
+            }
             if let reference = referenceTarget(item) { field.references = reference }
             if upper.contains("PRIMARY KEY") { primaryKey = [column] }
             fields.append(field)
@@ -125,7 +137,9 @@ enum DDLImporter {
 
         private mutating func applyForeignKey(_ item: String) -> String? {
             let columns = columnList(after: "FOREIGN KEY", in: item)
-            guard let target = referenceTarget(item), let column = columns.first, let index = fields.firstIndex(where: { $0.name == column }) else {
+            guard let target = referenceTarget(item), let column = columns.first,
+                let index = fields.firstIndex(where: { $0.name == column })
+            else {
                 return "FOREIGN KEY not understood: \(item.prefix(60))"
             }
             fields[index].references = target
@@ -140,7 +154,9 @@ enum DDLImporter {
         let multiWord: Set<String> = ["VARYING", "PRECISION", "WITH", "WITHOUT", "TIME", "ZONE", "UNSIGNED"]
         var parts = [words[1]]
         var index = 2
-        while index < words.count, multiWord.contains(words[index].uppercased().split(separator: "(").first.map(String.init) ?? "") {
+        while index < words.count,
+            multiWord.contains(words[index].uppercased().split(separator: "(").first.map(String.init) ?? "")
+        {
             parts.append(words[index])
             index += 1
         }
@@ -155,7 +171,9 @@ enum DDLImporter {
         switch base.split(separator: " ").first.map(String.init) ?? base {
         case "VARCHAR", "CHAR", "CHARACTER", "NVARCHAR", "NCHAR", "UUID", "CITEXT", "ENUM", "BPCHAR": return "string"
         case "TEXT", "TINYTEXT", "MEDIUMTEXT", "LONGTEXT", "JSON", "JSONB": return "text"
-        case "INT", "INTEGER", "SMALLINT", "BIGINT", "TINYINT", "MEDIUMINT", "SERIAL", "BIGSERIAL", "SMALLSERIAL", "INT2", "INT4", "INT8": return "integer"
+        case "INT", "INTEGER", "SMALLINT", "BIGINT", "TINYINT", "MEDIUMINT", "SERIAL", "BIGSERIAL", "SMALLSERIAL",
+            "INT2", "INT4", "INT8":
+            return "integer"
         case "NUMERIC", "DECIMAL", "REAL", "DOUBLE", "FLOAT", "FLOAT4", "FLOAT8", "MONEY": return "decimal"
         case "BOOLEAN", "BOOL", "BIT": return "boolean"
         case "DATE": return "date"
@@ -184,9 +202,14 @@ enum DDLImporter {
                 output.append(character)
                 index += 1
             } else if character == "-", next == "-" {
-                while index < characters.count, characters[index] != "\n" { output.append(" "); index += 1 }
+                while index < characters.count, characters[index] != "\n" {
+                    output.append(" ")
+                    index += 1
+                }
             } else if character == "/", next == "*" {
-                while index < characters.count, !(characters[index] == "*" && index + 1 < characters.count && characters[index + 1] == "/") {
+                while index < characters.count,
+                    !(characters[index] == "*" && index + 1 < characters.count && characters[index + 1] == "/")
+                {
                     output.append(characters[index] == "\n" ? "\n" : " ")
                     index += 1
                 }
@@ -263,7 +286,10 @@ enum DDLImporter {
             if character == "(" { depth += 1 }
             if character == ")" { depth -= 1 }
             if character.isWhitespace && depth == 0 {
-                if !current.isEmpty { result.append(current); current = "" }
+                if !current.isEmpty {
+                    result.append(current)
+                    current = ""
+                }
             } else {
                 current.append(character)
             }
@@ -283,9 +309,13 @@ enum DDLImporter {
     }
 
     static func columnList(after keyword: String, in item: String) -> [String] {
-        guard let keywordRange = range(of: keyword, in: item), let open = item[keywordRange.upperBound...].firstIndex(of: "("),
-              let close = item[open...].firstIndex(of: ")") else { return [] }
-        return item[item.index(after: open)..<close].split(separator: ",").map { normalizedIdentifier($0.trimmingCharacters(in: .whitespaces)) }
+        guard let keywordRange = range(of: keyword, in: item),
+            let open = item[keywordRange.upperBound...].firstIndex(of: "("),
+            let close = item[open...].firstIndex(of: ")")
+        else { return [] }
+        return item[item.index(after: open)..<close].split(separator: ",").map {
+            normalizedIdentifier($0.trimmingCharacters(in: .whitespaces))
+        }
     }
 
     static func referenceTarget(_ item: String) -> String? {
@@ -298,7 +328,9 @@ enum DDLImporter {
 
     /// `… IN ('a', 'b')` → `["a", "b"]`.
     static func inValues(_ text: String) -> [String]? {
-        guard let inRange = text.range(of: #"\bIN\s*\("#, options: [.regularExpression, .caseInsensitive]) else { return nil }
+        guard let inRange = text.range(of: #"\bIN\s*\("#, options: [.regularExpression, .caseInsensitive]) else {
+            return nil
+        }
         let values = quotedList(in: String(text[inRange.lowerBound...]))
         return values.isEmpty ? nil : values
     }
@@ -308,7 +340,12 @@ enum DDLImporter {
         var current: String?
         for character in text {
             if character == "'" {
-                if let value = current { values.append(value); current = nil } else { current = "" }
+                if let value = current {
+                    values.append(value)
+                    current = nil
+                } else {
+                    current = ""
+                }
             } else if current != nil {
                 current!.append(character)
             } else if character == ")" {
@@ -319,7 +356,8 @@ enum DDLImporter {
     }
 
     static func quotedValue(after keyword: String, in text: String) -> String? {
-        guard let keywordRange = text.range(of: #"\b\#(keyword)\s+'"#, options: [.regularExpression, .caseInsensitive]) else { return nil }
+        guard let keywordRange = text.range(of: #"\b\#(keyword)\s+'"#, options: [.regularExpression, .caseInsensitive])
+        else { return nil }
         let rest = text[keywordRange.upperBound...]
         return rest.firstIndex(of: "'").map { String(rest[..<$0]) }
     }

@@ -28,24 +28,35 @@ struct DefinitionDiff: Encodable, Equatable {
                 continue
             }
             if previous.primaryKey != dataset.primaryKey {
-                changes.append(Change(path: "\(dataset.name).primaryKey", change: "primary_key_changed",
-                                      from: previous.primaryKey.joined(separator: ","), to: dataset.primaryKey.joined(separator: ",")))
+                changes.append(
+                    Change(
+                        path: "\(dataset.name).primaryKey", change: "primary_key_changed",
+                        from: previous.primaryKey.joined(separator: ","), to: dataset.primaryKey.joined(separator: ","))
+                )
             }
             let oldFields = Dictionary(previous.fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             let newFields = Set(dataset.fields.map(\.name))
             for field in previous.fields where !newFields.contains(field.name) {
-                changes.append(Change(path: "\(dataset.name).\(field.name)", change: "field_removed", from: field.type, to: nil))
+                changes.append(
+                    Change(path: "\(dataset.name).\(field.name)", change: "field_removed", from: field.type, to: nil))
             }
             for field in dataset.fields {
                 guard let before = oldFields[field.name] else {
-                    changes.append(Change(path: "\(dataset.name).\(field.name)", change: "field_added", from: nil, to: field.type))
+                    changes.append(
+                        Change(path: "\(dataset.name).\(field.name)", change: "field_added", from: nil, to: field.type))
                     continue
                 }
                 if before.type != field.type {
-                    changes.append(Change(path: "\(dataset.name).\(field.name)", change: "type_changed", from: before.type, to: field.type))
+                    changes.append(
+                        Change(
+                            path: "\(dataset.name).\(field.name)", change: "type_changed", from: before.type,
+                            to: field.type))
                 }
                 if before.required != field.required {
-                    changes.append(Change(path: "\(dataset.name).\(field.name)", change: "required_changed", from: String(before.required), to: String(field.required)))
+                    changes.append(
+                        Change(
+                            path: "\(dataset.name).\(field.name)", change: "required_changed",
+                            from: String(before.required), to: String(field.required)))
                 }
             }
         }

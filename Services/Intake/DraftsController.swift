@@ -25,11 +25,19 @@ struct DraftsController: Sendable {
         var draft = try await JSONResponse.decode(RequestDraft.self, from: request)
         draft.agencyCode = draft.agencyCode ?? account.agencyCode
         guard draft.agencyCode == account.agencyCode else {
-            throw APIError.validationFailed([FieldViolation(field: "agencyCode", rule: "own_agency", message: "a producer drafts for its own agency (\(account.agencyCode ?? ""))")])
+            throw APIError.validationFailed([
+                FieldViolation(
+                    field: "agencyCode", rule: "own_agency",
+                    message: "a producer drafts for its own agency (\(account.agencyCode ?? ""))")
+            ])
         }
         let requestId = UUID().uuidString.lowercased()
-        try await RequestStore.insertDraft(draft, requestId: requestId, by: account.name, at: Date(), client: context.client, logger: routeContext.logger)
-        return try JSONResponse.make(Saved(requestId: requestId, state: .draft, missing: CompletenessCheck.violations(of: draft.asSubmission)), status: .created)
+        try await RequestStore.insertDraft(
+            draft, requestId: requestId, by: account.name, at: Date(), client: context.client,
+            logger: routeContext.logger)
+        return try JSONResponse.make(
+            Saved(requestId: requestId, state: .draft, missing: CompletenessCheck.violations(of: draft.asSubmission)),
+            status: .created)
     }
 
     @Sendable func update(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -42,7 +50,8 @@ struct DraftsController: Sendable {
             _ = try await lockDraft(requestId, for: account, on: connection)
             try await RequestStore.updateDraft(draft, requestId: requestId, on: connection, logger: logger)
         }
-        return try JSONResponse.make(Saved(requestId: requestId, state: .draft, missing: CompletenessCheck.violations(of: draft.asSubmission)))
+        return try JSONResponse.make(
+            Saved(requestId: requestId, state: .draft, missing: CompletenessCheck.violations(of: draft.asSubmission)))
     }
 
     @Sendable func submit(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -55,16 +64,23 @@ struct DraftsController: Sendable {
             let submission = draft.asSubmission
             let violations = CompletenessCheck.violations(of: submission)
             guard violations.isEmpty else { throw APIError.validationFailed(violations) }
-            try await SubmissionRecording.record(submission, requestId: requestId, account: account, isNew: false, outbox: outbox, on: connection, logger: logger)
+            try await SubmissionRecording.record(
+                submission, requestId: requestId, account: account, isNew: false, outbox: outbox, on: connection,
+                logger: logger)
         }
         return try JSONResponse.make(Saved(requestId: requestId, state: .submitted, missing: []))
     }
 
-    private func lockDraft(_ requestId: String, for account: Account, on connection: PostgresConnection) async throws -> RequestDraft {
+    private func lockDraft(_ requestId: String, for account: Account, on connection: PostgresConnection) async throws
+        -> RequestDraft
+    {
         guard let stored = try await RequestStore.lockedDraft(requestId, on: connection, logger: context.logger),
-              account.mayAccess(agency: stored.agencyCode) else { throw APIError.notFound("draft") }
+            account.mayAccess(agency: stored.agencyCode)
+        else { throw APIError.notFound("draft") }
         guard stored.state == .draft else {
-            throw APIError(.conflict, code: "invalid_state", message: "the request is \(stored.state.rawValue), no longer a draft", field: "state")
+            throw APIError(
+                .conflict, code: "invalid_state", message: "the request is \(stored.state.rawValue), no longer a draft",
+                field: "state")
         }
         return stored.draft
     }
@@ -84,7 +100,10 @@ struct RequestDraft: Codable, Sendable {
 
     /// The draft as a submission, with missing parts empty (so the completeness check names them).
     var asSubmission: RequestSubmission {
-        RequestSubmission(agencyCode: agencyCode, title: title ?? "", purpose: purpose ?? "", profile: profile, legalBasis: legalBasis,
-                          contactPerson: contactPerson, intendedConsumers: intendedConsumers, attachments: attachments, datasets: datasets ?? [])
+        RequestSubmission(
+            agencyCode: agencyCode, title: title ?? "", purpose: purpose ?? "", profile: profile,
+            legalBasis: legalBasis,
+            contactPerson: contactPerson, intendedConsumers: intendedConsumers, attachments: attachments,
+            datasets: datasets ?? [])
     }
 }

@@ -6,7 +6,10 @@ import JembatanShared
 public enum IntakeService {
     public static let definition = ServiceDefinition(
         service: .intake,
-        migrations: [CreateRequests.migration, AddVersionsAndReturns.migration, AddDrafts.migration, AddSubmissionIdempotency.migration],
+        migrations: [
+            CreateRequests.migration, AddVersionsAndReturns.migration, AddDrafts.migration,
+            AddSubmissionIdempotency.migration,
+        ],
         openAPIDocument: IntakeOpenAPI.document,
         consumers: { _ in [EvaluationEventsHandler().consumer] },
         routes: { router, context in

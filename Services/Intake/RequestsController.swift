@@ -30,25 +30,38 @@ struct RequestsController: Sendable {
         let submission = draft.asSubmission
         var violations = CompletenessCheck.violations(of: submission)
         if submission.agencyCode != account.agencyCode {
-            violations.append(FieldViolation(field: "agencyCode", rule: "own_agency", message: "a producer submits for its own agency (\(account.agencyCode ?? ""))"))
+            violations.append(
+                FieldViolation(
+                    field: "agencyCode", rule: "own_agency",
+                    message: "a producer submits for its own agency (\(account.agencyCode ?? ""))"))
         }
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
         let idempotencyKey = try Self.idempotencyKey(of: request)
         let logger = routeContext.logger
         let outbox = context.outbox
-        let (requestId, replayed) = try await context.client.inTransaction(logger: logger) { connection -> (String, Bool) in
-            if let idempotencyKey, let earlier = try await Self.earlierSubmission(submission, key: idempotencyKey, account: account, on: connection, logger: logger) {
+        let (requestId, replayed) = try await context.client.inTransaction(logger: logger) {
+            connection -> (String, Bool) in
+            if let idempotencyKey,
+                let earlier = try await Self.earlierSubmission(
+                    submission, key: idempotencyKey, account: account, on: connection, logger: logger)
+            {
                 return (earlier, true)
             }
             let requestId = UUID().uuidString.lowercased()
-            try await SubmissionRecording.record(submission, requestId: requestId, account: account, isNew: true, outbox: outbox, on: connection, logger: logger)
+            try await SubmissionRecording.record(
+                submission, requestId: requestId, account: account, isNew: true, outbox: outbox, on: connection,
+                logger: logger)
             if let idempotencyKey {
-                try await RequestStore.setIdempotencyKey(idempotencyKey, requestId: requestId, on: connection, logger: logger)
+                try await RequestStore.setIdempotencyKey(
+                    idempotencyKey, requestId: requestId, on: connection, logger: logger)
             }
             return (requestId, false)
         }
-        logger.info(replayed ? "Submission repeated with its Idempotency-Key; answered with the request it created" : "Request submitted",
-                    metadata: [LogKey.requestID: "\(requestId)"])
+        logger.info(
+            replayed
+                ? "Submission repeated with its Idempotency-Key; answered with the request it created"
+                : "Request submitted",
+            metadata: [LogKey.requestID: "\(requestId)"])
         var response = try JSONResponse.make(Accepted(requestId: requestId, state: .submitted), status: .created)
         if replayed { response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
         return response
@@ -58,7 +71,9 @@ struct RequestsController: Sendable {
     static func idempotencyKey(of request: Request) throws -> String? {
         guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
         guard !key.isEmpty, key.count <= 200, key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-            throw APIError(.badRequest, code: "invalid_header", message: "Idempotency-Key is 1–200 visible ASCII characters", field: "Idempotency-Key")
+            throw APIError(
+                .badRequest, code: "invalid_header", message: "Idempotency-Key is 1–200 visible ASCII characters",
+                field: "Idempotency-Key")
         }
         return key
     }
@@ -66,13 +81,20 @@ struct RequestsController: Sendable {
     /// The request an earlier submission with the same key created, if any (same body: its id;
     /// another body: 422). Holds a transaction lock on the key, so a concurrent repeat waits here
     /// until the first commits and then finds it.
-    static func earlierSubmission(_ submission: RequestSubmission, key: String, account: Account,
-                                  on connection: PostgresConnection, logger: Logger) async throws -> String? {
+    static func earlierSubmission(
+        _ submission: RequestSubmission, key: String, account: Account,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> String? {
         try await RequestStore.lockIdempotencyKey(key, account: account.name, on: connection, logger: logger)
         let body = try CloudEventCodec.jsonText(submission)
-        guard let earlier = try await RequestStore.earlierSubmission(key: key, account: account.name, body: body, on: connection, logger: logger) else { return nil }
+        guard
+            let earlier = try await RequestStore.earlierSubmission(
+                key: key, account: account.name, body: body, on: connection, logger: logger)
+        else { return nil }
         guard earlier.sameBody else {
-            throw APIError(.unprocessableContent, code: "idempotency_key_reused", message: "this Idempotency-Key was used for a different submission", field: "Idempotency-Key")
+            throw APIError(
+                .unprocessableContent, code: "idempotency_key_reused",
+                message: "this Idempotency-Key was used for a different submission", field: "Idempotency-Key")
         }
         return earlier.requestId
     }
@@ -88,13 +110,19 @@ struct RequestsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(DispositionBody.self, from: request)
         _ = try NoteRule.validated(body.note, field: "note", required: false)
-        let event = RequestDispositioned(requestId: requestId, note: body.note.trimmed, dispositionedBy: actor, dispositionedAt: Date())
+        let event = RequestDispositioned(
+            requestId: requestId, note: body.note.trimmed, dispositionedBy: actor, dispositionedAt: Date())
         let logger = routeContext.logger
         let outbox = context.outbox
         try await context.client.inTransaction(logger: logger) { connection in
-            guard let state = try await RequestStore.lockedState(of: requestId, on: connection, logger: logger) else { throw APIError.notFound("request") }
+            guard let state = try await RequestStore.lockedState(of: requestId, on: connection, logger: logger) else {
+                throw APIError.notFound("request")
+            }
             guard state == .submitted else {
-                throw APIError(.conflict, code: "invalid_state", message: "request is \(state.rawValue); only a submitted request can be dispositioned", field: "state")
+                throw APIError(
+                    .conflict, code: "invalid_state",
+                    message: "request is \(state.rawValue); only a submitted request can be dispositioned",
+                    field: "state")
             }
             try await RequestStore.recordDisposition(event, on: connection, logger: logger)
             try await outbox.enqueue(event, on: connection, logger: logger)
@@ -120,9 +148,13 @@ struct RequestsController: Sendable {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         guard let stored = try await RequestStore.find(requestId, client: context.client, logger: routeContext.logger),
-              account.mayAccess(agency: stored.agencyCode) else { throw APIError.notFound("request") }
-        return try JSONResponse.make(RequestView(requestId: stored.requestId, agencyCode: stored.agencyCode, title: stored.title, purpose: stored.purpose,
-                                                 profile: stored.profile, state: stored.state, submittedBy: stored.submittedBy,
-                                                 submittedAt: stored.submittedAt, datasets: stored.datasets))
+            account.mayAccess(agency: stored.agencyCode)
+        else { throw APIError.notFound("request") }
+        return try JSONResponse.make(
+            RequestView(
+                requestId: stored.requestId, agencyCode: stored.agencyCode, title: stored.title,
+                purpose: stored.purpose,
+                profile: stored.profile, state: stored.state, submittedBy: stored.submittedBy,
+                submittedAt: stored.submittedAt, datasets: stored.datasets))
     }
 }

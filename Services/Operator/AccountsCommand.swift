@@ -6,10 +6,13 @@ import PostgresNIO
 
 /// `jembatan accounts`: create (also the first admin), list, revoke.
 struct AccountsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "accounts", abstract: "Manage accounts and their bearer tokens.", subcommands: [Create.self, List.self, Revoke.self])
+    static let configuration = CommandConfiguration(
+        commandName: "accounts", abstract: "Manage accounts and their bearer tokens.",
+        subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create an account; its token is printed once and never stored.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account; its token is printed once and never stored.")
 
         @Option(help: "Unique account name (letters, digits, '-', '_', '.').")
         var name: String
@@ -29,9 +32,13 @@ struct AccountsCommand: AsyncParsableCommand {
             }
             guard (1...3650).contains(expiresInDays) else { throw ValidationError("--expires-in-days: 1…3650") }
             let token = try await withAccountAdministration { administration in
-                try await administration.create(name: name, role: role, agencyCode: agency, validFor: .seconds(expiresInDays * 86_400), createdBy: "jembatan accounts create")
+                try await administration.create(
+                    name: name, role: role, agencyCode: agency, validFor: .seconds(expiresInDays * 86_400),
+                    createdBy: "jembatan accounts create")
             }
-            say("account \(name) (\(role.rawValue)\(agency.map { ", agency \($0)" } ?? "")) created; token (shown once):")
+            say(
+                "account \(name) (\(role.rawValue)\(agency.map { ", agency \($0)" } ?? "")) created; token (shown once):"
+            )
             say(token.text)
         }
     }
@@ -43,7 +50,11 @@ struct AccountsCommand: AsyncParsableCommand {
             let accounts = try await withAccountAdministration { try await $0.list() }
             let formatter = ISO8601DateFormatter()
             for account in accounts {
-                let state = account.revokedAt != nil ? "revoked" : (account.expiresAt < Date() ? "expired" : "active until \(formatter.string(from: account.expiresAt))")
+                let state =
+                    account.revokedAt != nil
+                    ? "revoked"
+                    : (account.expiresAt < Date()
+                        ? "expired" : "active until \(formatter.string(from: account.expiresAt))")
                 say("\(account.name)  \(account.role)  \(account.agencyCode ?? "-")  \(state)")
             }
         }
@@ -64,7 +75,9 @@ struct AccountsCommand: AsyncParsableCommand {
 }
 
 /// Runs `body` with a connected account administration (identity schema migrated first).
-func withAccountAdministration<T: Sendable>(_ body: @Sendable (AccountAdministration) async throws -> T) async throws -> T {
+func withAccountAdministration<T: Sendable>(_ body: @Sendable (AccountAdministration) async throws -> T) async throws
+    -> T
+{
     let configuration = try loadConfiguration()
     let logger = quietLogger()
     let client = configuration.database.makeClient(logger: logger)

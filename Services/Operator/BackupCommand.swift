@@ -7,8 +7,10 @@ import PostgresNIO
 /// `jembatan backup`: a PostgreSQL backup proven by restoring it into a scratch database and
 /// comparing every table's row count and checksum with the moment the backup was taken.
 struct BackupCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "backup", abstract: "Back up PostgreSQL and prove the backup by restoring it.", subcommands: [Create.self, Verify.self],
-                                                    defaultSubcommand: Create.self)
+    static let configuration = CommandConfiguration(
+        commandName: "backup", abstract: "Back up PostgreSQL and prove the backup by restoring it.",
+        subcommands: [Create.self, Verify.self],
+        defaultSubcommand: Create.self)
 
     struct Location: ParsableArguments {
         @Option(help: "Folder with pg_dump, pg_restore (default: /usr/lib/postgresql/15/bin when present, else PATH).")
@@ -22,7 +24,10 @@ struct BackupCommand: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "create", abstract: "Write a backup (pg_dump custom format + a manifest of table checksums), then verify it by restoring.")
+        static let configuration = CommandConfiguration(
+            commandName: "create",
+            abstract:
+                "Write a backup (pg_dump custom format + a manifest of table checksums), then verify it by restoring.")
 
         @Option(help: "Folder to write the backup into.")
         var to = ".local/backups"
@@ -38,7 +43,9 @@ struct BackupCommand: AsyncParsableCommand {
     }
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Restore an existing backup into a scratch database and compare it with its manifest.")
+        static let configuration = CommandConfiguration(
+            commandName: "verify",
+            abstract: "Restore an existing backup into a scratch database and compare it with its manifest.")
 
         @Argument(help: "The backup file (its manifest is FILE.manifest.json).")
         var file: String
@@ -54,7 +61,8 @@ struct BackupCommand: AsyncParsableCommand {
     }
 
     static func say(_ outcome: BackupCompleted) {
-        JembatanOperator.say("backup \(outcome.backupId): \(outcome.file) (\(outcome.sizeBytes) bytes, \(outcome.tables) tables)")
+        JembatanOperator.say(
+            "backup \(outcome.backupId): \(outcome.file) (\(outcome.sizeBytes) bytes, \(outcome.tables) tables)")
         if outcome.verified {
             JembatanOperator.say("verified: restored into a scratch database, every table equal in rows and checksum")
         } else {
@@ -96,7 +104,8 @@ struct Backup: Sendable {
     static func sums(on connection: PostgresConnection, logger: Logger) async throws -> [String: TableSum] {
         var sums: [String: TableSum] = [:]
         for (schema, table) in try await DatabaseInspection.applicationTables(on: connection, logger: logger) {
-            let sum = try await DatabaseInspection.tableSum(schema: schema, table: table, on: connection, logger: logger)
+            let sum = try await DatabaseInspection.tableSum(
+                schema: schema, table: table, on: connection, logger: logger)
             sums["\(schema).\(table)"] = TableSum(rows: sum.rows, checksum: sum.checksum)
         }
         return sums
@@ -131,13 +140,20 @@ struct Backup: Sendable {
         let backupId = UUID().uuidString.lowercased()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let stamp = EventTime.format(startedAt).replacingOccurrences(of: ":", with: "").prefix(17)
-        let file = URL(fileURLWithPath: folder).appendingPathComponent("jembatan-\(stamp)-\(backupId.prefix(8)).dump").path
+        let file = URL(fileURLWithPath: folder).appendingPathComponent("jembatan-\(stamp)-\(backupId.prefix(8)).dump")
+            .path
         // The dump and the manifest see the same snapshot: pg_dump attaches to one exported by a transaction held open meanwhile.
         let manifest = try await operations.client.withConnection { connection -> Manifest in
             let snapshot = try await DatabaseInspection.exportSnapshot(on: connection, logger: logger)
             do {
-                let dump = try await run("pg_dump", connectionArguments + ["-d", database.database, "--format=custom", "--snapshot=\(snapshot)", "--file=\(file)"])
-                guard dump.status == 0 else { throw ValidationError("pg_dump failed (\(dump.status)): \(dump.output.prefix(500))") }
+                let dump = try await run(
+                    "pg_dump",
+                    connectionArguments + [
+                        "-d", database.database, "--format=custom", "--snapshot=\(snapshot)", "--file=\(file)",
+                    ])
+                guard dump.status == 0 else {
+                    throw ValidationError("pg_dump failed (\(dump.status)): \(dump.output.prefix(500))")
+                }
                 let sums = try await Self.sums(on: connection, logger: logger)
                 try await DatabaseInspection.endSnapshot(on: connection, commit: true, logger: logger)
                 return Manifest(backupId: backupId, createdAt: startedAt, database: database.database, tables: sums)
@@ -154,14 +170,17 @@ struct Backup: Sendable {
     }
 
     /// Restores `file` into a scratch database, compares with the manifest, records the outcome, drops the scratch database.
-    func verify(file: String, startedAt: Date, backupId: String = UUID().uuidString.lowercased()) async throws -> BackupCompleted {
+    func verify(file: String, startedAt: Date, backupId: String = UUID().uuidString.lowercased()) async throws
+        -> BackupCompleted
+    {
         let logger = operations.logger
         var problems: [String] = []
         var manifest: Manifest?
         do {
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
-            manifest = try decoder.decode(Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: file + ".manifest.json")))
+            manifest = try decoder.decode(
+                Manifest.self, from: Data(contentsOf: URL(fileURLWithPath: file + ".manifest.json")))
         } catch {
             problems.append("manifest \(file).manifest.json unreadable: \(error)")
         }
@@ -170,9 +189,13 @@ struct Backup: Sendable {
         if let manifest {
             try await DatabaseInspection.createDatabase(scratch, client: operations.client, logger: logger)
             do {
-                let restore = try await run("pg_restore", connectionArguments + ["-d", scratch.description, "--no-owner", "--exit-on-error", file])
+                let restore = try await run(
+                    "pg_restore",
+                    connectionArguments + ["-d", scratch.description, "--no-owner", "--exit-on-error", file])
                 if restore.status != 0 {
-                    problems.append("pg_restore failed (\(restore.status)): \(restore.output.split(separator: "\n").prefix(3).joined(separator: " / ").prefix(400))")
+                    problems.append(
+                        "pg_restore failed (\(restore.status)): \(restore.output.split(separator: "\n").prefix(3).joined(separator: " / ").prefix(400))"
+                    )
                 } else {
                     var scratchConfiguration = database
                     scratchConfiguration.database = scratch.description
@@ -184,22 +207,32 @@ struct Backup: Sendable {
                         return try await client.withConnection { try await Self.sums(on: $0, logger: logger) }
                     }
                     for (table, expected) in manifest.tables.sorted(by: { $0.key < $1.key }) {
-                        guard let actual = restored[table] else { problems.append("\(table): missing from the restored backup"); continue }
+                        guard let actual = restored[table] else {
+                            problems.append("\(table): missing from the restored backup")
+                            continue
+                        }
                         if actual != expected {
-                            problems.append("\(table): \(expected.rows) rows \(expected.checksum.prefix(8)) when backed up, \(actual.rows) rows \(actual.checksum.prefix(8)) restored")
+                            problems.append(
+                                "\(table): \(expected.rows) rows \(expected.checksum.prefix(8)) when backed up, \(actual.rows) rows \(actual.checksum.prefix(8)) restored"
+                            )
                         }
                     }
-                    for table in restored.keys where manifest.tables[table] == nil { problems.append("\(table): in the backup but not in its manifest") }
+                    for table in restored.keys where manifest.tables[table] == nil {
+                        problems.append("\(table): in the backup but not in its manifest")
+                    }
                 }
             } catch {
                 problems.append("restore failed: \(error)")
             }
             try? await DatabaseInspection.dropDatabase(scratch, client: operations.client, logger: logger)
         }
-        let outcome = BackupCompleted(backupId: manifest?.backupId ?? backupId, file: file, sizeBytes: size, verified: problems.isEmpty && manifest != nil,
-                                      tables: manifest?.tables.count ?? 0, problems: problems, startedAt: startedAt, completedAt: Date())
+        let outcome = BackupCompleted(
+            backupId: manifest?.backupId ?? backupId, file: file, sizeBytes: size,
+            verified: problems.isEmpty && manifest != nil,
+            tables: manifest?.tables.count ?? 0, problems: problems, startedAt: startedAt, completedAt: Date())
         try await operations.client.inTransaction(logger: logger) { connection in
-            try await MaintenanceStore.recordBackup(outcome, tables: try CloudEventCodec.jsonText(manifest?.tables ?? [:]), on: connection, logger: logger)
+            try await MaintenanceStore.recordBackup(
+                outcome, tables: try CloudEventCodec.jsonText(manifest?.tables ?? [:]), on: connection, logger: logger)
             try await OperationsSchema.outbox.enqueue(outcome, on: connection, logger: logger)
         }
         return outcome

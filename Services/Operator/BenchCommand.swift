@@ -1,20 +1,26 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import JembatanShared
 import Logging
 import PostgresNIO
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `jembatan bench ingest`: the exchange API's push and read throughput next to what PostgreSQL
 /// does with the same rows in the same run (`COPY` into a plain table; the same keyset pages in
 /// raw SQL). Run by `make bench-ingest` against a release-built stack of its own.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks against the physical limits of the same machine.", subcommands: [Ingest.self, PipelineBench.self])
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmarks against the physical limits of the same machine.",
+        subcommands: [Ingest.self, PipelineBench.self])
 
     struct Ingest: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Push N records through the exchange API (CSV, streamed) and read them back with cursor pages; compare with COPY and raw SQL.")
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Push N records through the exchange API (CSV, streamed) and read them back with cursor pages; compare with COPY and raw SQL."
+        )
 
         @Option(help: "Records to push.")
         var records = 1_000_000
@@ -41,28 +47,50 @@ struct BenchCommand: AsyncParsableCommand {
             let suffix = String(UUID().uuidString.lowercased().prefix(6))
             let tokens = try await withAccountAdministration { administration in
                 var tokens: [String: String] = [:]
-                for (name, role, agency) in [("bench-producer", Role.producer, "35.14-dinkes" as String?), ("bench-head", .head, nil), ("bench-technical", .technical, nil),
-                                             ("bench-consumer", .consumer, "35.14-bappeda")] {
-                    tokens[name] = try await administration.create(name: "\(name)-\(suffix)", role: role, agencyCode: agency, validFor: .seconds(86_400), createdBy: "jembatan bench").text
+                for (name, role, agency) in [
+                    ("bench-producer", Role.producer, "35.14-dinkes" as String?), ("bench-head", .head, nil),
+                    ("bench-technical", .technical, nil),
+                    ("bench-consumer", .consumer, "35.14-bappeda"),
+                ] {
+                    tokens[name] = try await administration.create(
+                        name: "\(name)-\(suffix)", role: role, agencyCode: agency, validFor: .seconds(86_400),
+                        createdBy: "jembatan bench"
+                    ).text
                 }
                 return tokens
             }
-            let technical = tokens["bench-technical"]!, producer = tokens["bench-producer"]!
+            let technical = tokens["bench-technical"]!
+            let producer = tokens["bench-producer"]!
             let regions = try loadRegions(referenceFile)
             let lists = try await client.send("GET", .provisioning, "/v1/reference", token: technical)
-            if !(lists["lists"] as? [[String: Any]] ?? []).contains(where: { $0["referenceSet"] as? String == "wilayah" }) {
-                _ = try await ReferenceUpload.put(set: "wilayah", file: URL(fileURLWithPath: referenceFile), token: technical, baseURL: client.url(.provisioning, "").absoluteString)
+            if !(lists["lists"] as? [[String: Any]] ?? []).contains(where: {
+                $0["referenceSet"] as? String == "wilayah"
+            }) {
+                _ = try await ReferenceUpload.put(
+                    set: "wilayah", file: URL(fileURLWithPath: referenceFile), token: technical,
+                    baseURL: client.url(.provisioning, "").absoluteString)
             }
             say("preparing: request → disposition → agreed contract → integration test → keys")
-            let submitted = try await client.send("POST", .intake, "/v1/requests", token: producer, body: BenchData.submission(suffix: suffix))
+            let submitted = try await client.send(
+                "POST", .intake, "/v1/requests", token: producer, body: BenchData.submission(suffix: suffix))
             let requestId = try (submitted["requestId"] as? String).orThrow("no request id")
-            _ = try await client.send("POST", .intake, "/v1/requests/\(requestId)/disposition", token: tokens["bench-head"]!, body: ["note": "bench"])
-            _ = try await client.waitFor(.evaluation, "/v1/requests/\(requestId)/review", token: technical) { $0["state"] as? String == "awaiting_decision" }
-            _ = try await client.send("POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, body: ["decision": "agree"])
-            let endpoints = try await client.waitFor(.provisioning, "/v1/requests/\(requestId)/endpoints", token: technical) { !(($0["integrationTests"] as? [Any]) ?? []).isEmpty }
-            let datasetId = try ((endpoints["endpoints"] as? [[String: Any]])?.first?["datasetId"] as? String).orThrow("no dataset")
+            _ = try await client.send(
+                "POST", .intake, "/v1/requests/\(requestId)/disposition", token: tokens["bench-head"]!,
+                body: ["note": "bench"])
+            _ = try await client.waitFor(.evaluation, "/v1/requests/\(requestId)/review", token: technical) {
+                $0["state"] as? String == "awaiting_decision"
+            }
+            _ = try await client.send(
+                "POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, body: ["decision": "agree"]
+            )
+            let endpoints = try await client.waitFor(
+                .provisioning, "/v1/requests/\(requestId)/endpoints", token: technical
+            ) { !(($0["integrationTests"] as? [Any]) ?? []).isEmpty }
+            let datasetId = try ((endpoints["endpoints"] as? [[String: Any]])?.first?["datasetId"] as? String).orThrow(
+                "no dataset")
             let writeKey = try await client.collectKey(requestId: requestId, scope: "write", token: producer)
-            let readKey = try await client.collectKey(requestId: requestId, scope: "read", token: tokens["bench-consumer"]!)
+            let readKey = try await client.collectKey(
+                requestId: requestId, scope: "read", token: tokens["bench-consumer"]!)
 
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("jembatan-bench-\(suffix).csv")
             defer { try? FileManager.default.removeItem(at: file) }
@@ -80,12 +108,16 @@ struct BenchCommand: AsyncParsableCommand {
             let (data, response) = try await URLSession.shared.upload(for: request, fromFile: file)
             let pushSeconds = seconds(since: pushStart)
             guard (response as? HTTPURLResponse)?.statusCode == 200,
-                  let outcome = try JSONSerialization.jsonObject(with: data) as? [String: Any], outcome["accepted"] as? Int == records else {
+                let outcome = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                outcome["accepted"] as? Int == records
+            else {
                 throw ValidationError("push failed: \(String(decoding: data.prefix(500), as: UTF8.self))")
             }
             let rssPeak = peakRSS(provisioningPid)
             // The push queued a validation run; let it finish so it does not share the CPU with what follows.
-            _ = try await client.waitFor(.validation, "/v1/requests/\(requestId)/validation-runs", token: producer) { !(($0["runs"] as? [Any]) ?? []).isEmpty }
+            _ = try await client.waitFor(.validation, "/v1/requests/\(requestId)/validation-runs", token: producer) {
+                !(($0["runs"] as? [Any]) ?? []).isEmpty
+            }
 
             // 2. The physical limit: COPY of the same file into a plain typed table, same database.
             let copySeconds = try await copyBaseline(file: file, configuration: configuration)
@@ -97,7 +129,10 @@ struct BenchCommand: AsyncParsableCommand {
             // The client only counts records (flat objects: one '{' each, plus the page's own) and takes
             // the cursor from the page's end, so its own JSON parsing does not compete with the server.
             repeat {
-                var request = URLRequest(url: client.url(.provisioning, "/v1/datasets/\(datasetId)/records?limit=1000\(cursor.map { "&after=\($0)" } ?? "")"))
+                var request = URLRequest(
+                    url: client.url(
+                        .provisioning,
+                        "/v1/datasets/\(datasetId)/records?limit=1000\(cursor.map { "&after=\($0)" } ?? "")"))
                 request.setValue("Bearer \(readKey)", forHTTPHeaderField: "Authorization")
                 let (page, _) = try await URLSession.shared.data(for: request)
                 read += page.reduce(0) { $0 + ($1 == UInt8(ascii: "{") ? 1 : 0) } - 1
@@ -111,20 +146,27 @@ struct BenchCommand: AsyncParsableCommand {
             let readSeconds = seconds(since: readStart)
             let table = "hub_\(requestId.prefix(8))_kunjungan_bench_\(suffix)_v1"
             let (rawRead, rawSeconds) = try await rawScan(table: table, configuration: configuration, logger: logger)
-            guard read == records, rawRead == records else { throw ValidationError("read \(read) over HTTP and \(rawRead) in SQL, expected \(records)") }
+            guard read == records, rawRead == records else {
+                throw ValidationError("read \(read) over HTTP and \(rawRead) in SQL, expected \(records)")
+            }
 
             // 4. A validation run over every record, next to a plain count(*) scan of the same table.
             let validationBefore = peakRSS(validationPid)
             let runStart = ContinuousClock.now
-            let run = try await client.send("POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer)
+            let run = try await client.send(
+                "POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer)
             let runSeconds = seconds(since: runStart)
-            guard run["records"] as? Int == records else { throw ValidationError("the validation run saw \(run["records"] ?? "?") records") }
+            guard run["records"] as? Int == records else {
+                throw ValidationError("the validation run saw \(run["records"] ?? "?") records")
+            }
             let validationPeak = peakRSS(validationPid)
             let countSeconds = try await countScan(table: table, configuration: configuration, logger: logger)
 
             let checkCount = ((run["datasets"] as? [[String: Any]])?.first?["checks"] as? [Any])?.count ?? 0
-            let pushRate = Double(records) / pushSeconds, copyRate = Double(records) / copySeconds
-            let readRate = Double(records) / readSeconds, rawRate = Double(records) / rawSeconds
+            let pushRate = Double(records) / pushSeconds
+            let copyRate = Double(records) / copySeconds
+            let readRate = Double(records) / readSeconds
+            let rawRate = Double(records) / rawSeconds
             let lines = [
                 "| measure | Jembatan | physical limit (same run) | ratio | goal |",
                 "|---|---|---|---|---|",
@@ -136,7 +178,9 @@ struct BenchCommand: AsyncParsableCommand {
             ]
             for line in lines { say(line) }
             if let output {
-                let text = "\n### Exchange ingest and read (\(ISO8601DateFormatter().string(from: Date())))\n\n" + lines.joined(separator: "\n") + "\n"
+                let text =
+                    "\n### Exchange ingest and read (\(ISO8601DateFormatter().string(from: Date())))\n\n"
+                    + lines.joined(separator: "\n") + "\n"
                 if let handle = FileHandle(forWritingAtPath: output) {
                     handle.seekToEndOfFile()
                     handle.write(Data(text.utf8))
@@ -150,7 +194,8 @@ struct BenchCommand: AsyncParsableCommand {
         func copyBaseline(file: URL, configuration: JembatanConfiguration) async throws -> Double {
             let database = configuration.database
             let table = "bench_copy_\(UUID().uuidString.prefix(8).lowercased())"
-            let psql = "PGPASSWORD='\(database.password)' psql -q -h \(database.host) -p \(database.port) -U \(database.user) \(database.database) -v ON_ERROR_STOP=1"
+            let psql =
+                "PGPASSWORD='\(database.password)' psql -q -h \(database.host) -p \(database.port) -U \(database.user) \(database.database) -v ON_ERROR_STOP=1"
             let statements = DatabaseInspection.CopyBaseline(table: table, file: file.path)
             try shell("\(psql) -c '\(statements.create)'")
             let start = ContinuousClock.now
@@ -160,7 +205,8 @@ struct BenchCommand: AsyncParsableCommand {
             return elapsed
         }
 
-        func rawScan(table: String, configuration: JembatanConfiguration, logger: Logger) async throws -> (Int, Double) {
+        func rawScan(table: String, configuration: JembatanConfiguration, logger: Logger) async throws -> (Int, Double)
+        {
             let client = configuration.database.makeClient(logger: logger)
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
@@ -172,7 +218,9 @@ struct BenchCommand: AsyncParsableCommand {
                 while true {
                     var count = 0
                     var body = ""
-                    for (key, record) in try await DatabaseInspection.hubRecords(of: table, after: last, limit: 1000, client: client, logger: logger) {
+                    for (key, record) in try await DatabaseInspection.hubRecords(
+                        of: table, after: last, limit: 1000, client: client, logger: logger)
+                    {
                         count += 1
                         body += record
                         last = key
@@ -206,7 +254,8 @@ struct BenchCommand: AsyncParsableCommand {
 
         func peakRSS(_ pid: Int32) -> Int {
             guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+            else { return 0 }
             return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
         }
 
@@ -234,23 +283,28 @@ enum BenchData {
             "legalBasis": "Perpres 39/2019",
             "contactPerson": ["name": "Bench", "email": "bench@example.go.id"],
             "intendedConsumers": ["35.14-bappeda"],
-            "datasets": [[
-                "name": "kunjungan_bench_\(suffix)",
-                "primaryKey": ["id_kunjungan"],
-                "classification": "internal",
-                "updateFrequency": "daily",
-                "fields": [
-                    ["name": "id_kunjungan", "type": "string", "required": true, "pattern": "^K[0-9]{9}$"],
-                    ["name": "kode_puskesmas", "type": "string", "required": true],
-                    ["name": "kode_wilayah", "type": "region_code", "required": true],
-                    ["name": "tanggal_kunjungan", "type": "date", "required": true],
-                    ["name": "jenis_layanan", "type": "string", "required": true, "allowedValues": ["rawat_jalan", "rawat_inap", "gawat_darurat", "imunisasi", "kia"]],
-                    ["name": "umur_pasien", "type": "integer", "required": true, "minimum": 0, "maximum": 120],
-                    ["name": "jenis_kelamin", "type": "string", "required": true, "allowedValues": ["L", "P"]],
-                    ["name": "biaya", "type": "decimal", "required": false, "minimum": 0],
-                    ["name": "bpjs", "type": "boolean", "required": true],
-                ],
-            ]],
+            "datasets": [
+                [
+                    "name": "kunjungan_bench_\(suffix)",
+                    "primaryKey": ["id_kunjungan"],
+                    "classification": "internal",
+                    "updateFrequency": "daily",
+                    "fields": [
+                        ["name": "id_kunjungan", "type": "string", "required": true, "pattern": "^K[0-9]{9}$"],
+                        ["name": "kode_puskesmas", "type": "string", "required": true],
+                        ["name": "kode_wilayah", "type": "region_code", "required": true],
+                        ["name": "tanggal_kunjungan", "type": "date", "required": true],
+                        [
+                            "name": "jenis_layanan", "type": "string", "required": true,
+                            "allowedValues": ["rawat_jalan", "rawat_inap", "gawat_darurat", "imunisasi", "kia"],
+                        ],
+                        ["name": "umur_pasien", "type": "integer", "required": true, "minimum": 0, "maximum": 120],
+                        ["name": "jenis_kelamin", "type": "string", "required": true, "allowedValues": ["L", "P"]],
+                        ["name": "biaya", "type": "decimal", "required": false, "minimum": 0],
+                        ["name": "bpjs", "type": "boolean", "required": true],
+                    ],
+                ]
+            ],
         ]
     }
 
@@ -258,15 +312,19 @@ enum BenchData {
         _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }
-        var chunk = "id_kunjungan,kode_puskesmas,kode_wilayah,tanggal_kunjungan,jenis_layanan,umur_pasien,jenis_kelamin,biaya,bpjs\n"
+        var chunk =
+            "id_kunjungan,kode_puskesmas,kode_wilayah,tanggal_kunjungan,jenis_layanan,umur_pasien,jenis_kelamin,biaya,bpjs\n"
         var total = 0
         let services = ["rawat_jalan", "rawat_inap", "gawat_darurat", "imunisasi", "kia"]
         var random = SystemRandomNumberGenerator()
         for index in 0..<records {
             let region = regions[Int.random(in: 0..<regions.count, using: &random)]
-            let day = 1 + index % 28, month = 1 + index % 12
-            chunk += "K\(String(format: "%09d", index)),P\(region.prefix(5).replacingOccurrences(of: ".", with: ""))\(index % 40),\(region),2026-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day),"
-            chunk += "\(services[index % 5]),\(index % 100),\(index % 2 == 0 ? "L" : "P"),\(index % 3 == 0 ? "" : "\(index % 250).\(index % 100)"),\(index % 4 != 0)\n"
+            let day = 1 + index % 28
+            let month = 1 + index % 12
+            chunk +=
+                "K\(String(format: "%09d", index)),P\(region.prefix(5).replacingOccurrences(of: ".", with: ""))\(index % 40),\(region),2026-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day),"
+            chunk +=
+                "\(services[index % 5]),\(index % 100),\(index % 2 == 0 ? "L" : "P"),\(index % 3 == 0 ? "" : "\(index % 250).\(index % 100)"),\(index % 4 != 0)\n"
             if chunk.utf8.count > 1 << 20 {
                 total += chunk.utf8.count
                 handle.write(Data(chunk.utf8))

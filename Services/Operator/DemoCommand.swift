@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import JembatanShared
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `jembatan demo`: one request through every SOP step over HTTP, printing each step.
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Walk a demo request through every step of the procedure.")
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Walk a demo request through every step of the procedure.")
 
     @Option(help: "Host the services listen on.")
     var host = "127.0.0.1"
@@ -18,68 +20,112 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for each asynchronous step.")
     var timeout: Double = 60
 
-    @Option(help: "Kemendagri region list (CSV code,label) to load into the hub when it has none (or JEMBATAN_REFERENCE_FILE).")
+    @Option(
+        help:
+            "Kemendagri region list (CSV code,label) to load into the hub when it has none (or JEMBATAN_REFERENCE_FILE)."
+    )
     var referenceFile: String?
 
     func run() async throws {
         let suffix = String(UUID().uuidString.lowercased().prefix(6))
         let tokens = try await withAccountAdministration { administration in
             var tokens: [String: String] = [:]
-            for (name, role, agency) in [("dinkes-operator", Role.producer, "35.14-dinkes" as String?), ("kepala-diskominfo", .head, nil), ("tim-teknis", .technical, nil),
-                                         ("pengawas", .supervisor, nil), ("bappeda-operator", .consumer, "35.14-bappeda")] {
-                tokens[name] = try await administration.create(name: "\(name)-\(suffix)", role: role, agencyCode: agency, validFor: .seconds(86_400), createdBy: "jembatan demo").text
+            for (name, role, agency) in [
+                ("dinkes-operator", Role.producer, "35.14-dinkes" as String?), ("kepala-diskominfo", .head, nil),
+                ("tim-teknis", .technical, nil),
+                ("pengawas", .supervisor, nil), ("bappeda-operator", .consumer, "35.14-bappeda"),
+            ] {
+                tokens[name] = try await administration.create(
+                    name: "\(name)-\(suffix)", role: role, agencyCode: agency, validFor: .seconds(86_400),
+                    createdBy: "jembatan demo"
+                ).text
             }
             return tokens
         }
-        say("0  Accounts for the demo (valid 24 h): dinkes-operator-\(suffix) (producer, 35.14-dinkes), kepala-diskominfo-\(suffix) (head), tim-teknis-\(suffix) (technical),")
+        say(
+            "0  Accounts for the demo (valid 24 h): dinkes-operator-\(suffix) (producer, 35.14-dinkes), kepala-diskominfo-\(suffix) (head), tim-teknis-\(suffix) (technical),"
+        )
         say("   pengawas-\(suffix) (supervisor), bappeda-operator-\(suffix) (consumer, 35.14-bappeda)")
         let client = DemoClient(host: host, intakePort: intakePort, timeout: timeout)
-        let producer = tokens["dinkes-operator"]!, head = tokens["kepala-diskominfo"]!, technical = tokens["tim-teknis"]!
-        let supervisor = tokens["pengawas"]!, consumer = tokens["bappeda-operator"]!
+        let producer = tokens["dinkes-operator"]!
+        let head = tokens["kepala-diskominfo"]!
+        let technical = tokens["tim-teknis"]!
+        let supervisor = tokens["pengawas"]!
+        let consumer = tokens["bappeda-operator"]!
         try await loadRegionCodes(client, token: technical)
         say("1  Produsen (Dinas Kesehatan, 35.14) submits a request to share data …")
-        let submitted = try await client.send("POST", .intake, "/v1/requests", token: producer, body: DemoData.submission)
-        guard let requestId = submitted["requestId"] as? String else { throw ValidationError("intake did not return a request id") }
+        let submitted = try await client.send(
+            "POST", .intake, "/v1/requests", token: producer, body: DemoData.submission)
+        guard let requestId = submitted["requestId"] as? String else {
+            throw ValidationError("intake did not return a request id")
+        }
         say("   request \(requestId) submitted")
         say("2  Kepala Dinas issues the disposition to the technical team …")
-        _ = try await client.send("POST", .intake, "/v1/requests/\(requestId)/disposition", token: head, body: ["note": "Mohon ditindaklanjuti oleh Tim Teknis"])
+        _ = try await client.send(
+            "POST", .intake, "/v1/requests/\(requestId)/disposition", token: head,
+            body: ["note": "Mohon ditindaklanjuti oleh Tim Teknis"])
         say("3  Automated technical review of the proposed structure …")
-        let review = try await client.waitFor(.evaluation, "/v1/requests/\(requestId)/review", token: technical) { $0["state"] as? String == "awaiting_decision" }
+        let review = try await client.waitFor(.evaluation, "/v1/requests/\(requestId)/review", token: technical) {
+            $0["state"] as? String == "awaiting_decision"
+        }
         for finding in review["findings"] as? [[String: Any]] ?? [] {
-            say("   \(finding["severity"] ?? "")  \(finding["dataset"] ?? "").\(finding["field"] ?? "-")  \(finding["rule"] ?? ""): \(finding["message"] ?? "")")
+            say(
+                "   \(finding["severity"] ?? "")  \(finding["dataset"] ?? "").\(finding["field"] ?? "-")  \(finding["rule"] ?? ""): \(finding["message"] ?? "")"
+            )
         }
         say("4  Technical team agrees the dataset contract …")
-        let agreed = try await client.send("POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, body: ["decision": "agree"])
+        let agreed = try await client.send(
+            "POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, body: ["decision": "agree"])
         say("   contract \(agreed["contractId"] ?? "?") version \(agreed["contractVersion"] ?? "?") agreed")
         say("5–6 API prepared on the exchange hub; integration unit test …")
-        let provisioned = try await client.waitFor(.provisioning, "/v1/requests/\(requestId)/endpoints", token: technical) { !(($0["integrationTests"] as? [Any]) ?? []).isEmpty }
-        for endpoint in provisioned["endpoints"] as? [[String: Any]] ?? [] { say("   endpoint \(endpoint["path"] ?? "?")") }
+        let provisioned = try await client.waitFor(
+            .provisioning, "/v1/requests/\(requestId)/endpoints", token: technical
+        ) { !(($0["integrationTests"] as? [Any]) ?? []).isEmpty }
+        for endpoint in provisioned["endpoints"] as? [[String: Any]] ?? [] {
+            say("   endpoint \(endpoint["path"] ?? "?")")
+        }
         var passed = false
         for test in provisioned["integrationTests"] as? [[String: Any]] ?? [] {
             passed = (test["passed"] as? Bool) == true
             for line in test["checks"] as? [String] ?? [] { say("   \(line)") }
         }
-        guard passed else { throw ValidationError("the integration unit test failed (see the checks above); the API was not announced") }
+        guard passed else {
+            throw ValidationError("the integration unit test failed (see the checks above); the API was not announced")
+        }
         say("7  Pengawas delivers the results; producer and consumer collect their keys (shown once) …")
-        _ = try await client.send("POST", .provisioning, "/v1/requests/\(requestId)/delivery", token: supervisor,
-                                  body: ["note": "Hasil integrasi (endpoint dan kunci API) disampaikan kepada Dinas Kesehatan dan Bappeda"])
+        _ = try await client.send(
+            "POST", .provisioning, "/v1/requests/\(requestId)/delivery", token: supervisor,
+            body: ["note": "Hasil integrasi (endpoint dan kunci API) disampaikan kepada Dinas Kesehatan dan Bappeda"])
         let writeKey = try await client.collectKey(requestId: requestId, scope: "write", token: producer)
         let readKey = try await client.collectKey(requestId: requestId, scope: "read", token: consumer)
         let datasetId = (provisioned["endpoints"] as? [[String: Any]])?.first?["datasetId"] as? String ?? "?"
-        let pushed = try await client.sendRaw("POST", .provisioning, "/v1/datasets/\(datasetId)/records", token: writeKey, contentType: "text/csv", body: DemoData.records)
+        let pushed = try await client.sendRaw(
+            "POST", .provisioning, "/v1/datasets/\(datasetId)/records", token: writeKey, contentType: "text/csv",
+            body: DemoData.records)
         say("   producer pushed CSV: \(pushed["accepted"] ?? "?") accepted, \(pushed["rejected"] ?? "?") rejected")
-        let page = try await client.send("GET", .provisioning, "/v1/datasets/\(datasetId)/records?limit=10", token: readKey)
+        let page = try await client.send(
+            "GET", .provisioning, "/v1/datasets/\(datasetId)/records?limit=10", token: readKey)
         say("   consumer 35.14-bappeda read \((page["records"] as? [Any])?.count ?? 0) records")
-        _ = try await client.waitFor(.validation, "/v1/requests/\(requestId)", token: producer) { $0["state"] as? String == "awaiting_decision" }
+        _ = try await client.waitFor(.validation, "/v1/requests/\(requestId)", token: producer) {
+            $0["state"] as? String == "awaiting_decision"
+        }
         say("8  Produsen checks the integrated data: quality checks and reconciliation with its own system …")
-        let run = try await client.send("POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer)
-        say("   validation run \(run["runId"] ?? "?"): score \(run["score"] ?? "?") / 100, \((run["passed"] as? Bool) == true ? "every check passed" : "failed: \((run["failedChecks"] as? [String] ?? []).joined(separator: ", "))")")
-        let reconciled = try await client.sendRaw("POST", .validation, "/v1/requests/\(requestId)/reconciliations?dataset=\(datasetId)&declaredCount=3", token: producer,
-                                                  contentType: "text/csv", body: DemoData.records)
-        say("   reconciliation: \(reconciled["matched"] ?? "?") matched, \((reconciled["missingInHub"] as? [String: Any])?["count"] ?? "?") missing in the hub, \((reconciled["extraInHub"] as? [String: Any])?["count"] ?? "?") extra, \(reconciled["changedCount"] ?? "?") changed")
+        let run = try await client.send(
+            "POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer)
+        say(
+            "   validation run \(run["runId"] ?? "?"): score \(run["score"] ?? "?") / 100, \((run["passed"] as? Bool) == true ? "every check passed" : "failed: \((run["failedChecks"] as? [String] ?? []).joined(separator: ", "))")"
+        )
+        let reconciled = try await client.sendRaw(
+            "POST", .validation, "/v1/requests/\(requestId)/reconciliations?dataset=\(datasetId)&declaredCount=3",
+            token: producer,
+            contentType: "text/csv", body: DemoData.records)
+        say(
+            "   reconciliation: \(reconciled["matched"] ?? "?") matched, \((reconciled["missingInHub"] as? [String: Any])?["count"] ?? "?") missing in the hub, \((reconciled["extraInHub"] as? [String: Any])?["count"] ?? "?") extra, \(reconciled["changedCount"] ?? "?") changed"
+        )
         say("9  Produsen accepts, on the evidence of that run …")
-        _ = try await client.send("POST", .validation, "/v1/requests/\(requestId)/decision", token: producer,
-                                  body: ["decision": "accept", "runId": run["runId"] ?? "", "note": "Data sesuai dengan sistem sumber"])
+        _ = try await client.send(
+            "POST", .validation, "/v1/requests/\(requestId)/decision", token: producer,
+            body: ["decision": "accept", "runId": run["runId"] ?? "", "note": "Data sesuai dengan sistem sumber"])
         say("10 Reporting records the completed request …")
         let detail = try await client.waitFor(.reporting, "/v1/requests/\(requestId)", token: head) {
             ($0["request"] as? [String: Any])?["state"] as? String == "completed"
@@ -90,7 +136,9 @@ struct DemoCommand: AsyncParsableCommand {
         }
         say("demo request completed: \(requestId)")
         let reporting = client.url(.reporting, "/v1/requests/\(requestId)/report").absoluteString
-        say("Integration result report (sign in on the dashboard first, or send the token): \(reporting)  ·  \(reporting).pdf  ·  \(reporting).json")
+        say(
+            "Integration result report (sign in on the dashboard first, or send the token): \(reporting)  ·  \(reporting).pdf  ·  \(reporting).json"
+        )
         say("Dashboard sign-in token (head, valid 24 h): \(head)")
     }
 }
@@ -99,12 +147,20 @@ extension DemoCommand {
     /// The hub checks region codes against the Kemendagri list; load it once if it is missing.
     func loadRegionCodes(_ client: DemoClient, token: String) async throws {
         let lists = try await client.send("GET", .provisioning, "/v1/reference", token: token)
-        if (lists["lists"] as? [[String: Any]] ?? []).contains(where: { $0["referenceSet"] as? String == "wilayah" }) { return }
-        guard let path = referenceFile ?? ProcessInfo.processInfo.environment["JEMBATAN_REFERENCE_FILE"], FileManager.default.fileExists(atPath: path) else {
-            say("   (no Kemendagri region list loaded and none given with --reference-file: the integration test will say so)")
+        if (lists["lists"] as? [[String: Any]] ?? []).contains(where: { $0["referenceSet"] as? String == "wilayah" }) {
             return
         }
-        let summary = try await ReferenceUpload.put(set: "wilayah", file: URL(fileURLWithPath: path), token: token, baseURL: client.url(.provisioning, "").absoluteString)
+        guard let path = referenceFile ?? ProcessInfo.processInfo.environment["JEMBATAN_REFERENCE_FILE"],
+            FileManager.default.fileExists(atPath: path)
+        else {
+            say(
+                "   (no Kemendagri region list loaded and none given with --reference-file: the integration test will say so)"
+            )
+            return
+        }
+        let summary = try await ReferenceUpload.put(
+            set: "wilayah", file: URL(fileURLWithPath: path), token: token,
+            baseURL: client.url(.provisioning, "").absoluteString)
         say("   Kemendagri region list loaded into the hub: \(summary["codes"] ?? "?") codes")
     }
 }
@@ -120,28 +176,40 @@ enum DemoData {
 
         """
 
-    static var submission: [String: Any] { [
-                "title": "Integrasi data fasilitas kesehatan",
-        "purpose": "Berbagi pakai data puskesmas untuk Satu Data Kabupaten",
-        "profile": "pasuruan",
-        "legalBasis": "Perpres 39/2019 tentang Satu Data Indonesia; Perbup Pasuruan tentang Satu Data Kabupaten",
-        "contactPerson": ["name": "Siti Rahmawati", "email": "data@dinkes.example.go.id", "phone": "0343-000000"],
-        "intendedConsumers": ["35.14-bappeda", "35.14-dinsos"],
-        "attachments": [["name": "dokumen-informasi-data-dan-aplikasi.pdf", "mediaType": "application/pdf", "sizeBytes": 482133]],
-        "datasets": [[
-            "name": "puskesmas",
-            "description": "Daftar puskesmas dan wilayah layanannya",
-            "primaryKey": ["kode_puskesmas"],
-            "classification": "public",
-            "updateFrequency": "monthly",
-            "fields": [
-                ["name": "kode_puskesmas", "type": "string", "required": true, "description": "Kode Kemenkes"],
-                ["name": "nama_puskesmas", "type": "string", "required": true],
-                ["name": "kode_wilayah", "type": "region_code", "required": true, "description": "Kode wilayah Kemendagri"],
-                ["name": "jumlah_tenaga_kesehatan", "type": "integer", "required": false],
+    static var submission: [String: Any] {
+        [
+            "title": "Integrasi data fasilitas kesehatan",
+            "purpose": "Berbagi pakai data puskesmas untuk Satu Data Kabupaten",
+            "profile": "pasuruan",
+            "legalBasis": "Perpres 39/2019 tentang Satu Data Indonesia; Perbup Pasuruan tentang Satu Data Kabupaten",
+            "contactPerson": ["name": "Siti Rahmawati", "email": "data@dinkes.example.go.id", "phone": "0343-000000"],
+            "intendedConsumers": ["35.14-bappeda", "35.14-dinsos"],
+            "attachments": [
+                [
+                    "name": "dokumen-informasi-data-dan-aplikasi.pdf", "mediaType": "application/pdf",
+                    "sizeBytes": 482133,
+                ]
             ],
-        ]],
-    ] }
+            "datasets": [
+                [
+                    "name": "puskesmas",
+                    "description": "Daftar puskesmas dan wilayah layanannya",
+                    "primaryKey": ["kode_puskesmas"],
+                    "classification": "public",
+                    "updateFrequency": "monthly",
+                    "fields": [
+                        ["name": "kode_puskesmas", "type": "string", "required": true, "description": "Kode Kemenkes"],
+                        ["name": "nama_puskesmas", "type": "string", "required": true],
+                        [
+                            "name": "kode_wilayah", "type": "region_code", "required": true,
+                            "description": "Kode wilayah Kemendagri",
+                        ],
+                        ["name": "jumlah_tenaga_kesehatan", "type": "integer", "required": false],
+                    ],
+                ]
+            ],
+        ]
+    }
 }
 
 /// Minimal JSON-over-HTTP client for the demo.
@@ -154,7 +222,9 @@ struct DemoClient {
         URL(string: "http://\(host):\(intakePort + service.defaultPort - ServiceName.intake.defaultPort)\(path)")!
     }
 
-    func send(_ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil) async throws -> [String: Any] {
+    func send(_ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil)
+        async throws -> [String: Any]
+    {
         var request = URLRequest(url: url(service, path))
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
@@ -171,7 +241,9 @@ struct DemoClient {
     }
 
     /// A body that is not JSON (CSV, NDJSON).
-    func sendRaw(_ method: String, _ service: ServiceName, _ path: String, token: String, contentType: String, body: String) async throws -> [String: Any] {
+    func sendRaw(
+        _ method: String, _ service: ServiceName, _ path: String, token: String, contentType: String, body: String
+    ) async throws -> [String: Any] {
         var request = URLRequest(url: url(service, path))
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
@@ -179,23 +251,33 @@ struct DemoClient {
         request.httpBody = Data(body.utf8)
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else { throw HTTPStatusError(status: status, body: String(decoding: data, as: UTF8.self)) }
+        guard (200..<300).contains(status) else {
+            throw HTTPStatusError(status: status, body: String(decoding: data, as: UTF8.self))
+        }
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 
     /// The agency's key of `scope` for the request, collected (its secret is only in this answer).
     func collectKey(requestId: String, scope: String, token: String) async throws -> String {
         let listed = try await send("GET", .provisioning, "/v1/requests/\(requestId)/credentials", token: token)
-        guard let credential = (listed["credentials"] as? [[String: Any]] ?? []).first(where: { $0["scope"] as? String == scope }),
-              let id = credential["credentialId"] as? String else { throw ValidationError("no \(scope) credential was issued for this agency") }
+        guard
+            let credential = (listed["credentials"] as? [[String: Any]] ?? []).first(where: {
+                $0["scope"] as? String == scope
+            }),
+            let id = credential["credentialId"] as? String
+        else { throw ValidationError("no \(scope) credential was issued for this agency") }
         let collected = try await send("POST", .provisioning, "/v1/credentials/\(id)/collect", token: token)
-        guard let key = collected["key"] as? String else { throw ValidationError("collecting credential \(id) returned no key") }
+        guard let key = collected["key"] as? String else {
+            throw ValidationError("collecting credential \(id) returned no key")
+        }
         say("   \(credential["agencyCode"] ?? "?") collected its \(scope) key \(id)")
         return key
     }
 
     /// Polls `path` until it answers 2xx and `isDone` holds, or the timeout passes.
-    func waitFor(_ service: ServiceName, _ path: String, token: String, isDone: ([String: Any]) -> Bool) async throws -> [String: Any] {
+    func waitFor(_ service: ServiceName, _ path: String, token: String, isDone: ([String: Any]) -> Bool) async throws
+        -> [String: Any]
+    {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let body = try? await send("GET", service, path, token: token), isDone(body) { return body }

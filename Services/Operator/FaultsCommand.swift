@@ -1,18 +1,21 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import JembatanShared
 import Logging
 import PostgresNIO
 import Synchronization
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// `jembatan faults`: drive N requests through the whole procedure over HTTP while a fault
 /// schedule kills services, pauses the broker and restarts PostgreSQL; then prove from the
 /// database and the topics that every acknowledged request completed exactly once.
 struct FaultsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "faults", abstract: "Fault-injection run against a local stack (deploy/local/faults.sh starts one).")
+    static let configuration = CommandConfiguration(
+        commandName: "faults",
+        abstract: "Fault-injection run against a local stack (deploy/local/faults.sh starts one).")
 
     @Option(help: "Requests to drive through every step.")
     var requests = 200
@@ -23,7 +26,10 @@ struct FaultsCommand: AsyncParsableCommand {
     @Option(help: "Port of the intake service; the others follow.")
     var intakePort = 8081
 
-    @Option(help: "The stack script that carries out the faults (kill, start, start-second, pause, resume, restart-postgres).")
+    @Option(
+        help:
+            "The stack script that carries out the faults (kill, start, start-second, pause, resume, restart-postgres)."
+    )
     var stackScript = "deploy/local/stack.sh"
 
     @Option(help: "Seconds the broker stays paused (SIGSTOP).")
@@ -35,7 +41,10 @@ struct FaultsCommand: AsyncParsableCommand {
     @Flag(help: "Run the workload without faults (a baseline).")
     var noFaults = false
 
-    @Flag(help: "Harder rounds: PostgreSQL crashes (kill -9 of the postmaster, crash recovery) while the broker is frozen longer than the session timeout, services killed while their relays wait for the frozen broker, and a second crash after the thaw.")
+    @Flag(
+        help:
+            "Harder rounds: PostgreSQL crashes (kill -9 of the postmaster, crash recovery) while the broker is frozen longer than the session timeout, services killed while their relays wait for the frozen broker, and a second crash after the thaw."
+    )
     var hard = false
 
     func run() async throws {
@@ -45,18 +54,25 @@ struct FaultsCommand: AsyncParsableCommand {
         let tokens = try await withAccountAdministration { administration in
             var tokens: [Role: String] = [:]
             for (role, agency) in [(Role.producer, "35.14-dinkes" as String?), (.head, nil), (.technical, nil)] {
-                tokens[role] = try await administration.create(name: "faults-\(role.rawValue)-\(suffix)", role: role, agencyCode: agency,
-                                                               validFor: .seconds(86_400), createdBy: "jembatan faults").text
+                tokens[role] = try await administration.create(
+                    name: "faults-\(role.rawValue)-\(suffix)", role: role, agencyCode: agency,
+                    validFor: .seconds(86_400), createdBy: "jembatan faults"
+                ).text
             }
             return tokens
         }
         let deadLettersBefore = try await Self.deadLetterCount(configuration.kafka)
         let client = ResilientClient(host: "127.0.0.1", intakePort: intakePort)
-        let walker = Walker(client: client, producer: tokens[.producer]!, head: tokens[.head]!, technical: tokens[.technical]!)
-        say("faults: \(requests) requests, \(concurrency) at a time\(noFaults ? ", no faults" : ", \(hard ? "hard " : "")fault schedule seed \(seed)")")
+        let walker = Walker(
+            client: client, producer: tokens[.producer]!, head: tokens[.head]!, technical: tokens[.technical]!)
+        say(
+            "faults: \(requests) requests, \(concurrency) at a time\(noFaults ? ", no faults" : ", \(hard ? "hard " : "")fault schedule seed \(seed)")"
+        )
         let progress = Progress()
-        let requests = self.requests, concurrency = self.concurrency
-        let schedule = noFaults ? nil : FaultSchedule(script: stackScript, brokerPause: brokerPauseSeconds, seed: seed, hard: hard)
+        let requests = self.requests
+        let concurrency = self.concurrency
+        let schedule =
+            noFaults ? nil : FaultSchedule(script: stackScript, brokerPause: brokerPauseSeconds, seed: seed, hard: hard)
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let schedule {
                 group.addTask { try await schedule.run { progress.completed.load(ordering: .relaxed) >= requests } }
@@ -69,12 +85,16 @@ struct FaultsCommand: AsyncParsableCommand {
                         next += 1
                         walkers.addTask {
                             do {
-                                _ = try await walker.walk(index: index) { id in progress.acknowledged.withLock { $0.append(id) } }
+                                _ = try await walker.walk(index: index) { id in
+                                    progress.acknowledged.withLock { $0.append(id) }
+                                }
                             } catch {
                                 progress.failures.withLock { $0.append("request #\(index): \(error)") }
                             }
                             let done = progress.completed.add(1, ordering: .relaxed).newValue
-                            if done % 50 == 0 { say("faults: \(done)/\(requests) walked (\(Int(Date().timeIntervalSince(started))) s)") }
+                            if done % 50 == 0 {
+                                say("faults: \(done)/\(requests) walked (\(Int(Date().timeIntervalSince(started))) s)")
+                            }
                         }
                     }
                     for _ in 0..<min(concurrency, requests) { launch() }
@@ -87,7 +107,8 @@ struct FaultsCommand: AsyncParsableCommand {
         let failures = progress.failures.withLock { $0 }
         say("faults: workload finished in \(Int(walked)) s; \(failures.count) walks failed")
         failures.prefix(10).forEach { say("   \($0)") }
-        let verdict = try await Checker(configuration: configuration, deadLettersBefore: deadLettersBefore).verify(progress.acknowledged.withLock { $0 })
+        let verdict = try await Checker(configuration: configuration, deadLettersBefore: deadLettersBefore).verify(
+            progress.acknowledged.withLock { $0 })
         say("faults: \(verdict.passed ? "PASSED" : "FAILED") in \(Int(Date().timeIntervalSince(started))) s")
         if !verdict.passed || !failures.isEmpty { throw ExitCode(1) }
     }
@@ -99,7 +120,9 @@ struct FaultsCommand: AsyncParsableCommand {
     }
 
     static func deadLetterCount(_ kafka: KafkaConfiguration) async throws -> Int64 {
-        try await KafkaOffsets.watermarks(topics: [Topic.deadLetter.rawValue], configuration: kafka, logger: quietLogger()).values.reduce(0) { $0 + $1.high }
+        try await KafkaOffsets.watermarks(
+            topics: [Topic.deadLetter.rawValue], configuration: kafka, logger: quietLogger()
+        ).values.reduce(0) { $0 + $1.high }
     }
 }
 
@@ -118,9 +141,13 @@ struct ResilientClient: Sendable {
         let json: [String: Any]
     }
 
-    func call(_ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil,
-              headers: [String: String] = [:]) async throws -> Reply {
-        var request = URLRequest(url: URL(string: "http://\(host):\(intakePort + service.defaultPort - ServiceName.intake.defaultPort)\(path)")!)
+    func call(
+        _ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil,
+        headers: [String: String] = [:]
+    ) async throws -> Reply {
+        var request = URLRequest(
+            url: URL(
+                string: "http://\(host):\(intakePort + service.defaultPort - ServiceName.intake.defaultPort)\(path)")!)
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
@@ -129,12 +156,16 @@ struct ResilientClient: Sendable {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         let (data, response) = try await Self.session.data(for: request)
-        return Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, json: (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+        return Reply(
+            status: (response as? HTTPURLResponse)?.statusCode ?? 0,
+            json: (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
     }
 
     /// Repeats the call on transport errors and 5xx until `accept` holds for an answer, for at most `seconds`.
-    func until(_ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil,
-               headers: [String: String] = [:], seconds: Double = 240, accept: (Reply) -> Bool) async throws -> Reply {
+    func until(
+        _ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil,
+        headers: [String: String] = [:], seconds: Double = 240, accept: (Reply) -> Bool
+    ) async throws -> Reply {
         let deadline = Date().addingTimeInterval(seconds)
         var last = "no answer"
         var attempt = 0
@@ -146,7 +177,11 @@ struct ResilientClient: Sendable {
                 last = "HTTP \(reply.status) \(reply.json)"
                 // 404 (a read model catching up), 409 while a state is still moving, 429 and 5xx are retried; other refusals are final.
                 let code = (reply.json["error"] as? [String: Any])?["code"] as? String
-                if (400..<500).contains(reply.status) && reply.status != 404 && reply.status != 429 && !(reply.status == 409 && ["invalid_state", "not_provisioned"].contains(code ?? "")) { break }
+                if (400..<500).contains(reply.status) && reply.status != 404 && reply.status != 429
+                    && !(reply.status == 409 && ["invalid_state", "not_provisioned"].contains(code ?? ""))
+                {
+                    break
+                }
             } catch {
                 last = "\(error)"
             }
@@ -166,30 +201,63 @@ struct Walker: Sendable {
     func walk(index: Int, acknowledged: @Sendable (String) -> Void) async throws -> String {
         let submission: [String: Any] = [
             "title": "Uji ketahanan \(index)", "purpose": "Uji gangguan", "legalBasis": "Perpres 39/2019",
-            "contactPerson": ["name": "Operator", "email": "data@dinkes.example.go.id"], "intendedConsumers": ["35.14-bappeda"],
-            "datasets": [["name": "fasilitas_\(index)", "description": "Fasilitas", "primaryKey": ["kode"], "classification": "public", "updateFrequency": "monthly",
-                          "fields": [["name": "kode", "type": "string", "required": true, "description": "Kode fasilitas"],
-                                     ["name": "jumlah_tempat_tidur", "type": "integer", "required": false, "description": "Tempat tidur"]]]],
+            "contactPerson": ["name": "Operator", "email": "data@dinkes.example.go.id"],
+            "intendedConsumers": ["35.14-bappeda"],
+            "datasets": [
+                [
+                    "name": "fasilitas_\(index)", "description": "Fasilitas", "primaryKey": ["kode"],
+                    "classification": "public", "updateFrequency": "monthly",
+                    "fields": [
+                        ["name": "kode", "type": "string", "required": true, "description": "Kode fasilitas"],
+                        [
+                            "name": "jumlah_tempat_tidur", "type": "integer", "required": false,
+                            "description": "Tempat tidur",
+                        ],
+                    ],
+                ]
+            ],
         ]
         // Submitting with an Idempotency-Key: a lost answer (a killed service, a timeout) is sent
         // again with the same key and yields the request the first attempt created, never a second.
-        let submitted = try await client.until("POST", .intake, "/v1/requests", token: producer, body: submission,
-                                               headers: ["Idempotency-Key": "faults-walk-\(index)-\(UUID().uuidString)"]) { $0.status == 201 }
-        guard let requestId = submitted.json["requestId"] as? String else { throw ValidationError("no submission was acknowledged") }
+        let submitted = try await client.until(
+            "POST", .intake, "/v1/requests", token: producer, body: submission,
+            headers: ["Idempotency-Key": "faults-walk-\(index)-\(UUID().uuidString)"]
+        ) { $0.status == 201 }
+        guard let requestId = submitted.json["requestId"] as? String else {
+            throw ValidationError("no submission was acknowledged")
+        }
         acknowledged(requestId)
-        _ = try await client.until("POST", .intake, "/v1/requests/\(requestId)/disposition", token: head, body: ["note": "Tindak lanjuti"]) { reply in
-            reply.status == 200 || (reply.status == 409 && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")
+        _ = try await client.until(
+            "POST", .intake, "/v1/requests/\(requestId)/disposition", token: head, body: ["note": "Tindak lanjuti"]
+        ) { reply in
+            reply.status == 200
+                || (reply.status == 409
+                    && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")
         }
-        _ = try await client.until("GET", .evaluation, "/v1/requests/\(requestId)/review", token: technical) { $0.status == 200 && $0.json["state"] as? String == "awaiting_decision" }
-        _ = try await client.until("POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, body: ["decision": "agree"]) { reply in
-            reply.status == 200 || (reply.status == 409 && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")
+        _ = try await client.until("GET", .evaluation, "/v1/requests/\(requestId)/review", token: technical) {
+            $0.status == 200 && $0.json["state"] as? String == "awaiting_decision"
         }
-        _ = try await client.until("GET", .validation, "/v1/requests/\(requestId)", token: producer) { $0.status == 200 && $0.json["state"] as? String == "awaiting_decision" }
-        let run = try await client.until("POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer) { $0.status == 201 || $0.status == 200 }
+        _ = try await client.until(
+            "POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, body: ["decision": "agree"]
+        ) { reply in
+            reply.status == 200
+                || (reply.status == 409
+                    && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")
+        }
+        _ = try await client.until("GET", .validation, "/v1/requests/\(requestId)", token: producer) {
+            $0.status == 200 && $0.json["state"] as? String == "awaiting_decision"
+        }
+        let run = try await client.until(
+            "POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer
+        ) { $0.status == 201 || $0.status == 200 }
         let runId = run.json["runId"] as? String ?? ""
-        _ = try await client.until("POST", .validation, "/v1/requests/\(requestId)/decision", token: producer,
-                                   body: ["decision": "accept", "runId": runId, "note": "diterima dalam uji gangguan"]) { reply in
-            reply.status == 200 || (reply.status == 409 && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")
+        _ = try await client.until(
+            "POST", .validation, "/v1/requests/\(requestId)/decision", token: producer,
+            body: ["decision": "accept", "runId": runId, "note": "diterima dalam uji gangguan"]
+        ) { reply in
+            reply.status == 200
+                || (reply.status == 409
+                    && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")
         }
         _ = try await client.until("GET", .reporting, "/v1/requests/\(requestId)", token: head, seconds: 300) {
             ($0.json["request"] as? [String: Any])?["state"] as? String == "completed"
@@ -228,7 +296,9 @@ struct FaultSchedule: Sendable {
     }
 
     func round(_ random: inout SplitMix) async throws {
-        func pause(_ random: inout SplitMix) async throws { try await Task.sleep(for: .milliseconds(Int(500 + random.next() % 2500))) }
+        func pause(_ random: inout SplitMix) async throws {
+            try await Task.sleep(for: .milliseconds(Int(500 + random.next() % 2500)))
+        }
         try await pause(&random)
         // Each service killed and restarted; two validation instances killed at once.
         for service in ["provisioning", "evaluation", "intake", "reporting"] {
@@ -321,13 +391,20 @@ struct Checker: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            var lag: Int64 = -1, unpublished = -1, unreported = -1
+            var lag: Int64 = -1
+            var unpublished = -1
+            var unreported = -1
             let deadline = Date().addingTimeInterval(180)
             while Date() < deadline {
-                lag = (try? await LagCommand.measure(configuration: configuration.kafka))?.reduce(Int64(0)) { $0 + $1.lag } ?? -1
+                lag =
+                    (try? await LagCommand.measure(configuration: configuration.kafka))?.reduce(Int64(0)) {
+                        $0 + $1.lag
+                    } ?? -1
                 unpublished = 0
                 for service in ServiceName.allCases {
-                    unpublished += try await DatabaseInspection.outboxBacklog(of: service, client: client, logger: logger).pending
+                    unpublished += try await DatabaseInspection.outboxBacklog(
+                        of: service, client: client, logger: logger
+                    ).pending
                 }
                 unreported = try await DatabaseInspection.completedWithoutReport(client: client, logger: logger)
                 if lag == 0 && unpublished == 0 && unreported == 0 { break }
@@ -338,11 +415,16 @@ struct Checker: Sendable {
             check(unreported == 0, "every completed request has its stored report (\(unreported) waiting)")
 
             func perRequest(_ outcome: DatabaseInspection.Outcome) async throws -> [String: Int] {
-                try await DatabaseInspection.count(outcome, client: client, logger: logger).filter { ids.contains($0.key) }
+                try await DatabaseInspection.count(outcome, client: client, logger: logger).filter {
+                    ids.contains($0.key)
+                }
             }
             func exactlyOne(_ counts: [String: Int], _ what: String) {
                 let wrong = ids.filter { counts[$0] != 1 }
-                check(wrong.isEmpty, "\(what): exactly one for each of \(ids.count) requests\(wrong.isEmpty ? "" : " — \(wrong.count) wrong, e.g. \(wrong.first!) has \(counts[wrong.first!] ?? 0)")")
+                check(
+                    wrong.isEmpty,
+                    "\(what): exactly one for each of \(ids.count) requests\(wrong.isEmpty ? "" : " — \(wrong.count) wrong, e.g. \(wrong.first!) has \(counts[wrong.first!] ?? 0)")"
+                )
             }
             exactlyOne(try await perRequest(.completedInReadModel), "completed in the read model")
             exactlyOne(try await perRequest(.agreedContract), "contract version (one agreement each)")
@@ -352,22 +434,37 @@ struct Checker: Sendable {
             exactlyOne(try await perRequest(.storedReport), "stored integration report")
             let credentials = try await perRequest(.credentials)
             let sets = Set(ids.map { credentials[$0] ?? 0 })
-            check(sets.count == 1 && (sets.first ?? 0) > 0, "one credential set per request (\(sets.sorted().map(String.init).joined(separator: ", ")) credentials each)")
+            check(
+                sets.count == 1 && (sets.first ?? 0) > 0,
+                "one credential set per request (\(sets.sorted().map(String.init).joined(separator: ", ")) credentials each)"
+            )
         }
         // The topics: each event once in effect (duplicates only as redeliveries of the same event id), in order per request.
-        let snapshot = try await TopicSnapshot.read([.intake, .evaluation, .provisioning, .validation, .reporting], configuration: configuration.kafka, limit: .seconds(120))
+        let snapshot = try await TopicSnapshot.read(
+            [.intake, .evaluation, .provisioning, .validation, .reporting], configuration: configuration.kafka,
+            limit: .seconds(120))
         let messages = snapshot.messages
         var events: [String: [(type: String, id: String, topic: String, offset: Int64)]] = [:]
         var redeliveries = 0
         var seen: Set<String> = []
         for message in messages {
-            guard let key = message.keyText, ids.contains(key), case .success(let attributes) = CloudEventCodec.attributes(of: message.value, key: key) else { continue }
-            if !seen.insert(attributes.id).inserted { redeliveries += 1; continue }
+            guard let key = message.keyText, ids.contains(key),
+                case .success(let attributes) = CloudEventCodec.attributes(of: message.value, key: key)
+            else { continue }
+            if !seen.insert(attributes.id).inserted {
+                redeliveries += 1
+                continue
+            }
             events[key, default: []].append((attributes.type.rawValue, attributes.id, message.topic, message.offset))
         }
-        let once: [EventType] = [.requestSubmitted, .requestDispositioned, .evaluationStarted, .contractAgreed, .integrationTestPassed, .apiProvisioned,
-                                 .requestAccepted, .requestCompleted, .reportPublished]
-        var duplicated: [String] = [], missing: [String] = [], disordered: [String] = []
+        let once: [EventType] = [
+            .requestSubmitted, .requestDispositioned, .evaluationStarted, .contractAgreed, .integrationTestPassed,
+            .apiProvisioned,
+            .requestAccepted, .requestCompleted, .reportPublished,
+        ]
+        var duplicated: [String] = []
+        var missing: [String] = []
+        var disordered: [String] = []
         for id in ids {
             let list = events[id] ?? []
             for type in once {
@@ -375,20 +472,35 @@ struct Checker: Sendable {
                 if count > 1 { duplicated.append("\(id) \(type.rawValue) ×\(count)") }
                 if count == 0 { missing.append("\(id) \(type.rawValue)") }
             }
-            for (first, second) in [(EventType.requestSubmitted, EventType.requestDispositioned), (.evaluationStarted, .contractAgreed), (.integrationTestPassed, .apiProvisioned),
-                                    (.validationRunCompleted, .requestAccepted), (.requestCompleted, .reportPublished)] {
-                if let a = list.first(where: { $0.type == first.rawValue }), let b = list.first(where: { $0.type == second.rawValue }), a.offset > b.offset {
+            for (first, second) in [
+                (EventType.requestSubmitted, EventType.requestDispositioned), (.evaluationStarted, .contractAgreed),
+                (.integrationTestPassed, .apiProvisioned),
+                (.validationRunCompleted, .requestAccepted), (.requestCompleted, .reportPublished),
+            ] {
+                if let a = list.first(where: { $0.type == first.rawValue }),
+                    let b = list.first(where: { $0.type == second.rawValue }), a.offset > b.offset
+                {
                     disordered.append("\(id): \(second.rawValue) before \(first.rawValue)")
                 }
             }
         }
-        check(missing.isEmpty, "every step's event on its topic for every request\(missing.isEmpty ? "" : " — missing: \(missing.prefix(3))")")
-        check(duplicated.isEmpty, "no event published twice with different ids\(duplicated.isEmpty ? "" : " — \(duplicated.prefix(3))") (\(redeliveries) redeliveries of the same id, absorbed by inboxes)")
-        check(disordered.isEmpty, "per-request order kept on every topic\(disordered.isEmpty ? "" : " — \(disordered.prefix(3))")")
+        check(
+            missing.isEmpty,
+            "every step's event on its topic for every request\(missing.isEmpty ? "" : " — missing: \(missing.prefix(3))")"
+        )
+        check(
+            duplicated.isEmpty,
+            "no event published twice with different ids\(duplicated.isEmpty ? "" : " — \(duplicated.prefix(3))") (\(redeliveries) redeliveries of the same id, absorbed by inboxes)"
+        )
+        check(
+            disordered.isEmpty,
+            "per-request order kept on every topic\(disordered.isEmpty ? "" : " — \(disordered.prefix(3))")")
         let deadLetters = try await FaultsCommand.deadLetterCount(configuration.kafka) - deadLettersBefore
         check(deadLetters == 0, "no dead letters from transient faults (\(deadLetters) new)")
-        say("   counted: \(messages.count) records on the topics, \(events.values.reduce(0) { $0 + $1.count }) distinct events of these requests"
-            + "; \(snapshot.beyondWatermarks) read past the watermarks the broker reported first; offset gaps: \(snapshot.gaps.isEmpty ? "none" : snapshot.gaps.prefix(5).joined(separator: ", "))")
+        say(
+            "   counted: \(messages.count) records on the topics, \(events.values.reduce(0) { $0 + $1.count }) distinct events of these requests"
+                + "; \(snapshot.beyondWatermarks) read past the watermarks the broker reported first; offset gaps: \(snapshot.gaps.isEmpty ? "none" : snapshot.gaps.prefix(5).joined(separator: ", "))"
+        )
         return verdict
     }
 }

@@ -1,17 +1,20 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import JembatanShared
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `jembatan reference import SET FILE`: loads a reference code list (CSV `code,label` with a
 /// header row, e.g. the Kemendagri region list) into the hub through provisioning's API.
 struct ReferenceCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "reference", abstract: "Reference code lists of the hub.", subcommands: [Import.self])
+    static let configuration = CommandConfiguration(
+        commandName: "reference", abstract: "Reference code lists of the hub.", subcommands: [Import.self])
 
     struct Import: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Replace a reference list from a CSV file (code,label; header row first).")
+        static let configuration = CommandConfiguration(
+            abstract: "Replace a reference list from a CSV file (code,label; header row first).")
 
         @Argument(help: "List name, e.g. wilayah.")
         var set: String
@@ -29,7 +32,8 @@ struct ReferenceCommand: AsyncParsableCommand {
             guard let token = token ?? ProcessInfo.processInfo.environment["JEMBATAN_TOKEN"] else {
                 throw ValidationError("pass --token or set JEMBATAN_TOKEN (an admin or technical account's token)")
             }
-            let summary = try await ReferenceUpload.put(set: set, file: URL(fileURLWithPath: file), token: token, baseURL: provisioningURL)
+            let summary = try await ReferenceUpload.put(
+                set: set, file: URL(fileURLWithPath: file), token: token, baseURL: provisioningURL)
             say("reference list \(set): \(summary["codes"] ?? "?") codes imported")
         }
     }
@@ -44,17 +48,21 @@ enum ReferenceUpload {
         request.setValue("text/csv", forHTTPHeaderField: "Content-Type")
         let (data, response) = try await URLSession.shared.upload(for: request, fromFile: file)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else { throw HTTPStatusError(status: status, body: String(decoding: data, as: UTF8.self)) }
+        guard (200..<300).contains(status) else {
+            throw HTTPStatusError(status: status, body: String(decoding: data, as: UTF8.self))
+        }
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 }
 
 /// `jembatan audit verify`: walks the exchange API's hash chain and names the first broken entry.
 struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The tamper-evident log of exchange calls.", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "The tamper-evident log of exchange calls.", subcommands: [Verify.self])
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check every entry's hash and link; exit 1 naming the first broken entry.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check every entry's hash and link; exit 1 naming the first broken entry.")
 
         func run() async throws {
             let configuration = try loadConfiguration()
@@ -66,7 +74,9 @@ struct AuditCommand: AsyncParsableCommand {
                 return try await AuditChain.verify(client: client, logger: logger)
             }
             if let broken = verification.firstBroken {
-                say("audit log BROKEN at entry \(broken.sequence): \(broken.reason) (\(verification.entries - 1) entries before it hold)")
+                say(
+                    "audit log BROKEN at entry \(broken.sequence): \(broken.reason) (\(verification.entries - 1) entries before it hold)"
+                )
                 throw ExitCode(1)
             }
             say("audit log intact: \(verification.entries) entries, every hash and link holds")

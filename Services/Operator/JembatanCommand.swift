@@ -9,9 +9,14 @@ import PostgresNIO
 struct JembatanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jembatan",
-        abstract: "Operate Jembatan: accounts, topics, tail events, dead letters, lag, replay, maintenance checks and backups, reference lists, audit log, a demo request through every SOP step.",
-        subcommands: [AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self, ReferenceCommand.self, AuditCommand.self, BenchCommand.self,
-                      DeadLetterCommand.self, LagCommand.self, ReplayCommand.self, OpsCommand.self, BackupCommand.self, AsyncAPICommand.self, FaultsCommand.self]
+        abstract:
+            "Operate Jembatan: accounts, topics, tail events, dead letters, lag, replay, maintenance checks and backups, reference lists, audit log, a demo request through every SOP step.",
+        subcommands: [
+            AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self, ReferenceCommand.self,
+            AuditCommand.self, BenchCommand.self,
+            DeadLetterCommand.self, LagCommand.self, ReplayCommand.self, OpsCommand.self, BackupCommand.self,
+            AsyncAPICommand.self, FaultsCommand.self,
+        ]
     )
 
     /// Runs the chosen subcommand; a database error is printed with its real cause (PostgresNIO's own
@@ -25,7 +30,8 @@ struct JembatanCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as PSQLError {
-            FileHandle.standardError.write(Data("Error: the database refused or failed: \(String(reflecting: error))\n".utf8))
+            FileHandle.standardError.write(
+                Data("Error: the database refused or failed: \(String(reflecting: error))\n".utf8))
             Foundation.exit(1)
         } catch {
             exit(withError: error)
@@ -58,19 +64,25 @@ func quietLogger() -> Logger {
 
 /// `jembatan topics create`: every topic, explicitly, with several partitions.
 struct TopicsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "topics", abstract: "Manage topics.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(
+        commandName: "topics", abstract: "Manage topics.", subcommands: [Create.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create every Jembatan topic (existing ones are left alone).")
+        static let configuration = CommandConfiguration(
+            abstract: "Create every Jembatan topic (existing ones are left alone).")
 
         @Option(help: "Partitions per topic.")
         var partitions = Topic.defaultPartitions
 
         func run() async throws {
             let configuration = try loadConfiguration()
-            let outcomes = try await KafkaAdmin.createTopics(Topic.allCases.map(\.rawValue), partitions: partitions, configuration: configuration.kafka, logger: quietLogger())
+            let outcomes = try await KafkaAdmin.createTopics(
+                Topic.allCases.map(\.rawValue), partitions: partitions, configuration: configuration.kafka,
+                logger: quietLogger())
             for topic in Topic.allCases {
-                say("\(topic.rawValue): \(outcomes[topic.rawValue] == .created ? "created with \(partitions) partitions" : "already exists")")
+                say(
+                    "\(topic.rawValue): \(outcomes[topic.rawValue] == .created ? "created with \(partitions) partitions" : "already exists")"
+                )
             }
         }
     }
@@ -78,7 +90,9 @@ struct TopicsCommand: AsyncParsableCommand {
 
 /// `jembatan asyncapi`: the AsyncAPI 3 document of every topic and event type, from the code.
 struct AsyncAPICommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "asyncapi", abstract: "Print the AsyncAPI 3.0 document of every topic and event type (docs/asyncapi.json is this output).")
+    static let configuration = CommandConfiguration(
+        commandName: "asyncapi",
+        abstract: "Print the AsyncAPI 3.0 document of every topic and event type (docs/asyncapi.json is this output).")
 
     func run() async throws {
         FileHandle.standardOutput.write(Data(try AsyncAPIDocument.json().utf8))

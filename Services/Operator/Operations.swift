@@ -30,14 +30,19 @@ struct Operations: Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            let operations = Operations(configuration: configuration, client: client, producer: producer, logger: logger)
+            let operations = Operations(
+                configuration: configuration, client: client, producer: producer, logger: logger)
             do {
                 try await withDeadline(.seconds(15)) {
-                    try await MigrationService.applyPending(SchemaMigrations(schema: OperationsSchema.schema, migrations: OperationsSchema.migrations), client: client, logger: logger)
+                    try await MigrationService.applyPending(
+                        SchemaMigrations(schema: OperationsSchema.schema, migrations: OperationsSchema.migrations),
+                        client: client, logger: logger)
                 }
             } catch {
                 // The pool hides why it cannot connect (it keeps trying): ask with a connection of our own.
-                if let cause = await configuration.database.unreachableCause(logger: logger) { throw DatabaseUnavailable(configuration.database, cause: cause) }
+                if let cause = await configuration.database.unreachableCause(logger: logger) {
+                    throw DatabaseUnavailable(configuration.database, cause: cause)
+                }
                 throw error
             }
             // Events an interrupted earlier run recorded but did not publish go first.
@@ -50,7 +55,9 @@ struct Operations: Sendable {
 
     /// Publishes the operations outbox (acks=all, awaited) until it is empty.
     func publishPending() async throws {
-        while try await OutboxRelay.publishBatch(client: client, producer: producer, schema: OperationsSchema.schema, logger: logger) > 0 {}
+        while try await OutboxRelay.publishBatch(
+            client: client, producer: producer, schema: OperationsSchema.schema, logger: logger) > 0
+        {}
     }
 }
 
@@ -69,16 +76,23 @@ enum TopicSnapshot {
         var gaps: [String]
     }
 
-    static func read(_ topics: [Topic], configuration: KafkaConfiguration, limit: Duration = .seconds(60), settle: Duration = .seconds(3)) async throws -> Snapshot {
+    static func read(
+        _ topics: [Topic], configuration: KafkaConfiguration, limit: Duration = .seconds(60),
+        settle: Duration = .seconds(3)
+    ) async throws -> Snapshot {
         let logger = quietLogger()
         var ends: [TopicPartition: Int64] = [:]
         var remaining: [TopicPartition: Int64] = [:]
-        for (partition, marks) in try await KafkaOffsets.watermarks(topics: topics.map(\.rawValue), configuration: configuration, logger: logger) where marks.high > marks.low {
+        for (partition, marks) in try await KafkaOffsets.watermarks(
+            topics: topics.map(\.rawValue), configuration: configuration, logger: logger) where marks.high > marks.low
+        {
             remaining[partition] = marks.high
             ends[partition] = marks.high
         }
         guard !remaining.isEmpty else { return Snapshot(messages: [], beyondWatermarks: 0, gaps: []) }
-        let consumer = try KafkaConsumer(topics: topics.map(\.rawValue), group: "jembatan-operator-\(UUID().uuidString.lowercased())", configuration: configuration, logger: logger)
+        let consumer = try KafkaConsumer(
+            topics: topics.map(\.rawValue), group: "jembatan-operator-\(UUID().uuidString.lowercased())",
+            configuration: configuration, logger: logger)
         var messages: [KafkaMessage] = []
         let deadline = ContinuousClock.now + limit
         var lastArrival = ContinuousClock.now
@@ -90,15 +104,20 @@ enum TopicSnapshot {
             messages.append(message)
         }
         await consumer.close(timeout: .seconds(5))
-        guard remaining.isEmpty else { throw ValidationError("could not read \(topics.map(\.rawValue)) to their end within \(limit)") }
+        guard remaining.isEmpty else {
+            throw ValidationError("could not read \(topics.map(\.rawValue)) to their end within \(limit)")
+        }
         messages.sort { ($0.topic, $0.partition, $0.offset) < ($1.topic, $1.partition, $1.offset) }
-        var beyond = 0, gaps: [String] = []
+        var beyond = 0
+        var gaps: [String] = []
         var previous: [TopicPartition: Int64] = [:]
         for message in messages {
             let place = TopicPartition(topic: message.topic, partition: message.partition)
             if message.offset >= ends[place] ?? 0 { beyond += 1 }
             if let last = previous[place], message.offset > last + 1 {
-                gaps += (last + 1..<min(message.offset, last + 4)).map { "\(message.topic)[\(message.partition)]@\($0)" }
+                gaps += (last + 1..<min(message.offset, last + 4)).map {
+                    "\(message.topic)[\(message.partition)]@\($0)"
+                }
             }
             previous[place] = message.offset
         }
@@ -108,7 +127,8 @@ enum TopicSnapshot {
 
 /// `jembatan lag`: how far each consumer group is behind, per partition.
 struct LagCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lag", abstract: "Consumer lag per group and partition (committed offset vs end of the log).")
+    static let configuration = CommandConfiguration(
+        commandName: "lag", abstract: "Consumer lag per group and partition (committed offset vs end of the log).")
 
     @Flag(help: "Show every partition, not only those with lag.")
     var all = false
@@ -124,14 +144,21 @@ struct LagCommand: AsyncParsableCommand {
     static func measure(configuration: KafkaConfiguration) async throws -> [Line] {
         let logger = quietLogger()
         var lines: [Line] = []
-        let marks = try await KafkaOffsets.watermarks(topics: Topic.allCases.map(\.rawValue), configuration: configuration, logger: logger)
+        let marks = try await KafkaOffsets.watermarks(
+            topics: Topic.allCases.map(\.rawValue), configuration: configuration, logger: logger)
         for service in ServiceName.allCases {
-            let partitions = marks.keys.filter { partition in service.consumedTopics.contains { $0.rawValue == partition.topic } }.sorted()
-            let committed = try await KafkaOffsets.committed(group: service.consumerGroup, partitions: partitions, configuration: configuration, logger: logger)
+            let partitions = marks.keys.filter { partition in
+                service.consumedTopics.contains { $0.rawValue == partition.topic }
+            }.sorted()
+            let committed = try await KafkaOffsets.committed(
+                group: service.consumerGroup, partitions: partitions, configuration: configuration, logger: logger)
             for place in partitions {
                 let (low, high) = marks[place] ?? (0, 0)
                 let position = (committed[place] ?? nil) ?? low
-                lines.append(Line(group: service.consumerGroup, place: place, committed: committed[place] ?? nil, end: high, lag: max(0, high - max(position, low))))
+                lines.append(
+                    Line(
+                        group: service.consumerGroup, place: place, committed: committed[place] ?? nil, end: high,
+                        lag: max(0, high - max(position, low))))
             }
         }
         return lines
@@ -141,7 +168,9 @@ struct LagCommand: AsyncParsableCommand {
         let lines = try await Self.measure(configuration: try loadConfiguration().kafka)
         say("group                  topic                       partition  committed        end        lag")
         for line in lines where all || line.lag > 0 {
-            say("\(line.group.padding(toLength: 22, withPad: " ", startingAt: 0)) \(line.place.topic.padding(toLength: 27, withPad: " ", startingAt: 0)) \(right(line.place.partition, 9))  \(right(line.committed.map { "\($0)" } ?? "-", 9))  \(right(line.end, 9))  \(right(line.lag, 9))")
+            say(
+                "\(line.group.padding(toLength: 22, withPad: " ", startingAt: 0)) \(line.place.topic.padding(toLength: 27, withPad: " ", startingAt: 0)) \(right(line.place.partition, 9))  \(right(line.committed.map { "\($0)" } ?? "-", 9))  \(right(line.end, 9))  \(right(line.lag, 9))"
+            )
         }
         for service in ServiceName.allCases {
             let total = lines.filter { $0.group == service.consumerGroup }.reduce(Int64(0)) { $0 + $1.lag }

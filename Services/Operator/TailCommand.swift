@@ -4,7 +4,8 @@ import JembatanShared
 
 /// `jembatan tail`: every event of every topic as one readable line.
 struct TailCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tail", abstract: "Print events from all topics, one line each, until Ctrl-C.")
+    static let configuration = CommandConfiguration(
+        commandName: "tail", abstract: "Print events from all topics, one line each, until Ctrl-C.")
 
     @Option(help: "Only events of this request id.")
     var request: String?
@@ -26,10 +27,11 @@ struct TailCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try loadConfiguration()
-        let topics = try topic.map { name -> [String] in
-            guard Topic(rawValue: name) != nil else { throw ValidationError("unknown topic '\(name)'") }
-            return [name]
-        } ?? Topic.allCases.map(\.rawValue)
+        let topics =
+            try topic.map { name -> [String] in
+                guard Topic(rawValue: name) != nil else { throw ValidationError("unknown topic '\(name)'") }
+                return [name]
+            } ?? Topic.allCases.map(\.rawValue)
         let consumer = try KafkaConsumer(
             topics: topics, group: "jembatan-tail-\(UUID().uuidString.lowercased())",
             configuration: configuration.kafka, startFromLatest: fromLatest, logger: quietLogger()
@@ -41,7 +43,9 @@ struct TailCommand: AsyncParsableCommand {
             let line = EventLine.render(message)
             if let request, !line.requestMatches(request) { continue }
             if let type {
-                guard let eventType = line.eventType, eventType == type || eventType.hasPrefix(type + ".v") else { continue }
+                guard let eventType = line.eventType, eventType == type || eventType.hasPrefix(type + ".v") else {
+                    continue
+                }
             }
             if let agency {
                 if let key = line.key, let named = EventLine.agencyCode(message.value) { agencyOf[key] = named }
@@ -69,11 +73,19 @@ struct EventLine {
         case .success(let event):
             let time = ISO8601DateFormatter().string(from: event.time)
             let actor = actorText(message.value)
-            return EventLine(text: "\(time)  \(place)  \(event.type.rawValue)  request=\(event.subject)\(actor)", key: message.keyText, eventType: event.type.rawValue)
+            return EventLine(
+                text: "\(time)  \(place)  \(event.type.rawValue)  request=\(event.subject)\(actor)",
+                key: message.keyText, eventType: event.type.rawValue)
         case .failure(let problem):
             if message.topic == Topic.deadLetter.rawValue {
-                let reason = message.headers.first { $0.name == DeadLetterHeader.error }.map { String(decoding: $0.value, as: UTF8.self) } ?? "?"
-                let origin = message.headers.first { $0.name == DeadLetterHeader.originalTopic }.map { String(decoding: $0.value, as: UTF8.self) } ?? "?"
+                let reason =
+                    message.headers.first { $0.name == DeadLetterHeader.error }.map {
+                        String(decoding: $0.value, as: UTF8.self)
+                    } ?? "?"
+                let origin =
+                    message.headers.first { $0.name == DeadLetterHeader.originalTopic }.map {
+                        String(decoding: $0.value, as: UTF8.self)
+                    } ?? "?"
                 return EventLine(text: "DEAD LETTER  \(place)  from=\(origin)  reason=\(reason)", key: message.keyText)
             }
             return EventLine(text: "UNREADABLE  \(place)  \(problem)", key: message.keyText)
@@ -82,16 +94,21 @@ struct EventLine {
 
     /// The payload's `agencyCode`, if it has one.
     static func agencyCode(_ value: [UInt8]) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any], let data = object["data"] as? [String: Any] else { return nil }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
+            let data = object["data"] as? [String: Any]
+        else { return nil }
         return data["agencyCode"] as? String
     }
 
     /// ` by=<id> (<role>)` from the payload's first `…By` member.
     private static func actorText(_ value: [UInt8]) -> String {
         guard let object = try? JSONSerialization.jsonObject(with: Data(value)) as? [String: Any],
-              let data = object["data"] as? [String: Any] else { return "" }
+            let data = object["data"] as? [String: Any]
+        else { return "" }
         for (key, member) in data where key.hasSuffix("By") {
-            if let actor = member as? [String: Any], let id = actor["id"] as? String, let role = actor["role"] as? String {
+            if let actor = member as? [String: Any], let id = actor["id"] as? String,
+                let role = actor["role"] as? String
+            {
                 return "  by=\(id) (\(role))"
             }
         }

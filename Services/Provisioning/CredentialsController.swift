@@ -45,25 +45,42 @@ struct CredentialsController: Sendable {
     }
 
     static func view(_ row: StoredCredential, now: Date = Date()) -> CredentialView {
-        let (id, dataset, request, agency, scope, hasSecret, issued, collected, expires, revoked, rotatedFrom, rate, requests, records, lastUsed) =
-            (row.credentialId, row.datasetId, row.requestId, row.agencyCode, row.scope, row.hasSecret, row.issuedAt, row.collectedAt, row.expiresAt,
-             row.revokedAt, row.rotatedFrom, row.ratePerMinute, row.requestCount, row.recordCount, row.lastUsedAt)
-        let state: CredentialState = revoked != nil ? .revoked : expires <= now ? .expired : hasSecret ? .active : .awaitingCollection
-        return CredentialView(credentialId: id, datasetId: dataset, requestId: request, agencyCode: agency, scope: scope, state: state, issuedAt: issued,
-                              collectedAt: collected, expiresAt: expires, revokedAt: revoked, rotatedFrom: rotatedFrom, ratePerMinute: rate,
-                              usage: .init(requests: requests, records: records, lastUsedAt: lastUsed))
+        let (
+            id, dataset, request, agency, scope, hasSecret, issued, collected, expires, revoked, rotatedFrom, rate,
+            requests, records, lastUsed
+        ) =
+            (
+                row.credentialId, row.datasetId, row.requestId, row.agencyCode, row.scope, row.hasSecret, row.issuedAt,
+                row.collectedAt, row.expiresAt,
+                row.revokedAt, row.rotatedFrom, row.ratePerMinute, row.requestCount, row.recordCount, row.lastUsedAt
+            )
+        let state: CredentialState =
+            revoked != nil ? .revoked : expires <= now ? .expired : hasSecret ? .active : .awaitingCollection
+        return CredentialView(
+            credentialId: id, datasetId: dataset, requestId: request, agencyCode: agency, scope: scope, state: state,
+            issuedAt: issued,
+            collectedAt: collected, expiresAt: expires, revokedAt: revoked, rotatedFrom: rotatedFrom,
+            ratePerMinute: rate,
+            usage: .init(requests: requests, records: records, lastUsedAt: lastUsed))
     }
 
     @Sendable func listForRequest(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require(Set(Role.allCases))
         let requestId = try request.requestIDParameter(routeContext)
-        guard let owner = try await DatasetStore.agency(ofRequest: requestId, client: context.client, logger: routeContext.logger) else {
+        guard
+            let owner = try await DatasetStore.agency(
+                ofRequest: requestId, client: context.client, logger: routeContext.logger)
+        else {
             throw APIError.notFound("credentials of request")
         }
         // Office-wide roles see every credential; an agency sees its own.
-        let views = try await CredentialStore.credentials(ofRequest: requestId, client: context.client, logger: routeContext.logger)
-            .filter { account.agencyCode == nil || account.agencyCode == $0.agencyCode }.map { Self.view($0) }
-        guard account.agencyCode == nil || account.agencyCode == owner || !views.isEmpty else { throw APIError.notFound("credentials of request") }
+        let views = try await CredentialStore.credentials(
+            ofRequest: requestId, client: context.client, logger: routeContext.logger
+        )
+        .filter { account.agencyCode == nil || account.agencyCode == $0.agencyCode }.map { Self.view($0) }
+        guard account.agencyCode == nil || account.agencyCode == owner || !views.isEmpty else {
+            throw APIError.notFound("credentials of request")
+        }
         return try JSONResponse.make(["credentials": views])
     }
 
@@ -82,10 +99,13 @@ struct CredentialsController: Sendable {
         let account = try routeContext.require([.admin, .technical])
         let limits = try await JSONResponse.decode(Limits.self, from: request)
         guard (1...1_000_000).contains(limits.ratePerMinute) else {
-            throw APIError.validationFailed([FieldViolation(field: "ratePerMinute", rule: "range", message: "1–1000000 calls a minute")])
+            throw APIError.validationFailed([
+                FieldViolation(field: "ratePerMinute", rule: "range", message: "1–1000000 calls a minute")
+            ])
         }
         let row = try await find(routeContext, visibleTo: account, on: nil)
-        try await CredentialStore.setRate(limits.ratePerMinute, of: row.credentialId, client: context.client, logger: routeContext.logger)
+        try await CredentialStore.setRate(
+            limits.ratePerMinute, of: row.credentialId, client: context.client, logger: routeContext.logger)
         return try JSONResponse.make(Self.view(try await find(routeContext, visibleTo: account, on: nil)))
     }
 
@@ -95,12 +115,18 @@ struct CredentialsController: Sendable {
         let now = Date()
         let view = try await context.client.inTransaction(logger: routeContext.logger) { connection in
             let row = try await find(routeContext, visibleTo: account, on: connection, lock: true)
-            guard row.revokedAt == nil else { throw APIError(.conflict, code: "credential_revoked", message: "this credential was revoked") }
+            guard row.revokedAt == nil else {
+                throw APIError(.conflict, code: "credential_revoked", message: "this credential was revoked")
+            }
             guard !row.hasSecret else {
-                throw APIError(.conflict, code: "already_collected", message: "the key was shown once when it was collected; rotate it to get a new one")
+                throw APIError(
+                    .conflict, code: "already_collected",
+                    message: "the key was shown once when it was collected; rotate it to get a new one")
             }
             let key = ExchangeKey.generate(id: row.credentialId)
-            try await CredentialStore.recordCollection(of: row.credentialId, keyHash: key.hash, by: account.name, at: now, on: connection, logger: routeContext.logger)
+            try await CredentialStore.recordCollection(
+                of: row.credentialId, keyHash: key.hash, by: account.name, at: now, on: connection,
+                logger: routeContext.logger)
             var view = Self.view(try await find(routeContext, visibleTo: account, on: connection))
             view.key = key.text
             return view
@@ -116,20 +142,28 @@ struct CredentialsController: Sendable {
     /// A new key for the same dataset and scope; the old one expires after the overlap window.
     @Sendable func rotate(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require([.producer, .consumer])
-        let rotation = try await JSONResponse.decodeIfPresent(Rotation.self, from: request, expected: "{\"overlapMinutes\": integer}", field: "overlapMinutes")
+        let rotation = try await JSONResponse.decodeIfPresent(
+            Rotation.self, from: request, expected: "{\"overlapMinutes\": integer}", field: "overlapMinutes")
         let overlap = rotation?.overlapMinutes ?? 1440
         guard (0...10080).contains(overlap) else {
-            throw APIError.validationFailed([FieldViolation(field: "overlapMinutes", rule: "range", message: "0–10080 minutes")])
+            throw APIError.validationFailed([
+                FieldViolation(field: "overlapMinutes", rule: "range", message: "0–10080 minutes")
+            ])
         }
         let now = Date()
         let view = try await context.client.inTransaction(logger: routeContext.logger) { connection in
             let old = try await find(routeContext, visibleTo: account, on: connection, lock: true)
-            guard old.revokedAt == nil, old.expiresAt > now else { throw APIError(.conflict, code: "credential_inactive", message: "a revoked or expired credential cannot be rotated") }
+            guard old.revokedAt == nil, old.expiresAt > now else {
+                throw APIError(
+                    .conflict, code: "credential_inactive", message: "a revoked or expired credential cannot be rotated"
+                )
+            }
             let id = ExchangeKey.newCredentialID()
             let key = ExchangeKey.generate(id: id)
             let overlapEnd = now.addingTimeInterval(TimeInterval(overlap * 60))
-            try await CredentialStore.recordRotation(of: old, newID: id, keyHash: key.hash, by: account.name, at: now, overlapEnd: overlapEnd,
-                                                     on: connection, logger: routeContext.logger)
+            try await CredentialStore.recordRotation(
+                of: old, newID: id, keyHash: key.hash, by: account.name, at: now, overlapEnd: overlapEnd,
+                on: connection, logger: routeContext.logger)
             var view = Self.view(try await fetch(id, on: connection))
             view.key = key.text
             return view
@@ -144,7 +178,8 @@ struct CredentialsController: Sendable {
         let view = try await context.client.inTransaction(logger: routeContext.logger) { connection in
             let row = try await find(routeContext, visibleTo: account, on: connection, lock: true)
             if row.revokedAt == nil {
-                try await CredentialStore.recordRevocation(of: row.credentialId, by: account.name, at: now, on: connection, logger: routeContext.logger)
+                try await CredentialStore.recordRevocation(
+                    of: row.credentialId, by: account.name, at: now, on: connection, logger: routeContext.logger)
             }
             return Self.view(try await fetch(row.credentialId, on: connection))
         }
@@ -160,20 +195,33 @@ struct CredentialsController: Sendable {
         let account = try routeContext.require([.supervisor])
         let requestId = try request.requestIDParameter(routeContext)
         let delivery = try await JSONResponse.decode(Delivery.self, from: request)
-        let note = try NoteRule.validated(delivery.note, field: "note", required: true, purpose: "a note saying what was delivered to whom")
+        let note = try NoteRule.validated(
+            delivery.note, field: "note", required: true, purpose: "a note saying what was delivered to whom")
         let now = Date()
-        let event = try await context.client.inTransaction(logger: routeContext.logger) { connection -> ResultsDelivered in
-            guard let latest = try await DatasetStore.lockedLatestDataset(ofRequest: requestId, on: connection, logger: routeContext.logger) else {
+        let event = try await context.client.inTransaction(logger: routeContext.logger) {
+            connection -> ResultsDelivered in
+            guard
+                let latest = try await DatasetStore.lockedLatestDataset(
+                    ofRequest: requestId, on: connection, logger: routeContext.logger)
+            else {
                 throw APIError.notFound("provisioned API of request")
             }
             let contract = latest.contractId
             guard latest.state == .provisioned else {
-                throw APIError(.conflict, code: "not_provisioned", message: "the integration test has not passed; there is nothing to deliver yet")
+                throw APIError(
+                    .conflict, code: "not_provisioned",
+                    message: "the integration test has not passed; there is nothing to deliver yet")
             }
-            let recorded = try await DatasetStore.recordDelivery(ofRequest: requestId, contractId: contract, note: note, by: account.name, at: now,
-                                                                 on: connection, logger: routeContext.logger)
-            guard recorded else { throw APIError(.conflict, code: "already_delivered", message: "the results of this contract version were already delivered") }
-            let event = ResultsDelivered(requestId: requestId, contractId: contract, note: note, deliveredBy: account.actor, deliveredAt: now)
+            let recorded = try await DatasetStore.recordDelivery(
+                ofRequest: requestId, contractId: contract, note: note, by: account.name, at: now,
+                on: connection, logger: routeContext.logger)
+            guard recorded else {
+                throw APIError(
+                    .conflict, code: "already_delivered",
+                    message: "the results of this contract version were already delivered")
+            }
+            let event = ResultsDelivered(
+                requestId: requestId, contractId: contract, note: note, deliveredBy: account.actor, deliveredAt: now)
             try await context.outbox.enqueue(event, on: connection, logger: routeContext.logger)
             return event
         }
@@ -183,7 +231,10 @@ struct CredentialsController: Sendable {
     // MARK: - Lookup
 
     /// The credential named in the path, if the account may see it (its agency, or office-wide roles); 404 otherwise.
-    private func find(_ routeContext: JembatanRequestContext, visibleTo account: Account, on connection: PostgresConnection?, lock: Bool = false) async throws -> StoredCredential {
+    private func find(
+        _ routeContext: JembatanRequestContext, visibleTo account: Account, on connection: PostgresConnection?,
+        lock: Bool = false
+    ) async throws -> StoredCredential {
         let id = routeContext.parameters.get("credential") ?? ""
         guard id.count == 12, id.allSatisfy(\.isHexDigit) else { throw APIError.notFound("credential") }
         let row: StoredCredential?
@@ -197,11 +248,15 @@ struct CredentialsController: Sendable {
     }
 
     private func fetch(_ id: String, on connection: PostgresConnection) async throws -> StoredCredential {
-        guard let row = try await fetchOptional(id, on: connection, lock: false) else { throw APIError.notFound("credential") }
+        guard let row = try await fetchOptional(id, on: connection, lock: false) else {
+            throw APIError.notFound("credential")
+        }
         return row
     }
 
-    private func fetchOptional(_ id: String, on connection: PostgresConnection, lock: Bool) async throws -> StoredCredential? {
+    private func fetchOptional(_ id: String, on connection: PostgresConnection, lock: Bool) async throws
+        -> StoredCredential?
+    {
         try await CredentialStore.find(id, lock: lock, on: connection, logger: context.logger)
     }
 }

@@ -36,12 +36,22 @@ struct EndpointsController: Sendable {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         var endpoints: [Endpoint] = []
-        for stored in try await DatasetStore.endpoints(ofRequest: requestId, client: context.client, logger: routeContext.logger) {
-            guard account.mayAccess(agency: stored.agencyCode) else { throw APIError.notFound("provisioned API of request") }
-            endpoints.append(Endpoint(contractId: stored.contractId, dataset: stored.dataset, datasetId: stored.datasetId, path: stored.path, provisionedAt: stored.provisionedAt))
+        for stored in try await DatasetStore.endpoints(
+            ofRequest: requestId, client: context.client, logger: routeContext.logger)
+        {
+            guard account.mayAccess(agency: stored.agencyCode) else {
+                throw APIError.notFound("provisioned API of request")
+            }
+            endpoints.append(
+                Endpoint(
+                    contractId: stored.contractId, dataset: stored.dataset, datasetId: stored.datasetId,
+                    path: stored.path, provisionedAt: stored.provisionedAt))
         }
-        let tests = try await DatasetStore.integrationTests(ofRequest: requestId, client: context.client, logger: routeContext.logger).map {
-            IntegrationTest(contractId: $0.contractId, passed: $0.passed, checks: $0.checks, evidence: $0.evidence, ranAt: $0.ranAt)
+        let tests = try await DatasetStore.integrationTests(
+            ofRequest: requestId, client: context.client, logger: routeContext.logger
+        ).map {
+            IntegrationTest(
+                contractId: $0.contractId, passed: $0.passed, checks: $0.checks, evidence: $0.evidence, ranAt: $0.ranAt)
         }
         guard !endpoints.isEmpty else { throw APIError.notFound("provisioned API of request") }
         return try JSONResponse.make(Provisioning(requestId: requestId, endpoints: endpoints, integrationTests: tests))

@@ -11,12 +11,20 @@ import PostgresNIO
 struct IntegrationTest {
     let references: ReferenceCodes
 
-    func run(_ dataset: HubDataset, on connection: PostgresConnection, logger: Logger) async throws -> [IntegrationCheck] {
+    func run(_ dataset: HubDataset, on connection: PostgresConnection, logger: Logger) async throws
+        -> [IntegrationCheck]
+    {
         var checks: [IntegrationCheck] = []
-        let lists = try await references.lists(RecordValidator.referenceSets(of: dataset.definition), on: connection, logger: logger)
+        let lists = try await references.lists(
+            RecordValidator.referenceSets(of: dataset.definition), on: connection, logger: logger)
         let validator: RecordValidator
-        do { validator = try RecordValidator(dataset: dataset.definition, references: lists) } catch let error as RecordViolation {
-            checks.append(IntegrationCheck(dataset: dataset.name, check: "contract_applicable", passed: false, "\(error.field ?? "contract"): \(error.message)"))
+        do { validator = try RecordValidator(dataset: dataset.definition, references: lists) } catch let error
+            as RecordViolation
+        {
+            checks.append(
+                IntegrationCheck(
+                    dataset: dataset.name, check: "contract_applicable", passed: false,
+                    "\(error.field ?? "contract"): \(error.message)"))
             return checks
         }
         let synthetic = SyntheticRecord.make(for: validator)
@@ -24,37 +32,69 @@ struct IntegrationTest {
         switch validator.validate(json: synthetic) {
         case .valid(let record): valid = record
         case .invalid(let violations):
-            checks.append(IntegrationCheck(dataset: dataset.name, check: "synthetic_record_valid", passed: false, violations.map { "\($0.field ?? "record"): \($0.message)" }.joined(separator: "; ")))
+            checks.append(
+                IntegrationCheck(
+                    dataset: dataset.name, check: "synthetic_record_valid", passed: false,
+                    violations.map { "\($0.field ?? "record"): \($0.message)" }.joined(separator: "; ")))
             return checks
         }
-        checks.append(IntegrationCheck(dataset: dataset.name, check: "synthetic_record_valid", passed: true, "a record valid under contract v\(dataset.contractVersion) was built: key '\(valid.key)'"))
-        let existedBefore = try await ExchangeStore.exists(valid.key, in: dataset.storageTable, on: connection, logger: logger)
-        let writer = ExchangeCaller(credentialId: "integration-test", agencyCode: dataset.agencyCode, scope: .write, datasetId: dataset.datasetId,
-                                    requestId: dataset.requestId, ratePerMinute: 1)
+        checks.append(
+            IntegrationCheck(
+                dataset: dataset.name, check: "synthetic_record_valid", passed: true,
+                "a record valid under contract v\(dataset.contractVersion) was built: key '\(valid.key)'"))
+        let existedBefore = try await ExchangeStore.exists(
+            valid.key, in: dataset.storageTable, on: connection, logger: logger)
+        let writer = ExchangeCaller(
+            credentialId: "integration-test", agencyCode: dataset.agencyCode, scope: .write,
+            datasetId: dataset.datasetId,
+            requestId: dataset.requestId, ratePerMinute: 1)
         var reader = writer
         reader.scope = .read
         // Everything the test writes is rolled back, whatever happens.
         try await ExchangeStore.rolledBack(on: connection, logger: logger) {
             do {
                 try writer.authorize(.write, on: dataset.datasetId)
-                _ = try await RecordStage.stage(on: connection, logger: logger) { stage in try await stage.append(valid) }
-                let (inserted, updated) = try await HubStore.upsertStaged(into: dataset.storageTable, at: Date(), on: connection, logger: logger)
-                checks.append(IntegrationCheck(dataset: dataset.name, check: "write_with_write_scope", passed: true, "pushed with scope write: \(inserted) inserted, \(updated) updated"))
+                _ = try await RecordStage.stage(on: connection, logger: logger) { stage in try await stage.append(valid)
+                }
+                let (inserted, updated) = try await HubStore.upsertStaged(
+                    into: dataset.storageTable, at: Date(), on: connection, logger: logger)
+                checks.append(
+                    IntegrationCheck(
+                        dataset: dataset.name, check: "write_with_write_scope", passed: true,
+                        "pushed with scope write: \(inserted) inserted, \(updated) updated"))
                 try reader.authorize(.read, on: dataset.datasetId)
-                let same = try await ExchangeStore.holds(valid.key, json: valid.json, in: dataset.storageTable, on: connection, logger: logger)
-                checks.append(IntegrationCheck(dataset: dataset.name, check: "read_back_with_read_scope", passed: same, same ? "read back with scope read, identical to what was pushed" : "the record read back differs from the one pushed"))
+                let same = try await ExchangeStore.holds(
+                    valid.key, json: valid.json, in: dataset.storageTable, on: connection, logger: logger)
+                checks.append(
+                    IntegrationCheck(
+                        dataset: dataset.name, check: "read_back_with_read_scope", passed: same,
+                        same
+                            ? "read back with scope read, identical to what was pushed"
+                            : "the record read back differs from the one pushed"))
                 let refusals = [
                     (try? reader.authorize(.write, on: dataset.datasetId)) == nil ? nil : "a read key could push",
                     (try? writer.authorize(.read, on: dataset.datasetId)) == nil ? nil : "a write key could read",
-                    (try? reader.authorize(.read, on: "another-dataset")) == nil ? nil : "a key reached another dataset",
+                    (try? reader.authorize(.read, on: "another-dataset")) == nil
+                        ? nil : "a key reached another dataset",
                 ].compactMap { $0 }
-                checks.append(IntegrationCheck(dataset: dataset.name, check: "wrong_scope_refused", passed: refusals.isEmpty, refusals.isEmpty ? "push with a read key, read with a write key and access to another dataset were refused" : refusals.joined(separator: "; ")))
+                checks.append(
+                    IntegrationCheck(
+                        dataset: dataset.name, check: "wrong_scope_refused", passed: refusals.isEmpty,
+                        refusals.isEmpty
+                            ? "push with a read key, read with a write key and access to another dataset were refused"
+                            : refusals.joined(separator: "; ")))
             } catch {
-                checks.append(IntegrationCheck(dataset: dataset.name, check: "exchange_path", passed: false, "\(error)"))
+                checks.append(
+                    IntegrationCheck(dataset: dataset.name, check: "exchange_path", passed: false, "\(error)"))
+            }
         }
-        }
-        let existsAfter = try await ExchangeStore.exists(valid.key, in: dataset.storageTable, on: connection, logger: logger)
-        checks.append(IntegrationCheck(dataset: dataset.name, check: "cleanup", passed: existsAfter == existedBefore, existsAfter == existedBefore ? "the test record was rolled back; stored records untouched" : "the test record remained"))
+        let existsAfter = try await ExchangeStore.exists(
+            valid.key, in: dataset.storageTable, on: connection, logger: logger)
+        checks.append(
+            IntegrationCheck(
+                dataset: dataset.name, check: "cleanup", passed: existsAfter == existedBefore,
+                existsAfter == existedBefore
+                    ? "the test record was rolled back; stored records untouched" : "the test record remained"))
         return checks
     }
 }
@@ -69,7 +109,8 @@ enum SyntheticRecord {
 
     private static func value(for field: RecordValidator.Field, validator: RecordValidator) -> FieldValue {
         if let allowed = field.allowed?.sorted().first {
-            return field.kind == .integer || field.kind == .decimal ? .number(allowed) : field.kind == .boolean ? .bool(allowed == "true") : .string(allowed)
+            return field.kind == .integer || field.kind == .decimal
+                ? .number(allowed) : field.kind == .boolean ? .bool(allowed == "true") : .string(allowed)
         }
         if let set = field.referenceSet {
             let codes = validator.references[set] ?? []
@@ -88,7 +129,9 @@ enum SyntheticRecord {
         case .datetime: return .string("2026-01-02T03:04:05Z")
         case .string, .text, .regionCode:
             guard let pattern = field.pattern else { return .string("UJI-INTEGRASI") }
-            let candidates = [PatternSample.make(field.patternText ?? ""), "UJI-INTEGRASI", "UJI", "1", "0000000000000001", "X"].compactMap { $0 }
+            let candidates = [
+                PatternSample.make(field.patternText ?? ""), "UJI-INTEGRASI", "UJI", "1", "0000000000000001", "X",
+            ].compactMap { $0 }
             let fitting = candidates.first { candidate in
                 let range = NSRange(candidate.startIndex..., in: candidate)
                 return pattern.firstMatch(in: candidate, options: [.anchored], range: range)?.range == range
@@ -131,12 +174,15 @@ enum PatternSample {
             var count = 1
             if let quantifier = characters.first {
                 switch quantifier {
-                case "*", "?": count = 0; characters = characters.dropFirst()
+                case "*", "?":
+                    count = 0
+                    characters = characters.dropFirst()
                 case "+": characters = characters.dropFirst()
                 case "{":
                     guard let close = characters.firstIndex(of: "}") else { return nil }
                     let inside = String(characters[characters.index(after: characters.startIndex)..<close])
-                    guard let minimum = Int(inside.split(separator: ",", omittingEmptySubsequences: false).first ?? "") else { return nil }
+                    guard let minimum = Int(inside.split(separator: ",", omittingEmptySubsequences: false).first ?? "")
+                    else { return nil }
                     count = minimum
                     characters = characters[characters.index(after: close)...]
                 default: break

@@ -12,16 +12,25 @@ public enum ProvisioningService {
         service: .provisioning,
         migrations: [CreateHubTables.migration, CreateExchangeTables.migration],
         openAPIDocument: ProvisioningOpenAPI.document,
-        consumers: { context in [ContractEventsHandler(context: context, credentials: credentials(context), references: references).consumer] },
+        consumers: { context in
+            [
+                ContractEventsHandler(context: context, credentials: credentials(context), references: references)
+                    .consumer
+            ]
+        },
         routes: { router, context in
             EndpointsController(context: context).register(on: router)
             CredentialsController(context: context).register(on: router)
             ReferenceController(context: context).register(on: router)
-            ExchangeController(context: context, credentials: credentials(context), references: references, limiter: limiter).register(on: router)
+            ExchangeController(
+                context: context, credentials: credentials(context), references: references, limiter: limiter
+            ).register(on: router)
         }
     )
 
     static func credentials(_ context: ServiceContext) -> CredentialStore {
-        CredentialStore(client: context.client, logger: context.logger, defaultRatePerMinute: context.configuration.exchangeRatePerMinute)
+        CredentialStore(
+            client: context.client, logger: context.logger,
+            defaultRatePerMinute: context.configuration.exchangeRatePerMinute)
     }
 }

@@ -13,11 +13,21 @@ enum DashboardPage {
         return Response(status: .seeOther, headers: headers)
     }
 
-    static let sections: [(path: String, name: String)] = [("/", "Ringkasan"), ("/catalogue", "Katalog dataset"), ("/volume", "Volume pertukaran"), ("/reports", "Laporan")]
+    static let sections: [(path: String, name: String)] = [
+        ("/", "Ringkasan"), ("/catalogue", "Katalog dataset"), ("/volume", "Volume pertukaran"),
+        ("/reports", "Laporan"),
+    ]
 
     /// `template` in the dashboard's frame, titled `title`, the section `active` marked.
-    static func response<Model: Sendable>(_ template: String, title: String, account: Account?, active: String, page: Model) throws -> Response {
-        try ReportingService.views.response(template, Page(frame: PageFrame(title: title, sections: account == nil ? [] : sections, active: active, account: account), page: page))
+    static func response<Model: Sendable>(
+        _ template: String, title: String, account: Account?, active: String, page: Model
+    ) throws -> Response {
+        try ReportingService.views.response(
+            template,
+            Page(
+                frame: PageFrame(
+                    title: title, sections: account == nil ? [] : sections, active: active, account: account),
+                page: page))
     }
 }
 
@@ -32,7 +42,6 @@ struct DashboardPages: Sendable {
         router.get("volume", use: volume)
         router.get("reports", use: reports)
     }
-
 
     struct RequestView: Sendable {
         struct StepLine: Sendable {
@@ -61,16 +70,25 @@ struct DashboardPages: Sendable {
     @Sendable func detail(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         guard let account = routeContext.sessionAccount else { return DashboardPage.redirect(to: "/login") }
         let requestId = try request.requestIDParameter(routeContext)
-        guard let report = try await IntegrationReport.assemble(requestId: requestId, context: context, clock: clock, at: Date()),
-              account.mayAccess(agency: report.submission?.agencyCode) else { throw APIError.notFound("request") }
+        guard
+            let report = try await IntegrationReport.assemble(
+                requestId: requestId, context: context, clock: clock, at: Date()),
+            account.mayAccess(agency: report.submission?.agencyCode)
+        else { throw APIError.notFound("request") }
         let view = RequestView(
-            requestId: requestId, agency: report.submission?.agencyCode ?? "–", profile: report.submission?.profile ?? "–",
+            requestId: requestId, agency: report.submission?.agencyCode ?? "–",
+            profile: report.submission?.profile ?? "–",
             steps: report.steps.map {
-                .init(step: $0.step, name: $0.name, status: $0.status, started: WIB.format($0.startedAt), ended: WIB.format($0.endedAt, missing: "berjalan"),
-                      standard: $0.duration?.label ?? "–", bar: $0.usedPercent.map(SLABar.init(usedPercent:)))
+                .init(
+                    step: $0.step, name: $0.name, status: $0.status, started: WIB.format($0.startedAt),
+                    ended: WIB.format($0.endedAt, missing: "berjalan"),
+                    standard: $0.duration?.label ?? "–", bar: $0.usedPercent.map(SLABar.init(usedPercent:)))
             },
-            timeline: report.timeline.map { .init(at: WIB.format($0.occurredAt), event: EventType.label(of: $0.type), actor: $0.actor) })
-        return try DashboardPage.response("request", title: report.submission?.title ?? "Permohonan", account: account, active: "", page: view)
+            timeline: report.timeline.map {
+                .init(at: WIB.format($0.occurredAt), event: EventType.label(of: $0.type), actor: $0.actor)
+            })
+        return try DashboardPage.response(
+            "request", title: report.submission?.title ?? "Permohonan", account: account, active: "", page: view)
     }
 
     struct CatalogueEntry {
@@ -91,7 +109,9 @@ struct DashboardPages: Sendable {
     func catalogueEntries() async throws -> [CatalogueEntry] {
         let logger = context.logger
         var contracts: [String: ContractAgreed] = [:]
-        for stored in try await ReportReads.latestEvents(ofType: .contractAgreed, client: context.client, logger: logger) {
+        for stored in try await ReportReads.latestEvents(
+            ofType: .contractAgreed, client: context.client, logger: logger)
+        {
             contracts[stored.requestId] = try CloudEventCodec.decodeJSON(ContractAgreed.self, from: stored.data)
         }
         let scores = try await ReportReads.latestScores(client: context.client, logger: logger)
@@ -102,16 +122,24 @@ struct DashboardPages: Sendable {
             let provisioned = try CloudEventCodec.decodeJSON(APIProvisioned.self, from: stored.data)
             for endpoint in provisioned.endpoints {
                 let datasetId = endpoint.datasetId ?? endpoint.dataset
-                var entry = CatalogueEntry(datasetId: datasetId, requestId: provisioned.requestId, agencyCode: provisioned.agencyCode)
+                var entry = CatalogueEntry(
+                    datasetId: datasetId, requestId: provisioned.requestId, agencyCode: provisioned.agencyCode)
                 entry.name = endpoint.dataset
-                if let contract = contracts[provisioned.requestId], let definition = contract.datasets.first(where: { $0.name == endpoint.dataset }) {
+                if let contract = contracts[provisioned.requestId],
+                    let definition = contract.datasets.first(where: { $0.name == endpoint.dataset })
+                {
                     entry.classification = definition.classification ?? "–"
                     entry.frequency = definition.updateFrequency ?? "–"
                     entry.consumers = contract.consumers ?? []
                 }
                 entry.score = scores[provisioned.requestId]
-                if let (records, last) = volume[datasetId] { entry.records = records; entry.lastIngest = last }
-                if let finding = findings[datasetId], finding > (entry.lastIngest ?? .distantPast) { entry.staleSince = finding }
+                if let (records, last) = volume[datasetId] {
+                    entry.records = records
+                    entry.lastIngest = last
+                }
+                if let finding = findings[datasetId], finding > (entry.lastIngest ?? .distantPast) {
+                    entry.staleSince = finding
+                }
                 entries[datasetId] = entry
             }
         }
@@ -139,12 +167,18 @@ struct DashboardPages: Sendable {
     @Sendable func catalogue(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         guard let account = routeContext.sessionAccount else { return DashboardPage.redirect(to: "/login") }
         let entries = try await catalogueEntries().filter { account.mayAccess(agency: $0.agencyCode) }.map { entry in
-            CatalogueView.Line(datasetId: entry.datasetId, requestId: entry.requestId, agency: entry.agencyCode, classification: entry.classification,
-                               frequency: entry.frequency, lastIngest: WIB.format(entry.lastIngest), staleSince: entry.staleSince.map(WIB.format),
-                               freshness: entry.lastIngest == nil ? "belum ada data" : "tepat waktu", score: entry.score.map { String(format: "%.1f", $0) } ?? "–",
-                               records: entry.records, consumers: entry.consumers.joined(separator: ", "))
+            CatalogueView.Line(
+                datasetId: entry.datasetId, requestId: entry.requestId, agency: entry.agencyCode,
+                classification: entry.classification,
+                frequency: entry.frequency, lastIngest: WIB.format(entry.lastIngest),
+                staleSince: entry.staleSince.map(WIB.format),
+                freshness: entry.lastIngest == nil ? "belum ada data" : "tepat waktu",
+                score: entry.score.map { String(format: "%.1f", $0) } ?? "–",
+                records: entry.records, consumers: entry.consumers.joined(separator: ", "))
         }
-        return try DashboardPage.response("catalogue", title: "Katalog dataset", account: account, active: "/catalogue", page: CatalogueView(entries: entries))
+        return try DashboardPage.response(
+            "catalogue", title: "Katalog dataset", account: account, active: "/catalogue",
+            page: CatalogueView(entries: entries))
     }
 
     struct VolumeView: Sendable {
@@ -163,8 +197,9 @@ struct DashboardPages: Sendable {
         guard let account = routeContext.sessionAccount else { return DashboardPage.redirect(to: "/login") }
         // Records accepted per WIB day over the last 30 days (an agency sees its own pushes).
         var totals: [String: (accepted: Int, rejected: Int, batches: Int)] = [:]
-        for (day, agency, accepted, rejected, batches) in try await ReportReads.dailyVolumes(client: context.client, logger: routeContext.logger)
-            where account.mayAccess(agency: agency) {
+        for (day, agency, accepted, rejected, batches) in try await ReportReads.dailyVolumes(
+            client: context.client, logger: routeContext.logger)
+        where account.mayAccess(agency: agency) {
             let current = totals[day] ?? (0, 0, 0)
             totals[day] = (current.accepted + accepted, current.rejected + rejected, current.batches + batches)
         }
@@ -176,9 +211,14 @@ struct DashboardPages: Sendable {
             let day = String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
             let value = totals[day] ?? (0, 0, 0)
             series.append((String(day.suffix(5)), Double(value.accepted)))
-            if value.batches > 0 { days.insert(.init(day: day, batches: value.batches, accepted: value.accepted, rejected: value.rejected), at: 0) }
+            if value.batches > 0 {
+                days.insert(
+                    .init(day: day, batches: value.batches, accepted: value.accepted, rejected: value.rejected), at: 0)
+            }
         }
-        return try DashboardPage.response("volume", title: "Volume pertukaran", account: account, active: "/volume", page: VolumeView(chart: ColumnChart(series), days: days))
+        return try DashboardPage.response(
+            "volume", title: "Volume pertukaran", account: account, active: "/volume",
+            page: VolumeView(chart: ColumnChart(series), days: days))
     }
 
     struct ReportsView: Sendable {
@@ -202,11 +242,14 @@ struct DashboardPages: Sendable {
         if account.role != .consumer {
             for report in try await ReportArchive(context: context).entries(kind: nil, subject: nil)
             where ReportArchive.mayRead(account, kind: report.kind, agency: report.agencyCode) {
-                lines.append(.init(reportId: report.reportId, title: report.title, kind: report.kind, version: report.version,
-                                   generated: WIB.format(report.generatedAt), sha: String(report.sha256.prefix(16))))
+                lines.append(
+                    .init(
+                        reportId: report.reportId, title: report.title, kind: report.kind, version: report.version,
+                        generated: WIB.format(report.generatedAt), sha: String(report.sha256.prefix(16))))
             }
         }
-        let view = ReportsView(month: account.agencyCode == nil ? MonthlyReport.period(of: Date()) : nil, reports: lines)
+        let view = ReportsView(
+            month: account.agencyCode == nil ? MonthlyReport.period(of: Date()) : nil, reports: lines)
         return try DashboardPage.response("reports", title: "Laporan", account: account, active: "/reports", page: view)
     }
 }

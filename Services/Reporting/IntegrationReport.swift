@@ -73,36 +73,54 @@ struct IntegrationReportController: Sendable {
 
     @Sendable func pdf(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let report = try await build(request, routeContext)
-        let data = try await PDFRenderer(chromium: context.configuration.chromium).render(html: try ReportPage.render(report))
-        return Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"laporan-integrasi-\(report.requestId.prefix(8)).pdf\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let data = try await PDFRenderer(chromium: context.configuration.chromium).render(
+            html: try ReportPage.render(report))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/pdf",
+                .contentDisposition: "inline; filename=\"laporan-integrasi-\(report.requestId.prefix(8)).pdf\"",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     @Sendable func csv(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let report = try await build(request, routeContext)
         var text = "occurred_at,event_type,actor\n"
         for entry in report.timeline {
-            text += "\(EventTime.format(entry.occurredAt)),\(entry.type),\"\(entry.actor.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
+            text +=
+                "\(EventTime.format(entry.occurredAt)),\(entry.type),\"\(entry.actor.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
         }
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Response(
+            status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     @Sendable func html(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let report = try await build(request, routeContext)
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: try ReportPage.render(report))))
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: try ReportPage.render(report))))
     }
 
     func build(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> IntegrationReport {
         // A bearer token or the dashboard's sign-in cookie, so the report opens from the dashboard in a browser.
         guard let account = routeContext.sessionAccount else {
-            throw APIError(.unauthorized, code: "unauthenticated", message: "send 'Authorization: Bearer <token>' or sign in at /login", field: "Authorization")
+            throw APIError(
+                .unauthorized, code: "unauthenticated",
+                message: "send 'Authorization: Bearer <token>' or sign in at /login", field: "Authorization")
         }
         guard account.role != .consumer else {
-            throw APIError(.forbidden, code: "wrong_role", message: "this report is read by: admin, head, producer, supervisor, technical")
+            throw APIError(
+                .forbidden, code: "wrong_role",
+                message: "this report is read by: admin, head, producer, supervisor, technical")
         }
         let requestId = try request.requestIDParameter(routeContext)
-        guard let report = try await IntegrationReport.assemble(requestId: requestId, context: context, clock: clock, at: Date()),
-              account.mayAccess(agency: report.submission?.agencyCode) else { throw APIError.notFound("request") }
+        guard
+            let report = try await IntegrationReport.assemble(
+                requestId: requestId, context: context, clock: clock, at: Date()),
+            account.mayAccess(agency: report.submission?.agencyCode)
+        else { throw APIError.notFound("request") }
         return report
     }
 }
@@ -211,49 +229,80 @@ enum ReportPage {
     }
 
     /// What each step's status means for the head reading the report.
-    static let statusLabels = ["on_time": "sesuai standar", "late": "MENYIMPANG (melewati standar)", "open": "berjalan", "overdue": "berjalan, MELEWATI standar",
-                               "no_standard": "tanpa standar", "end": "selesai"]
+    static let statusLabels = [
+        "on_time": "sesuai standar", "late": "MENYIMPANG (melewati standar)", "open": "berjalan",
+        "overdue": "berjalan, MELEWATI standar",
+        "no_standard": "tanpa standar", "end": "selesai",
+    ]
 
     static func view(_ report: IntegrationReport) -> View {
         let submission = report.submission
         return View(
-            requestId: report.requestId, generated: WIB.format(report.generatedAt), title: submission?.title ?? "–", agency: submission?.agencyCode ?? "–",
-            purpose: submission?.purpose ?? "–", legalBasis: submission?.legalBasis ?? "–", submittedBy: submission?.submittedBy.id ?? "–",
+            requestId: report.requestId, generated: WIB.format(report.generatedAt), title: submission?.title ?? "–",
+            agency: submission?.agencyCode ?? "–",
+            purpose: submission?.purpose ?? "–", legalBasis: submission?.legalBasis ?? "–",
+            submittedBy: submission?.submittedBy.id ?? "–",
             submittedAt: WIB.format(submission?.submittedAt), profile: submission?.profile ?? "–",
-            disposition: report.disposition.map { Signed(note: $0.note, by: $0.dispositionedBy.id, at: WIB.format($0.dispositionedAt)) },
+            disposition: report.disposition.map {
+                Signed(note: $0.note, by: $0.dispositionedBy.id, at: WIB.format($0.dispositionedAt))
+            },
             returnCount: report.returns.isEmpty ? nil : report.returns.count,
             agreement: report.contract.map { contract in
-                Agreement(by: contract.agreedBy.id, at: WIB.format(contract.agreedAt), findingCount: contract.findings.count, findings: contract.findings.map {
-                    Finding(severity: $0.severity.label, dataset: $0.dataset, field: $0.field ?? "–", rule: $0.rule, message: $0.message)
-                })
+                Agreement(
+                    by: contract.agreedBy.id, at: WIB.format(contract.agreedAt), findingCount: contract.findings.count,
+                    findings: contract.findings.map {
+                        Finding(
+                            severity: $0.severity.label, dataset: $0.dataset, field: $0.field ?? "–", rule: $0.rule,
+                            message: $0.message)
+                    })
             },
             contract: report.contract.map { contract in
-                ContractView(contractId: contract.contractId, version: contract.contractVersion, consumers: (contract.consumers ?? []).joined(separator: ", "),
-                             datasets: contract.datasets.map {
-                                 .init(name: $0.name, key: $0.primaryKey.joined(separator: ", "), fields: $0.fields.count, classification: $0.classification ?? "–",
-                                       frequency: $0.updateFrequency ?? "–")
-                             })
+                ContractView(
+                    contractId: contract.contractId, version: contract.contractVersion,
+                    consumers: (contract.consumers ?? []).joined(separator: ", "),
+                    datasets: contract.datasets.map {
+                        .init(
+                            name: $0.name, key: $0.primaryKey.joined(separator: ", "), fields: $0.fields.count,
+                            classification: $0.classification ?? "–",
+                            frequency: $0.updateFrequency ?? "–")
+                    })
             },
             test: report.integrationTest.map { test in
-                Test(outcome: test.passed ? "lulus" : "gagal", at: WIB.format(test.testedAt), checks: test.checks.map {
-                    Check(dataset: $0.dataset, check: $0.check, outcome: $0.passed ? "lulus" : "GAGAL", class: $0.passed ? "ok" : "bad", detail: $0.detail)
-                })
+                Test(
+                    outcome: test.passed ? "lulus" : "gagal", at: WIB.format(test.testedAt),
+                    checks: test.checks.map {
+                        Check(
+                            dataset: $0.dataset, check: $0.check, outcome: $0.passed ? "lulus" : "GAGAL",
+                            class: $0.passed ? "ok" : "bad", detail: $0.detail)
+                    })
             },
             endpoints: report.provisioned?.endpoints.map(\.path) ?? [],
             credentialCount: report.provisioned?.credentials?.count,
-            delivery: report.delivery.map { Signed(note: $0.note, by: $0.deliveredBy.id, at: WIB.format($0.deliveredAt)) },
+            delivery: report.delivery.map {
+                Signed(note: $0.note, by: $0.deliveredBy.id, at: WIB.format($0.deliveredAt))
+            },
             validation: report.validationRun.map { run in
-                Validation(score: String(format: "%.1f", run.score), checks: run.checks, records: run.records, at: WIB.format(run.completedAt),
-                           failed: run.failedChecks.isEmpty ? nil : run.failedChecks.joined(separator: ", "))
+                Validation(
+                    score: String(format: "%.1f", run.score), checks: run.checks, records: run.records,
+                    at: WIB.format(run.completedAt),
+                    failed: run.failedChecks.isEmpty ? nil : run.failedChecks.joined(separator: ", "))
             },
             reconciliation: report.reconciliation,
             accepted: report.accepted.map { Signed(note: $0.note, by: $0.decidedBy.id, at: WIB.format($0.decidedAt)) },
-            reopened: report.accepted == nil ? report.reopened.map { Signed(note: $0.reasons.joined(separator: "; "), by: $0.decidedBy.id, at: WIB.format($0.decidedAt)) } : nil,
+            reopened: report.accepted == nil
+                ? report.reopened.map {
+                    Signed(note: $0.reasons.joined(separator: "; "), by: $0.decidedBy.id, at: WIB.format($0.decidedAt))
+                } : nil,
             steps: report.steps.map {
-                StepLine(step: $0.step, name: $0.name, status: $0.status, statusLabel: statusLabels[$0.status] ?? $0.status, started: WIB.format($0.startedAt),
-                         ended: WIB.format($0.endedAt), standard: $0.duration?.label ?? "–", used: $0.usedPercent.map { String(format: "%.1f %%", $0) } ?? "–")
+                StepLine(
+                    step: $0.step, name: $0.name, status: $0.status, statusLabel: statusLabels[$0.status] ?? $0.status,
+                    started: WIB.format($0.startedAt),
+                    ended: WIB.format($0.endedAt), standard: $0.duration?.label ?? "–",
+                    used: $0.usedPercent.map { String(format: "%.1f %%", $0) } ?? "–")
             },
-            timeline: report.timeline.map { Entry(at: WIB.format($0.occurredAt), event: EventType.label(of: $0.type), actor: $0.actor) })
+            timeline: report.timeline.map {
+                Entry(at: WIB.format($0.occurredAt), event: EventType.label(of: $0.type), actor: $0.actor)
+            })
     }
 
     static func render(_ report: IntegrationReport) throws -> String {
@@ -263,7 +312,9 @@ enum ReportPage {
 
 extension IntegrationReport {
     /// The report of `requestId` as of `now` from the stored events; nil when its submission is unknown.
-    static func assemble(requestId: String, context: ServiceContext, clock: SLAClock, at now: Date) async throws -> IntegrationReport? {
+    static func assemble(requestId: String, context: ServiceContext, clock: SLAClock, at now: Date) async throws
+        -> IntegrationReport?
+    {
         var report = IntegrationReport(requestId: requestId, generatedAt: now)
         for stored in try await ReportReads.events(of: requestId, client: context.client, logger: context.logger) {
             let data = stored.data
@@ -271,14 +322,19 @@ extension IntegrationReport {
             switch kind {
             case .requestSubmitted:
                 report.submission = try CloudEventCodec.decodeJSON(RequestSubmitted.self, from: data)
-            case .requestDispositioned: report.disposition = try CloudEventCodec.decodeJSON(RequestDispositioned.self, from: data)
-            case .requestReturned: report.returns.append(try CloudEventCodec.decodeJSON(RequestReturned.self, from: data))
+            case .requestDispositioned:
+                report.disposition = try CloudEventCodec.decodeJSON(RequestDispositioned.self, from: data)
+            case .requestReturned:
+                report.returns.append(try CloudEventCodec.decodeJSON(RequestReturned.self, from: data))
             case .contractAgreed: report.contract = try CloudEventCodec.decodeJSON(ContractAgreed.self, from: data)
-            case .integrationTestPassed, .integrationTestFailed: report.integrationTest = try CloudEventCodec.decodeJSON(IntegrationTested.self, from: data)
+            case .integrationTestPassed, .integrationTestFailed:
+                report.integrationTest = try CloudEventCodec.decodeJSON(IntegrationTested.self, from: data)
             case .apiProvisioned: report.provisioned = try CloudEventCodec.decodeJSON(APIProvisioned.self, from: data)
             case .resultsDelivered: report.delivery = try CloudEventCodec.decodeJSON(ResultsDelivered.self, from: data)
-            case .validationRunCompleted: report.validationRun = try CloudEventCodec.decodeJSON(ValidationRunCompleted.self, from: data)
-            case .reconciliationCompleted: report.reconciliation = try CloudEventCodec.decodeJSON(ReconciliationCompleted.self, from: data)
+            case .validationRunCompleted:
+                report.validationRun = try CloudEventCodec.decodeJSON(ValidationRunCompleted.self, from: data)
+            case .reconciliationCompleted:
+                report.reconciliation = try CloudEventCodec.decodeJSON(ReconciliationCompleted.self, from: data)
             case .requestAccepted: report.accepted = try CloudEventCodec.decodeJSON(RequestAccepted.self, from: data)
             case .requestReopened: report.reopened = try CloudEventCodec.decodeJSON(RequestReopened.self, from: data)
             default: break
@@ -286,15 +342,23 @@ extension IntegrationReport {
         }
         guard report.submission != nil else { return nil }
         // The steps and their time against the standard, from the timeline (runs of one SOP step).
-        let profile = SOPProfileCatalog.profile(report.submission?.profile ?? SOPProfileCatalog.defaultProfileID) ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
+        let profile =
+            SOPProfileCatalog.profile(report.submission?.profile ?? SOPProfileCatalog.defaultProfileID)
+            ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
         var runs: [(step: Int, start: Date)] = []
         var state: RequestState?
-        for entry in try await ReportReads.timelineBySteps(of: requestId, client: context.client, logger: context.logger) {
-            report.timeline.append(.init(occurredAt: entry.occurredAt, type: entry.eventType, actor: "\(entry.actorId) (\(entry.actorRole))"))
+        for entry in try await ReportReads.timelineBySteps(
+            of: requestId, client: context.client, logger: context.logger)
+        {
+            report.timeline.append(
+                .init(
+                    occurredAt: entry.occurredAt, type: entry.eventType, actor: "\(entry.actorId) (\(entry.actorRole))")
+            )
             if runs.last?.step != entry.sopStep { runs.append((entry.sopStep, entry.occurredAt)) }
             state = entry.state
         }
-        report.steps = StepMaths.steps(runs: runs, finished: state?.isClosed ?? false, profile: profile, clock: clock, now: now)
+        report.steps = StepMaths.steps(
+            runs: runs, finished: state?.isClosed ?? false, profile: profile, clock: clock, now: now)
         return report
     }
 }

@@ -49,15 +49,21 @@ struct MaintenanceReport: Encodable {
 
     static func assemble(period: String, context: ServiceContext, now: Date) async throws -> MaintenanceReport {
         guard let (from, to) = MonthlyReport.interval(of: period) else {
-            throw APIError(.badRequest, code: "invalid_month", message: "month must be yyyy-MM (e.g. 2026-11)", field: "month")
+            throw APIError(
+                .badRequest, code: "invalid_month", message: "month must be yyyy-MM (e.g. 2026-11)", field: "month")
         }
         let until = min(to, now)
         var report = MaintenanceReport(period: period, from: from, to: to, generatedAt: now, provisional: now < to)
         var failures: [String: Int] = [:]
         var incidents: [String: IncidentLine] = [:]
         // Incidents opened before the month and still open in it belong here too: read every incident event up to the end.
-        let types: [EventType] = [.opsCheckCompleted, .incidentOpened, .incidentEscalated, .incidentClosed, .backupCompleted, .deadLetterRedriven]
-        for stored in try await ReportReads.events(ofTypes: types, before: until, client: context.client, logger: context.logger) {
+        let types: [EventType] = [
+            .opsCheckCompleted, .incidentOpened, .incidentEscalated, .incidentClosed, .backupCompleted,
+            .deadLetterRedriven,
+        ]
+        for stored in try await ReportReads.events(
+            ofTypes: types, before: until, client: context.client, logger: context.logger)
+        {
             let (type, at, data) = (stored.eventType, stored.occurredAt, stored.data)
             let inMonth = at >= from
             switch EventType(rawValue: type) {
@@ -68,7 +74,9 @@ struct MaintenanceReport: Encodable {
                 for component in check.checks where !component.ok { failures[component.component, default: 0] += 1 }
             case .incidentOpened?:
                 let opened = try CloudEventCodec.decodeJSON(IncidentOpened.self, from: data)
-                incidents[opened.incidentId] = IncidentLine(incidentId: opened.incidentId, component: opened.component, detail: opened.detail, openedAt: opened.openedAt, minutesOpen: 0)
+                incidents[opened.incidentId] = IncidentLine(
+                    incidentId: opened.incidentId, component: opened.component, detail: opened.detail,
+                    openedAt: opened.openedAt, minutesOpen: 0)
             case .incidentEscalated?:
                 let escalated = try CloudEventCodec.decodeJSON(IncidentEscalated.self, from: data)
                 incidents[escalated.incidentId]?.escalatedAt = escalated.escalatedAt
@@ -77,19 +85,25 @@ struct MaintenanceReport: Encodable {
                 incidents[closed.incidentId]?.closedAt = closed.closedAt
             case .backupCompleted? where inMonth:
                 let backup = try CloudEventCodec.decodeJSON(BackupCompleted.self, from: data)
-                report.backups.append(BackupLine(backupId: backup.backupId, file: backup.file, sizeBytes: backup.sizeBytes, verified: backup.verified,
-                                                 tables: backup.tables, problems: backup.problems, completedAt: backup.completedAt))
+                report.backups.append(
+                    BackupLine(
+                        backupId: backup.backupId, file: backup.file, sizeBytes: backup.sizeBytes,
+                        verified: backup.verified,
+                        tables: backup.tables, problems: backup.problems, completedAt: backup.completedAt))
             case .deadLetterRedriven? where inMonth:
                 report.redrives.append(try CloudEventCodec.decodeJSON(DeadLetterRedriven.self, from: data))
             default: break
             }
         }
-        report.components = failures.map { ComponentLine(component: $0.key, failedChecks: $0.value) }.sorted { $0.component < $1.component }
+        report.components = failures.map { ComponentLine(component: $0.key, failedChecks: $0.value) }.sorted {
+            $0.component < $1.component
+        }
         report.incidents = incidents.values
             .filter { $0.openedAt < until && ($0.closedAt ?? .distantFuture) >= from }
             .map { incident in
                 var line = incident
-                line.minutesOpen = Int(((incident.closedAt ?? until).timeIntervalSince(incident.openedAt) / 60).rounded())
+                line.minutesOpen = Int(
+                    ((incident.closedAt ?? until).timeIntervalSince(incident.openedAt) / 60).rounded())
                 return line
             }
             .sorted { $0.openedAt < $1.openedAt }
@@ -144,21 +158,32 @@ struct MaintenanceReport: Encodable {
     }
 
     var view: View {
-        View(title: title, from: WIB.format(from), to: WIB.format(to), generated: WIB.format(generatedAt), provisional: provisional, checks: checks,
-             checksPassed: checksPassed, share: checks == 0 ? "–" : String(format: "%.1f %%", Double(checksPassed) * 100 / Double(checks)),
-             components: components.map { .init(component: $0.component, failedChecks: $0.failedChecks) },
-             incidents: incidents.map {
-                 .init(component: $0.component, detail: $0.detail, opened: WIB.format($0.openedAt), escalated: $0.escalatedAt.map { "ya, \(WIB.format($0))" } ?? "tidak",
-                       open: $0.closedAt == nil, closed: WIB.format($0.closedAt), minutesOpen: $0.minutesOpen)
-             },
-             backups: backups.map {
-                 .init(completed: WIB.format($0.completedAt), file: $0.file, size: "\($0.sizeBytes / 1024) KiB", tables: $0.tables, verified: $0.verified,
-                       outcome: $0.verified ? "terbukti (dipulihkan, setiap tabel sama)" : "GAGAL: " + $0.problems.prefix(3).joined(separator: "; "))
-             },
-             redrives: redrives.map {
-                 .init(at: WIB.format($0.redrivenAt), origin: "\($0.originalTopic)[\($0.originalPartition)]@\($0.originalOffset)",
-                       content: $0.replaced ? "nilai diperbaiki" : "nilai asli", reason: $0.reason)
-             })
+        View(
+            title: title, from: WIB.format(from), to: WIB.format(to), generated: WIB.format(generatedAt),
+            provisional: provisional, checks: checks,
+            checksPassed: checksPassed,
+            share: checks == 0 ? "–" : String(format: "%.1f %%", Double(checksPassed) * 100 / Double(checks)),
+            components: components.map { .init(component: $0.component, failedChecks: $0.failedChecks) },
+            incidents: incidents.map {
+                .init(
+                    component: $0.component, detail: $0.detail, opened: WIB.format($0.openedAt),
+                    escalated: $0.escalatedAt.map { "ya, \(WIB.format($0))" } ?? "tidak",
+                    open: $0.closedAt == nil, closed: WIB.format($0.closedAt), minutesOpen: $0.minutesOpen)
+            },
+            backups: backups.map {
+                .init(
+                    completed: WIB.format($0.completedAt), file: $0.file, size: "\($0.sizeBytes / 1024) KiB",
+                    tables: $0.tables, verified: $0.verified,
+                    outcome: $0.verified
+                        ? "terbukti (dipulihkan, setiap tabel sama)"
+                        : "GAGAL: " + $0.problems.prefix(3).joined(separator: "; "))
+            },
+            redrives: redrives.map {
+                .init(
+                    at: WIB.format($0.redrivenAt),
+                    origin: "\($0.originalTopic)[\($0.originalPartition)]@\($0.originalOffset)",
+                    content: $0.replaced ? "nilai diperbaiki" : "nilai asli", reason: $0.reason)
+            })
     }
 
     /// The printable page (A4, no external resources).

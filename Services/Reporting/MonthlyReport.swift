@@ -15,9 +15,13 @@ struct MonthlyReport: Encodable {
         var onTime = 0
         var late = 0
         /// `onTime / stepsMeasured` in percent; nil when nothing was measured.
-        var compliancePercent: Double? { stepsMeasured == 0 ? nil : (Double(onTime) * 1000 / Double(stepsMeasured)).rounded() / 10 }
+        var compliancePercent: Double? {
+            stepsMeasured == 0 ? nil : (Double(onTime) * 1000 / Double(stepsMeasured)).rounded() / 10
+        }
 
-        enum CodingKeys: String, CodingKey { case agencyCode, submitted, completed, stepsMeasured, onTime, late, compliancePercent }
+        enum CodingKeys: String, CodingKey {
+            case agencyCode, submitted, completed, stepsMeasured, onTime, late, compliancePercent
+        }
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(agencyCode, forKey: .agencyCode)
@@ -69,9 +73,11 @@ struct MonthlyReport: Encodable {
     /// The WIB month `yyyy-MM` as an interval; nil when `period` is not such a month.
     static func interval(of period: String) -> (from: Date, to: Date)? {
         let parts = period.split(separator: "-")
-        guard period.count == 7, parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]), (2000...2100).contains(year), (1...12).contains(month),
-              let from = wib.date(from: DateComponents(year: year, month: month, day: 1)),
-              let to = wib.date(byAdding: .month, value: 1, to: from) else { return nil }
+        guard period.count == 7, parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
+            (2000...2100).contains(year), (1...12).contains(month),
+            let from = wib.date(from: DateComponents(year: year, month: month, day: 1)),
+            let to = wib.date(byAdding: .month, value: 1, to: from)
+        else { return nil }
         return (from, to)
     }
 
@@ -83,9 +89,12 @@ struct MonthlyReport: Encodable {
     }
 
     /// Builds the report of `period` as of `now` from the read model and event store.
-    static func assemble(period: String, context: ServiceContext, clock: SLAClock, now: Date) async throws -> MonthlyReport {
+    static func assemble(period: String, context: ServiceContext, clock: SLAClock, now: Date) async throws
+        -> MonthlyReport
+    {
         guard let (from, to) = interval(of: period) else {
-            throw APIError(.badRequest, code: "invalid_month", message: "month must be yyyy-MM (e.g. 2026-11)", field: "month")
+            throw APIError(
+                .badRequest, code: "invalid_month", message: "month must be yyyy-MM (e.g. 2026-11)", field: "month")
         }
         let logger = context.logger
         let until = min(to, now)
@@ -93,7 +102,9 @@ struct MonthlyReport: Encodable {
         var agencies: [String: AgencyLine] = [:]
         var requests: [String: (agency: String, profile: String?)] = [:]
         for row in try await ReportReads.requestsSubmitted(before: until, client: context.client, logger: logger) {
-            let (id, agency, profile, submitted, completed) = (row.requestId, row.agencyCode ?? "", row.profile, row.submittedAt, row.completedAt)
+            let (id, agency, profile, submitted, completed) = (
+                row.requestId, row.agencyCode ?? "", row.profile, row.submittedAt, row.completedAt
+            )
             requests[id] = (agency, profile)
             var line = agencies[agency] ?? AgencyLine(agencyCode: agency)
             if let submitted, submitted >= from { line.submitted += 1 }
@@ -111,15 +122,26 @@ struct MonthlyReport: Encodable {
         for (id, request) in requests {
             guard let requestRuns = runs[id], let state = stateAtEnd[id] else { continue }
             report.states[state.rawValue, default: 0] += 1
-            let profile = SOPProfileCatalog.profile(request.profile ?? SOPProfileCatalog.defaultProfileID) ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
+            let profile =
+                SOPProfileCatalog.profile(request.profile ?? SOPProfileCatalog.defaultProfileID)
+                ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
             var line = agencies[request.agency] ?? AgencyLine(agencyCode: request.agency)
-            for step in StepMaths.steps(runs: requestRuns, finished: state.isClosed, profile: profile, clock: clock, now: until) {
+            for step in StepMaths.steps(
+                runs: requestRuns, finished: state.isClosed, profile: profile, clock: clock, now: until)
+            {
                 let endedInMonth = step.endedAt.map { $0 >= from && $0 < until } ?? false
-                guard let used = step.usedPercent, endedInMonth && (step.status == "on_time" || step.status == "late") || step.status == "overdue" else { continue }
+                guard let used = step.usedPercent,
+                    endedInMonth && (step.status == "on_time" || step.status == "late") || step.status == "overdue"
+                else { continue }
                 line.stepsMeasured += 1
-                if step.status == "on_time" { line.onTime += 1 } else {
+                if step.status == "on_time" {
+                    line.onTime += 1
+                } else {
                     line.late += 1
-                    report.lateSteps.append(LateStep(requestId: id, agencyCode: request.agency, step: step.step, name: step.name, usedPercent: used, status: step.status))
+                    report.lateSteps.append(
+                        LateStep(
+                            requestId: id, agencyCode: request.agency, step: step.step, name: step.name,
+                            usedPercent: used, status: step.status))
                 }
             }
             agencies[request.agency] = line
@@ -127,9 +149,14 @@ struct MonthlyReport: Encodable {
         report.agencies = agencies.values.sorted { $0.agencyCode < $1.agencyCode }
         report.lateSteps.sort { ($0.agencyCode, $0.requestId, $0.step) < ($1.agencyCode, $1.requestId, $1.step) }
         let scores = try await ReportReads.latestScores(before: until, client: context.client, logger: logger)
-        for volume in try await ReportReads.ingestVolumes(from: from, until: until, client: context.client, logger: logger) {
-            report.datasets.append(DatasetVolume(datasetId: volume.datasetId, requestId: volume.requestId, agencyCode: volume.agencyCode, batches: volume.batches,
-                                                 accepted: volume.accepted, rejected: volume.rejected, latestScore: scores[volume.requestId]))
+        for volume in try await ReportReads.ingestVolumes(
+            from: from, until: until, client: context.client, logger: logger)
+        {
+            report.datasets.append(
+                DatasetVolume(
+                    datasetId: volume.datasetId, requestId: volume.requestId, agencyCode: volume.agencyCode,
+                    batches: volume.batches,
+                    accepted: volume.accepted, rejected: volume.rejected, latestScore: scores[volume.requestId]))
         }
         return report
     }
@@ -183,20 +210,30 @@ struct MonthlyReport: Encodable {
     }
 
     var view: View {
-        View(title: title, from: WIB.format(from), to: WIB.format(to), generated: WIB.format(generatedAt), provisional: provisional,
-             agencies: agencies.map {
-                 .init(agencyCode: $0.agencyCode, submitted: $0.submitted, completed: $0.completed, stepsMeasured: $0.stepsMeasured, onTime: $0.onTime, late: $0.late,
-                       compliance: $0.compliancePercent.map { String(format: "%.1f %%", $0) } ?? "–")
-             },
-             lateSteps: lateSteps.map {
-                 .init(requestId: $0.requestId, agencyCode: $0.agencyCode, step: $0.step, name: $0.name, used: String(format: "%.1f %%", $0.usedPercent),
-                       remark: $0.status == "late" ? "selesai terlambat" : "masih berjalan, terlambat")
-             },
-             states: states.sorted { $0.key < $1.key }.map { .init(state: RequestState.label(of: $0.key), count: $0.value) },
-             datasets: datasets.map {
-                 .init(datasetId: $0.datasetId, agencyCode: $0.agencyCode, batches: $0.batches, accepted: $0.accepted, rejected: $0.rejected,
-                       score: $0.latestScore.map { String(format: "%.1f", $0) } ?? "–")
-             })
+        View(
+            title: title, from: WIB.format(from), to: WIB.format(to), generated: WIB.format(generatedAt),
+            provisional: provisional,
+            agencies: agencies.map {
+                .init(
+                    agencyCode: $0.agencyCode, submitted: $0.submitted, completed: $0.completed,
+                    stepsMeasured: $0.stepsMeasured, onTime: $0.onTime, late: $0.late,
+                    compliance: $0.compliancePercent.map { String(format: "%.1f %%", $0) } ?? "–")
+            },
+            lateSteps: lateSteps.map {
+                .init(
+                    requestId: $0.requestId, agencyCode: $0.agencyCode, step: $0.step, name: $0.name,
+                    used: String(format: "%.1f %%", $0.usedPercent),
+                    remark: $0.status == "late" ? "selesai terlambat" : "masih berjalan, terlambat")
+            },
+            states: states.sorted { $0.key < $1.key }.map {
+                .init(state: RequestState.label(of: $0.key), count: $0.value)
+            },
+            datasets: datasets.map {
+                .init(
+                    datasetId: $0.datasetId, agencyCode: $0.agencyCode, batches: $0.batches, accepted: $0.accepted,
+                    rejected: $0.rejected,
+                    score: $0.latestScore.map { String(format: "%.1f", $0) } ?? "–")
+            })
     }
 
     /// The printable page (A4, no external resources).

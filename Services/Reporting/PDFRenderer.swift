@@ -8,15 +8,20 @@ struct PDFRenderer: Sendable {
     static let limit: TimeInterval = 60
 
     func render(html: String) async throws -> Data {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("jembatan-report-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "jembatan-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let page = folder.appendingPathComponent("report.html"), pdf = folder.appendingPathComponent("report.pdf")
+        let page = folder.appendingPathComponent("report.html")
+        let pdf = folder.appendingPathComponent("report.pdf")
         try Data(html.utf8).write(to: page)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                             "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--print-to-pdf=\(pdf.path)", page.absoluteString]
+        process.arguments = [
+            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+            "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--print-to-pdf=\(pdf.path)",
+            page.absoluteString,
+        ]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -27,11 +32,16 @@ struct PDFRenderer: Sendable {
                 continuation.resume(throwing: error)
                 return
             }
-            DispatchQueue.global().asyncAfter(deadline: .now() + Self.limit) { if process.isRunning { process.terminate() } }
+            DispatchQueue.global().asyncAfter(deadline: .now() + Self.limit) {
+                if process.isRunning { process.terminate() }
+            }
         }
         guard status == 0, let data = try? Data(contentsOf: pdf), data.starts(with: Array("%PDF".utf8)) else {
-            throw APIError(.serviceUnavailable, code: "renderer_unavailable",
-                           message: "the PDF could not be printed ('\(chromium)' exited with \(status)); install Chromium or set JEMBATAN_CHROMIUM — the HTML report works without it")
+            throw APIError(
+                .serviceUnavailable, code: "renderer_unavailable",
+                message:
+                    "the PDF could not be printed ('\(chromium)' exited with \(status)); install Chromium or set JEMBATAN_CHROMIUM — the HTML report works without it"
+            )
         }
         return data
     }

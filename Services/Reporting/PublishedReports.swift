@@ -40,10 +40,14 @@ struct PublishedReportsController: Sendable {
     /// Who may read stored reports: every role but consumers; an agency only its own integration reports.
     func reader(_ routeContext: JembatanRequestContext) throws -> Account {
         guard let account = routeContext.sessionAccount else {
-            throw APIError(.unauthorized, code: "unauthenticated", message: "send 'Authorization: Bearer <token>' or sign in at /login", field: "Authorization")
+            throw APIError(
+                .unauthorized, code: "unauthenticated",
+                message: "send 'Authorization: Bearer <token>' or sign in at /login", field: "Authorization")
         }
         guard account.role != .consumer else {
-            throw APIError(.forbidden, code: "wrong_role", message: "reports are read by: admin, head, producer, supervisor, technical")
+            throw APIError(
+                .forbidden, code: "wrong_role",
+                message: "reports are read by: admin, head, producer, supervisor, technical")
         }
         return account
     }
@@ -54,25 +58,39 @@ struct PublishedReportsController: Sendable {
 
     func stored(kind: String?, subject: String?) async throws -> [StoredReport] {
         try await ReportArchive(context: context).entries(kind: kind, subject: subject).map {
-            StoredReport(reportId: $0.reportId, kind: $0.kind, subject: $0.subject, period: $0.period, version: $0.version, agencyCode: $0.agencyCode,
-                         title: $0.title, formats: ["html", "pdf"], sha256: $0.sha256, generatedAt: $0.generatedAt, path: "/v1/reports/\($0.reportId)")
+            StoredReport(
+                reportId: $0.reportId, kind: $0.kind, subject: $0.subject, period: $0.period, version: $0.version,
+                agencyCode: $0.agencyCode,
+                title: $0.title, formats: ["html", "pdf"], sha256: $0.sha256, generatedAt: $0.generatedAt,
+                path: "/v1/reports/\($0.reportId)")
         }
     }
 
     @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try reader(routeContext)
-        let kind = request.uri.queryParameters.get("kind"), subject = request.uri.queryParameters.get("subject")
+        let kind = request.uri.queryParameters.get("kind")
+        let subject = request.uri.queryParameters.get("subject")
         if let kind, !["integration", "monthly", "maintenance"].contains(kind) {
-            throw APIError(.badRequest, code: "invalid_kind", message: "kind must be one of: integration, monthly, maintenance", field: "kind")
+            throw APIError(
+                .badRequest, code: "invalid_kind", message: "kind must be one of: integration, monthly, maintenance",
+                field: "kind")
         }
-        let reports = try await stored(kind: kind, subject: subject).filter { Self.visible(account, kind: $0.kind, agency: $0.agencyCode) }
+        let reports = try await stored(kind: kind, subject: subject).filter {
+            Self.visible(account, kind: $0.kind, agency: $0.agencyCode)
+        }
         return try JSONResponse.make(["reports": reports])
     }
 
-    func load(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> (html: String, reportId: String, title: String) {
+    func load(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> (
+        html: String, reportId: String, title: String
+    ) {
         let account = try reader(routeContext)
-        guard let reportId = routeContext.parameters.get("reportId"), UUID(uuidString: reportId) != nil else { throw APIError.notFound("report") }
-        if let document = try await ReportArchive(context: context).document(reportId.lowercased()), Self.visible(account, kind: document.kind, agency: document.agencyCode) {
+        guard let reportId = routeContext.parameters.get("reportId"), UUID(uuidString: reportId) != nil else {
+            throw APIError.notFound("report")
+        }
+        if let document = try await ReportArchive(context: context).document(reportId.lowercased()),
+            Self.visible(account, kind: document.kind, agency: document.agencyCode)
+        {
             return (document.html, reportId.lowercased(), document.title)
         }
         throw APIError.notFound("report")
@@ -80,25 +98,34 @@ struct PublishedReportsController: Sendable {
 
     @Sendable func html(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let report = try await load(request, routeContext)
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: report.html)))
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: report.html)))
     }
 
     @Sendable func pdf(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let report = try await load(request, routeContext)
-        guard let pdf = try await ReportArchive(context: context).pdf(reportId: report.reportId) else { throw APIError.notFound("report") }
+        guard let pdf = try await ReportArchive(context: context).pdf(reportId: report.reportId) else {
+            throw APIError.notFound("report")
+        }
         return Response(status: .ok, headers: [.contentType: "application/pdf"], body: .init(byteBuffer: pdf))
     }
 
     func monthly(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> MonthlyReport {
         let account = try reader(routeContext)
         guard account.agencyCode == nil else {
-            throw APIError(.forbidden, code: "wrong_role", message: "the monthly report covers every agency: admin, head, supervisor, technical")
+            throw APIError(
+                .forbidden, code: "wrong_role",
+                message: "the monthly report covers every agency: admin, head, supervisor, technical")
         }
-        return try await MonthlyReport.assemble(period: routeContext.parameters.get("month") ?? "", context: context, clock: clock, now: Date())
+        return try await MonthlyReport.assemble(
+            period: routeContext.parameters.get("month") ?? "", context: context, clock: clock, now: Date())
     }
 
     @Sendable func monthlyHTML(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
-        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: try await monthly(request, routeContext).html())))
+        Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: try await monthly(request, routeContext).html())))
     }
 
     @Sendable func monthlyJSON(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -108,33 +135,48 @@ struct PublishedReportsController: Sendable {
     func maintenance(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> MaintenanceReport {
         let account = try reader(routeContext)
         guard account.agencyCode == nil else {
-            throw APIError(.forbidden, code: "wrong_role", message: "the maintenance report is read by: admin, head, supervisor, technical")
+            throw APIError(
+                .forbidden, code: "wrong_role",
+                message: "the maintenance report is read by: admin, head, supervisor, technical")
         }
-        return try await MaintenanceReport.assemble(period: routeContext.parameters.get("month") ?? "", context: context, now: Date())
+        return try await MaintenanceReport.assemble(
+            period: routeContext.parameters.get("month") ?? "", context: context, now: Date())
     }
 
-    @Sendable func maintenanceHTML(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
-        Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: try await maintenance(request, routeContext).html())))
+    @Sendable func maintenanceHTML(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response
+    {
+        Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: try await maintenance(request, routeContext).html())))
     }
 
-    @Sendable func maintenanceJSON(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+    @Sendable func maintenanceJSON(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response
+    {
         try JSONResponse.make(try await maintenance(request, routeContext))
     }
 
-    @Sendable func publishMaintenance(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+    @Sendable func publishMaintenance(_ request: Request, _ routeContext: JembatanRequestContext) async throws
+        -> Response
+    {
         _ = try routeContext.require([.head, .supervisor, .admin])
-        let report = try await MaintenanceReport.assemble(period: routeContext.parameters.get("month") ?? "", context: context, now: Date())
+        let report = try await MaintenanceReport.assemble(
+            period: routeContext.parameters.get("month") ?? "", context: context, now: Date())
         let event = try await ReportArchive(context: context).publish(
-            .init(kind: "maintenance", subject: "maintenance-\(report.period)", period: report.period, agencyCode: nil, title: report.title, html: try report.html()),
+            .init(
+                kind: "maintenance", subject: "maintenance-\(report.period)", period: report.period, agencyCode: nil,
+                title: report.title, html: try report.html()),
             onlyFirst: false, at: report.generatedAt)
         return try JSONResponse.make(event, status: .created)
     }
 
     @Sendable func publishMonthly(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         _ = try routeContext.require([.head, .supervisor, .admin])
-        let report = try await MonthlyReport.assemble(period: routeContext.parameters.get("month") ?? "", context: context, clock: clock, now: Date())
+        let report = try await MonthlyReport.assemble(
+            period: routeContext.parameters.get("month") ?? "", context: context, clock: clock, now: Date())
         let event = try await ReportArchive(context: context).publish(
-            .init(kind: "monthly", subject: "monthly-\(report.period)", period: report.period, agencyCode: nil, title: report.title, html: try report.html()),
+            .init(
+                kind: "monthly", subject: "monthly-\(report.period)", period: report.period, agencyCode: nil,
+                title: report.title, html: try report.html()),
             onlyFirst: false, at: report.generatedAt)
         return try JSONResponse.make(event, status: .created)
     }

@@ -21,7 +21,9 @@ struct ReadModelReplay: Sendable {
         let differences: [String]
         var identical: Bool { differences.isEmpty }
 
-        enum CodingKeys: String, CodingKey { case records, eventsStored, requests, timelineEntries, differences, identical }
+        enum CodingKeys: String, CodingKey {
+            case records, eventsStored, requests, timelineEntries, differences, identical
+        }
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(records, forKey: .records)
@@ -35,7 +37,10 @@ struct ReadModelReplay: Sendable {
 
     /// The tables and the columns that must be equal (the time a row was written is not part of the model).
     static let compared: [(table: String, columns: String)] = [
-        ("requests", "request_id, agency_code, title, profile, state, sop_step, submitted_at, completed_at, updated_at"),
+        (
+            "requests",
+            "request_id, agency_code, title, profile, state, sop_step, submitted_at, completed_at, updated_at"
+        ),
         ("timeline", "event_id, request_id, event_type, source, actor_id, actor_role, state, sop_step, occurred_at"),
         ("events", "event_id, request_id, event_type, occurred_at, envelope"),
     ]
@@ -53,34 +58,49 @@ struct ReadModelReplay: Sendable {
         // Read up to where the topics end now.
         let kafka = context.configuration.kafka
         var remaining: [TopicPartition: Int64] = [:]
-        for (partition, marks) in try await KafkaOffsets.watermarks(topics: Self.topics.map(\.rawValue), configuration: kafka, logger: logger) where marks.high > marks.low {
+        for (partition, marks) in try await KafkaOffsets.watermarks(
+            topics: Self.topics.map(\.rawValue), configuration: kafka, logger: logger) where marks.high > marks.low
+        {
             remaining[partition] = marks.high
         }
         let projector = ReadModelProjector(context: context, store: Self.scratch, announces: false)
         var records = 0
         if !remaining.isEmpty {
-            let consumer = try KafkaConsumer(topics: Self.topics.map(\.rawValue), group: "jembatan-reporting-replay-\(UUID().uuidString.lowercased())",
-                                             configuration: kafka, logger: logger)
+            let consumer = try KafkaConsumer(
+                topics: Self.topics.map(\.rawValue),
+                group: "jembatan-reporting-replay-\(UUID().uuidString.lowercased())",
+                configuration: kafka, logger: logger)
             let deadline = ContinuousClock.now + limit
             do {
                 while !remaining.isEmpty {
                     guard ContinuousClock.now < deadline else {
-                        throw APIError(.serviceUnavailable, code: "replay_incomplete", message: "the topics could not be read to their end within \(limit)")
+                        throw APIError(
+                            .serviceUnavailable, code: "replay_incomplete",
+                            message: "the topics could not be read to their end within \(limit)")
                     }
                     guard let message = await consumer.next(within: .seconds(1)) else { continue }
                     let place = TopicPartition(topic: message.topic, partition: message.partition)
                     if let end = remaining[place], message.offset + 1 >= end { remaining[place] = nil }
                     records += 1
-                    guard case .success(let attributes) = CloudEventCodec.attributes(of: message.value, key: message.keyText),
-                          ReadModelProjector.storedTypes.contains(attributes.type) else { continue }
+                    guard
+                        case .success(let attributes) = CloudEventCodec.attributes(
+                            of: message.value, key: message.keyText),
+                        ReadModelProjector.storedTypes.contains(attributes.type)
+                    else { continue }
                     let event = ReceivedEvent(attributes: attributes, message: message)
                     do {
-                        try await context.client.inTransaction(logger: logger) { connection in try await projector.apply(event, on: connection, logger: logger) }
+                        try await context.client.inTransaction(logger: logger) { connection in
+                            try await projector.apply(event, on: connection, logger: logger)
+                        }
                     } catch let error as PSQLError {
                         throw error
                     } catch {
                         // The live consumer dead-letters what it cannot apply; the replay skips the same events.
-                        logger.info("Replay skipped an event the read model rejects", metadata: [LogKey.eventID: "\(attributes.id)", LogKey.error: "\(String(reflecting: error))"])
+                        logger.info(
+                            "Replay skipped an event the read model rejects",
+                            metadata: [
+                                LogKey.eventID: "\(attributes.id)", LogKey.error: "\(String(reflecting: error))",
+                            ])
                     }
                 }
             } catch {
@@ -92,8 +112,12 @@ struct ReadModelReplay: Sendable {
         var differences: [String] = []
         for (table, columns) in Self.compared {
             let names = columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            for (name, left, right) in [("live", ReadModelStore.live, Self.scratch), ("replay", Self.scratch, ReadModelStore.live)] {
-                for row in try await left.rowsMissing(from: right, table: table, columns: names, client: context.client, logger: logger) {
+            for (name, left, right) in [
+                ("live", ReadModelStore.live, Self.scratch), ("replay", Self.scratch, ReadModelStore.live),
+            ] {
+                for row in try await left.rowsMissing(
+                    from: right, table: table, columns: names, client: context.client, logger: logger)
+                {
                     differences.append("\(table) only in \(name): \(row.prefix(300))")
                 }
             }
@@ -104,7 +128,9 @@ struct ReadModelReplay: Sendable {
         }
         // The scratch copy is only evidence; a failed replay leaves it for inspection until the next one.
         try await Self.scratch.drop(client: context.client, logger: logger)
-        return Outcome(records: records, eventsStored: counts[2], requests: counts[0], timelineEntries: counts[1], differences: differences)
+        return Outcome(
+            records: records, eventsStored: counts[2], requests: counts[0], timelineEntries: counts[1],
+            differences: differences)
     }
 }
 

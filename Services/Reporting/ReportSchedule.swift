@@ -20,7 +20,9 @@ struct ReportSchedule: Service {
 
     func run() async throws {
         let schedule = self
-        try await ScheduledWork("reports", every: Self.interval, roundLimit: Self.roundLimit, context: context) { try await schedule.round() }.run()
+        try await ScheduledWork("reports", every: Self.interval, roundLimit: Self.roundLimit, context: context) {
+            try await schedule.round()
+        }.run()
     }
 
     /// Publishing comes first and drains what is due; PDFs are printed one at a time only when
@@ -28,8 +30,12 @@ struct ReportSchedule: Service {
     func round() async throws {
         var published = 0
         repeat { published = try await publishDue(now: Date()) } while published > 0 && !Task.isCancelled
-        do { try await ReportArchive(context: context).printPending(limit: 1) } catch is CancellationError { throw CancellationError() } catch {
-            context.logger.warning("Printing a stored report failed; it is printed on its first download", metadata: [LogKey.error: "\(String(reflecting: error))"])
+        do { try await ReportArchive(context: context).printPending(limit: 1) } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            context.logger.warning(
+                "Printing a stored report failed; it is printed on its first download",
+                metadata: [LogKey.error: "\(String(reflecting: error))"])
         }
     }
 
@@ -40,24 +46,37 @@ struct ReportSchedule: Service {
         let due = try await archive.dueIntegrationReports(limit: 50)
         var published = 0
         for requestId in due {
-            guard let report = try await IntegrationReport.assemble(requestId: requestId, context: context, clock: clock, at: now) else { continue }
-            let draft = ReportArchive.Draft(kind: "integration", subject: requestId, period: nil, agencyCode: report.submission?.agencyCode,
-                                            title: "Laporan Hasil Integrasi Data — \(report.submission?.title ?? requestId)", html: try ReportPage.render(report))
+            guard
+                let report = try await IntegrationReport.assemble(
+                    requestId: requestId, context: context, clock: clock, at: now)
+            else { continue }
+            let draft = ReportArchive.Draft(
+                kind: "integration", subject: requestId, period: nil, agencyCode: report.submission?.agencyCode,
+                title: "Laporan Hasil Integrasi Data — \(report.submission?.title ?? requestId)",
+                html: try ReportPage.render(report))
             if let event = try await archive.publish(draft, onlyFirst: true, at: now) {
                 published += 1
-                context.logger.notice("Integration report published", metadata: [LogKey.requestID: "\(requestId)", "report.id": "\(event.reportId)"])
+                context.logger.notice(
+                    "Integration report published",
+                    metadata: [LogKey.requestID: "\(requestId)", "report.id": "\(event.reportId)"])
             }
         }
         let lastMonth = MonthlyReport.period(of: now, offset: -1)
         if try await !archive.exists(kind: "monthly", subject: "monthly-\(lastMonth)") {
             let monthly = try await MonthlyReport.assemble(period: lastMonth, context: context, clock: clock, now: now)
-            _ = try await archive.publish(.init(kind: "monthly", subject: "monthly-\(lastMonth)", period: lastMonth, agencyCode: nil, title: monthly.title, html: try monthly.html()),
-                                          onlyFirst: true, at: now)
+            _ = try await archive.publish(
+                .init(
+                    kind: "monthly", subject: "monthly-\(lastMonth)", period: lastMonth, agencyCode: nil,
+                    title: monthly.title, html: try monthly.html()),
+                onlyFirst: true, at: now)
         }
         if try await !archive.exists(kind: "maintenance", subject: "maintenance-\(lastMonth)") {
             let maintenance = try await MaintenanceReport.assemble(period: lastMonth, context: context, now: now)
-            _ = try await archive.publish(.init(kind: "maintenance", subject: "maintenance-\(lastMonth)", period: lastMonth, agencyCode: nil, title: maintenance.title,
-                                               html: try maintenance.html()), onlyFirst: true, at: now)
+            _ = try await archive.publish(
+                .init(
+                    kind: "maintenance", subject: "maintenance-\(lastMonth)", period: lastMonth, agencyCode: nil,
+                    title: maintenance.title,
+                    html: try maintenance.html()), onlyFirst: true, at: now)
         }
         return published
     }

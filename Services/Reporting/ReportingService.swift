@@ -18,7 +18,9 @@ public enum ReportingService {
 
     public static let definition = ServiceDefinition(
         service: .reporting,
-        migrations: [CreateReadModel.migration, CreateSLAAlerts.migration, CreateEventStore.migration, CreateReports.migration],
+        migrations: [
+            CreateReadModel.migration, CreateSLAAlerts.migration, CreateEventStore.migration, CreateReports.migration,
+        ],
         openAPIDocument: ReportingOpenAPI.document,
         consumers: { context in [ReadModelProjector(context: context).consumer] },
         routes: { router, context in
@@ -30,6 +32,11 @@ public enum ReportingService {
             ReplayController(context: context).register(on: router)
             SLAController(context: context, monitor: SLAMonitor(context: context, clock: clock)).register(on: router)
         },
-        background: { context in [SLASchedule(context: context, monitor: SLAMonitor(context: context, clock: clock)), ReportSchedule(context: context, clock: clock)] }
+        background: { context in
+            [
+                SLASchedule(context: context, monitor: SLAMonitor(context: context, clock: clock)),
+                ReportSchedule(context: context, clock: clock),
+            ]
+        }
     )
 }

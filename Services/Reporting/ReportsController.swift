@@ -42,13 +42,17 @@ struct ReportsController: Sendable {
 
     @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
-        return try JSONResponse.make(RequestList(requests: try await summaries(requestId: nil).filter { account.mayAccess(agency: $0.agencyCode) }))
+        return try JSONResponse.make(
+            RequestList(
+                requests: try await summaries(requestId: nil).filter { account.mayAccess(agency: $0.agencyCode) }))
     }
 
     @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
-        guard let summary = try await summaries(requestId: requestId).first, account.mayAccess(agency: summary.agencyCode) else {
+        guard let summary = try await summaries(requestId: requestId).first,
+            account.mayAccess(agency: summary.agencyCode)
+        else {
             throw APIError.notFound("request")
         }
         return try JSONResponse.make(RequestDetail(request: summary, timeline: try await timeline(requestId)))
@@ -56,15 +60,19 @@ struct ReportsController: Sendable {
 
     func summaries(requestId: String?) async throws -> [RequestSummary] {
         try await ReportReads.requests(requestId, client: context.client, logger: context.logger).map {
-            RequestSummary(requestId: $0.requestId, agencyCode: $0.agencyCode, title: $0.title, profile: $0.profile, state: $0.state.rawValue, sopStep: $0.sopStep,
-                           submittedAt: $0.submittedAt, completedAt: $0.completedAt, updatedAt: $0.updatedAt)
+            RequestSummary(
+                requestId: $0.requestId, agencyCode: $0.agencyCode, title: $0.title, profile: $0.profile,
+                state: $0.state.rawValue, sopStep: $0.sopStep,
+                submittedAt: $0.submittedAt, completedAt: $0.completedAt, updatedAt: $0.updatedAt)
         }
     }
 
     func timeline(_ requestId: String) async throws -> [TimelineEntry] {
         try await ReportReads.timeline(of: requestId, client: context.client, logger: context.logger).map {
-            TimelineEntry(eventId: $0.eventId, type: $0.eventType, source: $0.source, actor: ActorReference(id: $0.actorId, role: Role(rawValue: $0.actorRole) ?? .system),
-                          occurredAt: $0.occurredAt)
+            TimelineEntry(
+                eventId: $0.eventId, type: $0.eventType, source: $0.source,
+                actor: ActorReference(id: $0.actorId, role: Role(rawValue: $0.actorRole) ?? .system),
+                occurredAt: $0.occurredAt)
         }
     }
 }

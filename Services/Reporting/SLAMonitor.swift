@@ -19,19 +19,33 @@ struct SLAMonitor: Sendable {
             try await ReadModelStore.lockSLACheck(on: connection, logger: logger)
             var alerts: [SLAAlert] = []
             for request in try await ReadModelStore.openRequests(on: connection, logger: logger) {
-                let (requestId, agency, profileId, step) = (request.requestId, request.agencyCode, request.profile, request.step)
-                let profile = SOPProfileCatalog.profile(profileId ?? SOPProfileCatalog.defaultProfileID) ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
-                guard let definition = profile.steps.first(where: { $0.number == step }), let standard = definition.standard,
-                      let started = try await stepStart(requestId, step: step, on: connection) else { continue }
+                let (requestId, agency, profileId, step) = (
+                    request.requestId, request.agencyCode, request.profile, request.step
+                )
+                let profile =
+                    SOPProfileCatalog.profile(profileId ?? SOPProfileCatalog.defaultProfileID)
+                    ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
+                guard let definition = profile.steps.first(where: { $0.number == step }),
+                    let standard = definition.standard,
+                    let started = try await stepStart(requestId, step: step, on: connection)
+                else { continue }
                 let used = clock.used(standard, from: started, to: asOf)
                 guard let reached = SLAClock.threshold(reachedBy: used) else { continue }
                 let deadline = clock.deadline(standard, from: started)
                 for threshold in SLAClock.thresholds where threshold <= reached {
-                    guard try await ReadModelStore.recordAlert(requestId, step: step, stepStartedAt: started, threshold: threshold, usedPercent: used * 100,
-                                                                deadline: deadline, at: asOf, on: connection, logger: logger) else { continue }
-                    let alert = SLAAlert(requestId: requestId, agencyCode: agency, profile: profile.id, step: step, stepName: definition.name, threshold: threshold,
-                                         usedPercent: (used * 1000).rounded() / 10, standard: "\(standard.value) \(standard.unit.rawValue)",
-                                         stepStartedAt: started, deadline: deadline, checkedAt: asOf, escalatedTo: threshold >= 100 ? .head : nil)
+                    guard
+                        try await ReadModelStore.recordAlert(
+                            requestId, step: step, stepStartedAt: started, threshold: threshold,
+                            usedPercent: used * 100,
+                            deadline: deadline, at: asOf, on: connection, logger: logger)
+                    else { continue }
+                    let alert = SLAAlert(
+                        requestId: requestId, agencyCode: agency, profile: profile.id, step: step,
+                        stepName: definition.name, threshold: threshold,
+                        usedPercent: (used * 1000).rounded() / 10,
+                        standard: "\(standard.value) \(standard.unit.rawValue)",
+                        stepStartedAt: started, deadline: deadline, checkedAt: asOf,
+                        escalatedTo: threshold >= 100 ? .head : nil)
                     try await context.outbox.enqueue(alert, on: connection, logger: logger)
                     alerts.append(alert)
                 }
@@ -58,7 +72,10 @@ struct SLASchedule: Service {
 
     func run() async throws {
         let (monitor, logger) = (self.monitor, context.logger)
-        try await ScheduledWork("sla-check", every: .seconds(context.configuration.slaCheckSeconds), roundLimit: .seconds(60), context: context) {
+        try await ScheduledWork(
+            "sla-check", every: .seconds(context.configuration.slaCheckSeconds), roundLimit: .seconds(60),
+            context: context
+        ) {
             let alerts = try await monitor.check(asOf: Date())
             if !alerts.isEmpty { logger.notice("SLA thresholds reached", metadata: ["count": "\(alerts.count)"]) }
         }.run()
@@ -102,8 +119,10 @@ struct SLAController: Sendable {
     /// Thresholds reached by the current step of every open request.
     static func openAlerts(context: ServiceContext) async throws -> [AlertView] {
         try await ReadModelStore.openAlerts(client: context.client, logger: context.logger).map {
-            AlertView(requestId: $0.requestId, agencyCode: $0.agencyCode, step: $0.step, threshold: $0.threshold, usedPercent: $0.usedPercent,
-                      stepStartedAt: $0.stepStartedAt, deadline: $0.deadline, alertedAt: $0.alertedAt)
+            AlertView(
+                requestId: $0.requestId, agencyCode: $0.agencyCode, step: $0.step, threshold: $0.threshold,
+                usedPercent: $0.usedPercent,
+                stepStartedAt: $0.stepStartedAt, deadline: $0.deadline, alertedAt: $0.alertedAt)
         }
     }
 }

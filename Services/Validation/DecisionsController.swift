@@ -38,16 +38,25 @@ struct DecisionsController: Sendable {
         let body = try await JSONResponse.decode(DecisionBody.self, from: request)
         var violations: [FieldViolation] = []
         if !["accept", "reject"].contains(body.decision) {
-            violations.append(FieldViolation(field: "decision", rule: "enum", message: "decision must be 'accept' or 'reject'"))
+            violations.append(
+                FieldViolation(field: "decision", rule: "enum", message: "decision must be 'accept' or 'reject'"))
         }
-        let reasons = (body.reasons ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        let reasons = (body.reasons ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
+            !$0.isEmpty
+        }
         if body.decision == "reject" && reasons.isEmpty {
-            violations.append(FieldViolation(field: "reasons", rule: "required", message: "a rejection names at least one reason"))
+            violations.append(
+                FieldViolation(field: "reasons", rule: "required", message: "a rejection names at least one reason"))
         }
         if body.runId == nil {
-            violations.append(FieldViolation(field: "runId", rule: "required", message: "name the validation run the decision rests on (POST /v1/requests/{id}/validation-runs)"))
+            violations.append(
+                FieldViolation(
+                    field: "runId", rule: "required",
+                    message: "name the validation run the decision rests on (POST /v1/requests/{id}/validation-runs)"))
         }
-        if let violation = NoteRule.violation(body.note, field: "note", required: false) { violations.append(violation) }
+        if let violation = NoteRule.violation(body.note, field: "note", required: false) {
+            violations.append(violation)
+        }
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
         let now = Date()
         let newState = body.decision == "accept" ? "accepted" : "reopened"
@@ -56,20 +65,40 @@ struct DecisionsController: Sendable {
         let outbox = context.outbox
         try await context.client.inTransaction(logger: logger) { connection in
             let locked = try await ValidationStore.lockedCase(requestId, on: connection, logger: logger)
-            guard let locked, account.mayAccess(agency: locked.agencyCode) else { throw APIError(.conflict, code: "not_provisioned", message: "the request has no provisioned API yet; nothing to evaluate") }
+            guard let locked, account.mayAccess(agency: locked.agencyCode) else {
+                throw APIError(
+                    .conflict, code: "not_provisioned",
+                    message: "the request has no provisioned API yet; nothing to evaluate")
+            }
             guard locked.state == "awaiting_decision" else {
-                throw APIError(.conflict, code: "invalid_state", message: "request is already \(locked.state)", field: "decision")
+                throw APIError(
+                    .conflict, code: "invalid_state", message: "request is already \(locked.state)", field: "decision")
             }
             let evidence = try await evidence(run: body.runId ?? "", of: requestId, on: connection)
-            if body.decision == "accept" && !evidence.passed && (body.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                throw APIError.validationFailed([FieldViolation(field: "note", rule: "required_with_failed_checks",
-                                                                message: "the run failed \(evidence.failedChecks.count) check(s): say why the data is right nonetheless")])
+            if body.decision == "accept" && !evidence.passed
+                && (body.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            {
+                throw APIError.validationFailed([
+                    FieldViolation(
+                        field: "note", rule: "required_with_failed_checks",
+                        message:
+                            "the run failed \(evidence.failedChecks.count) check(s): say why the data is right nonetheless"
+                    )
+                ])
             }
-            try await ValidationStore.recordDecision(of: requestId, state: newState, by: actor.id, at: now, note: note, runId: evidence.runId, on: connection, logger: logger)
+            try await ValidationStore.recordDecision(
+                of: requestId, state: newState, by: actor.id, at: now, note: note, runId: evidence.runId,
+                on: connection, logger: logger)
             if body.decision == "accept" {
-                try await outbox.enqueue(RequestAccepted(requestId: requestId, note: note, evidence: evidence, decidedBy: actor, decidedAt: now), on: connection, logger: logger)
+                try await outbox.enqueue(
+                    RequestAccepted(
+                        requestId: requestId, note: note, evidence: evidence, decidedBy: actor, decidedAt: now),
+                    on: connection, logger: logger)
             } else {
-                try await outbox.enqueue(RequestReopened(requestId: requestId, reasons: reasons, evidence: evidence, decidedBy: actor, decidedAt: now), on: connection, logger: logger)
+                try await outbox.enqueue(
+                    RequestReopened(
+                        requestId: requestId, reasons: reasons, evidence: evidence, decidedBy: actor, decidedAt: now),
+                    on: connection, logger: logger)
             }
         }
         return try await caseView(requestId, for: account)
@@ -77,18 +106,35 @@ struct DecisionsController: Sendable {
 
     /// The named run, if it belongs to the case's current contract and saw the data as it is now,
     /// with the latest reconciliation of that contract.
-    private func evidence(run runId: String, of requestId: String, on connection: PostgresConnection) async throws -> ValidationEvidence {
+    private func evidence(run runId: String, of requestId: String, on connection: PostgresConnection) async throws
+        -> ValidationEvidence
+    {
         let logger = context.logger
-        guard let run = try await ValidationStore.runOfCurrentContract(runId, of: requestId, on: connection, logger: logger) else {
-            throw APIError(.conflict, code: "no_validation_run", message: "no completed validation run \(runId) for the current contract: run the checks first (POST /v1/requests/{id}/validation-runs)", field: "runId")
+        guard
+            let run = try await ValidationStore.runOfCurrentContract(
+                runId, of: requestId, on: connection, logger: logger)
+        else {
+            throw APIError(
+                .conflict, code: "no_validation_run",
+                message:
+                    "no completed validation run \(runId) for the current contract: run the checks first (POST /v1/requests/{id}/validation-runs)",
+                field: "runId")
         }
-        var evidence = ValidationEvidence(runId: runId, score: run.score, passed: run.passed, failedChecks: run.failedChecks)
+        var evidence = ValidationEvidence(
+            runId: runId, score: run.score, passed: run.passed, failedChecks: run.failedChecks)
         for dataset in try await HubReader.datasets(ofRequest: requestId, on: connection, logger: logger) {
-            if let last = try await HubReader.lastUpdate(of: dataset, on: connection, logger: logger), last > run.startedAt {
-                throw APIError(.conflict, code: "stale_run", message: "data of \(dataset.datasetId) changed after run \(runId) started: run the checks again", field: "runId")
+            if let last = try await HubReader.lastUpdate(of: dataset, on: connection, logger: logger),
+                last > run.startedAt
+            {
+                throw APIError(
+                    .conflict, code: "stale_run",
+                    message: "data of \(dataset.datasetId) changed after run \(runId) started: run the checks again",
+                    field: "runId")
             }
         }
-        if let reconciliation = try await ValidationStore.latestReconciliation(of: requestId, on: connection, logger: logger) {
+        if let reconciliation = try await ValidationStore.latestReconciliation(
+            of: requestId, on: connection, logger: logger)
+        {
             evidence.reconciliationId = reconciliation.reconciliationId
             evidence.missingInHub = reconciliation.missingInHub
             evidence.extraInHub = reconciliation.extraInHub
@@ -104,8 +150,13 @@ struct DecisionsController: Sendable {
 
     private func caseView(_ requestId: String, for account: Account) async throws -> Response {
         guard let found = try await ValidationStore.findCase(requestId, client: context.client, logger: context.logger),
-              account.mayAccess(agency: found.agencyCode) else { throw APIError.notFound("validation case of request") }
-        return try JSONResponse.make(CaseView(requestId: found.requestId, contractId: found.contractId, state: found.state, provisionedAt: found.provisionedAt,
-                                              decidedBy: found.decidedBy, decidedAt: found.decidedAt, note: found.note, decisionRunId: found.decisionRunId))
+            account.mayAccess(agency: found.agencyCode)
+        else { throw APIError.notFound("validation case of request") }
+        return try JSONResponse.make(
+            CaseView(
+                requestId: found.requestId, contractId: found.contractId, state: found.state,
+                provisionedAt: found.provisionedAt,
+                decidedBy: found.decidedBy, decidedAt: found.decidedAt, note: found.note,
+                decisionRunId: found.decisionRunId))
     }
 }

@@ -7,14 +7,18 @@ import PostgresNIO
 /// when the producer pushed data.
 struct ProvisioningEventsHandler: Sendable {
     var consumer: ConsumerDefinition {
-        ConsumerDefinition(name: "validation", topics: ServiceName.validation.consumedTopics, handledTypes: [.apiProvisioned, .recordsIngested]) { event, connection, logger in
+        ConsumerDefinition(
+            name: "validation", topics: ServiceName.validation.consumedTopics,
+            handledTypes: [.apiProvisioned, .recordsIngested]
+        ) { event, connection, logger in
             switch event.attributes.type {
             case .recordsIngested:
                 let ingested = try event.payload(RecordsIngested.self)
                 guard ingested.accepted > 0 else { return }
                 try await ValidationStore.queueRun(of: ingested.requestId, on: connection, logger: logger)
             default:
-                try await ValidationStore.openCase(try event.payload(APIProvisioned.self), on: connection, logger: logger)
+                try await ValidationStore.openCase(
+                    try event.payload(APIProvisioned.self), on: connection, logger: logger)
             }
         }
     }

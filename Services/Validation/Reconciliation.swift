@@ -51,38 +51,62 @@ struct Reconciliation: Sendable {
     let context: ServiceContext
     let references: ReferenceCodes
 
-    func run(requestId: String, datasetId: String, declaredCount: Int?, format: PushFormat, body: RequestBody, account: Account) async throws -> ReconciliationReport {
+    func run(
+        requestId: String, datasetId: String, declaredCount: Int?, format: PushFormat, body: RequestBody,
+        account: Account
+    ) async throws -> ReconciliationReport {
         let logger = context.logger
         return try await context.client.inTransaction(logger: logger) { connection in
             try await connection.repeatableRead(logger: logger)
-            guard let found = try await ValidationStore.caseContract(requestId, on: connection, logger: logger), account.mayAccess(agency: found.agencyCode) else {
+            guard let found = try await ValidationStore.caseContract(requestId, on: connection, logger: logger),
+                account.mayAccess(agency: found.agencyCode)
+            else {
                 throw APIError.notFound("validation case of request")
             }
-            guard let dataset = try await HubReader.datasets(ofRequest: requestId, on: connection, logger: logger).first(where: { $0.datasetId == datasetId }) else {
-                throw APIError(.badRequest, code: "invalid_parameter", message: "'\(datasetId)' is not a provisioned dataset of this request", field: "dataset")
+            guard
+                let dataset = try await HubReader.datasets(ofRequest: requestId, on: connection, logger: logger).first(
+                    where: { $0.datasetId == datasetId })
+            else {
+                throw APIError(
+                    .badRequest, code: "invalid_parameter",
+                    message: "'\(datasetId)' is not a provisioned dataset of this request", field: "dataset")
             }
-            let lists = try await references.lists(RecordValidator.referenceSets(of: dataset.definition), on: connection, logger: logger)
+            let lists = try await references.lists(
+                RecordValidator.referenceSets(of: dataset.definition), on: connection, logger: logger)
             let validator = try RecordValidator(dataset: dataset.definition, references: lists)
             var parser = IngestParser(validator: validator, format: format)
-            _ = try await RecordStage.stage(on: connection, logger: logger) { stage in try await parser.run(body, into: &stage) }
+            _ = try await RecordStage.stage(on: connection, logger: logger) { stage in
+                try await parser.run(body, into: &stage)
+            }
             let compared = try await HubReader.compareStaged(with: dataset, on: connection, logger: logger)
-            let consistent = compared.missingInHub == 0 && compared.extraInHub == 0 && compared.changed == 0 && parser.rejected == 0
+            let consistent =
+                compared.missingInHub == 0 && compared.extraInHub == 0 && compared.changed == 0 && parser.rejected == 0
                 && (declaredCount.map { $0 == compared.hubRecords } ?? true)
             let report = ReconciliationReport(
-                reconciliationId: UUID().uuidString.lowercased(), requestId: requestId, datasetId: datasetId, declaredCount: declaredCount,
-                sourceRows: parser.received, invalidInSource: parser.rejected, sourceErrors: Array(parser.errors.prefix(100)),
-                duplicateKeysInSource: .init(count: compared.duplicateKeys, examples: compared.duplicateExamples), sourceRecords: compared.sourceRecords,
-                hubRecords: compared.hubRecords, missingInHub: .init(count: compared.missingInHub, examples: compared.missingExamples),
-                extraInHub: .init(count: compared.extraInHub, examples: compared.extraExamples), changedCount: compared.changed,
-                changed: compared.changedRecords.map { .init(key: $0.key, fields: $0.fields) }, matched: compared.matched, consistent: consistent,
+                reconciliationId: UUID().uuidString.lowercased(), requestId: requestId, datasetId: datasetId,
+                declaredCount: declaredCount,
+                sourceRows: parser.received, invalidInSource: parser.rejected,
+                sourceErrors: Array(parser.errors.prefix(100)),
+                duplicateKeysInSource: .init(count: compared.duplicateKeys, examples: compared.duplicateExamples),
+                sourceRecords: compared.sourceRecords,
+                hubRecords: compared.hubRecords,
+                missingInHub: .init(count: compared.missingInHub, examples: compared.missingExamples),
+                extraInHub: .init(count: compared.extraInHub, examples: compared.extraExamples),
+                changedCount: compared.changed,
+                changed: compared.changedRecords.map { .init(key: $0.key, fields: $0.fields) },
+                matched: compared.matched, consistent: consistent,
                 submittedBy: account.name, completedAt: Date()
             )
-            try await ValidationStore.insertReconciliation(report, contractId: found.contractId, on: connection, logger: logger)
-            try await context.outbox.enqueue(ReconciliationCompleted(
-                requestId: requestId, reconciliationId: report.reconciliationId, datasetId: datasetId, sourceRecords: compared.sourceRecords,
-                hubRecords: compared.hubRecords, missingInHub: compared.missingInHub, extraInHub: compared.extraInHub, changed: compared.changed,
-                matched: compared.matched, submittedBy: account.actor, completedAt: report.completedAt
-            ), on: connection, logger: logger)
+            try await ValidationStore.insertReconciliation(
+                report, contractId: found.contractId, on: connection, logger: logger)
+            try await context.outbox.enqueue(
+                ReconciliationCompleted(
+                    requestId: requestId, reconciliationId: report.reconciliationId, datasetId: datasetId,
+                    sourceRecords: compared.sourceRecords,
+                    hubRecords: compared.hubRecords, missingInHub: compared.missingInHub,
+                    extraInHub: compared.extraInHub, changed: compared.changed,
+                    matched: compared.matched, submittedBy: account.actor, completedAt: report.completedAt
+                ), on: connection, logger: logger)
             return report
         }
     }
@@ -98,13 +122,19 @@ struct FreshnessCheck: Sendable {
         return try await context.client.inTransaction(logger: logger) { connection in
             var findings: [FreshnessFinding] = []
             for dataset in try await HubReader.datasets(on: connection, logger: logger) {
-                guard let frequency = dataset.definition.updateFrequency, let limit = QualityRules.graceDays(frequency) else { continue }
-                let lastUpdate = try await HubReader.lastUpdate(of: dataset, on: connection, logger: logger) ?? dataset.provisionedAt
+                guard let frequency = dataset.definition.updateFrequency, let limit = QualityRules.graceDays(frequency)
+                else { continue }
+                let lastUpdate =
+                    try await HubReader.lastUpdate(of: dataset, on: connection, logger: logger) ?? dataset.provisionedAt
                 let age = Int(asOf.timeIntervalSince(lastUpdate) / 86_400)
                 guard age > limit else { continue }
-                let finding = FreshnessFinding(requestId: dataset.requestId, datasetId: dataset.datasetId, updateFrequency: frequency, lastUpdate: lastUpdate,
-                                               asOf: asOf, ageDays: age, allowedDays: limit)
-                guard try await ValidationStore.recordFreshnessFinding(finding, on: connection, logger: logger) else { continue }
+                let finding = FreshnessFinding(
+                    requestId: dataset.requestId, datasetId: dataset.datasetId, updateFrequency: frequency,
+                    lastUpdate: lastUpdate,
+                    asOf: asOf, ageDays: age, allowedDays: limit)
+                guard try await ValidationStore.recordFreshnessFinding(finding, on: connection, logger: logger) else {
+                    continue
+                }
                 try await context.outbox.enqueue(finding, on: connection, logger: logger)
                 findings.append(finding)
             }

@@ -27,12 +27,12 @@ struct RunsController: Sendable {
         return try JSONResponse.make(run, status: .created)
     }
 
-
     @Sendable func listRuns(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         try await requireVisible(requestId, to: account)
-        let runs = try await ValidationStore.runSummaries(of: requestId, client: context.client, logger: routeContext.logger)
+        let runs = try await ValidationStore.runSummaries(
+            of: requestId, client: context.client, logger: routeContext.logger)
         return try JSONResponse.make(["runs": runs])
     }
 
@@ -41,7 +41,10 @@ struct RunsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         try await requireVisible(requestId, to: account)
         let runId = routeContext.parameters.get("run") ?? ""
-        guard let run = try await ValidationStore.run(runId, of: requestId, client: context.client, logger: routeContext.logger) else {
+        guard
+            let run = try await ValidationStore.run(
+                runId, of: requestId, client: context.client, logger: routeContext.logger)
+        else {
             throw APIError.notFound("validation run")
         }
         return try JSONResponse.make(run)
@@ -53,29 +56,46 @@ struct RunsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         let query = request.uri.queryParameters
         guard let datasetId = query.get("dataset"), !datasetId.isEmpty else {
-            throw APIError(.badRequest, code: "invalid_parameter", message: "name the dataset: ?dataset=<datasetId>", field: "dataset")
+            throw APIError(
+                .badRequest, code: "invalid_parameter", message: "name the dataset: ?dataset=<datasetId>",
+                field: "dataset")
         }
         var declared: Int?
         if let text = query.get("declaredCount") {
-            guard let value = Int(text), value >= 0 else { throw APIError(.badRequest, code: "invalid_parameter", message: "declaredCount is a count (≥ 0)", field: "declaredCount") }
+            guard let value = Int(text), value >= 0 else {
+                throw APIError(
+                    .badRequest, code: "invalid_parameter", message: "declaredCount is a count (≥ 0)",
+                    field: "declaredCount")
+            }
             declared = value
         }
         guard let format = PushFormat(contentType: request.headers[.contentType]) else {
-            throw APIError(.unsupportedMediaType, code: "unsupported_media_type", message: "send text/csv, application/x-ndjson or application/json (an array)", field: "Content-Type")
+            throw APIError(
+                .unsupportedMediaType, code: "unsupported_media_type",
+                message: "send text/csv, application/x-ndjson or application/json (an array)", field: "Content-Type")
         }
-        let report = try await reconciliation.run(requestId: requestId, datasetId: datasetId, declaredCount: declared, format: format, body: request.body, account: account)
+        let report = try await reconciliation.run(
+            requestId: requestId, datasetId: datasetId, declaredCount: declared, format: format, body: request.body,
+            account: account)
         return try JSONResponse.make(report, status: .created)
     }
 
-    @Sendable func showReconciliation(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+    @Sendable func showReconciliation(_ request: Request, _ routeContext: JembatanRequestContext) async throws
+        -> Response
+    {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
         try await requireVisible(requestId, to: account)
         let id = routeContext.parameters.get("reconciliation") ?? ""
-        guard let report = try await ValidationStore.reconciliationReport(id, of: requestId, client: context.client, logger: routeContext.logger) else {
+        guard
+            let report = try await ValidationStore.reconciliationReport(
+                id, of: requestId, client: context.client, logger: routeContext.logger)
+        else {
             throw APIError.notFound("reconciliation")
         }
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: report)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: report)))
     }
 
     @Sendable func checkFreshness(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -86,8 +106,11 @@ struct RunsController: Sendable {
     }
 
     private func requireVisible(_ requestId: String, to account: Account) async throws {
-        guard let agency = try await ValidationStore.caseAgency(requestId, client: context.client, logger: context.logger),
-              account.mayAccess(agency: agency) else { throw APIError.notFound("validation case of request") }
+        guard
+            let agency = try await ValidationStore.caseAgency(
+                requestId, client: context.client, logger: context.logger),
+            account.mayAccess(agency: agency)
+        else { throw APIError.notFound("validation case of request") }
     }
 }
 

@@ -23,12 +23,15 @@ struct ValidationSchedule: Service {
     /// Runs every queued check, then the freshness check when it is due.
     func round(nextFreshness: NextFreshnessCheck) async throws {
         while let queued = try await ValidationStore.claimQueuedRun(client: context.client, logger: context.logger) {
-            _ = try await runner.run(requestId: queued.requestId, trigger: "ingest", actor: .system(.validation), account: nil)
+            _ = try await runner.run(
+                requestId: queued.requestId, trigger: "ingest", actor: .system(.validation), account: nil)
             try await ValidationStore.finishQueuedRun(queued, client: context.client, logger: context.logger)
         }
         if ContinuousClock.now >= nextFreshness.due {
             let findings = try await FreshnessCheck(context: context).run(asOf: Date())
-            if !findings.isEmpty { context.logger.notice("Stale datasets found", metadata: ["count": "\(findings.count)"]) }
+            if !findings.isEmpty {
+                context.logger.notice("Stale datasets found", metadata: ["count": "\(findings.count)"])
+            }
             let next = ContinuousClock.now + .seconds(context.configuration.freshnessCheckSeconds)
             nextFreshness.due = next
         }

@@ -14,8 +14,11 @@ public enum ValidationService {
         consumers: { context in [ProvisioningEventsHandler().consumer] },
         routes: { router, context in
             DecisionsController(context: context).register(on: router)
-            RunsController(context: context, runner: ValidationRunner(context: context), reconciliation: Reconciliation(context: context, references: references))
-                .register(on: router)
+            RunsController(
+                context: context, runner: ValidationRunner(context: context),
+                reconciliation: Reconciliation(context: context, references: references)
+            )
+            .register(on: router)
         },
         background: { context in [ValidationSchedule(context: context, runner: ValidationRunner(context: context))] }
     )

@@ -9,17 +9,25 @@ import Testing
 struct ContractDocumentTests {
     static let hostile = #"<script>alert("x")</script>"#
     static let contract = ContractDocumentController.Contract(
-        contractId: "c1", requestId: "r1", version: 2, agencyCode: "3514", consumers: ["3515"], agreedAt: ISO8601DateFormatter().date(from: "2026-12-04T02:30:00Z")!,
-        datasets: [DatasetDefinition(name: "kunjungan", description: hostile, fields: [
-            FieldDefinition(name: "id", type: "string", required: true, pattern: "^K[0-9]{4}$"),
-            FieldDefinition(name: "umur", type: "integer", required: false, description: hostile, minimum: 0, maximum: 120),
-        ], primaryKey: ["id"])])
+        contractId: "c1", requestId: "r1", version: 2, agencyCode: "3514", consumers: ["3515"],
+        agreedAt: ISO8601DateFormatter().date(from: "2026-12-04T02:30:00Z")!,
+        datasets: [
+            DatasetDefinition(
+                name: "kunjungan", description: hostile,
+                fields: [
+                    FieldDefinition(name: "id", type: "string", required: true, pattern: "^K[0-9]{4}$"),
+                    FieldDefinition(
+                        name: "umur", type: "integer", required: false, description: hostile, minimum: 0, maximum: 120),
+                ], primaryKey: ["id"])
+        ])
 
     @Test("the printable document lists every field with its rules in words, hostile text escaped")
     func document() throws {
         let html = try ContractSchema.html(Self.contract)
         #expect(!html.contains("<script>") && html.contains("&lt;script&gt;"))
-        #expect(html.contains("<code>id</code> <b>(kunci)</b>") && html.contains("pola: ^K[0-9]{4}$") && html.contains("minimum: 0; maksimum: 120"))
+        #expect(
+            html.contains("<code>id</code> <b>(kunci)</b>") && html.contains("pola: ^K[0-9]{4}$")
+                && html.contains("minimum: 0; maksimum: 120"))
         #expect(html.contains("versi 2, disepakati 4 Des 2026"))
     }
 

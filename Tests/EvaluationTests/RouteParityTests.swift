@@ -10,7 +10,11 @@ struct EvaluationRouteParityTests {
         let registered = try RouteParity.registered(EvaluationService.definition)
         let documented = try RouteParity.documented(EvaluationService.definition)
         #expect(!registered.isEmpty)
-        #expect(registered.subtracting(documented).isEmpty, "served but not documented: \(registered.subtracting(documented).sorted())")
-        #expect(documented.subtracting(registered).isEmpty, "documented but not served: \(documented.subtracting(registered).sorted())")
+        #expect(
+            registered.subtracting(documented).isEmpty,
+            "served but not documented: \(registered.subtracting(documented).sorted())")
+        #expect(
+            documented.subtracting(registered).isEmpty,
+            "documented but not served: \(documented.subtracting(registered).sorted())")
     }
 }

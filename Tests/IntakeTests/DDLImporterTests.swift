@@ -40,8 +40,15 @@ struct DDLImporterTests {
         #expect(result.datasets.map(\.name) == ["puskesmas", "kunjungan"])
         let puskesmas = result.datasets[0]
         #expect(puskesmas.primaryKey == ["kode_puskesmas"])
-        #expect(puskesmas.fields.map(\.name) == ["kode_puskesmas", "nama_puskesmas", "kode_wilayah", "jenis", "jumlah_dokter", "lokasi", "aktif", "diperbarui"])
-        #expect(puskesmas.fields.map(\.type) == ["string", "string", "string", "text", "integer", "geometry(point, 4326)", "boolean", "datetime"])
+        #expect(
+            puskesmas.fields.map(\.name) == [
+                "kode_puskesmas", "nama_puskesmas", "kode_wilayah", "jenis", "jumlah_dokter", "lokasi", "aktif",
+                "diperbarui",
+            ])
+        #expect(
+            puskesmas.fields.map(\.type) == [
+                "string", "string", "string", "text", "integer", "geometry(point, 4326)", "boolean", "datetime",
+            ])
         #expect(puskesmas.fields.map(\.required) == [true, true, true, false, false, false, false, false])
         #expect(puskesmas.fields[2].references == "wilayah.kode")
         #expect(puskesmas.fields[3].allowedValues == ["rawat_inap", "non_rawat_inap"])

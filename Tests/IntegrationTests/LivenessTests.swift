@@ -15,7 +15,9 @@ extension RealStack {
         /// Rounds of the stress test (`JEMBATAN_STRESS_ROUNDS`; `make test` runs 2, `make test-liveness` 20).
         static var rounds: Int { Int(ProcessInfo.processInfo.environment["JEMBATAN_STRESS_ROUNDS"] ?? "") ?? 2 }
 
-        @Test("PostgreSQL restarted while the broker is frozen longer than the session timeout, round after round with requests in flight: every consumer resumes and every request completes exactly once")
+        @Test(
+            "PostgreSQL restarted while the broker is frozen longer than the session timeout, round after round with requests in flight: every consumer resumes and every request completes exactly once"
+        )
         func restartAndFreezeRounds() async throws {
             let producer = try await Actors.producer
             let freeze = Self.sessionTimeout + .seconds(4)
@@ -25,8 +27,12 @@ extension RealStack {
                 // A: agreed just before the freeze (provisioning and validation have work in flight);
                 // B: submitted and dispositioned just before it (evaluation has work in flight).
                 let first = try await Self.submitAndDisposition("stress_\(round)_a", producer: producer)
-                _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(first)/review", token: try await Actors.technical) { $0["state"] as? String == "awaiting_decision" }
-                let agreed = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(first)/decision", token: try await Actors.technical, json: ["decision": "agree"])
+                _ = try await ServiceHTTP.eventually(
+                    "evaluation", "/v1/requests/\(first)/review", token: try await Actors.technical
+                ) { $0["state"] as? String == "awaiting_decision" }
+                let agreed = try await ServiceHTTP.call(
+                    "POST", "evaluation", "/v1/requests/\(first)/decision", token: try await Actors.technical,
+                    json: ["decision": "agree"])
                 #expect(agreed.status == 200, "\(agreed.text)")
                 let second = try await Self.submitAndDisposition("stress_\(round)_b", producer: producer)
                 requests += [first, second]
@@ -37,22 +43,37 @@ extension RealStack {
                 try await Task.sleep(until: frozenAt + freeze)
                 try await LocalStack.script("resume", "broker")
                 let frozenFor = ContinuousClock.now - frozenAt
-                try #require(frozenFor > Self.sessionTimeout, "the freeze (\(frozenFor)) outlasts session.timeout.ms (\(Self.sessionTimeout))")
+                try #require(
+                    frozenFor > Self.sessionTimeout,
+                    "the freeze (\(frozenFor)) outlasts session.timeout.ms (\(Self.sessionTimeout))")
 
-                _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(second)/review", token: try await Actors.technical, seconds: 90) { $0["state"] as? String == "awaiting_decision" }
-                let agreedSecond = try await ServiceHTTP.call("POST", "evaluation", "/v1/requests/\(second)/decision", token: try await Actors.technical, json: ["decision": "agree"])
+                _ = try await ServiceHTTP.eventually(
+                    "evaluation", "/v1/requests/\(second)/review", token: try await Actors.technical, seconds: 90
+                ) { $0["state"] as? String == "awaiting_decision" }
+                let agreedSecond = try await ServiceHTTP.call(
+                    "POST", "evaluation", "/v1/requests/\(second)/decision", token: try await Actors.technical,
+                    json: ["decision": "agree"])
                 #expect(agreedSecond.status == 200, "\(agreedSecond.text)")
                 for requestId in [first, second] {
-                    _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: producer, seconds: 90) { $0["state"] as? String == "awaiting_decision" }
+                    _ = try await ServiceHTTP.eventually(
+                        "validation", "/v1/requests/\(requestId)", token: producer, seconds: 90
+                    ) { $0["state"] as? String == "awaiting_decision" }
                     let decided = try await FinalEvaluation.decide(requestId, token: producer, ["decision": "accept"])
                     #expect(decided.status == 200, "\(decided.text)")
-                    _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: producer, seconds: 90) {
+                    _ = try await ServiceHTTP.eventually(
+                        "reporting", "/v1/requests/\(requestId)", token: producer, seconds: 90
+                    ) {
                         ($0["request"] as? [String: Any])?["state"] as? String == "completed"
                     }
                 }
-                print("liveness stress: round \(round) of \(Self.rounds) passed in \(ContinuousClock.now - started) (broker frozen \(frozenFor), PostgreSQL restarted)")
+                print(
+                    "liveness stress: round \(round) of \(Self.rounds) passed in \(ContinuousClock.now - started) (broker frozen \(frozenFor), PostgreSQL restarted)"
+                )
             }
-            let events = try await TopicReader.collect([.evaluation, .provisioning, .validation, .reporting], seconds: 15, where: { requests.contains($0.keyText ?? "") }) { _ in false }
+            let events = try await TopicReader.collect(
+                [.evaluation, .provisioning, .validation, .reporting], seconds: 15,
+                where: { requests.contains($0.keyText ?? "") }
+            ) { _ in false }
             for requestId in requests {
                 // A batch abandoned by the relay may reach the broker and be sent again: the same event
                 // (same id) twice is at-least-once delivery, absorbed by the inboxes; the same step
@@ -62,17 +83,24 @@ extension RealStack {
                     let ids = Set(mine.filter { $0.eventType == type.rawValue }.compactMap(\.eventID))
                     #expect(ids.count == 1, "\(requestId): \(type.rawValue) under \(ids.count) event ids")
                 }
-                #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.hub_datasets WHERE request_id = \(requestId)") == 1)
+                #expect(
+                    try await TestDatabase.count(
+                        "SELECT count(*)::int FROM provisioning.hub_datasets WHERE request_id = \(requestId)") == 1)
             }
-            let deadLetters = try await TopicReader.collect([.deadLetter], seconds: 8, where: { requests.contains($0.keyText ?? "") }) { _ in false }
+            let deadLetters = try await TopicReader.collect(
+                [.deadLetter], seconds: 8, where: { requests.contains($0.keyText ?? "") }
+            ) { _ in false }
             #expect(deadLetters.isEmpty, "transient faults never dead-letter")
             // The relay's batch limit is a safety net: a batch whose connection PostgreSQL closed fails
             // at once and is sent again; it must never have to wait out the limit (the old hang).
             if !LocalStack.usesCompose {
                 let logs = LocalStack.root.appendingPathComponent(".local/test-stack/logs")
                 for service in ["intake", "evaluation", "provisioning", "validation", "reporting"] {
-                    let text = (try? String(contentsOf: logs.appendingPathComponent("\(service).log"), encoding: .utf8)) ?? ""
-                    let abandoned = text.split(separator: "\n").filter { $0.contains("Outbox batch not published") && $0.contains("abandoned while") }
+                    let text =
+                        (try? String(contentsOf: logs.appendingPathComponent("\(service).log"), encoding: .utf8)) ?? ""
+                    let abandoned = text.split(separator: "\n").filter {
+                        $0.contains("Outbox batch not published") && $0.contains("abandoned while")
+                    }
                     #expect(abandoned.isEmpty, "\(service): \(abandoned.first ?? "")")
                 }
             }
@@ -81,7 +109,10 @@ extension RealStack {
         /// Short safety-net timings for a service started with a test fault: session 6 s ≤ max poll
         /// interval 7 s < watchdog bound 8 s (the service refuses to start otherwise).
         static func faulted(_ fault: String) -> [String: String] {
-            ["JEMBATAN_TEST_CONSUMER_FAULT": fault, "JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS": "7000", "JEMBATAN_CONSUMER_WATCHDOG_SECONDS": "8"]
+            [
+                "JEMBATAN_TEST_CONSUMER_FAULT": fault, "JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS": "7000",
+                "JEMBATAN_CONSUMER_WATCHDOG_SECONDS": "8",
+            ]
         }
 
         /// Restarts `service` (SIGTERM, then start) with `settings` added to its environment.
@@ -95,7 +126,9 @@ extension RealStack {
             return (live.status, (live.json["consumers"] as? [[String: Any]])?.first ?? [:])
         }
 
-        @Test("a consumer whose loop stops turning is recreated by its watchdog and the request completes; /livez fails when recreating does not help")
+        @Test(
+            "a consumer whose loop stops turning is recreated by its watchdog and the request completes; /livez fails when recreating does not help"
+        )
         func watchdogRecreatesAStalledConsumer() async throws {
             // Recreation that cannot help: every new consumer stalls too; after 3 recreations /livez says so (503).
             try await Self.restart("provisioning", settings: Self.faulted("stall-loop:always"))
@@ -103,13 +136,18 @@ extension RealStack {
             let deadline = Date().addingTimeInterval(90)
             while Date() < deadline {
                 let report = try await Self.consumerReport("provisioning")
-                if report.status == 503 { unlive = report; break }
+                if report.status == 503 {
+                    unlive = report
+                    break
+                }
                 try await Task.sleep(for: .seconds(1))
             }
             let failed = try #require(unlive, "provisioning's /livez failed after repeated recreations")
             #expect(failed.consumer["live"] as? Bool == false)
             #expect((failed.consumer["recreationsInWindow"] as? Int ?? 0) >= 3)
-            #expect((failed.consumer["lastRecreationReason"] as? String ?? "").contains("loop has not turned"), "\(failed.consumer)")
+            #expect(
+                (failed.consumer["lastRecreationReason"] as? String ?? "").contains("loop has not turned"),
+                "\(failed.consumer)")
 
             // Recreation that helps: the first consumer stalls while a request needs provisioning; the
             // watchdog replaces it and the request goes on to completion; /livez stays 200.
@@ -120,9 +158,14 @@ extension RealStack {
             #expect(recovered.consumer["recreations"] as? Int == 1, "\(recovered.consumer)")
             #expect(recovered.consumer["generation"] as? Int == 2)
             let metrics = try await ServiceHTTP.call("GET", "provisioning", "/metrics")
-            #expect(metrics.text.split(separator: "\n").contains { $0.hasPrefix("jembatan_consumer_recreations_total{consumer=\"provisioning\"} 1") },
-                    "the recreation is counted")
-            #expect(try await TestDatabase.count("SELECT count(*)::int FROM provisioning.hub_datasets WHERE request_id = \(requestId)") == 1)
+            #expect(
+                metrics.text.split(separator: "\n").contains {
+                    $0.hasPrefix("jembatan_consumer_recreations_total{consumer=\"provisioning\"} 1")
+                },
+                "the recreation is counted")
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM provisioning.hub_datasets WHERE request_id = \(requestId)") == 1)
             try await Self.restart("provisioning")
         }
 
@@ -131,13 +174,16 @@ extension RealStack {
             let services = ["intake", "evaluation", "provisioning", "validation", "reporting"]
             var pids: [String: Int32] = [:]
             for service in services {
-                pids[service] = Int32(try await LocalStack.script("pid", service).trimmingCharacters(in: .whitespacesAndNewlines))
+                pids[service] = Int32(
+                    try await LocalStack.script("pid", service).trimmingCharacters(in: .whitespacesAndNewlines))
             }
             let sent = ContinuousClock.now
             for pid in pids.values { kill(pid, SIGTERM) }
             var exited: [String: Duration] = [:]
             while exited.count < services.count, ContinuousClock.now - sent < .seconds(30) {
-                for (service, pid) in pids where exited[service] == nil && !Self.isRunning(pid) { exited[service] = ContinuousClock.now - sent }
+                for (service, pid) in pids where exited[service] == nil && !Self.isRunning(pid) {
+                    exited[service] = ContinuousClock.now - sent
+                }
                 try await Task.sleep(for: .milliseconds(50))
             }
             for (service, pid) in pids where exited[service] == nil { kill(pid, SIGKILL) }
@@ -148,7 +194,8 @@ extension RealStack {
         static func isRunning(_ pid: Int32) -> Bool {
             guard kill(pid, 0) == 0 else { return false }
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return true }
+                let close = stat.lastIndex(of: ")")
+            else { return true }
             return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
         }
 
@@ -171,7 +218,10 @@ extension RealStack {
             for service in services { try await LocalStack.script("start", service) }
 
             for (situation, exits) in [("PostgreSQL stopped", withoutDatabase), ("broker frozen", withFrozenBroker)] {
-                print("bounded shutdown, \(situation): " + services.map { "\($0) \(exits[$0].map { "\($0)" } ?? "did not exit")" }.joined(separator: ", "))
+                print(
+                    "bounded shutdown, \(situation): "
+                        + services.map { "\($0) \(exits[$0].map { "\($0)" } ?? "did not exit")" }.joined(
+                            separator: ", "))
                 for service in services {
                     let took = try #require(exits[service], "\(service) exited after SIGTERM with \(situation)")
                     #expect(took < .seconds(15), "\(service) took \(took) to exit with \(situation)")
@@ -180,9 +230,12 @@ extension RealStack {
         }
 
         static func submitAndDisposition(_ dataset: String, producer: String) async throws -> String {
-            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: producer, json: submission(datasetName: dataset))
+            let submitted = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests", token: producer, json: submission(datasetName: dataset))
             let requestId = try #require(submitted.json["requestId"] as? String, "\(submitted.text)")
-            let disposition = try await ServiceHTTP.call("POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head, json: ["note": "Tindak lanjuti"])
+            let disposition = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head,
+                json: ["note": "Tindak lanjuti"])
             #expect(disposition.status == 200, "\(disposition.text)")
             return requestId
         }

@@ -13,7 +13,9 @@ extension RealStack {
             return reply.json["reports"] as? [[String: Any]] ?? []
         }
 
-        @Test("a completed request's integration report is stored once with its PDF and announced with report.published; the monthly report counts it")
+        @Test(
+            "a completed request's integration report is stored once with its PDF and announced with report.published; the monthly report counts it"
+        )
         func publishedReports() async throws {
             let requestId = try await ProcedureTests.walkToCompletion(dataset: "published_probe")
             let head = try await Actors.head
@@ -31,10 +33,15 @@ extension RealStack {
             #expect(html.status == 200 && html.text.contains("8. Keputusan akhir") && html.text.contains(requestId))
             let pdf = try await ServiceHTTP.call("GET", "reporting", "\(path)/document.pdf", token: head)
             #expect(pdf.status == 200 && pdf.text.hasPrefix("%PDF"))
-            #expect(try await ServiceHTTP.call("GET", "reporting", path, token: try await Actors.otherAgencyProducer).status == 404, "another agency's report is not found")
-            #expect(try await Self.storedReports(requestId, token: try await Actors.producer).count == 1, "the producing agency reads its own")
+            #expect(
+                try await ServiceHTTP.call("GET", "reporting", path, token: try await Actors.otherAgencyProducer).status
+                    == 404, "another agency's report is not found")
+            #expect(
+                try await Self.storedReports(requestId, token: try await Actors.producer).count == 1,
+                "the producing agency reads its own")
 
-            let published = try await TopicReader.collect([.reporting], where: { $0.keyText == requestId }) { messages in
+            let published = try await TopicReader.collect([.reporting], where: { $0.keyText == requestId }) {
+                messages in
                 messages.contains { $0.eventType == EventType.reportPublished.rawValue }
             }
             let announcement = try #require(published.first { $0.eventType == EventType.reportPublished.rawValue })
@@ -43,101 +50,163 @@ extension RealStack {
             // Three more rounds of the publisher: still one report, one announcement.
             try await Task.sleep(for: .seconds(5))
             #expect(try await Self.storedReports(requestId, token: head).count == 1)
-            let again = try await TopicReader.collect([.reporting], seconds: 8, where: { $0.keyText == requestId && $0.eventType == EventType.reportPublished.rawValue }) { _ in false }
+            let again = try await TopicReader.collect(
+                [.reporting], seconds: 8,
+                where: { $0.keyText == requestId && $0.eventType == EventType.reportPublished.rawValue }
+            ) { _ in false }
             #expect(again.count == 1, "announced exactly once")
 
             // The monthly report of this month counts the completion for the agency, and can be published now.
             let month = String(EventTime.format(Date()).prefix(7))
-            let monthly = try await ServiceHTTP.call("GET", "reporting", "/v1/monthly-reports/\(month)/report.json", token: head)
+            let monthly = try await ServiceHTTP.call(
+                "GET", "reporting", "/v1/monthly-reports/\(month)/report.json", token: head)
             #expect(monthly.status == 200, "\(monthly.text)")
-            let dinkes = (monthly.json["agencies"] as? [[String: Any]] ?? []).first { $0["agencyCode"] as? String == "35.14-dinkes" }
-            #expect((dinkes?["completed"] as? Int ?? 0) >= 1 && (dinkes?["stepsMeasured"] as? Int ?? 0) >= 1, "\(dinkes ?? [:])")
+            let dinkes = (monthly.json["agencies"] as? [[String: Any]] ?? []).first {
+                $0["agencyCode"] as? String == "35.14-dinkes"
+            }
+            #expect(
+                (dinkes?["completed"] as? Int ?? 0) >= 1 && (dinkes?["stepsMeasured"] as? Int ?? 0) >= 1,
+                "\(dinkes ?? [:])")
             #expect(monthly.json["provisional"] as? Bool == true)
-            let publication = try await ServiceHTTP.call("POST", "reporting", "/v1/monthly-reports/\(month)/publications", token: head, json: [:])
-            #expect(publication.status == 201 && publication.json["kind"] as? String == "monthly", "\(publication.text)")
-            let page = try await ServiceHTTP.call("GET", "reporting", try #require(publication.json["path"] as? String), token: head)
+            let publication = try await ServiceHTTP.call(
+                "POST", "reporting", "/v1/monthly-reports/\(month)/publications", token: head, json: [:])
+            #expect(
+                publication.status == 201 && publication.json["kind"] as? String == "monthly", "\(publication.text)")
+            let page = try await ServiceHTTP.call(
+                "GET", "reporting", try #require(publication.json["path"] as? String), token: head)
             #expect(page.text.contains("Kepatuhan mutu baku waktu per instansi") && page.text.contains("35.14-dinkes"))
-            let bad = try await ServiceHTTP.call("GET", "reporting", "/v1/monthly-reports/2026-13/report.json", token: head)
-            #expect(bad.status == 400 && (bad.json["error"] as? [String: Any])?["field"] as? String == "month", "\(bad.text)")
-            #expect(try await ServiceHTTP.call("GET", "reporting", "/v1/monthly-reports/\(month)/report.json", token: try await Actors.producer).status == 403,
-                    "the monthly report covers every agency")
+            let bad = try await ServiceHTTP.call(
+                "GET", "reporting", "/v1/monthly-reports/2026-13/report.json", token: head)
+            #expect(
+                bad.status == 400 && (bad.json["error"] as? [String: Any])?["field"] as? String == "month",
+                "\(bad.text)")
+            #expect(
+                try await ServiceHTTP.call(
+                    "GET", "reporting", "/v1/monthly-reports/\(month)/report.json", token: try await Actors.producer
+                ).status == 403,
+                "the monthly report covers every agency")
         }
 
-        @Test("replaying the topics from the beginning rebuilds a read model identical to the live one, and a tampered live row is found")
+        @Test(
+            "replaying the topics from the beginning rebuilds a read model identical to the live one, and a tampered live row is found"
+        )
         func replay() async throws {
             let supervisor = try await Actors.supervisor
             _ = try await ProcedureTests.walkToCompletion(dataset: "replay_probe")
             // Background work of earlier tests (runs after pushes) may still be arriving: a real difference persists, a race does not.
             var outcome: [String: Any] = [:]
             for attempt in 0..<4 {
-                let reply = try await ServiceHTTP.call("POST", "reporting", "/v1/read-model/replays", token: supervisor, json: [:])
+                let reply = try await ServiceHTTP.call(
+                    "POST", "reporting", "/v1/read-model/replays", token: supervisor, json: [:])
                 #expect(reply.status == 200, "\(reply.text)")
                 outcome = reply.json
                 if outcome["identical"] as? Bool == true { break }
                 if attempt < 3 { try await Task.sleep(for: .seconds(3)) }
             }
             #expect(outcome["identical"] as? Bool == true, "\(String(describing: outcome["differences"]))")
-            #expect((outcome["requests"] as? Int ?? 0) >= 2 && (outcome["timelineEntries"] as? Int ?? 0) > (outcome["requests"] as? Int ?? 0))
+            #expect(
+                (outcome["requests"] as? Int ?? 0) >= 2
+                    && (outcome["timelineEntries"] as? Int ?? 0) > (outcome["requests"] as? Int ?? 0))
 
             // The comparison can fail: change one live row and the replay names it.
             let victim = try await ProcedureTests.walkToCompletion(dataset: "replay_victim")
             try await TestDatabase.with { client in
-                _ = try await client.query("UPDATE reporting.requests SET title = 'diubah tanpa peristiwa' WHERE request_id = \(victim)")
+                _ = try await client.query(
+                    "UPDATE reporting.requests SET title = 'diubah tanpa peristiwa' WHERE request_id = \(victim)")
             }
-            let tampered = try await ServiceHTTP.call("POST", "reporting", "/v1/read-model/replays", token: supervisor, json: [:])
+            let tampered = try await ServiceHTTP.call(
+                "POST", "reporting", "/v1/read-model/replays", token: supervisor, json: [:])
             #expect(tampered.json["identical"] as? Bool == false)
             let differences = tampered.json["differences"] as? [String] ?? []
-            #expect(differences.contains { $0.contains("only in live") && $0.contains(victim) } && differences.contains { $0.contains("only in replay") && $0.contains(victim) },
-                    "\(differences)")
+            #expect(
+                differences.contains { $0.contains("only in live") && $0.contains(victim) }
+                    && differences.contains { $0.contains("only in replay") && $0.contains(victim) },
+                "\(differences)")
             try await TestDatabase.with { client in
-                _ = try await client.query("UPDATE reporting.requests SET title = 'Integrasi data fasilitas kesehatan' WHERE request_id = \(victim)")
+                _ = try await client.query(
+                    "UPDATE reporting.requests SET title = 'Integrasi data fasilitas kesehatan' WHERE request_id = \(victim)"
+                )
             }
-            #expect(try await ServiceHTTP.call("POST", "reporting", "/v1/read-model/replays", token: try await Actors.producer, json: [:]).status == 403)
+            #expect(
+                try await ServiceHTTP.call(
+                    "POST", "reporting", "/v1/read-model/replays", token: try await Actors.producer, json: [:]
+                ).status == 403)
         }
 
-        @Test("the dashboard's pages render in headless Chromium without console errors or outside resources, and hide other agencies' requests")
+        @Test(
+            "the dashboard's pages render in headless Chromium without console errors or outside resources, and hide other agencies' requests"
+        )
         func dashboardInBrowser() async throws {
             let requestId = try await ProcedureTests.walkToCompletion(dataset: "dashboard_probe")
             let head = try await Actors.head
-            let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".local/test-artifacts")
+            let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(
+                ".local/test-artifacts")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             func render(_ file: URL, to shot: URL) async throws -> String {
-                try await ExchangeHubTests.shell("""
+                try await ExchangeHubTests.shell(
+                    """
                     (timeout 90 chromium --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 --user-data-dir='\(folder.path)/chromium-profile' \
                     --window-size=1280,1400 --screenshot='\(shot.path)' '\(file.absoluteString)'; true)
                     """)
             }
             // The console watch works: a page that logs an error is caught.
             let control = folder.appendingPathComponent("console-control.html")
-            try Data("<!doctype html><p>kontrol</p><script>console.error('kontrol-galat')</script>".utf8).write(to: control)
-            #expect(try await render(control, to: folder.appendingPathComponent("console-control.png")).contains("kontrol-galat"))
-            for (name, path) in [("overview", "/"), ("request", "/requests/\(requestId)"), ("catalogue", "/catalogue"), ("volume", "/volume"), ("reports", "/reports")] {
-                let page = try await ServiceHTTP.call("GET", "reporting", path, headers: ["Cookie": "jembatan_session=\(head)"])
+            try Data("<!doctype html><p>kontrol</p><script>console.error('kontrol-galat')</script>".utf8).write(
+                to: control)
+            #expect(
+                try await render(control, to: folder.appendingPathComponent("console-control.png")).contains(
+                    "kontrol-galat"))
+            for (name, path) in [
+                ("overview", "/"), ("request", "/requests/\(requestId)"), ("catalogue", "/catalogue"),
+                ("volume", "/volume"), ("reports", "/reports"),
+            ] {
+                let page = try await ServiceHTTP.call(
+                    "GET", "reporting", path, headers: ["Cookie": "jembatan_session=\(head)"])
                 #expect(page.status == 200, "\(path): \(page.status)")
-                #expect(!page.text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"), "\(path) loads nothing from elsewhere")
+                #expect(
+                    !page.text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"),
+                    "\(path) loads nothing from elsewhere")
                 let file = folder.appendingPathComponent("dashboard-\(name).html")
                 try Data(page.text.utf8).write(to: file)
                 let shot = folder.appendingPathComponent("dashboard-\(name).png")
                 try? FileManager.default.removeItem(at: shot)
                 let log = try await render(file, to: shot)
-                #expect(!log.contains("CONSOLE"), "\(path) console: \(log.split(separator: "\n").filter { $0.contains("CONSOLE") })")
-                #expect(FileManager.default.fileExists(atPath: shot.path), "screenshot of \(path) saved as \(shot.path)")
+                #expect(
+                    !log.contains("CONSOLE"),
+                    "\(path) console: \(log.split(separator: "\n").filter { $0.contains("CONSOLE") })")
+                #expect(
+                    FileManager.default.fileExists(atPath: shot.path), "screenshot of \(path) saved as \(shot.path)")
             }
-            let overview = try await ServiceHTTP.call("GET", "reporting", "/", headers: ["Cookie": "jembatan_session=\(head)"])
-            #expect(overview.text.contains(requestId) && overview.text.contains("<svg"), "the head sees the request and the charts")
-            let detail = try await ServiceHTTP.call("GET", "reporting", "/requests/\(requestId)", headers: ["Cookie": "jembatan_session=\(head)"])
-            #expect(detail.text.contains("Waktu per langkah terhadap mutu baku") && detail.text.contains("Hasil diterima produsen") && !detail.text.contains("id.jembatan."), "the timeline says what happened in words")
-            let catalogue = try await ServiceHTTP.call("GET", "reporting", "/catalogue", headers: ["Cookie": "jembatan_session=\(head)"])
-            #expect(catalogue.text.contains("dashboard_probe-\(requestId.prefix(8))"), "the provisioned dataset is in the catalogue")
+            let overview = try await ServiceHTTP.call(
+                "GET", "reporting", "/", headers: ["Cookie": "jembatan_session=\(head)"])
+            #expect(
+                overview.text.contains(requestId) && overview.text.contains("<svg"),
+                "the head sees the request and the charts")
+            let detail = try await ServiceHTTP.call(
+                "GET", "reporting", "/requests/\(requestId)", headers: ["Cookie": "jembatan_session=\(head)"])
+            #expect(
+                detail.text.contains("Waktu per langkah terhadap mutu baku")
+                    && detail.text.contains("Hasil diterima produsen") && !detail.text.contains("id.jembatan."),
+                "the timeline says what happened in words")
+            let catalogue = try await ServiceHTTP.call(
+                "GET", "reporting", "/catalogue", headers: ["Cookie": "jembatan_session=\(head)"])
+            #expect(
+                catalogue.text.contains("dashboard_probe-\(requestId.prefix(8))"),
+                "the provisioned dataset is in the catalogue")
 
             let other = try await Actors.otherAgencyProducer
             for path in ["/", "/catalogue", "/reports"] {
-                let page = try await ServiceHTTP.call("GET", "reporting", path, headers: ["Cookie": "jembatan_session=\(other)"])
-                #expect(page.status == 200 && !page.text.contains(requestId.prefix(8)), "\(path) hides another agency's request")
+                let page = try await ServiceHTTP.call(
+                    "GET", "reporting", path, headers: ["Cookie": "jembatan_session=\(other)"])
+                #expect(
+                    page.status == 200 && !page.text.contains(requestId.prefix(8)),
+                    "\(path) hides another agency's request")
             }
-            let hidden = try await ServiceHTTP.call("GET", "reporting", "/requests/\(requestId)", headers: ["Cookie": "jembatan_session=\(other)"])
+            let hidden = try await ServiceHTTP.call(
+                "GET", "reporting", "/requests/\(requestId)", headers: ["Cookie": "jembatan_session=\(other)"])
             #expect(hidden.status == 404)
-            let own = try await ServiceHTTP.call("GET", "reporting", "/", headers: ["Cookie": "jembatan_session=\(try await Actors.producer)"])
+            let own = try await ServiceHTTP.call(
+                "GET", "reporting", "/", headers: ["Cookie": "jembatan_session=\(try await Actors.producer)"])
             #expect(own.text.contains(requestId), "the producing agency sees its own")
         }
     }

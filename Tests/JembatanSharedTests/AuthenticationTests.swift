@@ -10,10 +10,15 @@ import Testing
 struct AuthenticationTests {
     static let head = Account(id: "1", name: "kadis", role: .head, agencyCode: nil)
 
-    @Test("a step reserved to roles answers 401 without a token, 401 for a bad one, 403 for another role, and lets its role through")
+    @Test(
+        "a step reserved to roles answers 401 without a token, 401 for a bad one, 403 for another role, and lets its role through"
+    )
     func roleGate() throws {
         func code(_ caller: Caller, _ roles: Set<Role>) -> String? {
-            do { _ = try RoleGate.check(caller, roles: roles); return nil } catch let error as APIError { return "\(error.status.code) \(error.code)" } catch { return "\(error)" }
+            do {
+                _ = try RoleGate.check(caller, roles: roles)
+                return nil
+            } catch let error as APIError { return "\(error.status.code) \(error.code)" } catch { return "\(error)" }
         }
         #expect(code(.anonymous, [.head]) == "401 unauthenticated")
         #expect(code(.invalidToken, [.head]) == "401 invalid_token")
@@ -24,7 +29,9 @@ struct AuthenticationTests {
     @Test("the token comes from the bearer header, else from the session cookie; another scheme is no token")
     func presentedToken() {
         func request(_ fields: HTTPFields) -> Request {
-            Request(head: HTTPRequest(method: .get, scheme: "http", authority: "x", path: "/", headerFields: fields), body: .init(buffer: .init()))
+            Request(
+                head: HTTPRequest(method: .get, scheme: "http", authority: "x", path: "/", headerFields: fields),
+                body: .init(buffer: .init()))
         }
         #expect(AuthenticationMiddleware.presentedToken(request([.authorization: "Bearer abc"])) == "abc")
         #expect(AuthenticationMiddleware.presentedToken(request([.cookie: "a=1; jembatan_session=xyz"])) == "xyz")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JembatanShared
 
 @Suite("CloudEvents envelope")
@@ -7,7 +8,10 @@ struct CloudEventCodecTests {
     let requestId = "2f94df6a-f69b-47e6-8c51-e11d4eea9668"
 
     func sampleEvent() -> RequestDispositioned {
-        RequestDispositioned(requestId: requestId, note: "Mohon ditindaklanjuti", dispositionedBy: ActorReference(id: "kadis", role: .head), dispositionedAt: Date(timeIntervalSince1970: 1_790_000_000))
+        RequestDispositioned(
+            requestId: requestId, note: "Mohon ditindaklanjuti",
+            dispositionedBy: ActorReference(id: "kadis", role: .head),
+            dispositionedAt: Date(timeIntervalSince1970: 1_790_000_000))
     }
 
     @Test("an encoded event is a structured CloudEvent 1.0 whose payload decodes back")
@@ -39,17 +43,31 @@ struct CloudEventCodecTests {
         #expect(payload.note == "n")
     }
 
-    @Test("every kind of malformed record is named precisely", arguments: [
-        (#"not json"#, "value is not a JSON object"),
-        (#"[1,2]"#, "value is not a JSON object"),
-        (#"{"hello":"world"}"#, "not a CloudEvent: missing or invalid attribute 'specversion'"),
-        (#"{"specversion":"0.3","id":"1","source":"s","type":"t"}"#, "unsupported CloudEvents specversion '0.3'"),
-        (#"{"specversion":"1.0","source":"s","type":"t"}"#, "not a CloudEvent: missing or invalid attribute 'id'"),
-        (#"{"specversion":"1.0","id":"1","source":"s","type":"id.jembatan.something.else.v1","subject":"K"}"#, "unknown event type 'id.jembatan.something.else.v1'"),
-        (#"{"specversion":"1.0","id":"1","source":"s","type":"id.jembatan.request.submitted.v9","subject":"K"}"#, "unsupported version of event type 'id.jembatan.request.submitted.v9'"),
-        (#"{"specversion":"1.0","id":"1","source":"s","type":"id.jembatan.request.submitted.v1"}"#, "missing subject (request id)"),
-        (#"{"specversion":"1.0","id":"1","source":"s","type":"id.jembatan.request.submitted.v1","subject":"OTHER"}"#, "record key 'K' does not match subject 'OTHER'"),
-    ])
+    @Test(
+        "every kind of malformed record is named precisely",
+        arguments: [
+            (#"not json"#, "value is not a JSON object"),
+            (#"[1,2]"#, "value is not a JSON object"),
+            (#"{"hello":"world"}"#, "not a CloudEvent: missing or invalid attribute 'specversion'"),
+            (#"{"specversion":"0.3","id":"1","source":"s","type":"t"}"#, "unsupported CloudEvents specversion '0.3'"),
+            (#"{"specversion":"1.0","source":"s","type":"t"}"#, "not a CloudEvent: missing or invalid attribute 'id'"),
+            (
+                #"{"specversion":"1.0","id":"1","source":"s","type":"id.jembatan.something.else.v1","subject":"K"}"#,
+                "unknown event type 'id.jembatan.something.else.v1'"
+            ),
+            (
+                #"{"specversion":"1.0","id":"1","source":"s","type":"id.jembatan.request.submitted.v9","subject":"K"}"#,
+                "unsupported version of event type 'id.jembatan.request.submitted.v9'"
+            ),
+            (
+                #"{"specversion":"1.0","id":"1","source":"s","type":"id.jembatan.request.submitted.v1"}"#,
+                "missing subject (request id)"
+            ),
+            (
+                #"{"specversion":"1.0","id":"1","source":"s","type":"id.jembatan.request.submitted.v1","subject":"OTHER"}"#,
+                "record key 'K' does not match subject 'OTHER'"
+            ),
+        ])
     func malformed(json: String, reason: String) {
         switch CloudEventCodec.attributes(of: Array(json.utf8), key: "K") {
         case .success: Issue.record("accepted a malformed record: \(json)")
@@ -73,7 +91,9 @@ struct CloudEventCodecTests {
              "subject":"\(requestId)","time":"2026-11-22T00:00:00Z",
              "data":{"requestId":"\(requestId)","note":17,"dispositionedBy":{"id":"k","role":"head"},"dispositionedAt":"2026-11-22T00:00:00Z"}}
             """
-        let message = KafkaMessage(topic: Topic.intake.rawValue, partition: 0, offset: 0, key: Array(requestId.utf8), value: Array(json.utf8), headers: [])
+        let message = KafkaMessage(
+            topic: Topic.intake.rawValue, partition: 0, offset: 0, key: Array(requestId.utf8), value: Array(json.utf8),
+            headers: [])
         let attributes = try CloudEventCodec.attributes(of: message.value, key: message.keyText).get()
         let event = ReceivedEvent(attributes: attributes, message: message)
         let error = try #require(throws: EventRejected.self) { try event.payload(RequestDispositioned.self) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JembatanShared
 
 @Suite("Configuration from the environment")
@@ -15,23 +16,31 @@ struct ConfigurationTests {
 
     @Test("values are read from JEMBATAN_ variables")
     func overrides() throws {
-        let configuration = try JembatanConfiguration(service: .intake, environment: [
-            "JEMBATAN_HTTP_PORT": "18081", "JEMBATAN_POSTGRES_HOST": "db", "JEMBATAN_KAFKA_BROKERS": "kafka:9092", "JEMBATAN_LOG_LEVEL": "debug",
-        ])
+        let configuration = try JembatanConfiguration(
+            service: .intake,
+            environment: [
+                "JEMBATAN_HTTP_PORT": "18081", "JEMBATAN_POSTGRES_HOST": "db", "JEMBATAN_KAFKA_BROKERS": "kafka:9092",
+                "JEMBATAN_LOG_LEVEL": "debug",
+            ])
         #expect(configuration.http.port == 18081)
         #expect(configuration.database.host == "db")
         #expect(configuration.kafka.bootstrapServers == "kafka:9092")
         #expect(configuration.logLevel == .debug)
     }
 
-    @Test("an invalid value fails at start with the variable and the rule", arguments: [
-        ("JEMBATAN_POSTGRES_PORT", "abc", "expected an integer in 1...65535, got 'abc'"),
-        ("JEMBATAN_HTTP_PORT", "70000", "expected an integer in 1...65535, got '70000'"),
-        ("JEMBATAN_LOG_LEVEL", "loud", "expected one of trace, debug, info, notice, warning, error, critical; got 'loud'"),
-        ("JEMBATAN_LOG_FORMAT", "xml", "expected text or json; got 'xml'"),
-        ("JEMBATAN_MONITOR_SECONDS", "0", "expected an integer in 1...3600, got '0'"),
-        ("JEMBATAN_KAFKA_HEARTBEAT_MS", "5000", "must be at most a third of JEMBATAN_KAFKA_SESSION_TIMEOUT_MS"),
-    ])
+    @Test(
+        "an invalid value fails at start with the variable and the rule",
+        arguments: [
+            ("JEMBATAN_POSTGRES_PORT", "abc", "expected an integer in 1...65535, got 'abc'"),
+            ("JEMBATAN_HTTP_PORT", "70000", "expected an integer in 1...65535, got '70000'"),
+            (
+                "JEMBATAN_LOG_LEVEL", "loud",
+                "expected one of trace, debug, info, notice, warning, error, critical; got 'loud'"
+            ),
+            ("JEMBATAN_LOG_FORMAT", "xml", "expected text or json; got 'xml'"),
+            ("JEMBATAN_MONITOR_SECONDS", "0", "expected an integer in 1...3600, got '0'"),
+            ("JEMBATAN_KAFKA_HEARTBEAT_MS", "5000", "must be at most a third of JEMBATAN_KAFKA_SESSION_TIMEOUT_MS"),
+        ])
     func invalid(variable: String, value: String, problem: String) {
         let error = #expect(throws: ConfigurationError.self) {
             try JembatanConfiguration(service: .intake, environment: [variable: value])
@@ -60,12 +69,14 @@ struct ConfigurationTests {
 struct ReadmeTests {
     @Test("the README's configuration table lists exactly the variables the code reads")
     func readmeTable() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
-        let rows = Set(readme.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("| `JEMBATAN_") else { return nil }
-            return line.dropFirst(3).prefix { $0 != "`" }.description
-        })
+        let rows = Set(
+            readme.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("| `JEMBATAN_") else { return nil }
+                return line.dropFirst(3).prefix { $0 != "`" }.description
+            })
         #expect(rows == Set(JembatanConfiguration.documentedVariables.map(\.name)))
     }
 }

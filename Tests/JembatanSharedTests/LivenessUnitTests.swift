@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+
 @testable import JembatanShared
 
 @Suite("Liveness building blocks", .serialized)  // the deadline-timer count is process-wide
@@ -14,8 +15,12 @@ struct LivenessUnitTests {
             #expect(result == value)
         }
         let deadline = ContinuousClock.now + .seconds(10)
-        while DeadlineTimers.pending > before, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(DeadlineTimers.pending == before, "\(DeadlineTimers.pending - before) timers of finished attempts still sleep")
+        while DeadlineTimers.pending > before, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(
+            DeadlineTimers.pending == before,
+            "\(DeadlineTimers.pending - before) timers of finished attempts still sleep")
     }
 
     @Test("an attempt past its limit is abandoned with AttemptTimedOut, even if it ignores cancellation")
@@ -23,7 +28,8 @@ struct LivenessUnitTests {
         // The operation ignores cancellation and runs until the test releases it: the caller must
         // get AttemptTimedOut while the operation is still running (no clock in the assertion, so
         // a loaded machine cannot make it fail).
-        let released = TestFlag(), ended = TestFlag()
+        let released = TestFlag()
+        let ended = TestFlag()
         await #expect(throws: AttemptTimedOut.self) {
             try await withDeadline(.milliseconds(200)) {
                 while !released.isSet { try? await Task.sleep(for: .milliseconds(10)) }
@@ -35,14 +41,22 @@ struct LivenessUnitTests {
         released.set()
     }
 
-    @Test("a scheduled round that never returns is abandoned and the next round runs; a failing round is retried, not fatal")
+    @Test(
+        "a scheduled round that never returns is abandoned and the next round runs; a failing round is retried, not fatal"
+    )
     func scheduleKeepsGoing() async {
-        let released = TestFlag(), stuckEnded = TestFlag()
+        let released = TestFlag()
+        let stuckEnded = TestFlag()
         let calls = Mutex(0)
         let gate = StartupGate()
         gate.open()
-        let schedule = ScheduledWork("test", every: .milliseconds(10), roundLimit: .milliseconds(200), gate: gate, logger: Logger(label: "test")) {
-            let call = calls.withLock { $0 += 1; return $0 }
+        let schedule = ScheduledWork(
+            "test", every: .milliseconds(10), roundLimit: .milliseconds(200), gate: gate, logger: Logger(label: "test")
+        ) {
+            let call = calls.withLock {
+                $0 += 1
+                return $0
+            }
             switch call {
             case 1:  // a statement on a closed connection: ignores cancellation, never answers
                 // (waits in a task of its own, so the cancellation does not turn the wait into a spin)
@@ -66,11 +80,15 @@ struct LivenessUnitTests {
             let ceiling = Backoff.ceiling(attempt: attempt)
             let delays = (0..<200).map { _ in Backoff.delay(attempt: attempt) }
             #expect(delays.allSatisfy { $0 >= .milliseconds(ceiling / 2) && $0 <= .milliseconds(ceiling) })
-            #expect(Set(delays).count > 1, "attempt \(attempt): delays differ (consumers that failed together do not retry in step)")
+            #expect(
+                Set(delays).count > 1,
+                "attempt \(attempt): delays differ (consumers that failed together do not retry in step)")
         }
     }
 
-    @Test("the consumers' timing chain: attempt limit < max.poll.interval.ms < watchdog bound; a configuration breaking it is refused")
+    @Test(
+        "the consumers' timing chain: attempt limit < max.poll.interval.ms < watchdog bound; a configuration breaking it is refused"
+    )
     func timingChain() throws {
         let configuration = try JembatanConfiguration(service: .intake, environment: [:])
         let timing = configuration.consumerTiming
@@ -79,7 +97,10 @@ struct LivenessUnitTests {
         // With the tests' short bound, a handle that replaced a member without LeaveGroup must still
         // outwait that member's session (6 s) plus the broker's initial join delay (3 s) before the
         // watchdog may judge it unsettled (a clean-clone CI run recreated it twice at 8 s).
-        let short = try JembatanConfiguration(service: .provisioning, environment: ["JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS": "7000", "JEMBATAN_CONSUMER_WATCHDOG_SECONDS": "8"]).consumerTiming
+        let short = try JembatanConfiguration(
+            service: .provisioning,
+            environment: ["JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS": "7000", "JEMBATAN_CONSUMER_WATCHDOG_SECONDS": "8"]
+        ).consumerTiming
         #expect(short.unsettledBound(everSettled: false) > .seconds(6 + 3))
         #expect(short.unsettledBound(everSettled: true) == .seconds(8))
         #expect(throws: ConfigurationError.self) {
@@ -109,7 +130,9 @@ struct LivenessUnitTests {
         #expect(!status.snapshot.isSettled)
     }
 
-    @Test("a partition with records waiting whose position does not move is reported stuck; a moving one or a pause for a retry is not")
+    @Test(
+        "a partition with records waiting whose position does not move is reported stuck; a moving one or a pause for a retry is not"
+    )
     func stuckPartition() {
         let status = ConsumerGroupStatus()
         let place = TopicPartition(topic: "t", partition: 0)

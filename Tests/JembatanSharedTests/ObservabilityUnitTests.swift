@@ -2,16 +2,22 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+
 @testable import JembatanShared
 
 @Suite("Observability building blocks")
 struct ObservabilityUnitTests {
-    @Test("a JSON log line is one valid JSON object with the fixed fields first and the metadata as fields, whatever the text holds")
+    @Test(
+        "a JSON log line is one valid JSON object with the fixed fields first and the metadata as fields, whatever the text holds"
+    )
     func jsonLine() throws {
         let message = "kutipan \"Dinkes\"\nbaris dua\t\\ \u{1}"
         let line = JSONLogHandler.line(
-            date: Date(timeIntervalSince1970: 1_796_000_000.25), level: .warning, label: "jembatan-intake", message: message,
-            metadata: ["http.request.id": "abc", "count": .stringConvertible(3), "nested": ["a": "b"], "level": "overwritten?"]
+            date: Date(timeIntervalSince1970: 1_796_000_000.25), level: .warning, label: "jembatan-intake",
+            message: message,
+            metadata: [
+                "http.request.id": "abc", "count": .stringConvertible(3), "nested": ["a": "b"], "level": "overwritten?",
+            ]
         )
         #expect(line.hasSuffix("}\n") && line.filter { $0 == "\n" }.count == 1, "one line")
         #expect(line.hasPrefix("{\"ts\":\"2026-11-30T"), "\(line)")
@@ -25,7 +31,9 @@ struct ObservabilityUnitTests {
         #expect((object["ts"] as? String)?.hasSuffix(".250Z") == true, "\(object["ts"] ?? "")")
     }
 
-    @Test("the handler writes what is logged through a Logger, with the logger's metadata and an attached error's full description")
+    @Test(
+        "the handler writes what is logged through a Logger, with the logger's metadata and an attached error's full description"
+    )
     func handlerWrites() throws {
         let lines = LockedLines()
         var logger = Logger(label: "jembatan-test") { label in
@@ -39,7 +47,9 @@ struct ObservabilityUnitTests {
         let written = lines.all
         #expect(written.count == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(written[0].utf8)) as? [String: Any])
-        #expect(object["http.request.id"] as? String == "req-1" && object["extra"] as? String == "x" && object["message"] as? String == "written")
+        #expect(
+            object["http.request.id"] as? String == "req-1" && object["extra"] as? String == "x"
+                && object["message"] as? String == "written")
     }
 
     @Test("a Prometheus exposition parses into types and samples with their labels (escaped quotes included)")
@@ -55,7 +65,11 @@ struct ObservabilityUnitTests {
             odd_line{label="a \\"quoted\\" value"} 1.5
             """
         let parsed = PrometheusText(text)
-        #expect(parsed.types == ["jembatan_consumer_lag": "gauge", "jembatan_http_requests_total": "counter", "jembatan_broker_degraded": "gauge"])
+        #expect(
+            parsed.types == [
+                "jembatan_consumer_lag": "gauge", "jembatan_http_requests_total": "counter",
+                "jembatan_broker_degraded": "gauge",
+            ])
         #expect(parsed.sum("jembatan_consumer_lag", where: ["group": "jembatan-provisioning"]) == 7)
         #expect(parsed.sum("jembatan_consumer_lag", where: ["group": "jembatan-intake"]) == nil)
         #expect(parsed.values("jembatan_http_requests_total").first?.labels["route"] == "/v1/requests/{id}")

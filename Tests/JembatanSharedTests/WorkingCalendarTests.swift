@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import JembatanShared
 
 @Suite("Working-day calendar (SLA clock)")
@@ -14,14 +15,15 @@ struct WorkingCalendarTests {
 
     @Test("weekends, national holidays and cuti bersama are not working days; ordinary weekdays are")
     func daysOff() {
-        #expect(calendar.isWorkingDay(wib("2026-03-17T09:00:00")))       // Tuesday before Nyepi
+        #expect(calendar.isWorkingDay(wib("2026-03-17T09:00:00")))  // Tuesday before Nyepi
         for day in ["2026-03-18", "2026-03-19", "2026-03-20", "2026-03-23", "2026-03-24"] {  // cuti bersama, Nyepi, Idul Fitri leave
             #expect(!calendar.isWorkingDay(wib("\(day)T09:00:00")), "\(day)")
         }
-        #expect(!calendar.isWorkingDay(wib("2026-03-21T09:00:00")) && !calendar.isWorkingDay(wib("2026-03-22T09:00:00")))  // Idul Fitri on a weekend
-        #expect(calendar.isWorkingDay(wib("2026-03-25T09:00:00")))       // back to work
-        #expect(!calendar.isWorkingDay(wib("2026-08-17T09:00:00")))      // Independence Day
-        #expect(!calendar.isWorkingDay(wib("2026-11-22T09:00:00")))      // Sunday
+        #expect(
+            !calendar.isWorkingDay(wib("2026-03-21T09:00:00")) && !calendar.isWorkingDay(wib("2026-03-22T09:00:00")))  // Idul Fitri on a weekend
+        #expect(calendar.isWorkingDay(wib("2026-03-25T09:00:00")))  // back to work
+        #expect(!calendar.isWorkingDay(wib("2026-08-17T09:00:00")))  // Independence Day
+        #expect(!calendar.isWorkingDay(wib("2026-11-22T09:00:00")))  // Sunday
         #expect(calendar.knows(wib("2026-06-01T00:00:00")) && !calendar.knows(wib("2027-06-01T00:00:00")))
     }
 
@@ -34,11 +36,13 @@ struct WorkingCalendarTests {
 
     @Test("a Friday-to-Monday step is one working day; a day is counted midnight to midnight WIB, not UTC")
     func weekend() {
-        #expect(abs(calendar.workingDays(from: wib("2026-11-20T10:00:00"), to: wib("2026-11-23T10:00:00")) - 1.0) < 1e-9)
+        #expect(
+            abs(calendar.workingDays(from: wib("2026-11-20T10:00:00"), to: wib("2026-11-23T10:00:00")) - 1.0) < 1e-9)
         // 23:00 UTC on Sunday is already Monday 06:00 in WIB.
         let mondayMorning = ISO8601DateFormatter().date(from: "2026-11-22T23:00:00Z")!
         #expect(calendar.isWorkingDay(mondayMorning))
-        #expect(abs(calendar.workingDays(from: wib("2026-11-23T00:00:00"), to: wib("2026-11-28T00:00:00")) - 5.0) < 1e-9)
+        #expect(
+            abs(calendar.workingDays(from: wib("2026-11-23T00:00:00"), to: wib("2026-11-28T00:00:00")) - 5.0) < 1e-9)
     }
 
     @Test("twelve working days across the May and June holidays end where the decree says")

@@ -10,29 +10,54 @@ import Testing
 struct ProvisioningRulesTests {
     /// Contracts of the shapes agencies declare; the synthetic record must be valid under each.
     static let contracts: [(label: String, fields: [FieldDefinition])] = [
-        ("plain types", [FieldDefinition(name: "jumlah", type: "integer", required: true), FieldDefinition(name: "nilai", type: "decimal", required: true),
-                         FieldDefinition(name: "aktif", type: "boolean", required: true), FieldDefinition(name: "tanggal", type: "date", required: true),
-                         FieldDefinition(name: "waktu", type: "datetime", required: true), FieldDefinition(name: "catatan", type: "text", required: false)]),
-        ("an enumeration", [FieldDefinition(name: "jenis_kelamin", type: "string", required: true, allowedValues: ["P", "L"])]),
-        ("a range that excludes 1", [FieldDefinition(name: "tahun", type: "integer", required: true, minimum: 2000, maximum: 2100)]),
+        (
+            "plain types",
+            [
+                FieldDefinition(name: "jumlah", type: "integer", required: true),
+                FieldDefinition(name: "nilai", type: "decimal", required: true),
+                FieldDefinition(name: "aktif", type: "boolean", required: true),
+                FieldDefinition(name: "tanggal", type: "date", required: true),
+                FieldDefinition(name: "waktu", type: "datetime", required: true),
+                FieldDefinition(name: "catatan", type: "text", required: false),
+            ]
+        ),
+        (
+            "an enumeration",
+            [FieldDefinition(name: "jenis_kelamin", type: "string", required: true, allowedValues: ["P", "L"])]
+        ),
+        (
+            "a range that excludes 1",
+            [FieldDefinition(name: "tahun", type: "integer", required: true, minimum: 2000, maximum: 2100)]
+        ),
         ("a NIK pattern", [FieldDefinition(name: "nik", type: "string", required: true, pattern: "^[0-9]{16}$")]),
-        ("a school code pattern", [FieldDefinition(name: "npsn", type: "string", required: true, pattern: "^P[0-9]{7}$")]),
-        ("alternation", [FieldDefinition(name: "status", type: "string", required: true, pattern: "^(negeri|swasta)$")]),
+        (
+            "a school code pattern",
+            [FieldDefinition(name: "npsn", type: "string", required: true, pattern: "^P[0-9]{7}$")]
+        ),
+        (
+            "alternation",
+            [FieldDefinition(name: "status", type: "string", required: true, pattern: "^(negeri|swasta)$")]
+        ),
     ]
 
     @Test("the integration test's synthetic record is valid under the contract it tests", arguments: contracts.indices)
     func syntheticRecordIsValid(index: Int) throws {
         let row = Self.contracts[index]
-        let dataset = DatasetDefinition(name: "uji", fields: [FieldDefinition(name: "kode", type: "string", required: true)] + row.fields, primaryKey: ["kode"])
+        let dataset = DatasetDefinition(
+            name: "uji", fields: [FieldDefinition(name: "kode", type: "string", required: true)] + row.fields,
+            primaryKey: ["kode"])
         let validator = try RecordValidator(dataset: dataset, references: [:])
         let record = SyntheticRecord.make(for: validator)
         guard case .invalid(let violations) = validator.validate(json: record) else { return }
         Issue.record("\(row.label): \(violations)")
     }
 
-    @Test("pattern samples: the shortest string each simple pattern accepts, nil for what it does not know", arguments: [
-        ("^[0-9]{16}$", "0000000000000000"), ("^P[0-9]{7}$", "P0000000"), ("^(negeri|swasta)$", "negeri"), ("^\\d{2}\\.\\d{2}$", "00.00"), ("^[A-Z]+-[0-9]*$", "A-"),
-    ])
+    @Test(
+        "pattern samples: the shortest string each simple pattern accepts, nil for what it does not know",
+        arguments: [
+            ("^[0-9]{16}$", "0000000000000000"), ("^P[0-9]{7}$", "P0000000"), ("^(negeri|swasta)$", "negeri"),
+            ("^\\d{2}\\.\\d{2}$", "00.00"), ("^[A-Z]+-[0-9]*$", "A-"),
+        ])
     func patternSample(pattern: String, sample: String) {
         #expect(PatternSample.make(pattern) == sample)
     }
@@ -42,7 +67,9 @@ struct ProvisioningRulesTests {
         #expect(PatternSample.make("^[^0-9]+$") == nil)
     }
 
-    @Test("an exchange key parses back to its credential id; a changed character or a wrong length is refused before any lookup")
+    @Test(
+        "an exchange key parses back to its credential id; a changed character or a wrong length is refused before any lookup"
+    )
     func exchangeKey() {
         let id = ExchangeKey.newCredentialID()
         let key = ExchangeKey.generate(id: id)
@@ -56,7 +83,9 @@ struct ProvisioningRulesTests {
 
     @Test("hub storage names are safe identifiers and versioned per request")
     func storageNames() {
-        #expect(HubDataset.tableName(requestId: "0123456789abcdef", name: "puskesmas", storageVersion: 2) == "hub_01234567_puskesmas_v2")
+        #expect(
+            HubDataset.tableName(requestId: "0123456789abcdef", name: "puskesmas", storageVersion: 2)
+                == "hub_01234567_puskesmas_v2")
         #expect(HubDataset.isSafeName("puskesmas_2026"))
         for unsafe in ["Puskesmas", "1data", "data-x", "data;drop", String(repeating: "a", count: 41), ""] {
             #expect(!HubDataset.isSafeName(unsafe), "\(unsafe)")

@@ -10,7 +10,11 @@ struct ValidationRouteParityTests {
         let registered = try RouteParity.registered(ValidationService.definition)
         let documented = try RouteParity.documented(ValidationService.definition)
         #expect(!registered.isEmpty)
-        #expect(registered.subtracting(documented).isEmpty, "served but not documented: \(registered.subtracting(documented).sorted())")
-        #expect(documented.subtracting(registered).isEmpty, "documented but not served: \(documented.subtracting(registered).sorted())")
+        #expect(
+            registered.subtracting(documented).isEmpty,
+            "served but not documented: \(registered.subtracting(documented).sorted())")
+        #expect(
+            documented.subtracting(registered).isEmpty,
+            "documented but not served: \(documented.subtracting(registered).sorted())")
     }
 }

@@ -1,6 +1,6 @@
+import Evaluation
 import Foundation
 import JembatanShared
-import Evaluation
 
 /// Technical evaluation: SOP steps 3–4. Reviews the proposed structure, decides, versions the dataset contract.
 @main

@@ -1,5 +1,5 @@
-import JembatanShared
 import Intake
+import JembatanShared
 
 /// Intake: SOP steps 1–2. Producers submit requests with their data definition; the head dispositions them.
 @main

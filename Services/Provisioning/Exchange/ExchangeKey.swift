@@ -20,7 +20,8 @@ struct ExchangeKey: Sendable, Equatable {
         var generator = SystemRandomNumberGenerator()
         let secretBytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let secret = Data(secretBytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=", with: "")
         let body = "\(prefix)\(id)_\(secret)"
         return ExchangeKey(id: id, text: "\(body)_\(checksum(body))")
     }
@@ -36,7 +37,8 @@ struct ExchangeKey: Sendable, Equatable {
         guard text.utf8.count == Self.length, text.hasPrefix(Self.prefix) else { return nil }
         let body = String(text.dropLast(9))
         let id = String(text.dropFirst(Self.prefix.count).prefix(12))
-        guard id.allSatisfy(\.isHexDigit), text.dropLast(8).last == "_", Self.checksum(body) == String(text.suffix(8)) else { return nil }
+        guard id.allSatisfy(\.isHexDigit), text.dropLast(8).last == "_", Self.checksum(body) == String(text.suffix(8))
+        else { return nil }
         self.id = id
         self.text = text
     }

@@ -14,4 +14,3 @@ struct IngestOutcome: Codable, Sendable {
     var errors: [RecordError]
     var errorsTruncated: Bool
 }
-

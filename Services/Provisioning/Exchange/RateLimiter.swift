@@ -21,10 +21,14 @@ actor RateLimiter {
         bucket.at = now
         guard bucket.tokens >= 1 else {
             buckets[key] = bucket
-            return Decision(allowed: false, limit: ratePerMinute, remaining: 0, retryAfter: Int(((1 - bucket.tokens) / perSecond).rounded(.up)))
+            return Decision(
+                allowed: false, limit: ratePerMinute, remaining: 0,
+                retryAfter: Int(((1 - bucket.tokens) / perSecond).rounded(.up)))
         }
         bucket.tokens -= 1
         buckets[key] = bucket
-        return Decision(allowed: true, limit: ratePerMinute, remaining: Int(bucket.tokens), retryAfter: Int(((capacity - bucket.tokens) / perSecond).rounded(.up)))
+        return Decision(
+            allowed: true, limit: ratePerMinute, remaining: Int(bucket.tokens),
+            retryAfter: Int(((capacity - bucket.tokens) / perSecond).rounded(.up)))
     }
 }

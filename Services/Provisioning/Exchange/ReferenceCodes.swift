@@ -24,7 +24,9 @@ struct ReferenceController: Sendable {
     @Sendable func importList(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require([.admin, .technical])
         guard let set = routeContext.parameters.get("set"), HubDataset.isSafeName(set) else {
-            throw APIError(.badRequest, code: "invalid_parameter", message: "a reference list name is lower snake case", field: "set")
+            throw APIError(
+                .badRequest, code: "invalid_parameter", message: "a reference list name is lower snake case",
+                field: "set")
         }
         var lines = LineSplitter(csv: true)
         var codes: [String] = []
@@ -35,11 +37,18 @@ struct ReferenceController: Sendable {
             guard lineNumber > 1, !line.isEmpty else { return }
             let cells = CSVRow.cells(line)
             guard cells.count >= 2, !cells[0].isEmpty else {
-                if violations.count < 100 { violations.append(FieldViolation(field: "line[\(lineNumber)]", rule: "syntax", message: "expected code,label")) }
+                if violations.count < 100 {
+                    violations.append(
+                        FieldViolation(field: "line[\(lineNumber)]", rule: "syntax", message: "expected code,label"))
+                }
                 return
             }
             guard seen.insert(cells[0]).inserted else {
-                if violations.count < 100 { violations.append(FieldViolation(field: "line[\(lineNumber)]", rule: "unique", message: "code '\(cells[0])' appears twice")) }
+                if violations.count < 100 {
+                    violations.append(
+                        FieldViolation(
+                            field: "line[\(lineNumber)]", rule: "unique", message: "code '\(cells[0])' appears twice"))
+                }
                 return
             }
             codes.append(cells[0])
@@ -50,12 +59,19 @@ struct ReferenceController: Sendable {
         }
         try lines.finish(take)
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
-        guard !codes.isEmpty else { throw APIError.validationFailed([FieldViolation(field: "body", rule: "required", message: "the list has no codes")]) }
+        guard !codes.isEmpty else {
+            throw APIError.validationFailed([
+                FieldViolation(field: "body", rule: "required", message: "the list has no codes")
+            ])
+        }
         let now = Date()
         try await context.client.inTransaction(logger: routeContext.logger) { connection in
-            try await DatasetStore.replaceReferenceList(set, codes: codes, labels: labels, by: account.name, at: now, on: connection, logger: routeContext.logger)
+            try await DatasetStore.replaceReferenceList(
+                set, codes: codes, labels: labels, by: account.name, at: now, on: connection,
+                logger: routeContext.logger)
         }
-        return try JSONResponse.make(ListSummary(referenceSet: set, codes: codes.count, importedAt: now, importedBy: account.name))
+        return try JSONResponse.make(
+            ListSummary(referenceSet: set, codes: codes.count, importedAt: now, importedBy: account.name))
     }
 
     @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {

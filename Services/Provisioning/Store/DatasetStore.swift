@@ -30,10 +30,14 @@ enum DatasetStore {
 
     /// Registers (or re-registers for a new contract version) a dataset and its storage; its state
     /// is `test_failed` until the integration test passes.
-    static func register(_ definition: DatasetDefinition, datasetId: String, of contract: ContractAgreed, consumers: [String], table: String,
-                         storageVersion: Int, at date: Date, on connection: PostgresConnection, logger: Logger) async throws {
+    static func register(
+        _ definition: DatasetDefinition, datasetId: String, of contract: ContractAgreed, consumers: [String],
+        table: String,
+        storageVersion: Int, at date: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws {
         let definitionJSON = try CloudEventCodec.jsonText(definition)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO provisioning.datasets (dataset_id, request_id, agency_code, name, contract_id, contract_version, definition, consumers,
                 storage_table, storage_version, state, provisioned_at, updated_at)
             VALUES (\(datasetId), \(contract.requestId), \(contract.agencyCode), \(definition.name), \(contract.contractId), \(contract.contractVersion),
@@ -42,7 +46,8 @@ enum DatasetStore {
                 definition = EXCLUDED.definition, consumers = EXCLUDED.consumers, storage_table = EXCLUDED.storage_table,
                 storage_version = EXCLUDED.storage_version, state = \(DatasetState.testFailed.rawValue), updated_at = EXCLUDED.updated_at
             """, logger: logger)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO provisioning.hub_datasets (contract_id, dataset, request_id, agency_code, storage_table, endpoint_path, provisioned_at, dataset_id, contract_version)
             VALUES (\(contract.contractId), \(definition.name), \(contract.requestId), \(contract.agencyCode), \(table),
                 \("/v1/datasets/\(datasetId)/records"), \(date), \(datasetId), \(contract.contractVersion))
@@ -51,16 +56,22 @@ enum DatasetStore {
     }
 
     /// `provisioned` once the integration test passed, else `test_failed`.
-    static func setState(_ state: DatasetState, of datasetIds: [String], at date: Date, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+    static func setState(
+        _ state: DatasetState, of datasetIds: [String], at date: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
             UPDATE provisioning.datasets SET state = \(state.rawValue), updated_at = \(date)
             WHERE dataset_id = ANY(\(datasetIds))
             """, logger: logger)
     }
 
-    static func recordIntegrationTest(of contract: ContractAgreed, passed: Bool, lines: [String], checks: [IntegrationCheck], at date: Date,
-                                      on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+    static func recordIntegrationTest(
+        of contract: ContractAgreed, passed: Bool, lines: [String], checks: [IntegrationCheck], at date: Date,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
             INSERT INTO provisioning.integration_tests (request_id, contract_id, passed, checks, evidence, ran_at)
             VALUES (\(contract.requestId), \(contract.contractId), \(passed), \(try CloudEventCodec.jsonText(lines))::jsonb,
                     \(try CloudEventCodec.jsonText(checks))::jsonb, \(date))
@@ -69,8 +80,12 @@ enum DatasetStore {
 
     /// The provisioned datasets, in id order.
     static func provisioned(client: PostgresClient, logger: Logger) async throws -> [HubDataset] {
-        let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT \(HubDataset.columns) FROM provisioning.datasets WHERE state = 'provisioned' ORDER BY dataset_id"),
-                                          logger: logger)
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL:
+                    "SELECT \(HubDataset.columns) FROM provisioning.datasets WHERE state = 'provisioned' ORDER BY dataset_id"
+            ),
+            logger: logger)
         var datasets: [HubDataset] = []
         for try await row in rows.decode(HubDataset.Row.self) { datasets.append(try HubDataset(row: row)) }
         return datasets
@@ -78,27 +93,36 @@ enum DatasetStore {
 
     /// The agency of the request's datasets (nil: the hub has none).
     static func agency(ofRequest requestId: String, client: PostgresClient, logger: Logger) async throws -> String? {
-        for try await agency in try await client.query("SELECT agency_code FROM provisioning.datasets WHERE request_id = \(requestId) LIMIT 1", logger: logger)
-            .decode(String.self) {
+        for try await agency in try await client.query(
+            "SELECT agency_code FROM provisioning.datasets WHERE request_id = \(requestId) LIMIT 1", logger: logger
+        )
+        .decode(String.self) {
             return agency
         }
         return nil
     }
 
     /// The request's most recently changed dataset (its contract and state), its row locked until commit.
-    static func lockedLatestDataset(ofRequest requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> (contractId: String, state: DatasetState)? {
-        for try await (contract, state) in try await connection.query("""
+    static func lockedLatestDataset(ofRequest requestId: String, on connection: PostgresConnection, logger: Logger)
+        async throws -> (contractId: String, state: DatasetState)?
+    {
+        for try await (contract, state) in try await connection.query(
+            """
             SELECT contract_id, state FROM provisioning.datasets WHERE request_id = \(requestId) ORDER BY updated_at DESC LIMIT 1 FOR UPDATE
-            """, logger: logger).decode((String, String).self) {
+            """, logger: logger
+        ).decode((String, String).self) {
             return (contract, try DatasetState(stored: state))
         }
         return nil
     }
 
     /// Records the delivery of a contract's results (once); false when it was already delivered.
-    static func recordDelivery(ofRequest requestId: String, contractId: String, note: String, by account: String, at date: Date,
-                               on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let inserted = try await connection.query("""
+    static func recordDelivery(
+        ofRequest requestId: String, contractId: String, note: String, by account: String, at date: Date,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        let inserted = try await connection.query(
+            """
             INSERT INTO provisioning.deliveries (request_id, contract_id, note, delivered_by, delivered_at)
             VALUES (\(requestId), \(contractId), \(note), \(account), \(date)) ON CONFLICT DO NOTHING RETURNING contract_id
             """, logger: logger)
@@ -108,23 +132,38 @@ enum DatasetStore {
 
     // MARK: - What the people of a request see
 
-    static func endpoints(ofRequest requestId: String, client: PostgresClient, logger: Logger) async throws -> [StoredEndpoint] {
+    static func endpoints(ofRequest requestId: String, client: PostgresClient, logger: Logger) async throws
+        -> [StoredEndpoint]
+    {
         var endpoints: [StoredEndpoint] = []
-        for try await (contract, dataset, datasetId, path, at, agency) in try await client.query("""
+        for try await (contract, dataset, datasetId, path, at, agency) in try await client.query(
+            """
             SELECT contract_id, dataset, dataset_id, endpoint_path, provisioned_at, agency_code FROM provisioning.hub_datasets WHERE request_id = \(requestId) ORDER BY provisioned_at, dataset
-            """, logger: logger).decode((String, String, String?, String, Date, String).self) {
-            endpoints.append(StoredEndpoint(contractId: contract, dataset: dataset, datasetId: datasetId, path: path, provisionedAt: at, agencyCode: agency))
+            """, logger: logger
+        ).decode((String, String, String?, String, Date, String).self) {
+            endpoints.append(
+                StoredEndpoint(
+                    contractId: contract, dataset: dataset, datasetId: datasetId, path: path, provisionedAt: at,
+                    agencyCode: agency))
         }
         return endpoints
     }
 
-    static func integrationTests(ofRequest requestId: String, client: PostgresClient, logger: Logger) async throws -> [StoredIntegrationTest] {
+    static func integrationTests(ofRequest requestId: String, client: PostgresClient, logger: Logger) async throws
+        -> [StoredIntegrationTest]
+    {
         var tests: [StoredIntegrationTest] = []
-        for try await (contract, passed, checks, evidence, at) in try await client.query("""
+        for try await (contract, passed, checks, evidence, at) in try await client.query(
+            """
             SELECT contract_id, passed, checks::text, evidence::text, ran_at FROM provisioning.integration_tests WHERE request_id = \(requestId) ORDER BY test_id
-            """, logger: logger).decode((String, Bool, String, String?, Date).self) {
-            tests.append(StoredIntegrationTest(contractId: contract, passed: passed, checks: try CloudEventCodec.decodeJSON([String].self, from: checks),
-                                               evidence: try evidence.map { try CloudEventCodec.decodeJSON([IntegrationCheck].self, from: $0) }, ranAt: at))
+            """, logger: logger
+        ).decode((String, Bool, String, String?, Date).self) {
+            tests.append(
+                StoredIntegrationTest(
+                    contractId: contract, passed: passed,
+                    checks: try CloudEventCodec.decodeJSON([String].self, from: checks),
+                    evidence: try evidence.map { try CloudEventCodec.decodeJSON([IntegrationCheck].self, from: $0) },
+                    ranAt: at))
         }
         return tests
     }
@@ -132,28 +171,36 @@ enum DatasetStore {
     // MARK: - Reference lists
 
     /// Replaces a reference list (codes in batches of 20 000) and records who imported it.
-    static func replaceReferenceList(_ set: String, codes: [String], labels: [String], by account: String, at date: Date,
-                                     on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("DELETE FROM provisioning.reference_codes WHERE reference_set = \(set)", logger: logger)
+    static func replaceReferenceList(
+        _ set: String, codes: [String], labels: [String], by account: String, at date: Date,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            "DELETE FROM provisioning.reference_codes WHERE reference_set = \(set)", logger: logger)
         var offset = 0
         while offset < codes.count {
             let end = min(offset + 20_000, codes.count)
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO provisioning.reference_codes (reference_set, code, label)
                 SELECT \(set), code, label FROM unnest(\(Array(codes[offset..<end])), \(Array(labels[offset..<end]))) AS t(code, label)
                 """, logger: logger)
             offset = end
         }
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO provisioning.reference_sets (reference_set, codes, imported_at, imported_by) VALUES (\(set), \(codes.count), \(date), \(account))
             ON CONFLICT (reference_set) DO UPDATE SET codes = EXCLUDED.codes, imported_at = EXCLUDED.imported_at, imported_by = EXCLUDED.imported_by
             """, logger: logger)
     }
 
-    static func referenceLists(client: PostgresClient, logger: Logger) async throws -> [(set: String, codes: Int, importedAt: Date, importedBy: String)] {
+    static func referenceLists(client: PostgresClient, logger: Logger) async throws -> [(
+        set: String, codes: Int, importedAt: Date, importedBy: String
+    )] {
         var lists: [(set: String, codes: Int, importedAt: Date, importedBy: String)] = []
         for try await (set, codes, at, by) in try await client.query(
-            "SELECT reference_set, codes, imported_at, imported_by FROM provisioning.reference_sets ORDER BY reference_set", logger: logger
+            "SELECT reference_set, codes, imported_at, imported_by FROM provisioning.reference_sets ORDER BY reference_set",
+            logger: logger
         ).decode((String, Int, Date, String).self) {
             lists.append((set, codes, at, by))
         }

@@ -40,20 +40,31 @@ struct HubDataset: Sendable {
     typealias Row = (String, String, String, String, String, Int, String, [String], String, Int, String, Date, Date)
 
     init(row: Row) throws {
-        (datasetId, requestId, agencyCode, name, contractId, contractVersion, _, consumers, storageTable, storageVersion, _, provisionedAt, updatedAt) = row
+        (
+            datasetId, requestId, agencyCode, name, contractId, contractVersion, _, consumers, storageTable,
+            storageVersion, _, provisionedAt, updatedAt
+        ) = row
         state = try DatasetState(stored: row.10)
         definition = try CloudEventCodec.decodeJSON(DatasetDefinition.self, from: row.6)
     }
 
-    static func find(_ datasetId: String, on connection: PostgresConnection, logger: Logger, forUpdate: Bool = false) async throws -> HubDataset? {
+    static func find(_ datasetId: String, on connection: PostgresConnection, logger: Logger, forUpdate: Bool = false)
+        async throws -> HubDataset?
+    {
         let lock = forUpdate ? " FOR UPDATE" : ""
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM provisioning.datasets WHERE dataset_id = $1\(lock)", binds: binds(datasetId)), logger: logger)
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(columns) FROM provisioning.datasets WHERE dataset_id = $1\(lock)",
+                binds: binds(datasetId)), logger: logger)
         for try await row in rows.decode(Row.self) { return try HubDataset(row: row) }
         return nil
     }
 
     static func find(_ datasetId: String, client: PostgresClient, logger: Logger) async throws -> HubDataset? {
-        let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT \(columns) FROM provisioning.datasets WHERE dataset_id = $1", binds: binds(datasetId)), logger: logger)
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(columns) FROM provisioning.datasets WHERE dataset_id = $1", binds: binds(datasetId)
+            ), logger: logger)
         for try await row in rows.decode(Row.self) { return try HubDataset(row: row) }
         return nil
     }
@@ -70,15 +81,20 @@ struct HubDataset: Sendable {
 /// one sequence, bumped only when a record really changes (the feed of `/changes`).
 enum HubStore {
     static func createStorage(_ table: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(PostgresQuery(unsafeSQL: """
-            CREATE TABLE IF NOT EXISTS provisioning.\(table) (
-                record_key text PRIMARY KEY,
-                record jsonb NOT NULL,
-                change_seq bigint NOT NULL,
-                updated_at timestamptz NOT NULL
-            )
-            """), logger: logger)
-        try await connection.query(PostgresQuery(unsafeSQL: "CREATE INDEX IF NOT EXISTS \(table)_changes ON provisioning.\(table) (change_seq)"), logger: logger)
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    CREATE TABLE IF NOT EXISTS provisioning.\(table) (
+                        record_key text PRIMARY KEY,
+                        record jsonb NOT NULL,
+                        change_seq bigint NOT NULL,
+                        updated_at timestamptz NOT NULL
+                    )
+                    """), logger: logger)
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: "CREATE INDEX IF NOT EXISTS \(table)_changes ON provisioning.\(table) (change_seq)"),
+            logger: logger)
     }
 
     /// Applies the staged records: the last of several with one key wins; unchanged records keep
@@ -87,36 +103,48 @@ enum HubStore {
     /// Most batches hold each key once, so the upsert first runs straight from the staging table;
     /// only when PostgreSQL reports a key twice (SQLSTATE 21000) is it repeated, in a savepoint,
     /// with the sort that keeps the last record per key.
-    static func upsertStaged(into table: String, at date: Date, on connection: PostgresConnection, logger: Logger) async throws -> (inserted: Int, updated: Int) {
-        try await connection.query(PostgresQuery(unsafeSQL: "SELECT pg_advisory_xact_lock(hashtext($1))", binds: HubDataset.binds("hub:\(table)")), logger: logger)
+    static func upsertStaged(into table: String, at date: Date, on connection: PostgresConnection, logger: Logger)
+        async throws -> (inserted: Int, updated: Int)
+    {
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT pg_advisory_xact_lock(hashtext($1))", binds: HubDataset.binds("hub:\(table)")),
+            logger: logger)
         try await connection.query("SAVEPOINT jembatan_upsert", logger: logger)
         do {
-            let counts = try await upsert(into: table, from: "SELECT record_key, record FROM pg_temp.jembatan_stage", at: date, on: connection, logger: logger)
+            let counts = try await upsert(
+                into: table, from: "SELECT record_key, record FROM pg_temp.jembatan_stage", at: date, on: connection,
+                logger: logger)
             try await connection.query("RELEASE SAVEPOINT jembatan_upsert", logger: logger)
             return counts
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "21000" {
             try await connection.query("ROLLBACK TO SAVEPOINT jembatan_upsert", logger: logger)
-            return try await upsert(into: table, from: """
-                SELECT DISTINCT ON (record_key) record_key, record FROM pg_temp.jembatan_stage ORDER BY record_key, ordinal DESC
-                """, at: date, on: connection, logger: logger)
+            return try await upsert(
+                into: table,
+                from: """
+                    SELECT DISTINCT ON (record_key) record_key, record FROM pg_temp.jembatan_stage ORDER BY record_key, ordinal DESC
+                    """, at: date, on: connection, logger: logger)
         }
     }
 
-    private static func upsert(into table: String, from source: String, at date: Date, on connection: PostgresConnection, logger: Logger) async throws -> (inserted: Int, updated: Int) {
+    private static func upsert(
+        into table: String, from source: String, at date: Date, on connection: PostgresConnection, logger: Logger
+    ) async throws -> (inserted: Int, updated: Int) {
         var binds = PostgresBindings()
         binds.append(date)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            WITH latest AS (\(source)), applied AS (
-                INSERT INTO provisioning.\(table) AS hub (record_key, record, change_seq, updated_at)
-                SELECT record_key, record, nextval('provisioning.hub_change_seq'), $1 FROM latest
-                ON CONFLICT (record_key) DO UPDATE SET record = EXCLUDED.record, change_seq = EXCLUDED.change_seq, updated_at = EXCLUDED.updated_at
-                WHERE hub.record IS DISTINCT FROM EXCLUDED.record
-                RETURNING (xmax = 0) AS inserted
-            )
-            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM applied
-            """, binds: binds), logger: logger)
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    WITH latest AS (\(source)), applied AS (
+                        INSERT INTO provisioning.\(table) AS hub (record_key, record, change_seq, updated_at)
+                        SELECT record_key, record, nextval('provisioning.hub_change_seq'), $1 FROM latest
+                        ON CONFLICT (record_key) DO UPDATE SET record = EXCLUDED.record, change_seq = EXCLUDED.change_seq, updated_at = EXCLUDED.updated_at
+                        WHERE hub.record IS DISTINCT FROM EXCLUDED.record
+                        RETURNING (xmax = 0) AS inserted
+                    )
+                    SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM applied
+                    """, binds: binds), logger: logger)
         for try await (inserted, updated) in rows.decode((Int, Int).self) { return (inserted, updated) }
         return (0, 0)
     }
 }
-

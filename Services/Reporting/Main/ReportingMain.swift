@@ -8,7 +8,8 @@ struct ReportingMain {
     static func main() async {
         // A broken calendar file is a configuration error, not a silently wrong SLA clock.
         do { _ = try WorkingCalendar.standard() } catch {
-            FileHandle.standardError.write(Data("jembatan-reporting: invalid configuration: JEMBATAN_CALENDAR_FILE: \(error)\n".utf8))
+            FileHandle.standardError.write(
+                Data("jembatan-reporting: invalid configuration: JEMBATAN_CALENDAR_FILE: \(error)\n".utf8))
             exit(78)
         }
         // Templates missing beside the executable are a packaging error: say so instead of failing the first page.

@@ -28,18 +28,25 @@ struct ReportArchive: Sendable {
         let digest = SHA256.hash(data: Data(draft.html.utf8)).map { String(format: "%02x", $0) }.joined()
         let reportId = UUID().uuidString.lowercased()
         return try await context.client.inTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('reporting.reports'), hashtext(\(draft.kind + "/" + draft.subject)))", logger: logger)
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext('reporting.reports'), hashtext(\(draft.kind + "/" + draft.subject)))",
+                logger: logger)
             var latest = 0
-            for try await version in try await connection.query("""
+            for try await version in try await connection.query(
+                """
                 SELECT coalesce(max(version), 0) FROM reporting.reports WHERE kind = \(draft.kind) AND subject = \(draft.subject)
-                """, logger: logger).decode(Int.self) { latest = version }
+                """, logger: logger
+            ).decode(Int.self) { latest = version }
             if onlyFirst && latest > 0 { return nil }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO reporting.reports (report_id, kind, subject, period, version, agency_code, title, html, sha256, generated_at)
                 VALUES (\(reportId), \(draft.kind), \(draft.subject), \(draft.period), \(latest + 1), \(draft.agencyCode), \(draft.title), \(draft.html), \(digest), \(now))
                 """, logger: logger)
-            let event = ReportPublished(requestId: draft.subject, reportId: reportId, kind: draft.kind, period: draft.period, title: draft.title,
-                                        path: "/v1/reports/\(reportId)", formats: ["html", "pdf"], sha256: digest, publishedAt: now)
+            let event = ReportPublished(
+                requestId: draft.subject, reportId: reportId, kind: draft.kind, period: draft.period,
+                title: draft.title,
+                path: "/v1/reports/\(reportId)", formats: ["html", "pdf"], sha256: digest, publishedAt: now)
             try await context.outbox.enqueue(event, on: connection, logger: logger)
             return event
         }
@@ -48,28 +55,38 @@ struct ReportArchive: Sendable {
     /// The stored PDF of `reportId`, printed now from the stored HTML if it was not yet; nil when there is no such report.
     func pdf(reportId: String) async throws -> ByteBuffer? {
         var html: String?
-        for try await (text, pdf) in try await context.client.query("SELECT html, pdf FROM reporting.reports WHERE report_id = \(reportId)", logger: context.logger)
-            .decode((String, ByteBuffer?).self) {
+        for try await (text, pdf) in try await context.client.query(
+            "SELECT html, pdf FROM reporting.reports WHERE report_id = \(reportId)", logger: context.logger
+        )
+        .decode((String, ByteBuffer?).self) {
             if let pdf { return pdf }
             html = text
         }
         guard let html else { return nil }
-        let printed = ByteBuffer(bytes: try await PDFRenderer(chromium: context.configuration.chromium).render(html: html))
-        try await context.client.query("UPDATE reporting.reports SET pdf = \(printed) WHERE report_id = \(reportId) AND pdf IS NULL", logger: context.logger)
+        let printed = ByteBuffer(
+            bytes: try await PDFRenderer(chromium: context.configuration.chromium).render(html: html))
+        try await context.client.query(
+            "UPDATE reporting.reports SET pdf = \(printed) WHERE report_id = \(reportId) AND pdf IS NULL",
+            logger: context.logger)
         return printed
     }
 
     /// Prints up to `limit` stored reports that have no PDF yet (oldest first).
     func printPending(limit: Int) async throws {
         var pending: [String] = []
-        for try await id in try await context.client.query("""
+        for try await id in try await context.client.query(
+            """
             SELECT report_id FROM reporting.reports WHERE pdf IS NULL ORDER BY generated_at LIMIT \(limit)
-            """, logger: context.logger).decode(String.self) { pending.append(id) }
+            """, logger: context.logger
+        ).decode(String.self) { pending.append(id) }
         for id in pending { _ = try await pdf(reportId: id) }
     }
 
     func exists(kind: String, subject: String) async throws -> Bool {
-        for try await _ in try await context.client.query("SELECT 1 FROM reporting.reports WHERE kind = \(kind) AND subject = \(subject) LIMIT 1", logger: context.logger).decode(Int.self) {
+        for try await _ in try await context.client.query(
+            "SELECT 1 FROM reporting.reports WHERE kind = \(kind) AND subject = \(subject) LIMIT 1",
+            logger: context.logger
+        ).decode(Int.self) {
             return true
         }
         return false
@@ -83,11 +100,13 @@ struct ReportArchive: Sendable {
     /// Completed requests whose integration report is not stored yet, oldest first.
     func dueIntegrationReports(limit: Int) async throws -> [String] {
         var due: [String] = []
-        for try await id in try await context.client.query("""
+        for try await id in try await context.client.query(
+            """
             SELECT r.request_id FROM reporting.requests r WHERE r.completed_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM reporting.reports p WHERE p.kind = 'integration' AND p.subject = r.request_id)
             ORDER BY r.completed_at LIMIT \(limit)
-            """, logger: context.logger).decode(String.self) { due.append(id) }
+            """, logger: context.logger
+        ).decode(String.self) { due.append(id) }
         return due
     }
 
@@ -107,22 +126,30 @@ struct ReportArchive: Sendable {
     /// Stored reports, newest first (at most 500), optionally of one kind and subject.
     func entries(kind: String?, subject: String?) async throws -> [Entry] {
         var result: [Entry] = []
-        for try await (id, kind, subject, period, version, agency, title, digest, at) in try await context.client.query("""
+        for try await (id, kind, subject, period, version, agency, title, digest, at) in try await context.client.query(
+            """
             SELECT report_id, kind, subject, period, version, agency_code, title, sha256, generated_at FROM reporting.reports
             WHERE (\(kind)::text IS NULL OR kind = \(kind)) AND (\(subject)::text IS NULL OR subject = \(subject))
             ORDER BY generated_at DESC, version DESC LIMIT 500
-            """, logger: context.logger).decode((String, String, String, String?, Int, String?, String, String, Date).self) {
-            result.append(Entry(reportId: id, kind: kind, subject: subject, period: period, version: version, agencyCode: agency, title: title,
-                                sha256: digest, generatedAt: at))
+            """, logger: context.logger
+        ).decode((String, String, String, String?, Int, String?, String, String, Date).self) {
+            result.append(
+                Entry(
+                    reportId: id, kind: kind, subject: subject, period: period, version: version, agencyCode: agency,
+                    title: title,
+                    sha256: digest, generatedAt: at))
         }
         return result
     }
 
     /// A stored report's HTML with who may read it.
-    func document(_ reportId: String) async throws -> (kind: String, agencyCode: String?, html: String, title: String)? {
-        for try await (kind, agency, html, title) in try await context.client.query("""
+    func document(_ reportId: String) async throws -> (kind: String, agencyCode: String?, html: String, title: String)?
+    {
+        for try await (kind, agency, html, title) in try await context.client.query(
+            """
             SELECT kind, agency_code, html, title FROM reporting.reports WHERE report_id = \(reportId)
-            """, logger: context.logger).decode((String, String?, String, String).self) {
+            """, logger: context.logger
+        ).decode((String, String?, String, String).self) {
             return (kind, agency, html, title)
         }
         return nil

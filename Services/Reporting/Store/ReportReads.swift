@@ -41,27 +41,42 @@ struct StoredEventData: Sendable {
 /// `timeline`, `events`). Nothing here writes.
 enum ReportReads {
     /// Requests, newest change first (at most 500), or the one named.
-    static func requests(_ requestId: String? = nil, client: PostgresClient, logger: Logger) async throws -> [RequestRow] {
+    static func requests(_ requestId: String? = nil, client: PostgresClient, logger: Logger) async throws
+        -> [RequestRow]
+    {
         var result: [RequestRow] = []
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT request_id, agency_code, title, profile, state, sop_step, submitted_at, completed_at, updated_at
             FROM reporting.requests WHERE (\(requestId)::text IS NULL OR request_id = \(requestId)) ORDER BY updated_at DESC LIMIT 500
             """, logger: logger)
-        for try await (id, agency, title, profile, state, step, submitted, completed, updated) in rows.decode((String, String?, String?, String?, String, Int, Date?, Date?, Date).self) {
-            result.append(RequestRow(requestId: id, agencyCode: agency, title: title, profile: profile, state: try RequestState(stored: state), sopStep: step,
-                                     submittedAt: submitted, completedAt: completed, updatedAt: updated))
+        for try await (id, agency, title, profile, state, step, submitted, completed, updated) in rows.decode(
+            (String, String?, String?, String?, String, Int, Date?, Date?, Date).self)
+        {
+            result.append(
+                RequestRow(
+                    requestId: id, agencyCode: agency, title: title, profile: profile,
+                    state: try RequestState(stored: state), sopStep: step,
+                    submittedAt: submitted, completedAt: completed, updatedAt: updated))
         }
         return result
     }
 
     /// Requests with a known agency submitted before `until`.
-    static func requestsSubmitted(before until: Date, client: PostgresClient, logger: Logger) async throws -> [RequestRow] {
+    static func requestsSubmitted(before until: Date, client: PostgresClient, logger: Logger) async throws
+        -> [RequestRow]
+    {
         var result: [RequestRow] = []
-        for try await (id, agency, profile, state, submitted, completed) in try await client.query("""
+        for try await (id, agency, profile, state, submitted, completed) in try await client.query(
+            """
             SELECT request_id, agency_code, profile, state, submitted_at, completed_at FROM reporting.requests WHERE agency_code IS NOT NULL AND submitted_at < \(until)
-            """, logger: logger).decode((String, String, String?, String, Date?, Date?).self) {
-            result.append(RequestRow(requestId: id, agencyCode: agency, title: nil, profile: profile, state: try RequestState(stored: state), sopStep: 0,
-                                     submittedAt: submitted, completedAt: completed, updatedAt: submitted ?? until))
+            """, logger: logger
+        ).decode((String, String, String?, String, Date?, Date?).self) {
+            result.append(
+                RequestRow(
+                    requestId: id, agencyCode: agency, title: nil, profile: profile,
+                    state: try RequestState(stored: state), sopStep: 0,
+                    submittedAt: submitted, completedAt: completed, updatedAt: submitted ?? until))
         }
         return result
     }
@@ -69,24 +84,36 @@ enum ReportReads {
     /// A request's timeline in the order things happened (the moment recorded breaks ties).
     static func timeline(of requestId: String, client: PostgresClient, logger: Logger) async throws -> [TimelineRow] {
         var result: [TimelineRow] = []
-        for try await (id, type, source, actor, role, state, step, at) in try await client.query("""
+        for try await (id, type, source, actor, role, state, step, at) in try await client.query(
+            """
             SELECT event_id, event_type, source, actor_id, actor_role, state, sop_step, occurred_at FROM reporting.timeline
             WHERE request_id = \(requestId) ORDER BY occurred_at, recorded_at
-            """, logger: logger).decode((String, String, String, String, String, String, Int, Date).self) {
-            result.append(TimelineRow(eventId: id, requestId: requestId, eventType: type, source: source, actorId: actor, actorRole: role, state: try RequestState(stored: state),
-                                      sopStep: step, occurredAt: at))
+            """, logger: logger
+        ).decode((String, String, String, String, String, String, Int, Date).self) {
+            result.append(
+                TimelineRow(
+                    eventId: id, requestId: requestId, eventType: type, source: source, actorId: actor, actorRole: role,
+                    state: try RequestState(stored: state),
+                    sopStep: step, occurredAt: at))
         }
         return result
     }
 
     /// A request's timeline ordered by time and step (how the report counts step runs).
-    static func timelineBySteps(of requestId: String, client: PostgresClient, logger: Logger) async throws -> [TimelineRow] {
+    static func timelineBySteps(of requestId: String, client: PostgresClient, logger: Logger) async throws
+        -> [TimelineRow]
+    {
         var result: [TimelineRow] = []
-        for try await (step, at, type, actor, role, state) in try await client.query("""
+        for try await (step, at, type, actor, role, state) in try await client.query(
+            """
             SELECT sop_step, occurred_at, event_type, actor_id, actor_role, state FROM reporting.timeline WHERE request_id = \(requestId) ORDER BY occurred_at, sop_step
-            """, logger: logger).decode((Int, Date, String, String, String, String).self) {
-            result.append(TimelineRow(eventId: "", requestId: requestId, eventType: type, source: "", actorId: actor, actorRole: role, state: try RequestState(stored: state),
-                                      sopStep: step, occurredAt: at))
+            """, logger: logger
+        ).decode((Int, Date, String, String, String, String).self) {
+            result.append(
+                TimelineRow(
+                    eventId: "", requestId: requestId, eventType: type, source: "", actorId: actor, actorRole: role,
+                    state: try RequestState(stored: state),
+                    sopStep: step, occurredAt: at))
         }
         return result
     }
@@ -94,10 +121,15 @@ enum ReportReads {
     /// Every request's timeline before `until`, by request, time and step.
     static func timelines(before until: Date, client: PostgresClient, logger: Logger) async throws -> [TimelineRow] {
         var result: [TimelineRow] = []
-        for try await (id, step, at, state) in try await client.query("""
+        for try await (id, step, at, state) in try await client.query(
+            """
             SELECT request_id, sop_step, occurred_at, state FROM reporting.timeline WHERE occurred_at < \(until) ORDER BY request_id, occurred_at, sop_step
-            """, logger: logger).decode((String, Int, Date, String).self) {
-            result.append(TimelineRow(eventId: "", requestId: id, eventType: "", source: "", actorId: "", actorRole: "", state: try RequestState(stored: state), sopStep: step, occurredAt: at))
+            """, logger: logger
+        ).decode((String, Int, Date, String).self) {
+            result.append(
+                TimelineRow(
+                    eventId: "", requestId: id, eventType: "", source: "", actorId: "", actorRole: "",
+                    state: try RequestState(stored: state), sopStep: step, occurredAt: at))
         }
         return result
     }
@@ -105,36 +137,46 @@ enum ReportReads {
     /// Every stored event of a request, oldest first.
     static func events(of requestId: String, client: PostgresClient, logger: Logger) async throws -> [StoredEventData] {
         var result: [StoredEventData] = []
-        for try await (type, at, data) in try await client.query("""
+        for try await (type, at, data) in try await client.query(
+            """
             SELECT event_type, occurred_at, (envelope->'data')::text FROM reporting.events WHERE request_id = \(requestId) ORDER BY occurred_at, event_id
-            """, logger: logger).decode((String, Date, String).self) {
+            """, logger: logger
+        ).decode((String, Date, String).self) {
             result.append(StoredEventData(requestId: requestId, eventType: type, occurredAt: at, data: data))
         }
         return result
     }
 
     /// Stored events of `types` before `until` (optionally from `from`), oldest first.
-    static func events(ofTypes types: [EventType], from: Date? = nil, before until: Date? = nil, client: PostgresClient, logger: Logger) async throws -> [StoredEventData] {
+    static func events(
+        ofTypes types: [EventType], from: Date? = nil, before until: Date? = nil, client: PostgresClient, logger: Logger
+    ) async throws -> [StoredEventData] {
         var result: [StoredEventData] = []
-        for try await (id, type, at, data) in try await client.query("""
+        for try await (id, type, at, data) in try await client.query(
+            """
             SELECT request_id, event_type, occurred_at, (envelope->'data')::text FROM reporting.events
             WHERE event_type = ANY(\(types.map(\.rawValue))) AND (\(from)::timestamptz IS NULL OR occurred_at >= \(from))
               AND (\(until)::timestamptz IS NULL OR occurred_at < \(until))
             ORDER BY occurred_at, event_id
-            """, logger: logger).decode((String, String, Date, String).self) {
+            """, logger: logger
+        ).decode((String, String, Date, String).self) {
             result.append(StoredEventData(requestId: id, eventType: type, occurredAt: at, data: data))
         }
         return result
     }
 
     /// The latest event of `type` per request (its payload as JSON text).
-    static func latestEvents(ofType type: EventType, before until: Date? = nil, client: PostgresClient, logger: Logger) async throws -> [StoredEventData] {
+    static func latestEvents(ofType type: EventType, before until: Date? = nil, client: PostgresClient, logger: Logger)
+        async throws -> [StoredEventData]
+    {
         var result: [StoredEventData] = []
-        for try await (id, at, data) in try await client.query("""
+        for try await (id, at, data) in try await client.query(
+            """
             SELECT DISTINCT ON (request_id) request_id, occurred_at, (envelope->'data')::text FROM reporting.events
             WHERE event_type = \(type.rawValue) AND (\(until)::timestamptz IS NULL OR occurred_at < \(until))
             ORDER BY request_id, occurred_at DESC
-            """, logger: logger).decode((String, Date, String).self) {
+            """, logger: logger
+        ).decode((String, Date, String).self) {
             result.append(StoredEventData(requestId: id, eventType: type.rawValue, occurredAt: at, data: data))
         }
         return result
@@ -143,57 +185,78 @@ enum ReportReads {
     // MARK: - Aggregates over events
 
     /// The score of each request's latest validation run (before `until`, when given).
-    static func latestScores(before until: Date? = nil, client: PostgresClient, logger: Logger) async throws -> [String: Double] {
+    static func latestScores(before until: Date? = nil, client: PostgresClient, logger: Logger) async throws -> [String:
+        Double]
+    {
         var scores: [String: Double] = [:]
-        for try await (id, score) in try await client.query("""
+        for try await (id, score) in try await client.query(
+            """
             SELECT DISTINCT ON (request_id) request_id, (envelope->'data'->>'score')::float8 FROM reporting.events
             WHERE event_type = \(EventType.validationRunCompleted.rawValue) AND (\(until)::timestamptz IS NULL OR occurred_at < \(until)) ORDER BY request_id, occurred_at DESC
-            """, logger: logger).decode((String, Double).self) { scores[id] = score }
+            """, logger: logger
+        ).decode((String, Double).self) { scores[id] = score }
         return scores
     }
 
     /// Pushed volume per dataset and request in a month: batches, accepted and rejected records.
     static func ingestVolumes(from: Date, until: Date, client: PostgresClient, logger: Logger)
-        async throws -> [(datasetId: String, requestId: String, agencyCode: String, batches: Int, accepted: Int, rejected: Int)] {
-        var result: [(datasetId: String, requestId: String, agencyCode: String, batches: Int, accepted: Int, rejected: Int)] = []
-        for try await row in try await client.query("""
+        async throws -> [(
+            datasetId: String, requestId: String, agencyCode: String, batches: Int, accepted: Int, rejected: Int
+        )]
+    {
+        var result:
+            [(datasetId: String, requestId: String, agencyCode: String, batches: Int, accepted: Int, rejected: Int)] =
+                []
+        for try await row in try await client.query(
+            """
             SELECT envelope->'data'->>'datasetId', request_id, envelope->'data'->>'agencyCode', count(*)::int,
                    sum((envelope->'data'->>'accepted')::int)::int, sum((envelope->'data'->>'rejected')::int)::int
             FROM reporting.events WHERE event_type = \(EventType.recordsIngested.rawValue) AND occurred_at >= \(from) AND occurred_at < \(until)
             GROUP BY 1, 2, 3 ORDER BY 3, 1
-            """, logger: logger).decode((String, String, String, Int, Int, Int).self) {
+            """, logger: logger
+        ).decode((String, String, String, Int, Int, Int).self) {
             result.append((row.0, row.1, row.2, row.3, row.4, row.5))
         }
         return result
     }
 
     /// Accepted records and the last push per dataset, over all time.
-    static func datasetVolumes(client: PostgresClient, logger: Logger) async throws -> [String: (records: Int, lastPush: Date)] {
+    static func datasetVolumes(client: PostgresClient, logger: Logger) async throws -> [String: (
+        records: Int, lastPush: Date
+    )] {
         var volume: [String: (records: Int, lastPush: Date)] = [:]
-        for try await (dataset, records, last) in try await client.query("""
+        for try await (dataset, records, last) in try await client.query(
+            """
             SELECT envelope->'data'->>'datasetId', sum((envelope->'data'->>'accepted')::int)::int, max(occurred_at) FROM reporting.events
             WHERE event_type = \(EventType.recordsIngested.rawValue) GROUP BY 1
-            """, logger: logger).decode((String, Int, Date).self) { volume[dataset] = (records, last) }
+            """, logger: logger
+        ).decode((String, Int, Date).self) { volume[dataset] = (records, last) }
         return volume
     }
 
     /// The latest freshness finding per dataset.
     static func latestFreshnessFindings(client: PostgresClient, logger: Logger) async throws -> [String: Date] {
         var findings: [String: Date] = [:]
-        for try await (dataset, at) in try await client.query("""
+        for try await (dataset, at) in try await client.query(
+            """
             SELECT envelope->'data'->>'datasetId', max(occurred_at) FROM reporting.events WHERE event_type = \(EventType.freshnessFinding.rawValue) GROUP BY 1
-            """, logger: logger).decode((String, Date).self) { findings[dataset] = at }
+            """, logger: logger
+        ).decode((String, Date).self) { findings[dataset] = at }
         return findings
     }
 
     /// Pushes of the last 30 days per day (WIB) and agency.
-    static func dailyVolumes(client: PostgresClient, logger: Logger) async throws -> [(day: String, agencyCode: String, accepted: Int, rejected: Int, batches: Int)] {
+    static func dailyVolumes(client: PostgresClient, logger: Logger) async throws -> [(
+        day: String, agencyCode: String, accepted: Int, rejected: Int, batches: Int
+    )] {
         var result: [(day: String, agencyCode: String, accepted: Int, rejected: Int, batches: Int)] = []
-        for try await row in try await client.query("""
+        for try await row in try await client.query(
+            """
             SELECT to_char(occurred_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), envelope->'data'->>'agencyCode',
                    sum((envelope->'data'->>'accepted')::int)::int, sum((envelope->'data'->>'rejected')::int)::int, count(*)::int
             FROM reporting.events WHERE event_type = \(EventType.recordsIngested.rawValue) AND occurred_at > now() - interval '30 days' GROUP BY 1, 2
-            """, logger: logger).decode((String, String, Int, Int, Int).self) {
+            """, logger: logger
+        ).decode((String, String, Int, Int, Int).self) {
             result.append((row.0, row.1, row.2, row.3, row.4))
         }
         return result

@@ -46,8 +46,10 @@ enum ValidationStore {
     // MARK: - Cases
 
     /// Opens (or reopens for a new contract) the case of a provisioned API.
-    static func openCase(_ provisioned: APIProvisioned, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+    static func openCase(_ provisioned: APIProvisioned, on connection: PostgresConnection, logger: Logger) async throws
+    {
+        try await connection.query(
+            """
             INSERT INTO validation.cases (request_id, contract_id, agency_code, provisioned_at, state)
             VALUES (\(provisioned.requestId), \(provisioned.contractId), \(provisioned.agencyCode), \(provisioned.provisionedAt), 'awaiting_decision')
             ON CONFLICT (request_id) DO UPDATE SET contract_id = EXCLUDED.contract_id, provisioned_at = EXCLUDED.provisioned_at,
@@ -56,44 +58,61 @@ enum ValidationStore {
     }
 
     /// The case's state and agency, its row locked until commit.
-    static func lockedCase(_ requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> (state: String, agencyCode: String)? {
-        for try await (state, agency) in try await connection.query("SELECT state, agency_code FROM validation.cases WHERE request_id = \(requestId) FOR UPDATE", logger: logger)
-            .decode((String, String).self) {
+    static func lockedCase(_ requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> (
+        state: String, agencyCode: String
+    )? {
+        for try await (state, agency) in try await connection.query(
+            "SELECT state, agency_code FROM validation.cases WHERE request_id = \(requestId) FOR UPDATE", logger: logger
+        )
+        .decode((String, String).self) {
             return (state, agency)
         }
         return nil
     }
 
     /// The case's contract and agency as of the caller's snapshot.
-    static func caseContract(_ requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> (contractId: String, agencyCode: String)? {
-        for try await (contract, agency) in try await connection.query("SELECT contract_id, agency_code FROM validation.cases WHERE request_id = \(requestId)", logger: logger)
-            .decode((String, String).self) {
+    static func caseContract(_ requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> (
+        contractId: String, agencyCode: String
+    )? {
+        for try await (contract, agency) in try await connection.query(
+            "SELECT contract_id, agency_code FROM validation.cases WHERE request_id = \(requestId)", logger: logger
+        )
+        .decode((String, String).self) {
             return (contract, agency)
         }
         return nil
     }
 
-    static func recordDecision(of requestId: String, state: String, by actor: String, at date: Date, note: String, runId: String,
-                               on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+    static func recordDecision(
+        of requestId: String, state: String, by actor: String, at date: Date, note: String, runId: String,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
             UPDATE validation.cases SET state = \(state), decided_by = \(actor), decided_at = \(date), decision_note = \(note), decision_run_id = \(runId)
             WHERE request_id = \(requestId)
             """, logger: logger)
     }
 
     static func findCase(_ requestId: String, client: PostgresClient, logger: Logger) async throws -> StoredCase? {
-        for try await (id, contract, state, provisioned, by, at, note, agency, runId) in try await client.query("""
+        for try await (id, contract, state, provisioned, by, at, note, agency, runId) in try await client.query(
+            """
             SELECT request_id, contract_id, state, provisioned_at, decided_by, decided_at, decision_note, agency_code, decision_run_id FROM validation.cases WHERE request_id = \(requestId)
-            """, logger: logger).decode((String, String, String, Date, String?, Date?, String?, String, String?).self) {
-            return StoredCase(requestId: id, contractId: contract, state: state, provisionedAt: provisioned, decidedBy: by, decidedAt: at, note: note,
-                              agencyCode: agency, decisionRunId: runId)
+            """, logger: logger
+        ).decode((String, String, String, Date, String?, Date?, String?, String, String?).self) {
+            return StoredCase(
+                requestId: id, contractId: contract, state: state, provisionedAt: provisioned, decidedBy: by,
+                decidedAt: at, note: note,
+                agencyCode: agency, decisionRunId: runId)
         }
         return nil
     }
 
     /// The agency of the request's case (nil: no case).
     static func caseAgency(_ requestId: String, client: PostgresClient, logger: Logger) async throws -> String? {
-        for try await agency in try await client.query("SELECT agency_code FROM validation.cases WHERE request_id = \(requestId)", logger: logger).decode(String.self) {
+        for try await agency in try await client.query(
+            "SELECT agency_code FROM validation.cases WHERE request_id = \(requestId)", logger: logger
+        ).decode(String.self) {
             return agency
         }
         return nil
@@ -102,7 +121,8 @@ enum ValidationStore {
     // MARK: - Runs
 
     static func insertRun(_ run: ValidationRun, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO validation.runs (run_id, request_id, contract_id, trigger, run_by, as_of, started_at, completed_at, passed, score, records, failed_checks, scorecard)
             VALUES (\(run.runId), \(run.requestId), \(run.contractId), \(run.trigger), \(run.runBy), \(run.asOf), \(run.startedAt), \(run.completedAt), \(run.passed), \(run.score),
                     \(run.records), \(try CloudEventCodec.jsonText(run.failedChecks))::jsonb, \(try CloudEventCodec.jsonText(run.datasets))::jsonb)
@@ -110,36 +130,56 @@ enum ValidationStore {
     }
 
     /// The named run if it was made for the case's current contract.
-    static func runOfCurrentContract(_ runId: String, of requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> StoredRunOutcome? {
-        for try await (score, passed, failed, started) in try await connection.query("""
+    static func runOfCurrentContract(
+        _ runId: String, of requestId: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> StoredRunOutcome? {
+        for try await (score, passed, failed, started) in try await connection.query(
+            """
             SELECT r.score, r.passed, r.failed_checks::text, r.started_at FROM validation.runs r JOIN validation.cases c USING (request_id)
             WHERE r.request_id = \(requestId) AND r.run_id = \(runId) AND r.contract_id = c.contract_id
-            """, logger: logger).decode((Double, Bool, String, Date).self) {
-            return StoredRunOutcome(score: score, passed: passed, failedChecks: try CloudEventCodec.decodeJSON([String].self, from: failed), startedAt: started)
+            """, logger: logger
+        ).decode((Double, Bool, String, Date).self) {
+            return StoredRunOutcome(
+                score: score, passed: passed, failedChecks: try CloudEventCodec.decodeJSON([String].self, from: failed),
+                startedAt: started)
         }
         return nil
     }
 
-    static func runSummaries(of requestId: String, client: PostgresClient, logger: Logger) async throws -> [RunSummary] {
+    static func runSummaries(of requestId: String, client: PostgresClient, logger: Logger) async throws -> [RunSummary]
+    {
         var runs: [RunSummary] = []
-        for try await (id, contract, trigger, by, at, passed, score, records, failed) in try await client.query("""
+        for try await (id, contract, trigger, by, at, passed, score, records, failed) in try await client.query(
+            """
             SELECT run_id, contract_id, trigger, run_by, completed_at, passed, score, records, failed_checks::text FROM validation.runs
             WHERE request_id = \(requestId) ORDER BY completed_at DESC LIMIT 100
-            """, logger: logger).decode((String, String, String, String, Date, Bool, Double, Int64, String).self) {
-            runs.append(RunSummary(runId: id, contractId: contract, trigger: trigger, runBy: by, completedAt: at, passed: passed, score: score, records: records,
-                                   failedChecks: try CloudEventCodec.decodeJSON([String].self, from: failed)))
+            """, logger: logger
+        ).decode((String, String, String, String, Date, Bool, Double, Int64, String).self) {
+            runs.append(
+                RunSummary(
+                    runId: id, contractId: contract, trigger: trigger, runBy: by, completedAt: at, passed: passed,
+                    score: score, records: records,
+                    failedChecks: try CloudEventCodec.decodeJSON([String].self, from: failed)))
         }
         return runs
     }
 
-    static func run(_ runId: String, of requestId: String, client: PostgresClient, logger: Logger) async throws -> ValidationRun? {
-        for try await (contract, trigger, by, asOf, started, completed, passed, score, records, failed, scorecard) in try await client.query("""
-            SELECT contract_id, trigger, run_by, as_of, started_at, completed_at, passed, score, records, failed_checks::text, scorecard::text
-            FROM validation.runs WHERE request_id = \(requestId) AND run_id = \(runId)
-            """, logger: logger).decode((String, String, String, Date, Date, Date, Bool, Double, Int64, String, String).self) {
+    static func run(_ runId: String, of requestId: String, client: PostgresClient, logger: Logger) async throws
+        -> ValidationRun?
+    {
+        for try await (contract, trigger, by, asOf, started, completed, passed, score, records, failed, scorecard)
+            in try await client.query(
+                """
+                SELECT contract_id, trigger, run_by, as_of, started_at, completed_at, passed, score, records, failed_checks::text, scorecard::text
+                FROM validation.runs WHERE request_id = \(requestId) AND run_id = \(runId)
+                """, logger: logger
+            ).decode((String, String, String, Date, Date, Date, Bool, Double, Int64, String, String).self)
+        {
             return ValidationRun(
-                runId: runId, requestId: requestId, contractId: contract, trigger: trigger, runBy: by, asOf: asOf, startedAt: started, completedAt: completed,
-                passed: passed, score: score, records: Int(records), failedChecks: try CloudEventCodec.decodeJSON([String].self, from: failed),
+                runId: runId, requestId: requestId, contractId: contract, trigger: trigger, runBy: by, asOf: asOf,
+                startedAt: started, completedAt: completed,
+                passed: passed, score: score, records: Int(records),
+                failedChecks: try CloudEventCodec.decodeJSON([String].self, from: failed),
                 datasets: try CloudEventCodec.decodeJSON([DatasetScorecard].self, from: scorecard))
         }
         return nil
@@ -149,7 +189,8 @@ enum ValidationStore {
 
     /// Asks for a run of the request's checks (a later push moves the request to the back).
     static func queueRun(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO validation.pending_runs (request_id, requested_at) VALUES (\(requestId), now())
             ON CONFLICT (request_id) DO UPDATE SET requested_at = EXCLUDED.requested_at
             """, logger: logger)
@@ -160,26 +201,34 @@ enum ValidationStore {
     /// the lease, so a run that fails, hangs or dies with its process is taken again once the lease
     /// ends. Nothing a push asked for is lost.
     static func claimQueuedRun(client: PostgresClient, logger: Logger) async throws -> QueuedRun? {
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             UPDATE validation.pending_runs SET requested_at = now() + interval '5 minutes' WHERE request_id = (
                 SELECT request_id FROM validation.pending_runs WHERE requested_at < now() - interval '1 second'
                 ORDER BY requested_at LIMIT 1 FOR UPDATE SKIP LOCKED
             ) RETURNING request_id, requested_at::text
             """, logger: logger)
-        for try await (requestId, lease) in rows.decode((String, String).self) { return QueuedRun(requestId: requestId, lease: lease) }
+        for try await (requestId, lease) in rows.decode((String, String).self) {
+            return QueuedRun(requestId: requestId, lease: lease)
+        }
         return nil
     }
 
     /// Removes the entry of a run that completed, unless a push asked again meanwhile (then it stays
     /// queued and runs once more).
     static func finishQueuedRun(_ run: QueuedRun, client: PostgresClient, logger: Logger) async throws {
-        try await client.query("DELETE FROM validation.pending_runs WHERE request_id = \(run.requestId) AND requested_at = \(run.lease)::timestamptz", logger: logger)
+        try await client.query(
+            "DELETE FROM validation.pending_runs WHERE request_id = \(run.requestId) AND requested_at = \(run.lease)::timestamptz",
+            logger: logger)
     }
 
     // MARK: - Reconciliations and freshness
 
-    static func insertReconciliation(_ report: ReconciliationReport, contractId: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+    static func insertReconciliation(
+        _ report: ReconciliationReport, contractId: String, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
             INSERT INTO validation.reconciliations (reconciliation_id, request_id, contract_id, dataset_id, submitted_by, completed_at, source_records, hub_records,
                 missing_in_hub, extra_in_hub, changed, matched, report)
             VALUES (\(report.reconciliationId), \(report.requestId), \(contractId), \(report.datasetId), \(report.submittedBy), \(report.completedAt), \(report.sourceRecords),
@@ -188,29 +237,41 @@ enum ValidationStore {
     }
 
     /// The latest reconciliation made for the case's current contract.
-    static func latestReconciliation(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> StoredReconciliationCounts? {
-        for try await (id, missing, extra, changed) in try await connection.query("""
+    static func latestReconciliation(of requestId: String, on connection: PostgresConnection, logger: Logger)
+        async throws -> StoredReconciliationCounts?
+    {
+        for try await (id, missing, extra, changed) in try await connection.query(
+            """
             SELECT r.reconciliation_id, r.missing_in_hub, r.extra_in_hub, r.changed FROM validation.reconciliations r JOIN validation.cases c USING (request_id)
             WHERE r.request_id = \(requestId) AND r.contract_id = c.contract_id ORDER BY r.completed_at DESC LIMIT 1
-            """, logger: logger).decode((String, Int, Int, Int).self) {
-            return StoredReconciliationCounts(reconciliationId: id, missingInHub: missing, extraInHub: extra, changed: changed)
+            """, logger: logger
+        ).decode((String, Int, Int, Int).self) {
+            return StoredReconciliationCounts(
+                reconciliationId: id, missingInHub: missing, extraInHub: extra, changed: changed)
         }
         return nil
     }
 
     /// The stored report as JSON text.
-    static func reconciliationReport(_ id: String, of requestId: String, client: PostgresClient, logger: Logger) async throws -> String? {
-        for try await report in try await client.query("""
+    static func reconciliationReport(_ id: String, of requestId: String, client: PostgresClient, logger: Logger)
+        async throws -> String?
+    {
+        for try await report in try await client.query(
+            """
             SELECT report::text FROM validation.reconciliations WHERE request_id = \(requestId) AND reconciliation_id = \(id)
-            """, logger: logger).decode(String.self) {
+            """, logger: logger
+        ).decode(String.self) {
             return report
         }
         return nil
     }
 
     /// Records a finding once per stale period; true when it is new.
-    static func recordFreshnessFinding(_ finding: FreshnessFinding, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let inserted = try await connection.query("""
+    static func recordFreshnessFinding(_ finding: FreshnessFinding, on connection: PostgresConnection, logger: Logger)
+        async throws -> Bool
+    {
+        let inserted = try await connection.query(
+            """
             INSERT INTO validation.freshness_findings (dataset_id, last_update, request_id, update_frequency, as_of, age_days, allowed_days)
             VALUES (\(finding.datasetId), \(finding.lastUpdate), \(finding.requestId), \(finding.updateFrequency), \(finding.asOf), \(finding.ageDays), \(finding.allowedDays))
             ON CONFLICT (dataset_id, last_update) DO NOTHING RETURNING dataset_id

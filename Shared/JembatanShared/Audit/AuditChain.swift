@@ -26,8 +26,10 @@ public struct AuditEntry: Sendable, Equatable {
     /// Hash of the previous entry (32 zero bytes for the first).
     public var previousHash: [UInt8]
 
-    public init(sequence: Int64, atMilliseconds: Int64, actor: String, agencyCode: String, datasetId: String, operation: String,
-                status: Int, records: Int, rejected: Int, previousHash: [UInt8]) {
+    public init(
+        sequence: Int64, atMilliseconds: Int64, actor: String, agencyCode: String, datasetId: String, operation: String,
+        status: Int, records: Int, rejected: Int, previousHash: [UInt8]
+    ) {
         self.sequence = sequence
         self.atMilliseconds = atMilliseconds
         self.actor = actor
@@ -43,7 +45,10 @@ public struct AuditEntry: Sendable, Equatable {
     /// SHA-256 over every field (length-prefixed, so no two entries share a text) and the previous hash.
     public var hash: [UInt8] {
         var text = ""
-        for part in ["\(sequence)", "\(atMilliseconds)", actor, agencyCode, datasetId, operation, "\(status)", "\(records)", "\(rejected)"] {
+        for part in [
+            "\(sequence)", "\(atMilliseconds)", actor, agencyCode, datasetId, operation, "\(status)", "\(records)",
+            "\(rejected)",
+        ] {
             text += "\(part.utf8.count):\(part);"
         }
         var hasher = SHA256()
@@ -68,7 +73,10 @@ public enum AuditChain {
         public var records: Int
         public var rejected: Int
 
-        public init(actor: String, agencyCode: String, datasetId: String, operation: String, status: Int, records: Int = 0, rejected: Int = 0) {
+        public init(
+            actor: String, agencyCode: String, datasetId: String, operation: String, status: Int, records: Int = 0,
+            rejected: Int = 0
+        ) {
             self.actor = actor
             self.agencyCode = agencyCode
             self.datasetId = datasetId
@@ -82,7 +90,9 @@ public enum AuditChain {
     /// Appends `call` inside the caller's transaction. The chain's tail is locked until commit,
     /// so call this last in a transaction to keep the lock short.
     @discardableResult
-    public static func append(_ call: Call, at date: Date = Date(), on connection: PostgresConnection, logger: Logger) async throws -> AuditEntry {
+    public static func append(_ call: Call, at date: Date = Date(), on connection: PostgresConnection, logger: Logger)
+        async throws -> AuditEntry
+    {
         try await connection.query("SELECT pg_advisory_xact_lock(hashtext('jembatan.exchange_audit'))", logger: logger)
         var sequence: Int64 = 1
         var previous = genesis
@@ -93,11 +103,13 @@ public enum AuditChain {
             previous = Array(hash.readableBytesView)
         }
         let entry = AuditEntry(
-            sequence: sequence, atMilliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)), actor: call.actor,
+            sequence: sequence, atMilliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)),
+            actor: call.actor,
             agencyCode: call.agencyCode, datasetId: call.datasetId, operation: call.operation, status: call.status,
             records: call.records, rejected: call.rejected, previousHash: previous
         )
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO provisioning.exchange_audit (seq, at_ms, actor, agency_code, dataset_id, operation, status, records, rejected, previous_hash, entry_hash)
             VALUES (\(entry.sequence), \(entry.atMilliseconds), \(entry.actor), \(entry.agencyCode), \(entry.datasetId), \(entry.operation),
                     \(entry.status), \(entry.records), \(entry.rejected), \(ByteBuffer(bytes: entry.previousHash)), \(ByteBuffer(bytes: entry.hash)))
@@ -113,7 +125,8 @@ public enum AuditChain {
         public var firstBroken: (sequence: Int64, reason: String)?
 
         public static func == (left: Verification, right: Verification) -> Bool {
-            left.entries == right.entries && left.firstBroken?.sequence == right.firstBroken?.sequence && left.firstBroken?.reason == right.firstBroken?.reason
+            left.entries == right.entries && left.firstBroken?.sequence == right.firstBroken?.sequence
+                && left.firstBroken?.reason == right.firstBroken?.reason
         }
     }
 
@@ -123,23 +136,35 @@ public enum AuditChain {
         var expectedSequence: Int64 = 1
         var previous = genesis
         var checked = 0
-        let rows = try await client.query("""
+        let rows = try await client.query(
+            """
             SELECT seq, at_ms, actor, agency_code, dataset_id, operation, status, records, rejected, previous_hash, entry_hash
             FROM provisioning.exchange_audit ORDER BY seq
             """, logger: logger)
-        for try await row in rows.decode((Int64, Int64, String, String, String, String, Int, Int, Int, ByteBuffer, ByteBuffer).self) {
-            let (sequence, at, actor, agency, dataset, operation, status, records, rejected, previousHash, storedHash) = row
-            let entry = AuditEntry(sequence: sequence, atMilliseconds: at, actor: actor, agencyCode: agency, datasetId: dataset, operation: operation,
-                                   status: status, records: records, rejected: rejected, previousHash: Array(previousHash.readableBytesView))
+        for try await row in rows.decode(
+            (Int64, Int64, String, String, String, String, Int, Int, Int, ByteBuffer, ByteBuffer).self)
+        {
+            let (sequence, at, actor, agency, dataset, operation, status, records, rejected, previousHash, storedHash) =
+                row
+            let entry = AuditEntry(
+                sequence: sequence, atMilliseconds: at, actor: actor, agencyCode: agency, datasetId: dataset,
+                operation: operation,
+                status: status, records: records, rejected: rejected,
+                previousHash: Array(previousHash.readableBytesView))
             checked += 1
             if sequence != expectedSequence {
-                return Verification(entries: checked, firstBroken: (sequence, "expected entry \(expectedSequence) here: entries are missing"))
+                return Verification(
+                    entries: checked,
+                    firstBroken: (sequence, "expected entry \(expectedSequence) here: entries are missing"))
             }
             if entry.previousHash != previous {
-                return Verification(entries: checked, firstBroken: (sequence, "its previous-hash does not match entry \(sequence - 1)"))
+                return Verification(
+                    entries: checked, firstBroken: (sequence, "its previous-hash does not match entry \(sequence - 1)"))
             }
             if entry.hash != Array(storedHash.readableBytesView) {
-                return Verification(entries: checked, firstBroken: (sequence, "its content does not match its hash (changed after it was written)"))
+                return Verification(
+                    entries: checked,
+                    firstBroken: (sequence, "its content does not match its hash (changed after it was written)"))
             }
             previous = entry.hash
             expectedSequence += 1

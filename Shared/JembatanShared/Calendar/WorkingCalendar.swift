@@ -21,7 +21,9 @@ public struct WorkingCalendar: Sendable {
     static let timeZone = TimeZone(identifier: "Asia/Jakarta")!
 
     /// The built-in years plus, if given, a JSON file of more (`{"years": [{year, decree, holidays, cutiBersama}]}`).
-    public static func standard(extraFile: String? = ProcessInfo.processInfo.environment["JEMBATAN_CALENDAR_FILE"]) throws -> WorkingCalendar {
+    public static func standard(extraFile: String? = ProcessInfo.processInfo.environment["JEMBATAN_CALENDAR_FILE"])
+        throws -> WorkingCalendar
+    {
         var years = try JSONDecoder().decode(File.self, from: Data(CalendarYears.json.utf8)).years
         if let extraFile, !extraFile.isEmpty {
             years += try JSONDecoder().decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: extraFile))).years
@@ -68,7 +70,8 @@ public struct WorkingCalendar: Sendable {
         while dayStart < end {
             let next = calendar.date(byAdding: .day, value: 1, to: dayStart)!
             if isWorkingDay(dayStart) {
-                let from = max(start, dayStart), to = min(end, next)
+                let from = max(start, dayStart)
+                let to = min(end, next)
                 total += to.timeIntervalSince(from) / next.timeIntervalSince(dayStart)
             }
             dayStart = next
@@ -85,7 +88,9 @@ public struct WorkingCalendar: Sendable {
             let next = calendar.date(byAdding: .day, value: 1, to: dayStart)!
             if isWorkingDay(dayStart) {
                 let available = next.timeIntervalSince(cursor) / next.timeIntervalSince(dayStart)
-                if remaining <= available { return cursor.addingTimeInterval(remaining * next.timeIntervalSince(dayStart)) }
+                if remaining <= available {
+                    return cursor.addingTimeInterval(remaining * next.timeIntervalSince(dayStart))
+                }
                 remaining -= available
             }
             cursor = next

@@ -92,23 +92,37 @@ public struct JembatanConfiguration: Sendable {
         database.user = try reader.string("JEMBATAN_POSTGRES_USER", default: database.user)
         database.password = reader.optional("JEMBATAN_POSTGRES_PASSWORD") ?? ""
         database.database = try reader.string("JEMBATAN_POSTGRES_DATABASE", default: database.database)
-        database.maximumConnections = try reader.integer("JEMBATAN_POSTGRES_MAX_CONNECTIONS", default: 8, range: 1...200)
+        database.maximumConnections = try reader.integer(
+            "JEMBATAN_POSTGRES_MAX_CONNECTIONS", default: 8, range: 1...200)
         kafka.bootstrapServers = try reader.string("JEMBATAN_KAFKA_BROKERS", default: kafka.bootstrapServers)
-        kafka.sessionTimeoutMilliseconds = try reader.integer("JEMBATAN_KAFKA_SESSION_TIMEOUT_MS", default: 6000, range: 1000...300_000)
-        kafka.heartbeatIntervalMilliseconds = try reader.integer("JEMBATAN_KAFKA_HEARTBEAT_MS", default: 1000, range: 100...60_000)
-        kafka.maxPollIntervalMilliseconds = try reader.integer("JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", default: 20000, range: 1000...3_600_000)
+        kafka.sessionTimeoutMilliseconds = try reader.integer(
+            "JEMBATAN_KAFKA_SESSION_TIMEOUT_MS", default: 6000, range: 1000...300_000)
+        kafka.heartbeatIntervalMilliseconds = try reader.integer(
+            "JEMBATAN_KAFKA_HEARTBEAT_MS", default: 1000, range: 100...60_000)
+        kafka.maxPollIntervalMilliseconds = try reader.integer(
+            "JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", default: 20000, range: 1000...3_600_000)
         consumerWatchdogSeconds = try reader.integer("JEMBATAN_CONSUMER_WATCHDOG_SECONDS", default: 30, range: 2...3600)
         if let fault = reader.optional("JEMBATAN_TEST_CONSUMER_FAULT") {
             guard let parsed = ConsumerFault(fault) else {
-                throw ConfigurationError(variable: "JEMBATAN_TEST_CONSUMER_FAULT", problem: "expected stall-loop or leave-group, then :once or :always; got '\(fault)'")
+                throw ConfigurationError(
+                    variable: "JEMBATAN_TEST_CONSUMER_FAULT",
+                    problem: "expected stall-loop or leave-group, then :once or :always; got '\(fault)'")
             }
             consumerFault = parsed
         }
         if let contexts = reader.optional("JEMBATAN_KAFKA_DEBUG") {
-            let known: Set<Substring> = ["generic", "broker", "topic", "metadata", "cgrp", "consumer", "fetch", "protocol", "security", "all"]
-            let unknown = contexts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !known.contains(Substring($0)) }
+            let known: Set<Substring> = [
+                "generic", "broker", "topic", "metadata", "cgrp", "consumer", "fetch", "protocol", "security", "all",
+            ]
+            let unknown = contexts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !known.contains(Substring($0))
+            }
             guard unknown.isEmpty else {
-                throw ConfigurationError(variable: "JEMBATAN_KAFKA_DEBUG", problem: "unknown librdkafka debug context '\(unknown[0])'; expected a comma-separated list of \(known.sorted().joined(separator: ", "))")
+                throw ConfigurationError(
+                    variable: "JEMBATAN_KAFKA_DEBUG",
+                    problem:
+                        "unknown librdkafka debug context '\(unknown[0])'; expected a comma-separated list of \(known.sorted().joined(separator: ", "))"
+                )
             }
             kafka.debugContexts = contexts
         }
@@ -116,13 +130,17 @@ public struct JembatanConfiguration: Sendable {
         if service != nil {
             http.port = try reader.port("JEMBATAN_HTTP_PORT", default: http.port)
         }
-        exchangeRatePerMinute = try reader.integer("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", default: 6000, range: 1...1_000_000)
-        freshnessCheckSeconds = try reader.integer("JEMBATAN_FRESHNESS_CHECK_SECONDS", default: 3600, range: 10...604_800)
+        exchangeRatePerMinute = try reader.integer(
+            "JEMBATAN_EXCHANGE_RATE_PER_MINUTE", default: 6000, range: 1...1_000_000)
+        freshnessCheckSeconds = try reader.integer(
+            "JEMBATAN_FRESHNESS_CHECK_SECONDS", default: 3600, range: 10...604_800)
         slaCheckSeconds = try reader.integer("JEMBATAN_SLA_CHECK_SECONDS", default: 60, range: 1...86_400)
         chromium = try reader.string("JEMBATAN_CHROMIUM", default: "chromium")
         let level = try reader.string("JEMBATAN_LOG_LEVEL", default: "info")
         guard let parsed = Logger.Level(rawValue: level) else {
-            throw ConfigurationError(variable: "JEMBATAN_LOG_LEVEL", problem: "expected one of trace, debug, info, notice, warning, error, critical; got '\(level)'")
+            throw ConfigurationError(
+                variable: "JEMBATAN_LOG_LEVEL",
+                problem: "expected one of trace, debug, info, notice, warning, error, critical; got '\(level)'")
         }
         logLevel = parsed
         let format = try reader.string("JEMBATAN_LOG_FORMAT", default: "text")
@@ -132,13 +150,21 @@ public struct JembatanConfiguration: Sendable {
         logFormat = parsedFormat
         monitorSeconds = try reader.integer("JEMBATAN_MONITOR_SECONDS", default: 15, range: 1...3600)
         if kafka.heartbeatIntervalMilliseconds * 3 > kafka.sessionTimeoutMilliseconds {
-            throw ConfigurationError(variable: "JEMBATAN_KAFKA_HEARTBEAT_MS", problem: "must be at most a third of JEMBATAN_KAFKA_SESSION_TIMEOUT_MS")
+            throw ConfigurationError(
+                variable: "JEMBATAN_KAFKA_HEARTBEAT_MS",
+                problem: "must be at most a third of JEMBATAN_KAFKA_SESSION_TIMEOUT_MS")
         }
         if kafka.maxPollIntervalMilliseconds < kafka.sessionTimeoutMilliseconds {
-            throw ConfigurationError(variable: "JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", problem: "must be at least JEMBATAN_KAFKA_SESSION_TIMEOUT_MS (librdkafka's rule)")
+            throw ConfigurationError(
+                variable: "JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS",
+                problem: "must be at least JEMBATAN_KAFKA_SESSION_TIMEOUT_MS (librdkafka's rule)")
         }
         if consumerWatchdogSeconds * 1000 <= kafka.maxPollIntervalMilliseconds {
-            throw ConfigurationError(variable: "JEMBATAN_CONSUMER_WATCHDOG_SECONDS", problem: "must be longer than JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS (\(kafka.maxPollIntervalMilliseconds) ms): a handler attempt (40 % of it) and the group's own recovery come first")
+            throw ConfigurationError(
+                variable: "JEMBATAN_CONSUMER_WATCHDOG_SECONDS",
+                problem:
+                    "must be longer than JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS (\(kafka.maxPollIntervalMilliseconds) ms): a handler attempt (40 % of it) and the group's own recovery come first"
+            )
         }
     }
 }
@@ -159,7 +185,9 @@ struct EnvironmentReader {
     func integer(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
         guard let text = optional(name) else { return defaultValue }
         guard let value = Int(text), range.contains(value) else {
-            throw ConfigurationError(variable: name, problem: "expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+            throw ConfigurationError(
+                variable: name,
+                problem: "expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
         }
         return value
     }

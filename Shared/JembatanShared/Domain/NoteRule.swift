@@ -13,13 +13,18 @@ public enum NoteRule {
     ///   - text: what the person wrote (nil when the field was left out).
     ///   - field: the field's name in the request body.
     ///   - required: whether the step needs a note; `purpose` says what it should say.
-    public static func violation(_ text: String?, field: String, required: Bool, purpose: String = "a note") -> FieldViolation? {
+    public static func violation(_ text: String?, field: String, required: Bool, purpose: String = "a note")
+        -> FieldViolation?
+    {
         let trimmed = trimmed(text)
         if required && trimmed.isEmpty {
-            return FieldViolation(field: field, rule: "required", message: "\(purpose) is required (at most \(limit) characters)")
+            return FieldViolation(
+                field: field, rule: "required", message: "\(purpose) is required (at most \(limit) characters)")
         }
         if trimmed.count > limit {
-            return FieldViolation(field: field, rule: "max_length", message: "\(field) is at most \(limit) characters (\(trimmed.count) given)")
+            return FieldViolation(
+                field: field, rule: "max_length",
+                message: "\(field) is at most \(limit) characters (\(trimmed.count) given)")
         }
         return nil
     }
@@ -30,7 +35,9 @@ public enum NoteRule {
     }
 
     /// The trimmed note, or throws `validation_failed` naming the field and the rule.
-    public static func validated(_ text: String?, field: String, required: Bool, purpose: String = "a note") throws -> String {
+    public static func validated(_ text: String?, field: String, required: Bool, purpose: String = "a note") throws
+        -> String
+    {
         if let violation = violation(text, field: field, required: required, purpose: purpose) {
             throw APIError.validationFailed([violation])
         }

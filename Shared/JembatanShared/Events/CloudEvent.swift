@@ -61,7 +61,8 @@ public enum CloudEventCodec {
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
             guard let date = EventTime.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected an ISO 8601 date-time")
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "expected an ISO 8601 date-time")
             }
             return date
         }
@@ -80,16 +81,19 @@ public enum CloudEventCodec {
 
     /// Serialises `payload` as a structured CloudEvent.
     public static func encode<Payload: EventPayload>(
-        _ payload: Payload, id: String = UUID().uuidString.lowercased(), source: ServiceName, subject: String, time: Date = Date()
+        _ payload: Payload, id: String = UUID().uuidString.lowercased(), source: ServiceName, subject: String,
+        time: Date = Date()
     ) throws -> [UInt8] {
         try encode(payload, id: id, source: source.eventSource, subject: subject, time: time)
     }
 
     /// Serialises `payload` as a structured CloudEvent with `source` given as text (`/jembatan/operations`).
     public static func encode<Payload: EventPayload>(
-        _ payload: Payload, id: String = UUID().uuidString.lowercased(), source: String, subject: String, time: Date = Date()
+        _ payload: Payload, id: String = UUID().uuidString.lowercased(), source: String, subject: String,
+        time: Date = Date()
     ) throws -> [UInt8] {
-        let event = Outgoing(id: id, source: source, type: payload.publishedType.rawValue, subject: subject, time: time, data: payload)
+        let event = Outgoing(
+            id: id, source: source, type: payload.publishedType.rawValue, subject: subject, time: time, data: payload)
         return Array(try makeEncoder().encode(event))
     }
 
@@ -122,7 +126,8 @@ public enum CloudEventCodec {
         guard let subject = incoming.subject, !subject.isEmpty else { return .failure(.missingSubject) }
         guard let key, !key.isEmpty else { return .failure(.missingKey) }
         guard key == subject else { return .failure(.keyDoesNotMatchSubject(key: key, subject: subject)) }
-        return .success(CloudEventAttributes(id: id, source: source, type: type, subject: subject, time: incoming.time ?? Date()))
+        return .success(
+            CloudEventAttributes(id: id, source: source, type: type, subject: subject, time: incoming.time ?? Date()))
     }
 
     /// Decodes the `data` member as `Payload`.

@@ -50,8 +50,11 @@ public struct FieldDefinition: Codable, Sendable, Equatable {
     public var kind: FieldKind? { FieldKind(rawValue: type.lowercased()) }
 
     /// Creates a field definition.
-    public init(name: String, type: String, required: Bool, description: String? = nil, allowedValues: [String]? = nil, references: String? = nil,
-                pattern: String? = nil, minimum: Double? = nil, maximum: Double? = nil) {
+    public init(
+        name: String, type: String, required: Bool, description: String? = nil, allowedValues: [String]? = nil,
+        references: String? = nil,
+        pattern: String? = nil, minimum: Double? = nil, maximum: Double? = nil
+    ) {
         self.name = name
         self.type = type
         self.required = required
@@ -86,7 +89,10 @@ public struct DatasetDefinition: Codable, Sendable, Equatable {
     public var expectedRecords: RecordCountRange?
 
     /// Creates a dataset definition.
-    public init(name: String, description: String? = nil, fields: [FieldDefinition], primaryKey: [String], classification: String? = nil, updateFrequency: String? = nil) {
+    public init(
+        name: String, description: String? = nil, fields: [FieldDefinition], primaryKey: [String],
+        classification: String? = nil, updateFrequency: String? = nil
+    ) {
         self.name = name
         self.description = description
         self.fields = fields

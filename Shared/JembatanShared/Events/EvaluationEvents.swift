@@ -14,7 +14,10 @@ public struct EvaluationStarted: EventPayload, Equatable {
     public var startedBy: ActorReference
     public var startedAt: Date
 
-    public init(requestId: String, version: Int, trigger: String? = nil, findings: [ReviewFinding], startedBy: ActorReference, startedAt: Date) {
+    public init(
+        requestId: String, version: Int, trigger: String? = nil, findings: [ReviewFinding], startedBy: ActorReference,
+        startedAt: Date
+    ) {
         self.requestId = requestId
         self.version = version
         self.trigger = trigger
@@ -51,7 +54,10 @@ public struct ContractAgreed: EventPayload, Equatable {
     public var agreedBy: ActorReference
     public var agreedAt: Date
 
-    public init(requestId: String, contractId: String, contractVersion: Int, agencyCode: String, datasets: [DatasetDefinition], consumers: [String]? = nil, findings: [ReviewFinding], agreedBy: ActorReference, agreedAt: Date) {
+    public init(
+        requestId: String, contractId: String, contractVersion: Int, agencyCode: String, datasets: [DatasetDefinition],
+        consumers: [String]? = nil, findings: [ReviewFinding], agreedBy: ActorReference, agreedAt: Date
+    ) {
         self.consumers = consumers
         self.requestId = requestId
         self.contractId = contractId
@@ -74,7 +80,10 @@ public struct RequestReturned: EventPayload, Equatable {
     public var returnedBy: ActorReference
     public var returnedAt: Date
 
-    public init(requestId: String, findings: [ReviewFinding], reasons: [ReturnReason], returnedBy: ActorReference, returnedAt: Date) {
+    public init(
+        requestId: String, findings: [ReviewFinding], reasons: [ReturnReason], returnedBy: ActorReference,
+        returnedAt: Date
+    ) {
         self.requestId = requestId
         self.findings = findings
         self.reasons = reasons

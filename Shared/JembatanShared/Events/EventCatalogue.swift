@@ -145,20 +145,32 @@ public enum JSONSchemaProbe {
         func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { value(type, key, required: true) }
         func decode(_ type: String.Type, forKey key: Key) throws -> String { value(type, key, required: true) }
         func decode(_ type: Double.Type, forKey key: Key) throws -> Double { value(type, key, required: true) }
-        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(value(Double.self, key, required: true)) }
+        func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+            Float(value(Double.self, key, required: true))
+        }
         func decode(_ type: Int.Type, forKey key: Key) throws -> Int { value(type, key, required: true) }
         func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { value(type, key, required: true) }
         func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { value(type, key, required: true) }
-        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try JSONSchemaProbe.decodeValue(type, into: child(key, required: true)) }
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+            try JSONSchemaProbe.decodeValue(type, into: child(key, required: true))
+        }
 
         func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { value(type, key, required: false) }
-        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { value(type, key, required: false) }
-        func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { value(type, key, required: false) }
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+            value(type, key, required: false)
+        }
+        func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+            value(type, key, required: false)
+        }
         func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { value(type, key, required: false) }
         func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { value(type, key, required: false) }
-        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try JSONSchemaProbe.decodeValue(type, into: child(key, required: false)) }
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            try JSONSchemaProbe.decodeValue(type, into: child(key, required: false))
+        }
 
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+            -> KeyedDecodingContainer<NestedKey>
+        {
             let nested = child(key, required: true)
             nested.schema = ["type": "object"]
             return KeyedDecodingContainer(Keyed<NestedKey>(node: nested))
@@ -194,7 +206,9 @@ public enum JSONSchemaProbe {
         func decodeNil() throws -> Bool { false }
         func decode<T: Decodable>(_ type: T.Type) throws -> T { try Single(node: element()).decode(type) }
 
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<
+            NestedKey
+        > {
             let item = element()
             item.schema = ["type": "object"]
             return KeyedDecodingContainer(Keyed<NestedKey>(node: item))
@@ -215,7 +229,9 @@ public enum JSONSchemaProbe {
 
         func decodeNil() -> Bool { false }
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            if type is String.Type || type is Bool.Type || type is Double.Type || type is Int.Type || type is Int64.Type || type is Int32.Type || type is Float.Type {
+            if type is String.Type || type is Bool.Type || type is Double.Type || type is Int.Type || type is Int64.Type
+                || type is Int32.Type || type is Float.Type
+            {
                 let (schema, example) = JSONSchemaProbe.primitive(type)
                 node.schema = schema
                 return example as! T
@@ -228,12 +244,15 @@ public enum JSONSchemaProbe {
 /// The AsyncAPI 3.0 document of every topic, its key, and every event type with its payload schema, built from the code.
 public enum AsyncAPIDocument {
     static func messageName(_ type: EventType) -> String {
-        type.unversionedName.replacingOccurrences(of: "id.jembatan.", with: "").replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_")
+        type.unversionedName.replacingOccurrences(of: "id.jembatan.", with: "").replacingOccurrences(of: ".", with: "_")
+            .replacingOccurrences(of: "-", with: "_")
     }
 
     static let writers: [Topic: String] = [
-        .intake: "intake (8081)", .evaluation: "evaluation (8082)", .provisioning: "provisioning (8083)", .validation: "validation (8084)",
-        .reporting: "reporting (8085)", .operations: "the operator command (jembatan ops check, backup, dlq redrive)", .deadLetter: "every consumer",
+        .intake: "intake (8081)", .evaluation: "evaluation (8082)", .provisioning: "provisioning (8083)",
+        .validation: "validation (8084)",
+        .reporting: "reporting (8085)", .operations: "the operator command (jembatan ops check, backup, dlq redrive)",
+        .deadLetter: "every consumer",
     ]
 
     /// The document as JSON text (sorted keys, so it is stable and diffable).
@@ -251,15 +270,34 @@ public enum AsyncAPIDocument {
                 "title": type.rawValue,
                 "summary": "\(type.rawValue) on \(type.topic.rawValue); data: \(payloadName)",
                 "contentType": "application/cloudevents+json",
-                "headers": ["type": "object", "properties": ["content-type": ["type": "string", "const": "application/cloudevents+json"], "ce_type": ["type": "string", "const": type.rawValue]]],
-                "bindings": ["kafka": ["key": ["type": "string", "description": "the request id (for operations events: the record's subject, e.g. incident-<id>)"], "bindingVersion": "0.5.0"]],
+                "headers": [
+                    "type": "object",
+                    "properties": [
+                        "content-type": ["type": "string", "const": "application/cloudevents+json"],
+                        "ce_type": ["type": "string", "const": type.rawValue],
+                    ],
+                ],
+                "bindings": [
+                    "kafka": [
+                        "key": [
+                            "type": "string",
+                            "description":
+                                "the request id (for operations events: the record's subject, e.g. incident-<id>)",
+                        ], "bindingVersion": "0.5.0",
+                    ]
+                ],
                 "payload": [
                     "type": "object",
                     "required": ["specversion", "id", "source", "type", "subject", "time", "datacontenttype", "data"],
                     "properties": [
                         "specversion": ["const": "1.0"],
                         "id": ["type": "string"],
-                        "source": ["type": "string", "const": type.topic == .operations ? "/jembatan/operations" : "/jembatan/\(ServiceName.allCases.first { $0.topic == type.topic }?.rawValue ?? "")"],
+                        "source": [
+                            "type": "string",
+                            "const": type.topic == .operations
+                                ? "/jembatan/operations"
+                                : "/jembatan/\(ServiceName.allCases.first { $0.topic == type.topic }?.rawValue ?? "")",
+                        ],
                         "type": ["const": type.rawValue],
                         "subject": ["type": "string", "minLength": 1],
                         "time": ["type": "string", "format": "date-time"],
@@ -272,7 +310,9 @@ public enum AsyncAPIDocument {
         for topic in Topic.allCases {
             let types = EventType.allCases.filter { $0.topic == topic }
             var channelMessages: [String: Any] = [:]
-            for type in types { channelMessages[messageName(type)] = ["$ref": "#/components/messages/\(messageName(type))"] }
+            for type in types {
+                channelMessages[messageName(type)] = ["$ref": "#/components/messages/\(messageName(type))"]
+            }
             if topic == .deadLetter {
                 channelMessages["deadLetter"] = ["$ref": "#/components/messages/deadLetter"]
             }
@@ -280,40 +320,58 @@ public enum AsyncAPIDocument {
             channels[topic.rawValue] = [
                 "address": topic.rawValue,
                 "title": topic.rawValue,
-                "description": "Written by \(writers[topic] ?? "?"). Read by: \(readers.isEmpty ? "operators (jembatan tail, dlq)" : readers.joined(separator: ", ")). Key: the request id; one request's events keep their order within the topic.",
+                "description":
+                    "Written by \(writers[topic] ?? "?"). Read by: \(readers.isEmpty ? "operators (jembatan tail, dlq)" : readers.joined(separator: ", ")). Key: the request id; one request's events keep their order within the topic.",
                 "messages": channelMessages,
-                "bindings": ["kafka": ["partitions": Topic.defaultPartitions, "replicas": 1, "bindingVersion": "0.5.0"]],
+                "bindings": [
+                    "kafka": ["partitions": Topic.defaultPartitions, "replicas": 1, "bindingVersion": "0.5.0"]
+                ],
             ]
             if !channelMessages.isEmpty {
                 operations["send_\(topic.rawValue.replacingOccurrences(of: ".", with: "_"))"] = [
                     "action": "send", "channel": ["$ref": "#/channels/\(topic.rawValue)"],
-                    "messages": channelMessages.keys.sorted().map { ["$ref": "#/channels/\(topic.rawValue)/messages/\($0)"] },
+                    "messages": channelMessages.keys.sorted().map {
+                        ["$ref": "#/channels/\(topic.rawValue)/messages/\($0)"]
+                    },
                 ]
             }
         }
         messages["deadLetter"] = [
             "name": "dead letter", "title": "dead letter",
-            "summary": "The original record (value cut to 1 MiB if larger) with its headers, plus jembatan-dlq-original-topic, -original-partition, -original-offset, -consumer, -error, -failed-at",
-            "headers": ["type": "object", "required": [DeadLetterHeader.originalTopic, DeadLetterHeader.error], "properties": [
-                DeadLetterHeader.originalTopic: ["type": "string"], DeadLetterHeader.originalPartition: ["type": "string"], DeadLetterHeader.originalOffset: ["type": "string"],
-                DeadLetterHeader.consumer: ["type": "string"], DeadLetterHeader.error: ["type": "string"], DeadLetterHeader.failedAt: ["type": "string"],
-            ]],
+            "summary":
+                "The original record (value cut to 1 MiB if larger) with its headers, plus jembatan-dlq-original-topic, -original-partition, -original-offset, -consumer, -error, -failed-at",
+            "headers": [
+                "type": "object", "required": [DeadLetterHeader.originalTopic, DeadLetterHeader.error],
+                "properties": [
+                    DeadLetterHeader.originalTopic: ["type": "string"],
+                    DeadLetterHeader.originalPartition: ["type": "string"],
+                    DeadLetterHeader.originalOffset: ["type": "string"],
+                    DeadLetterHeader.consumer: ["type": "string"], DeadLetterHeader.error: ["type": "string"],
+                    DeadLetterHeader.failedAt: ["type": "string"],
+                ],
+            ],
             "payload": [:] as [String: Any],
         ]
         let document: [String: Any] = [
             "asyncapi": "3.0.0",
-            "info": ["title": "Jembatan events", "version": "1.0.0",
-                     "description": "Every topic, key and event type of Jembatan. Generated from the Swift payload types (`jembatan asyncapi`); a test keeps this file equal to the code and validates real events against it."],
+            "info": [
+                "title": "Jembatan events", "version": "1.0.0",
+                "description":
+                    "Every topic, key and event type of Jembatan. Generated from the Swift payload types (`jembatan asyncapi`); a test keeps this file equal to the code and validates real events against it.",
+            ],
             "defaultContentType": "application/cloudevents+json",
             "servers": [
                 "local": ["host": "127.0.0.1:9092", "protocol": "kafka", "description": "make run (tansu)"],
-                "compose": ["host": "kafka:9092", "protocol": "kafka", "description": "docker compose (Apache Kafka, KRaft)"],
+                "compose": [
+                    "host": "kafka:9092", "protocol": "kafka", "description": "docker compose (Apache Kafka, KRaft)",
+                ],
             ],
             "channels": channels,
             "operations": operations,
             "components": ["messages": messages, "schemas": schemas],
         ]
-        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONSerialization.data(
+            withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

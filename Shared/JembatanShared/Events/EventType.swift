@@ -33,10 +33,14 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
         switch self {
         case .requestSubmitted, .requestDispositioned, .requestResubmitted, .requestWithdrawn: .intake
         case .evaluationStarted, .contractAgreed, .requestReturned: .evaluation
-        case .apiProvisioned, .integrationTestPassed, .integrationTestFailed, .resultsDelivered, .recordsIngested: .provisioning
-        case .requestAccepted, .requestReopened, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding: .validation
+        case .apiProvisioned, .integrationTestPassed, .integrationTestFailed, .resultsDelivered, .recordsIngested:
+            .provisioning
+        case .requestAccepted, .requestReopened, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding:
+            .validation
         case .requestCompleted, .slaWarning, .slaBreached, .reportPublished: .reporting
-        case .opsCheckCompleted, .incidentOpened, .incidentEscalated, .incidentClosed, .backupCompleted, .deadLetterRedriven: .operations
+        case .opsCheckCompleted, .incidentOpened, .incidentEscalated, .incidentClosed, .backupCompleted,
+            .deadLetterRedriven:
+            .operations
         }
     }
 
@@ -59,7 +63,9 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     }
 
     private static func splitVersion(_ name: String) -> (name: String, version: String?) {
-        guard let dot = name.lastIndex(of: "."), name[name.index(after: dot)...].hasPrefix("v") else { return (name, nil) }
+        guard let dot = name.lastIndex(of: "."), name[name.index(after: dot)...].hasPrefix("v") else {
+            return (name, nil)
+        }
         return (String(name[..<dot]), String(name[name.index(after: dot)...]))
     }
 }

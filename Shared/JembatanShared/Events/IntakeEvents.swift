@@ -22,9 +22,13 @@ public struct RequestSubmitted: EventPayload, Equatable {
     public var submittedBy: ActorReference
     public var submittedAt: Date
 
-    public init(requestId: String, agencyCode: String, title: String, purpose: String, profile: String, profileVersion: Int? = nil,
-                legalBasis: String? = nil, contactPerson: ContactPerson? = nil, intendedConsumers: [String]? = nil, attachments: [AttachmentMetadata]? = nil,
-                datasets: [DatasetDefinition], submittedBy: ActorReference, submittedAt: Date) {
+    public init(
+        requestId: String, agencyCode: String, title: String, purpose: String, profile: String,
+        profileVersion: Int? = nil,
+        legalBasis: String? = nil, contactPerson: ContactPerson? = nil, intendedConsumers: [String]? = nil,
+        attachments: [AttachmentMetadata]? = nil,
+        datasets: [DatasetDefinition], submittedBy: ActorReference, submittedAt: Date
+    ) {
         self.profileVersion = profileVersion
         self.legalBasis = legalBasis
         self.contactPerson = contactPerson
@@ -67,7 +71,10 @@ public struct RequestResubmitted: EventPayload, Equatable {
     public var resubmittedBy: ActorReference
     public var resubmittedAt: Date
 
-    public init(requestId: String, version: Int, datasets: [DatasetDefinition], resubmittedBy: ActorReference, resubmittedAt: Date) {
+    public init(
+        requestId: String, version: Int, datasets: [DatasetDefinition], resubmittedBy: ActorReference,
+        resubmittedAt: Date
+    ) {
         self.requestId = requestId
         self.version = version
         self.datasets = datasets

@@ -130,7 +130,10 @@ public struct BackupCompleted: EventPayload, Equatable {
     public var startedAt: Date
     public var completedAt: Date
 
-    public init(backupId: String, file: String, sizeBytes: Int, verified: Bool, tables: Int, problems: [String], startedAt: Date, completedAt: Date) {
+    public init(
+        backupId: String, file: String, sizeBytes: Int, verified: Bool, tables: Int, problems: [String],
+        startedAt: Date, completedAt: Date
+    ) {
         self.requestId = "backup-\(backupId)"
         self.backupId = backupId
         self.file = file
@@ -159,8 +162,11 @@ public struct DeadLetterRedriven: EventPayload, Equatable {
     public var redrivenBy: String
     public var redrivenAt: Date
 
-    public init(requestId: String, redriveId: String, deadLetterPartition: Int, deadLetterOffset: Int64, originalTopic: String, originalPartition: Int,
-                originalOffset: Int64, replaced: Bool, reason: String, redrivenBy: String, redrivenAt: Date) {
+    public init(
+        requestId: String, redriveId: String, deadLetterPartition: Int, deadLetterOffset: Int64, originalTopic: String,
+        originalPartition: Int,
+        originalOffset: Int64, replaced: Bool, reason: String, redrivenBy: String, redrivenAt: Date
+    ) {
         self.requestId = requestId
         self.redriveId = redriveId
         self.deadLetterPartition = deadLetterPartition

@@ -106,8 +106,11 @@ public struct RecordsIngested: EventPayload, Equatable {
     public var agencyCode: String
     public var ingestedAt: Date
 
-    public init(requestId: String, datasetId: String, batchId: String, format: String, received: Int, accepted: Int, rejected: Int,
-                credentialId: String, agencyCode: String, ingestedAt: Date) {
+    public init(
+        requestId: String, datasetId: String, batchId: String, format: String, received: Int, accepted: Int,
+        rejected: Int,
+        credentialId: String, agencyCode: String, ingestedAt: Date
+    ) {
         self.requestId = requestId
         self.datasetId = datasetId
         self.batchId = batchId
@@ -136,8 +139,11 @@ public struct APIProvisioned: EventPayload, Equatable {
     public var provisionedBy: ActorReference
     public var provisionedAt: Date
 
-    public init(requestId: String, contractId: String, agencyCode: String, endpoints: [ProvisionedEndpoint], integrationTestChecks: [String],
-                credentials: [IssuedCredential]? = nil, provisionedBy: ActorReference, provisionedAt: Date) {
+    public init(
+        requestId: String, contractId: String, agencyCode: String, endpoints: [ProvisionedEndpoint],
+        integrationTestChecks: [String],
+        credentials: [IssuedCredential]? = nil, provisionedBy: ActorReference, provisionedAt: Date
+    ) {
         self.credentials = credentials
         self.requestId = requestId
         self.contractId = contractId

@@ -23,8 +23,11 @@ public struct SLAAlert: EventPayload, Equatable {
     /// `head` for a breach.
     public var escalatedTo: Role?
 
-    public init(requestId: String, agencyCode: String, profile: String, step: Int, stepName: String, threshold: Int, usedPercent: Double, standard: String,
-                stepStartedAt: Date, deadline: Date, checkedAt: Date, escalatedTo: Role?) {
+    public init(
+        requestId: String, agencyCode: String, profile: String, step: Int, stepName: String, threshold: Int,
+        usedPercent: Double, standard: String,
+        stepStartedAt: Date, deadline: Date, checkedAt: Date, escalatedTo: Role?
+    ) {
         self.requestId = requestId
         self.agencyCode = agencyCode
         self.profile = profile
@@ -80,7 +83,10 @@ public struct ReportPublished: EventPayload, Equatable {
     public var sha256: String
     public var publishedAt: Date
 
-    public init(requestId: String, reportId: String, kind: String, period: String?, title: String, path: String, formats: [String], sha256: String, publishedAt: Date) {
+    public init(
+        requestId: String, reportId: String, kind: String, period: String?, title: String, path: String,
+        formats: [String], sha256: String, publishedAt: Date
+    ) {
         self.requestId = requestId
         self.reportId = reportId
         self.kind = kind

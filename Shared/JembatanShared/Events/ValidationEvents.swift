@@ -15,8 +15,10 @@ public struct ValidationEvidence: Codable, Sendable, Equatable {
     public var extraInHub: Int?
     public var changed: Int?
 
-    public init(runId: String, score: Double, passed: Bool, failedChecks: [String], reconciliationId: String? = nil,
-                missingInHub: Int? = nil, extraInHub: Int? = nil, changed: Int? = nil) {
+    public init(
+        runId: String, score: Double, passed: Bool, failedChecks: [String], reconciliationId: String? = nil,
+        missingInHub: Int? = nil, extraInHub: Int? = nil, changed: Int? = nil
+    ) {
         self.runId = runId
         self.score = score
         self.passed = passed
@@ -44,8 +46,10 @@ public struct ValidationRunCompleted: EventPayload, Equatable {
     public var runBy: ActorReference
     public var completedAt: Date
 
-    public init(requestId: String, runId: String, contractId: String, trigger: String, passed: Bool, score: Double, checks: Int,
-                failedChecks: [String], records: Int, runBy: ActorReference, completedAt: Date) {
+    public init(
+        requestId: String, runId: String, contractId: String, trigger: String, passed: Bool, score: Double, checks: Int,
+        failedChecks: [String], records: Int, runBy: ActorReference, completedAt: Date
+    ) {
         self.requestId = requestId
         self.runId = runId
         self.contractId = contractId
@@ -75,8 +79,11 @@ public struct ReconciliationCompleted: EventPayload, Equatable {
     public var submittedBy: ActorReference
     public var completedAt: Date
 
-    public init(requestId: String, reconciliationId: String, datasetId: String, sourceRecords: Int, hubRecords: Int, missingInHub: Int,
-                extraInHub: Int, changed: Int, matched: Int, submittedBy: ActorReference, completedAt: Date) {
+    public init(
+        requestId: String, reconciliationId: String, datasetId: String, sourceRecords: Int, hubRecords: Int,
+        missingInHub: Int,
+        extraInHub: Int, changed: Int, matched: Int, submittedBy: ActorReference, completedAt: Date
+    ) {
         self.requestId = requestId
         self.reconciliationId = reconciliationId
         self.datasetId = datasetId
@@ -102,7 +109,10 @@ public struct FreshnessFinding: EventPayload, Equatable {
     public var ageDays: Int
     public var allowedDays: Int
 
-    public init(requestId: String, datasetId: String, updateFrequency: String, lastUpdate: Date, asOf: Date, ageDays: Int, allowedDays: Int) {
+    public init(
+        requestId: String, datasetId: String, updateFrequency: String, lastUpdate: Date, asOf: Date, ageDays: Int,
+        allowedDays: Int
+    ) {
         self.requestId = requestId
         self.datasetId = datasetId
         self.updateFrequency = updateFrequency
@@ -123,7 +133,9 @@ public struct RequestAccepted: EventPayload, Equatable {
     public var decidedBy: ActorReference
     public var decidedAt: Date
 
-    public init(requestId: String, note: String, evidence: ValidationEvidence? = nil, decidedBy: ActorReference, decidedAt: Date) {
+    public init(
+        requestId: String, note: String, evidence: ValidationEvidence? = nil, decidedBy: ActorReference, decidedAt: Date
+    ) {
         self.requestId = requestId
         self.note = note
         self.evidence = evidence
@@ -142,7 +154,10 @@ public struct RequestReopened: EventPayload, Equatable {
     public var decidedBy: ActorReference
     public var decidedAt: Date
 
-    public init(requestId: String, reasons: [String], evidence: ValidationEvidence? = nil, decidedBy: ActorReference, decidedAt: Date) {
+    public init(
+        requestId: String, reasons: [String], evidence: ValidationEvidence? = nil, decidedBy: ActorReference,
+        decidedAt: Date
+    ) {
         self.requestId = requestId
         self.reasons = reasons
         self.evidence = evidence

@@ -34,7 +34,10 @@ public struct APIError: HTTPResponseError, Sendable {
     public var violations: [FieldViolation]
 
     /// Creates an error.
-    public init(_ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, violations: [FieldViolation] = []) {
+    public init(
+        _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil,
+        violations: [FieldViolation] = []
+    ) {
         self.status = status
         self.code = code
         self.message = message
@@ -54,7 +57,8 @@ public struct APIError: HTTPResponseError, Sendable {
 
     /// Renders the JSON body.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = Body(error: .init(code: code, message: message, field: field, violations: violations.isEmpty ? nil : violations))
+        let body = Body(
+            error: .init(code: code, message: message, field: field, violations: violations.isEmpty ? nil : violations))
         var response = try JSONResponse.make(body, status: status)
         if status == .serviceUnavailable { response.headers[.retryAfter] = "1" }
         return response
@@ -62,7 +66,10 @@ public struct APIError: HTTPResponseError, Sendable {
 
     /// 422 listing every violated rule.
     public static func validationFailed(_ violations: [FieldViolation]) -> APIError {
-        APIError(.unprocessableContent, code: "validation_failed", message: "\(violations.count) rule(s) failed; nothing was changed", field: violations.first?.field, violations: violations)
+        APIError(
+            .unprocessableContent, code: "validation_failed",
+            message: "\(violations.count) rule(s) failed; nothing was changed", field: violations.first?.field,
+            violations: violations)
     }
 
     /// 404 that does not reveal whether the object exists for someone else.
@@ -76,11 +83,15 @@ public enum JSONResponse {
     /// Encodes `value` as `application/json`.
     public static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try CloudEventCodec.makeEncoder().encode(value)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// Decodes an optional JSON body: nil when there is none, 400 naming `field` when it is not `T`.
-    public static func decodeIfPresent<T: Decodable>(_ type: T.Type, from request: Request, expected: String, field: String) async throws -> T? {
+    public static func decodeIfPresent<T: Decodable>(
+        _ type: T.Type, from request: Request, expected: String, field: String
+    ) async throws -> T? {
         let body = try await request.body.collect(upTo: 4096)
         guard body.readableBytes > 0 else { return nil }
         do {
@@ -91,7 +102,9 @@ public enum JSONResponse {
     }
 
     /// Decodes the request body as `T`; a bad body is a 400 naming the field and the rule.
-    public static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 1 << 20) async throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = 1 << 20) async throws
+        -> T
+    {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
@@ -113,6 +126,7 @@ public struct AsOfBody: Decodable, Sendable {
 
     /// The moment of a request's optional `{"asOf"}` body; now when there is none.
     public static func moment(of request: Request) async throws -> Date {
-        try await JSONResponse.decodeIfPresent(AsOfBody.self, from: request, expected: "{\"asOf\": \"<ISO 8601 time>\"}", field: "asOf")?.asOf ?? Date()
+        try await JSONResponse.decodeIfPresent(
+            AsOfBody.self, from: request, expected: "{\"asOf\": \"<ISO 8601 time>\"}", field: "asOf")?.asOf ?? Date()
     }
 }

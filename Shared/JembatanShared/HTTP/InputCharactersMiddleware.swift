@@ -7,12 +7,17 @@ public struct InputCharactersMiddleware<Context: RequestContext>: RouterMiddlewa
     /// Creates the middleware.
     public init() {}
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         if request.uri.path.contains("\u{0}") || request.uri.path.lowercased().contains("%00") {
-            throw APIError(.badRequest, code: "invalid_parameter", message: "the path contains a NUL character", field: "path")
+            throw APIError(
+                .badRequest, code: "invalid_parameter", message: "the path contains a NUL character", field: "path")
         }
         for (name, value) in request.uri.queryParameters where name.contains("\u{0}") || value.contains("\u{0}") {
-            throw APIError(.badRequest, code: "invalid_parameter", message: "'\(name)' contains a NUL character", field: String(name))
+            throw APIError(
+                .badRequest, code: "invalid_parameter", message: "'\(name)' contains a NUL character",
+                field: String(name))
         }
         return try await next(request, context)
     }

@@ -2,8 +2,10 @@
 /// are the same everywhere; a service adds its own paths and schemas.
 public enum OpenAPIDocument {
     /// A complete document. `paths`, `schemas` and the optional extra components are JSON object members (without braces).
-    public static func make(service: ServiceName, summary: String, paths: String, schemas: String,
-                            securitySchemes: String = "", parameters: String = "", responses: String = "") -> String {
+    public static func make(
+        service: ServiceName, summary: String, paths: String, schemas: String,
+        securitySchemes: String = "", parameters: String = "", responses: String = ""
+    ) -> String {
         """
         {
           "openapi": "3.1.0",

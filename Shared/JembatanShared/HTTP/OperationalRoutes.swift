@@ -15,7 +15,10 @@ public struct OperationalRoutes: Sendable {
     let openAPIDocument: String
 
     /// Creates the routes.
-    public init(client: PostgresClient, broker: BrokerMonitor, health: ConsumerHealth, gate: StartupGate, registry: PrometheusCollectorRegistry, openAPIDocument: String) {
+    public init(
+        client: PostgresClient, broker: BrokerMonitor, health: ConsumerHealth, gate: StartupGate,
+        registry: PrometheusCollectorRegistry, openAPIDocument: String
+    ) {
         self.client = client
         self.broker = broker
         self.health = health
@@ -41,23 +44,31 @@ public struct OperationalRoutes: Sendable {
         router.get("livez") { _, _ in
             let consumers = self.health.reports()
             let live = consumers.allSatisfy(\.live)
-            return try JSONResponse.make(Liveness(status: live ? "live" : "not live", consumers: consumers), status: live ? .ok : .serviceUnavailable)
+            return try JSONResponse.make(
+                Liveness(status: live ? "live" : "not live", consumers: consumers),
+                status: live ? .ok : .serviceUnavailable)
         }
         router.get("readyz") { _, _ in
             let checks = await self.readinessChecks()
             let ready = checks["postgresql"] == "ok"
             let status = !ready ? "not ready" : (checks["kafka"] == "ok" ? "ready" : "degraded")
-            return try JSONResponse.make(Readiness(status: status, checks: checks), status: ready ? .ok : .serviceUnavailable)
+            return try JSONResponse.make(
+                Readiness(status: status, checks: checks), status: ready ? .ok : .serviceUnavailable)
         }
         router.get("metrics") { _, _ in
             // The loop age as of this scrape: a loop that stopped turning does not refresh it itself.
             for report in self.health.reports() {
-                Gauge(label: "jembatan_consumer_loop_age_seconds", dimensions: [("consumer", report.consumer)]).record(report.secondsSinceLoopTurned)
+                Gauge(label: "jembatan_consumer_loop_age_seconds", dimensions: [("consumer", report.consumer)]).record(
+                    report.secondsSinceLoopTurned)
             }
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: self.registry.emitToBuffer())))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: self.registry.emitToBuffer())))
         }
         router.get("openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: self.openAPIDocument)))
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: self.openAPIDocument)))
         }
     }
 

@@ -36,7 +36,9 @@ public struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddl
 
     static var operationalPaths: Set<String> { ["/livez", "/readyz", "/metrics", "/openapi.json"] }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         let started = ContinuousClock.now
         let id = Self.requestID(from: request)
         var context = context
@@ -44,8 +46,12 @@ public struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddl
         var response: Response
         do {
             if let database, !database.isReachable, !Self.operationalPaths.contains(request.uri.path) {
-                context.logger.error("Request refused: PostgreSQL is unreachable", metadata: [LogKey.error: .string(database.cause ?? "unknown")])
-                throw APIError(.serviceUnavailable, code: "database_unavailable", message: "the database cannot be reached at the moment; retry shortly")
+                context.logger.error(
+                    "Request refused: PostgreSQL is unreachable",
+                    metadata: [LogKey.error: .string(database.cause ?? "unknown")])
+                throw APIError(
+                    .serviceUnavailable, code: "database_unavailable",
+                    message: "the database cannot be reached at the moment; retry shortly")
             }
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
@@ -56,23 +62,33 @@ public struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddl
         response.headers[Self.header] = id
         let route = context.endpointPath ?? "unmatched"
         let seconds = (ContinuousClock.now - started).seconds
-        let method = request.method.rawValue, status = String(response.status.code)
-        Counter(label: "jembatan_http_requests_total", dimensions: [("method", method), ("route", route), ("status", status)]).increment()
-        Timer(label: "jembatan_http_request_duration_seconds", dimensions: [("method", method), ("route", route)], preferredDisplayUnit: .seconds)
-            .recordNanoseconds(Int64(seconds * 1e9))
+        let method = request.method.rawValue
+        let status = String(response.status.code)
+        Counter(
+            label: "jembatan_http_requests_total",
+            dimensions: [("method", method), ("route", route), ("status", status)]
+        ).increment()
+        Timer(
+            label: "jembatan_http_request_duration_seconds", dimensions: [("method", method), ("route", route)],
+            preferredDisplayUnit: .seconds
+        )
+        .recordNanoseconds(Int64(seconds * 1e9))
         // Probes and scrapes every few seconds would drown the requests people make: debug for those.
         let level: Logger.Level = ["/livez", "/readyz", "/metrics"].contains(route) ? .debug : .info
-        context.logger.log(level: level, "HTTP request", metadata: [
-            "http.method": .string(method), "http.route": .string(route), "http.status": .string(status),
-            "http.duration_seconds": .string(String(format: "%.4f", seconds)),
-        ])
+        context.logger.log(
+            level: level, "HTTP request",
+            metadata: [
+                "http.method": .string(method), "http.route": .string(route), "http.status": .string(status),
+                "http.duration_seconds": .string(String(format: "%.4f", seconds)),
+            ])
         return response
     }
 
     /// The caller's id when it is usable, otherwise a new one.
     static func requestID(from request: Request) -> String {
         if let given = request.headers[header], !given.isEmpty, given.count <= 128,
-           given.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f }) {
+            given.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f })
+        {
             return given
         }
         return UUID().uuidString.lowercased()
@@ -82,9 +98,15 @@ public struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddl
     static func unexpected(_ error: any Error, request: Request, context: Context) throws -> Response {
         context.logger.error("Request failed", metadata: [LogKey.error: .string(String(reflecting: error))])
         let unavailable = DatabaseFailure.isConnectionProblem(error)
-        let answer = unavailable
-            ? APIError(.serviceUnavailable, code: "database_unavailable", message: "the database cannot be reached at the moment; retry shortly")
-            : APIError(.internalServerError, code: "internal_error", message: "an unexpected error occurred; the service log has its cause under this request's X-Request-ID")
+        let answer =
+            unavailable
+            ? APIError(
+                .serviceUnavailable, code: "database_unavailable",
+                message: "the database cannot be reached at the moment; retry shortly")
+            : APIError(
+                .internalServerError, code: "internal_error",
+                message: "an unexpected error occurred; the service log has its cause under this request's X-Request-ID"
+            )
         return try answer.response(from: request, context: context)
     }
 }

@@ -20,7 +20,8 @@ public struct AccessToken: Sendable, Equatable {
         let secretBytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let id = idBytes.map { String(format: "%02x", $0) }.joined()
         let secret = Data(secretBytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=", with: "")
         return AccessToken(id: id, text: "\(prefix)\(id)_\(secret)")
     }
 

@@ -25,7 +25,9 @@ public struct JembatanRequestContext: RequestContext {
     public var account: Account {
         get throws {
             guard case .account(let account) = caller else {
-                throw APIError(.unauthorized, code: "unauthenticated", message: "send 'Authorization: Bearer <token>'", field: "Authorization")
+                throw APIError(
+                    .unauthorized, code: "unauthenticated", message: "send 'Authorization: Bearer <token>'",
+                    field: "Authorization")
             }
             return account
         }
@@ -45,7 +47,9 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         self.accounts = accounts
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         var context = context
         if let text = Self.presentedToken(request) {
             if let token = AccessToken(presented: text), let account = try await accounts.account(for: token) {
@@ -81,7 +85,9 @@ public struct RoleGate: RouterMiddleware {
         self.roles = roles
     }
 
-    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
         _ = try Self.check(context.caller, roles: roles)
         return try await next(request, context)
     }
@@ -90,12 +96,18 @@ public struct RoleGate: RouterMiddleware {
     public static func check(_ caller: Caller, roles: Set<Role>) throws -> Account {
         switch caller {
         case .anonymous:
-            throw APIError(.unauthorized, code: "unauthenticated", message: "send 'Authorization: Bearer <token>'", field: "Authorization")
+            throw APIError(
+                .unauthorized, code: "unauthenticated", message: "send 'Authorization: Bearer <token>'",
+                field: "Authorization")
         case .invalidToken:
-            throw APIError(.unauthorized, code: "invalid_token", message: "the token is unknown, expired or revoked", field: "Authorization")
+            throw APIError(
+                .unauthorized, code: "invalid_token", message: "the token is unknown, expired or revoked",
+                field: "Authorization")
         case .account(let account):
             guard roles.contains(account.role) else {
-                throw APIError(.forbidden, code: "wrong_role", message: "this step is taken by: \(roles.map(\.rawValue).sorted().joined(separator: ", "))")
+                throw APIError(
+                    .forbidden, code: "wrong_role",
+                    message: "this step is taken by: \(roles.map(\.rawValue).sorted().joined(separator: ", "))")
             }
             return account
         }

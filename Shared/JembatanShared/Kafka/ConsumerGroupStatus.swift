@@ -69,7 +69,8 @@ final class ConsumerGroupStatus: Sendable {
     func assigned(_ partitions: [TopicPartition], incremental: Bool) {
         state.withLock { state in
             state.snapshot.rebalances += 1
-            state.snapshot.assigned = incremental ? Array(Set(state.snapshot.assigned + partitions)).sorted() : partitions.sorted()
+            state.snapshot.assigned =
+                incremental ? Array(Set(state.snapshot.assigned + partitions)).sorted() : partitions.sorted()
             Self.settle(&state.snapshot)
         }
     }
@@ -82,8 +83,10 @@ final class ConsumerGroupStatus: Sendable {
         }
     }
 
-    func statistics(joinState: String, groupState: String, fetching: [TopicPartition],
-                    positions: [TopicPartition: (position: Int64, lag: Int64)] = [:]) {
+    func statistics(
+        joinState: String, groupState: String, fetching: [TopicPartition],
+        positions: [TopicPartition: (position: Int64, lag: Int64)] = [:]
+    ) {
         state.withLock { state in
             let now = ContinuousClock.now
             var waiting: [TopicPartition: (position: Int64, since: ContinuousClock.Instant)] = [:]

@@ -20,9 +20,13 @@ public enum KafkaAdmin {
         configuration: KafkaConfiguration,
         logger: Logger
     ) async throws -> [String: TopicOutcome] {
-        let client = try RDKafkaClient(kind: RD_KAFKA_PRODUCER, properties: configuration.commonProperties, logger: logger)
+        let client = try RDKafkaClient(
+            kind: RD_KAFKA_PRODUCER, properties: configuration.commonProperties, logger: logger)
         return try await offloadBlocking {
-            Result { try createTopicsBlocking(client: client, topics: topics, partitions: partitions, replicationFactor: replicationFactor) }
+            Result {
+                try createTopicsBlocking(
+                    client: client, topics: topics, partitions: partitions, replicationFactor: replicationFactor)
+            }
         }.get()
     }
 
@@ -33,7 +37,10 @@ public enum KafkaAdmin {
         var newTopics: [OpaquePointer?] = []
         defer { newTopics.forEach { rd_kafka_NewTopic_destroy($0) } }
         for topic in topics {
-            guard let newTopic = rd_kafka_NewTopic_new(topic, Int32(partitions), Int32(replicationFactor), &errorText, errorText.count) else {
+            guard
+                let newTopic = rd_kafka_NewTopic_new(
+                    topic, Int32(partitions), Int32(replicationFactor), &errorText, errorText.count)
+            else {
                 throw KafkaError(.configuration, "\(topic): \(cText(errorText))")
             }
             newTopics.append(newTopic)

@@ -70,7 +70,8 @@ public final class KafkaConsumer: Sendable {
         self.status = status
         var properties = configuration.consumerProperties(group: group, startFromLatest: startFromLatest)
         properties["statistics.interval.ms"] = "1000"
-        self.client = try RDKafkaClient(kind: RD_KAFKA_CONSUMER, properties: properties, logger: logger, group: status) { conf in
+        self.client = try RDKafkaClient(kind: RD_KAFKA_CONSUMER, properties: properties, logger: logger, group: status)
+        { conf in
             rd_kafka_conf_set_rebalance_cb(conf) { handle, code, partitions, opaque in
                 guard let handle, let opaque else { return }
                 Unmanaged<RDKafkaCallbackContext>.fromOpaque(opaque).takeUnretainedValue()
@@ -180,7 +181,9 @@ public final class KafkaConsumer: Sendable {
         let message = raw.pointee
         if message.err != RD_KAFKA_RESP_ERR_NO_ERROR {
             if message.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                logger.warning("Kafka consumer error", metadata: ["kafka.error": "\(String(cString: rd_kafka_err2str(message.err)))"])
+                logger.warning(
+                    "Kafka consumer error",
+                    metadata: ["kafka.error": "\(String(cString: rd_kafka_err2str(message.err)))"])
             }
             return nil
         }
@@ -205,14 +208,17 @@ public final class KafkaConsumer: Sendable {
 
     private static func headers(of message: UnsafeMutablePointer<rd_kafka_message_t>) -> [KafkaHeader] {
         var cHeaders: OpaquePointer?
-        guard rd_kafka_message_headers(message, &cHeaders) == RD_KAFKA_RESP_ERR_NO_ERROR, let cHeaders else { return [] }
+        guard rd_kafka_message_headers(message, &cHeaders) == RD_KAFKA_RESP_ERR_NO_ERROR, let cHeaders else {
+            return []
+        }
         var result: [KafkaHeader] = []
         var index = 0
         while true {
             var name: UnsafePointer<CChar>?
             var value: UnsafeRawPointer?
             var size = 0
-            guard rd_kafka_header_get_all(cHeaders, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let name else { break }
+            guard rd_kafka_header_get_all(cHeaders, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR, let name
+            else { break }
             let bytes = value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
             result.append(KafkaHeader(name: String(cString: name), value: bytes))
             index += 1
@@ -231,10 +237,12 @@ public final class KafkaConsumer: Sendable {
         entry?.pointee.offset = message.offset + 1
         let code = rd_kafka_offsets_store(client.handle, list)
         if code != RD_KAFKA_RESP_ERR_NO_ERROR {
-            logger.info("Offset not stored (partition no longer assigned)", metadata: [
-                "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
-                "kafka.offset": "\(message.offset)",
-            ])
+            logger.info(
+                "Offset not stored (partition no longer assigned)",
+                metadata: [
+                    "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)",
+                    "kafka.offset": "\(message.offset)",
+                ])
         }
     }
 
@@ -258,18 +266,25 @@ public final class KafkaConsumer: Sendable {
         // forming group wedges it on tansu for good. Session expiry clears it in every state.
         guard leavingGroup else {
             client.skipsConsumerClose.store(true, ordering: .relaxed)
-            logger.notice("Consumer replaced without leaving its group; the broker expires it after the session timeout",
-                          metadata: ["kafka.join_state": "\(joinState)"])
+            logger.notice(
+                "Consumer replaced without leaving its group; the broker expires it after the session timeout",
+                metadata: ["kafka.join_state": "\(joinState)"])
             return
         }
         guard joinState == "steady" else {
             client.skipsConsumerClose.store(true, ordering: .relaxed)
-            logger.notice("Consumer closed without leaving its group: it is mid-rebalance; the broker expires it after the session timeout",
-                          metadata: ["kafka.join_state": "\(joinState)"])
+            logger.notice(
+                "Consumer closed without leaving its group: it is mid-rebalance; the broker expires it after the session timeout",
+                metadata: ["kafka.join_state": "\(joinState)"])
             return
         }
         let closing = RunningFlag()  // true while rd_kafka_consumer_close runs
-        Task { await offloadBlocking { rd_kafka_consumer_close(client.handle); closing.stop() } }
+        Task {
+            await offloadBlocking {
+                rd_kafka_consumer_close(client.handle)
+                closing.stop()
+            }
+        }
         // Waited for in a task of its own: a shutdown's cancellation must not turn this into a spin.
         await Task { @Sendable in
             let deadline = ContinuousClock.now + timeout

@@ -12,7 +12,9 @@ public struct TopicPartition: Hashable, Sendable, Comparable {
         self.partition = partition
     }
 
-    public static func < (lhs: TopicPartition, rhs: TopicPartition) -> Bool { (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition) }
+    public static func < (lhs: TopicPartition, rhs: TopicPartition) -> Bool {
+        (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
+    }
 }
 
 /// Where partitions stand: the log's ends, and what a consumer group has committed (for lag and replays).
@@ -21,7 +23,8 @@ public enum KafkaOffsets {
     public static func watermarks(
         topics: [String], configuration: KafkaConfiguration, logger: Logger
     ) async throws -> [TopicPartition: (low: Int64, high: Int64)] {
-        let client = try RDKafkaClient(kind: RD_KAFKA_PRODUCER, properties: configuration.commonProperties, logger: logger)
+        let client = try RDKafkaClient(
+            kind: RD_KAFKA_PRODUCER, properties: configuration.commonProperties, logger: logger)
         return try await offloadBlocking {
             Result { try Self.watermarks(of: topics, using: client, timeoutMilliseconds: 10_000) }
         }.get()
@@ -31,7 +34,8 @@ public enum KafkaOffsets {
     public static func committed(
         group: String, partitions: [TopicPartition], configuration: KafkaConfiguration, logger: Logger
     ) async throws -> [TopicPartition: Int64?] {
-        let client = try RDKafkaClient(kind: RD_KAFKA_CONSUMER, properties: configuration.consumerProperties(group: group), logger: logger)
+        let client = try RDKafkaClient(
+            kind: RD_KAFKA_CONSUMER, properties: configuration.consumerProperties(group: group), logger: logger)
         return try await offloadBlocking {
             Result { try Self.committed(partitions, using: client, timeoutMilliseconds: 10_000) }
         }.get()
@@ -40,14 +44,18 @@ public enum KafkaOffsets {
     // MARK: - Blocking calls (run them off the cooperative pool)
 
     /// The watermarks of every partition of `topics`, asked through `client`.
-    static func watermarks(of topics: [String], using client: RDKafkaClient, timeoutMilliseconds: Int32) throws -> [TopicPartition: (low: Int64, high: Int64)] {
+    static func watermarks(of topics: [String], using client: RDKafkaClient, timeoutMilliseconds: Int32) throws
+        -> [TopicPartition: (low: Int64, high: Int64)]
+    {
         let counts = try client.topicPartitions(timeoutMilliseconds: timeoutMilliseconds)
         var result: [TopicPartition: (low: Int64, high: Int64)] = [:]
         for topic in topics {
             guard let count = counts[topic] else { throw KafkaError(.configuration, "topic \(topic) does not exist") }
             for partition in 0..<Int32(count) {
-                var low: Int64 = 0, high: Int64 = 0
-                let code = rd_kafka_query_watermark_offsets(client.handle, topic, partition, &low, &high, timeoutMilliseconds)
+                var low: Int64 = 0
+                var high: Int64 = 0
+                let code = rd_kafka_query_watermark_offsets(
+                    client.handle, topic, partition, &low, &high, timeoutMilliseconds)
                 guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.fromCode(code) }
                 result[TopicPartition(topic: topic, partition: partition)] = (low, high)
             }
@@ -56,8 +64,12 @@ public enum KafkaOffsets {
     }
 
     /// The offsets committed for `partitions` by the group of `client` (a consumer handle).
-    static func committed(_ partitions: [TopicPartition], using client: RDKafkaClient, timeoutMilliseconds: Int32) throws -> [TopicPartition: Int64?] {
-        guard let list = rd_kafka_topic_partition_list_new(Int32(partitions.count)) else { throw KafkaError(.configuration, "partition list") }
+    static func committed(_ partitions: [TopicPartition], using client: RDKafkaClient, timeoutMilliseconds: Int32)
+        throws -> [TopicPartition: Int64?]
+    {
+        guard let list = rd_kafka_topic_partition_list_new(Int32(partitions.count)) else {
+            throw KafkaError(.configuration, "partition list")
+        }
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for item in partitions { rd_kafka_topic_partition_list_add(list, item.topic, item.partition) }
         let code = rd_kafka_committed(client.handle, list, timeoutMilliseconds)
@@ -65,7 +77,8 @@ public enum KafkaOffsets {
         var result: [TopicPartition: Int64?] = [:]
         for index in 0..<Int(list.pointee.cnt) {
             let entry = list.pointee.elems[index]
-            result[TopicPartition(topic: String(cString: entry.topic), partition: entry.partition)] = entry.offset >= 0 ? entry.offset : nil
+            result[TopicPartition(topic: String(cString: entry.topic), partition: entry.partition)] =
+                entry.offset >= 0 ? entry.offset : nil
         }
         return result
     }
@@ -87,8 +100,10 @@ public final class ConsumerLagProbe: Sendable {
     public init(group: String, topics: [String], configuration: KafkaConfiguration, logger: Logger) throws {
         self.group = group
         self.topics = topics
-        logClient = try RDKafkaClient(kind: RD_KAFKA_PRODUCER, properties: configuration.commonProperties, logger: logger)
-        groupClient = try RDKafkaClient(kind: RD_KAFKA_CONSUMER, properties: configuration.consumerProperties(group: group), logger: logger)
+        logClient = try RDKafkaClient(
+            kind: RD_KAFKA_PRODUCER, properties: configuration.commonProperties, logger: logger)
+        groupClient = try RDKafkaClient(
+            kind: RD_KAFKA_CONSUMER, properties: configuration.consumerProperties(group: group), logger: logger)
     }
 
     /// Lag per partition (a partition the group never committed counts from the log's start).
@@ -98,7 +113,8 @@ public final class ConsumerLagProbe: Sendable {
         return try await offloadBlocking {
             Result { () throws -> [TopicPartition: Int64] in
                 let ends = try KafkaOffsets.watermarks(of: topics, using: logClient, timeoutMilliseconds: milliseconds)
-                let committed = try KafkaOffsets.committed(Array(ends.keys), using: groupClient, timeoutMilliseconds: milliseconds)
+                let committed = try KafkaOffsets.committed(
+                    Array(ends.keys), using: groupClient, timeoutMilliseconds: milliseconds)
                 var lag: [TopicPartition: Int64] = [:]
                 for (place, (low, high)) in ends {
                     let position = (committed[place] ?? nil) ?? low

@@ -62,7 +62,9 @@ public final class PendingDelivery: Sendable {
                     switch state {
                     case .finished(let result): return result.mapError { $0 as any Error }
                     case .abandoned: return .failure(CancellationError())
-                    case .waiting: state = .waiting(continuation); return nil
+                    case .waiting:
+                        state = .waiting(continuation)
+                        return nil
                     }
                 }
                 if let finished { continuation.resume(with: finished) }
@@ -70,7 +72,9 @@ public final class PendingDelivery: Sendable {
         } onCancel: {
             let waiter: CheckedContinuation<DeliveryReport, any Error>? = state.withLock { state in
                 switch state {
-                case .waiting(let waiter): state = .abandoned; return waiter
+                case .waiting(let waiter):
+                    state = .abandoned
+                    return waiter
                 case .finished, .abandoned: return nil
                 }
             }
@@ -100,13 +104,16 @@ public final class KafkaProducer: Sendable {
     /// Creates the producer and starts its polling thread.
     public init(configuration: KafkaConfiguration, logger: Logger) throws {
         self.logger = logger
-        self.client = try RDKafkaClient(kind: RD_KAFKA_PRODUCER, properties: configuration.producerProperties, logger: logger) { conf in
+        self.client = try RDKafkaClient(
+            kind: RD_KAFKA_PRODUCER, properties: configuration.producerProperties, logger: logger
+        ) { conf in
             rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
                 guard let message, let opaque = message.pointee._private else { return }
                 let pending = Unmanaged<PendingDelivery>.fromOpaque(opaque).takeRetainedValue()
                 let code = message.pointee.err
                 if code == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    pending.complete(.success(DeliveryReport(partition: message.pointee.partition, offset: message.pointee.offset)))
+                    pending.complete(
+                        .success(DeliveryReport(partition: message.pointee.partition, offset: message.pointee.offset)))
                 } else {
                     pending.complete(.failure(KafkaError.fromCode(code)))
                 }
@@ -175,7 +182,9 @@ public final class KafkaProducer: Sendable {
 
     /// Sends one record and waits for its acknowledgement.
     @discardableResult
-    public func deliver(topic: String, key: String, value: [UInt8], headers: [KafkaHeader] = []) async throws -> DeliveryReport {
+    public func deliver(topic: String, key: String, value: [UInt8], headers: [KafkaHeader] = []) async throws
+        -> DeliveryReport
+    {
         try await send(topic: topic, key: key, value: value, headers: headers).delivered()
     }
 
@@ -190,7 +199,8 @@ public final class KafkaProducer: Sendable {
     public func topicPartitions(timeout: Duration = .seconds(5)) async throws -> [String: Int] {
         let client = self.client
         let milliseconds = Int32(timeout.components.seconds * 1000)
-        return try await offloadBlocking { Result { try client.topicPartitions(timeoutMilliseconds: milliseconds) } }.get()
+        return try await offloadBlocking { Result { try client.topicPartitions(timeoutMilliseconds: milliseconds) } }
+            .get()
     }
 
     /// Stops accepting records; the polling thread flushes what is queued (up to 5 s) and ends.

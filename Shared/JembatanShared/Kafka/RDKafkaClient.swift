@@ -105,7 +105,10 @@ final class RDKafkaCallbackContext: Sendable {
     /// The rebalance callback: applies the assignment or revocation (eager or cooperative, as the
     /// group's protocol says), pauses new partitions while a retry holds the consumer, and logs it.
     /// Runs inside the consumer's poll.
-    func rebalance(handle: OpaquePointer, code: rd_kafka_resp_err_t, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
+    func rebalance(
+        handle: OpaquePointer, code: rd_kafka_resp_err_t,
+        partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+    ) {
         let cooperative = rd_kafka_rebalance_protocol(handle).map { String(cString: $0) } == "COOPERATIVE"
         var places: [TopicPartition] = []
         if let partitions {
@@ -136,7 +139,11 @@ final class RDKafkaCallbackContext: Sendable {
                 }
             }
             group?.assigned(places, incremental: cooperative)
-            logger.info("Partitions assigned", metadata: ["kafka.partitions": "\(described)", "kafka.protocol": "\(cooperative ? "cooperative" : "eager")"])
+            logger.info(
+                "Partitions assigned",
+                metadata: [
+                    "kafka.partitions": "\(described)", "kafka.protocol": "\(cooperative ? "cooperative" : "eager")",
+                ])
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(handle) != 0
             // Nothing is stored for revoked partitions: their offsets were stored only after commits.
@@ -150,15 +157,18 @@ final class RDKafkaCallbackContext: Sendable {
         default:
             _ = rd_kafka_assign(handle, nil)
             group?.revoked(places, incremental: false)
-            logger.error("Rebalance failed; assignment dropped", metadata: ["kafka.error": "\(String(cString: rd_kafka_err2str(code)))"])
+            logger.error(
+                "Rebalance failed; assignment dropped",
+                metadata: ["kafka.error": "\(String(cString: rd_kafka_err2str(code)))"])
         }
     }
 
     /// The statistics callback: keeps the group's join state (librdkafka `cgrp`), once a second.
     func statistics(_ json: Data) {
         guard let group,
-              let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
-              let cgrp = object["cgrp"] as? [String: Any] else { return }
+            let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
+            let cgrp = object["cgrp"] as? [String: Any]
+        else { return }
         // Partitions whose fetcher runs; an assigned partition that never gets here (its committed
         // offset was never fetched) takes no records although the member looks steady.
         var fetching: [TopicPartition] = []
@@ -168,11 +178,15 @@ final class RDKafkaCallbackContext: Sendable {
                 guard let number = Int32(partition), number >= 0, let state = state as? [String: Any] else { continue }
                 let place = TopicPartition(topic: topic, partition: number)
                 if state["fetch_state"] as? String == "active" { fetching.append(place) }
-                positions[place] = ((state["app_offset"] as? NSNumber)?.int64Value ?? -1, (state["consumer_lag"] as? NSNumber)?.int64Value ?? -1)
+                positions[place] = (
+                    (state["app_offset"] as? NSNumber)?.int64Value ?? -1,
+                    (state["consumer_lag"] as? NSNumber)?.int64Value ?? -1
+                )
             }
         }
-        group.statistics(joinState: cgrp["join_state"] as? String ?? "unknown", groupState: cgrp["state"] as? String ?? "unknown",
-                         fetching: fetching, positions: positions)
+        group.statistics(
+            joinState: cgrp["join_state"] as? String ?? "unknown", groupState: cgrp["state"] as? String ?? "unknown",
+            fetching: fetching, positions: positions)
     }
 
     func log(level: Int32, facility: String, message: String) {
@@ -183,12 +197,15 @@ final class RDKafkaCallbackContext: Sendable {
         case 5, 6: swiftLevel = .info
         default: swiftLevel = debugAtInfo ? .info : .debug
         }
-        logger.log(level: swiftLevel, "librdkafka", metadata: ["kafka.facility": "\(facility)", "kafka.detail": "\(message)"])
+        logger.log(
+            level: swiftLevel, "librdkafka", metadata: ["kafka.facility": "\(facility)", "kafka.detail": "\(message)"])
     }
 }
 
 /// Runs `body` with a librdkafka partition list of `places` (destroyed afterwards).
-func withPartitionList(_ places: [TopicPartition], _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void) {
+func withPartitionList(
+    _ places: [TopicPartition], _ body: (UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> Void
+) {
     guard let list = rd_kafka_topic_partition_list_new(Int32(places.count)) else { return }
     defer { rd_kafka_topic_partition_list_destroy(list) }
     for place in places { rd_kafka_topic_partition_list_add(list, place.topic, place.partition) }

@@ -38,14 +38,19 @@ public struct ConsumerTiming: Sendable, Equatable {
 /// `stall-loop` (the loop stops turning) or `leave-group` (the member silently leaves its group after
 /// its first assignment), each `:once` (first consumer of the process only) or `:always`.
 public struct ConsumerFault: Sendable, Equatable {
-    public enum Kind: String, Sendable { case stallLoop = "stall-loop", leaveGroup = "leave-group" }
+    public enum Kind: String, Sendable {
+        case stallLoop = "stall-loop"
+        case leaveGroup = "leave-group"
+    }
     public var kind: Kind
     public var always: Bool
 
     /// Parses `kind:once|always`; nil for anything else.
     public init?(_ text: String) {
         let parts = text.split(separator: ":").map(String.init)
-        guard parts.count == 2, let kind = Kind(rawValue: parts[0]), ["once", "always"].contains(parts[1]) else { return nil }
+        guard parts.count == 2, let kind = Kind(rawValue: parts[0]), ["once", "always"].contains(parts[1]) else {
+            return nil
+        }
         self.kind = kind
         always = parts[1] == "always"
     }
@@ -88,14 +93,21 @@ public final class ConsumerHealth: Sendable {
     public init(timing: ConsumerTiming) { self.timing = timing }
 
     func started(_ consumer: String, generation: Int) {
-        entries.withLock { $0[consumer, default: Entry()].generation = generation; $0[consumer]?.lastTurn = .now }
+        entries.withLock {
+            $0[consumer, default: Entry()].generation = generation
+            $0[consumer]?.lastTurn = .now
+        }
     }
 
     func observed(_ consumer: String, lastTurn: ContinuousClock.Instant, group: ConsumerGroupSnapshot) {
-        entries.withLock { $0[consumer]?.lastTurn = lastTurn; $0[consumer]?.group = group }
+        entries.withLock {
+            $0[consumer]?.lastTurn = lastTurn
+            $0[consumer]?.group = group
+        }
         Gauge(label: "jembatan_consumer_loop_age_seconds", dimensions: [("consumer", consumer)])
             .record((ContinuousClock.now - lastTurn).seconds)
-        Gauge(label: "jembatan_consumer_assigned_partitions", dimensions: [("consumer", consumer)]).record(group.assigned.count)
+        Gauge(label: "jembatan_consumer_assigned_partitions", dimensions: [("consumer", consumer)]).record(
+            group.assigned.count)
     }
 
     func recreated(_ consumer: String, reason: String) {
@@ -115,8 +127,10 @@ public final class ConsumerHealth: Sendable {
             entries.map { name, entry in
                 let recent = entry.recreations.filter { now - $0 < window }.count
                 return ConsumerHealthReport(
-                    consumer: name, generation: entry.generation, secondsSinceLoopTurned: ((now - entry.lastTurn).seconds * 10).rounded() / 10,
-                    joinState: entry.group.joinState, assignedPartitions: entry.group.assigned.count, fetchingPartitions: entry.group.fetching,
+                    consumer: name, generation: entry.generation,
+                    secondsSinceLoopTurned: ((now - entry.lastTurn).seconds * 10).rounded() / 10,
+                    joinState: entry.group.joinState, assignedPartitions: entry.group.assigned.count,
+                    fetchingPartitions: entry.group.fetching,
                     recreations: entry.total, recreationsInWindow: recent, lastRecreationReason: entry.lastReason,
                     live: recent < timing.recreationsBeforeUnlive
                 )

@@ -19,9 +19,16 @@ public enum DeadlineTimers {
 /// database connection lost mid-query, say). An abandoned attempt that still commits later is
 /// harmless where the effect is guarded by the inbox, as event handling is. When the operation
 /// finishes first, its timer is cancelled with it; cancelling the caller cancels the operation.
-public func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+public func withDeadline<T: Sendable>(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> T)
+    async throws -> T
+{
     let finished = Mutex(false)
-    let claim: @Sendable () -> Bool = { finished.withLock { done in defer { done = true }; return !done } }
+    let claim: @Sendable () -> Bool = {
+        finished.withLock { done in
+            defer { done = true }
+            return !done
+        }
+    }
     let work = AttemptTask()
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in

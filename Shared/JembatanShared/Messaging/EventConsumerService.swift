@@ -25,7 +25,10 @@ public struct ReceivedEvent: Sendable {
         do {
             return try CloudEventCodec.payload(type, from: message.value)
         } catch let error as DecodingError {
-            throw EventRejected(reason: MalformedEvent.invalidPayload(type: attributes.type.rawValue, detail: DecodingErrorText.describe(error)).description)
+            throw EventRejected(
+                reason: MalformedEvent.invalidPayload(
+                    type: attributes.type.rawValue, detail: DecodingErrorText.describe(error)
+                ).description)
         }
     }
 }
@@ -114,16 +117,23 @@ public struct EventConsumerService: Service {
                 generation += 1
                 let consumer: KafkaConsumer
                 do {
-                    consumer = try KafkaConsumer(topics: topics.map(\.rawValue), group: "jembatan-\(name)", configuration: kafka, logger: logger)
+                    consumer = try KafkaConsumer(
+                        topics: topics.map(\.rawValue), group: "jembatan-\(name)", configuration: kafka, logger: logger)
                     failures = 0
                 } catch {
                     failures += 1
-                    logger.error("Consumer could not be created; retrying", metadata: [LogKey.error: "\(String(reflecting: error))"])
+                    logger.error(
+                        "Consumer could not be created; retrying",
+                        metadata: [LogKey.error: "\(String(reflecting: error))"])
                     try? await Task.sleep(for: Backoff.delay(attempt: failures))
                     continue
                 }
                 health.started(name, generation: generation)
-                logger.info("Consumer started", metadata: [LogKey.topic: "\(topics.map(\.rawValue).joined(separator: ","))", "generation": "\(generation)"])
+                logger.info(
+                    "Consumer started",
+                    metadata: [
+                        LogKey.topic: "\(topics.map(\.rawValue).joined(separator: ","))", "generation": "\(generation)",
+                    ])
                 let looping = RunningFlag()  // true while the record loop runs
                 let loop = Task { [generation] in
                     await consume(consumer, generation: generation)
@@ -142,7 +152,9 @@ public struct EventConsumerService: Service {
                 await consumer.close(leavingGroup: reason == nil)
                 guard let reason else { break }
                 health.recreated(name, reason: reason)
-                logger.error("Consumer recreated by its watchdog", metadata: ["reason": "\(reason)", "generation": "\(generation)"])
+                logger.error(
+                    "Consumer recreated by its watchdog",
+                    metadata: ["reason": "\(reason)", "generation": "\(generation)"])
             }
         }
         logger.info("Consumer stopped")
@@ -199,10 +211,14 @@ public struct EventConsumerService: Service {
             }
             // Both checks below count only while the broker answers: an outage is never the consumer's fault.
             if let stalled = outlasted(group.stuckSince, now: now, bound: bound) {
-                return "records wait on an assigned partition but its position has not moved for \(Int(stalled.seconds)) s (join state \(group.joinState), \(group.assigned.count) partitions)"
+                return
+                    "records wait on an assigned partition but its position has not moved for \(Int(stalled.seconds)) s (join state \(group.joinState), \(group.assigned.count) partitions)"
             }
-            if let unsettled = outlasted(group.unsettledSince, now: now, bound: timing.unsettledBound(everSettled: everSettled)) {
-                return "not a steady group member fetching its partitions for \(Int(unsettled.seconds)) s while the broker answers (join state \(group.joinState), \(group.assigned.count) partitions assigned, \(group.fetching.map(String.init) ?? "?") fetching)"
+            if let unsettled = outlasted(
+                group.unsettledSince, now: now, bound: timing.unsettledBound(everSettled: everSettled))
+            {
+                return
+                    "not a steady group member fetching its partitions for \(Int(unsettled.seconds)) s while the broker answers (join state \(group.joinState), \(group.assigned.count) partitions assigned, \(group.fetching.map(String.init) ?? "?") fetching)"
             }
         }
         return nil
@@ -235,12 +251,16 @@ public struct EventConsumerService: Service {
                 let (client, inbox, name, handler, attemptLogger) = (client, inbox, name, handler, logger)
                 let applied = try await withDeadline(attemptLimit) {
                     try await client.inTransaction(logger: attemptLogger) { connection -> Bool in
-                        guard try await inbox.claim(attributes, from: message, consumer: name, on: connection, logger: attemptLogger) else { return false }
+                        guard
+                            try await inbox.claim(
+                                attributes, from: message, consumer: name, on: connection, logger: attemptLogger)
+                        else { return false }
                         try await handler(event, connection, attemptLogger)
                         return true
                     }
                 }
-                MessagingMetrics.handlingTime(attributes.type).recordNanoseconds(Int64((ContinuousClock.now - started).seconds * 1e9))
+                MessagingMetrics.handlingTime(attributes.type).recordNanoseconds(
+                    Int64((ContinuousClock.now - started).seconds * 1e9))
                 if applied {
                     MessagingMetrics.applied(name).increment()
                     logger.info("Event applied")
@@ -251,13 +271,17 @@ public struct EventConsumerService: Service {
                 return true
             } catch let rejected as EventRejected {
                 return await deadLetter(message, reason: rejected.reason, logger: logger, consumer: consumer)
-            } catch where DatabaseFailure.isPermanent(error) {
-                return await deadLetter(message, reason: "database refused the event's effect (data or integrity violation)", logger: logger, consumer: consumer)
+            } catch  where DatabaseFailure.isPermanent(error) {
+                return await deadLetter(
+                    message, reason: "database refused the event's effect (data or integrity violation)",
+                    logger: logger, consumer: consumer)
             } catch {
                 attempt += 1
                 if attempt == 1 { consumer?.pauseAssigned() }
                 MessagingMetrics.retries(name).increment()
-                logger.warning("Transient failure; retrying the same event", metadata: [LogKey.error: "\(String(reflecting: error))", "attempt": "\(attempt)"])
+                logger.warning(
+                    "Transient failure; retrying the same event",
+                    metadata: [LogKey.error: "\(String(reflecting: error))", "attempt": "\(attempt)"])
                 await wait(Backoff.delay(attempt: attempt), polling: consumer)
             }
         }
@@ -274,16 +298,19 @@ public struct EventConsumerService: Service {
     }
 
     /// Sends the original record to the dead-letter topic, retrying until the broker acknowledges it.
-    func deadLetter(_ message: KafkaMessage, reason: String, logger: Logger, consumer: KafkaConsumer? = nil) async -> Bool {
+    func deadLetter(_ message: KafkaMessage, reason: String, logger: Logger, consumer: KafkaConsumer? = nil) async
+        -> Bool
+    {
         logger.error("Event dead-lettered", metadata: [LogKey.error: "\(reason)"])
-        let headers = message.headers + [
-            KafkaHeader(DeadLetterHeader.originalTopic, message.topic),
-            KafkaHeader(DeadLetterHeader.originalPartition, String(message.partition)),
-            KafkaHeader(DeadLetterHeader.originalOffset, String(message.offset)),
-            KafkaHeader(DeadLetterHeader.consumer, name),
-            KafkaHeader(DeadLetterHeader.error, reason),
-            KafkaHeader(DeadLetterHeader.failedAt, ISO8601DateFormatter().string(from: Date())),
-        ]
+        let headers =
+            message.headers + [
+                KafkaHeader(DeadLetterHeader.originalTopic, message.topic),
+                KafkaHeader(DeadLetterHeader.originalPartition, String(message.partition)),
+                KafkaHeader(DeadLetterHeader.originalOffset, String(message.offset)),
+                KafkaHeader(DeadLetterHeader.consumer, name),
+                KafkaHeader(DeadLetterHeader.error, reason),
+                KafkaHeader(DeadLetterHeader.failedAt, ISO8601DateFormatter().string(from: Date())),
+            ]
         var value = message.value
         var headersToSend = headers
         if value.count > DeadLetterHeader.maximumOriginalBytes {
@@ -295,13 +322,15 @@ public struct EventConsumerService: Service {
         defer { if attempt > 0 { consumer?.resumeAssigned() } }
         while !Task.isCancelled {
             do {
-                try await producer.deliver(topic: Topic.deadLetter.rawValue, key: message.keyText ?? "", value: value, headers: headersToSend)
+                try await producer.deliver(
+                    topic: Topic.deadLetter.rawValue, key: message.keyText ?? "", value: value, headers: headersToSend)
                 MessagingMetrics.deadLettered(name).increment()
                 return true
             } catch {
                 attempt += 1
                 if attempt == 1 { consumer?.pauseAssigned() }
-                logger.warning("Dead-letter topic unavailable; retrying", metadata: [LogKey.error: "\(String(reflecting: error))"])
+                logger.warning(
+                    "Dead-letter topic unavailable; retrying", metadata: [LogKey.error: "\(String(reflecting: error))"])
                 await wait(Backoff.delay(attempt: attempt), polling: consumer)
             }
         }
@@ -325,7 +354,8 @@ public enum DecodingErrorText {
         case .valueNotFound(let type, let context):
             return "\(path(context.codingPath)): expected \(Self.typeName(type)), found null"
         case .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.codingPath.isEmpty ? "body is not valid JSON" : "invalid value")"
+            return
+                "\(path(context.codingPath)): \(context.codingPath.isEmpty ? "body is not valid JSON" : "invalid value")"
         @unknown default:
             return "invalid value"
         }

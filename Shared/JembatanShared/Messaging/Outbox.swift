@@ -27,7 +27,9 @@ public struct Outbox: Sendable {
 
     /// Adds `payload` as a CloudEvent to the outbox on `connection` (which must be in a transaction).
     @discardableResult
-    public func enqueue<Payload: EventPayload>(_ payload: Payload, on connection: PostgresConnection, logger: Logger) async throws -> String {
+    public func enqueue<Payload: EventPayload>(_ payload: Payload, on connection: PostgresConnection, logger: Logger)
+        async throws -> String
+    {
         let eventID = UUID().uuidString.lowercased()
         precondition(payload.publishedType.topic == topic, "\(source) does not write \(payload.publishedType)")
         let envelope = try CloudEventCodec.encode(payload, id: eventID, source: source, subject: payload.requestId)
@@ -37,10 +39,14 @@ public struct Outbox: Sendable {
         binds.append(payload.requestId)
         binds.append(payload.publishedType.rawValue)
         binds.append(String(decoding: envelope, as: UTF8.self))
-        try await connection.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO \(schema).outbox (event_id, topic, message_key, event_type, envelope) VALUES ($1, $2, $3, $4, $5)
-            """, binds: binds), logger: logger)
-        logger.debug("Event enqueued", metadata: [LogKey.requestID: "\(payload.requestId)", LogKey.eventType: "\(payload.publishedType.rawValue)"])
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO \(schema).outbox (event_id, topic, message_key, event_type, envelope) VALUES ($1, $2, $3, $4, $5)
+                    """, binds: binds), logger: logger)
+        logger.debug(
+            "Event enqueued",
+            metadata: [LogKey.requestID: "\(payload.requestId)", LogKey.eventType: "\(payload.publishedType.rawValue)"])
         return eventID
     }
 }
@@ -55,11 +61,14 @@ public struct OutboxBacklog: Sendable, Equatable {
 
 extension Outbox {
     /// The backlog of the outbox in `schema`.
-    public static func backlog(in schema: SchemaName, client: PostgresClient, logger: Logger) async throws -> OutboxBacklog {
-        let query = PostgresQuery(unsafeSQL: """
-            SELECT count(*)::int, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8
-            FROM \(schema).outbox WHERE published_at IS NULL
-            """)
+    public static func backlog(in schema: SchemaName, client: PostgresClient, logger: Logger) async throws
+        -> OutboxBacklog
+    {
+        let query = PostgresQuery(
+            unsafeSQL: """
+                SELECT count(*)::int, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8
+                FROM \(schema).outbox WHERE published_at IS NULL
+                """)
         var backlog = OutboxBacklog(pending: 0, oldestAgeSeconds: 0)
         for try await (pending, age) in try await client.query(query, logger: logger).decode((Int, Double).self) {
             backlog = OutboxBacklog(pending: pending, oldestAgeSeconds: age)
@@ -76,7 +85,10 @@ public struct Inbox: Sendable {
     public init(schema: SchemaName) { self.schema = schema }
 
     /// Records the event; false when `consumer` had already applied it (then do nothing).
-    public func claim(_ event: CloudEventAttributes, from message: KafkaMessage, consumer: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+    public func claim(
+        _ event: CloudEventAttributes, from message: KafkaMessage, consumer: String, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> Bool {
         var binds = PostgresBindings()
         binds.append(consumer)
         binds.append(event.id)
@@ -84,10 +96,12 @@ public struct Inbox: Sendable {
         binds.append(message.topic)
         binds.append(Int(message.partition))
         binds.append(message.offset)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO \(schema).inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
-            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1
-            """, binds: binds), logger: logger)
+        let rows = try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    INSERT INTO \(schema).inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)
+                    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING 1
+                    """, binds: binds), logger: logger)
         for try await _ in rows { return true }
         return false
     }

@@ -20,7 +20,10 @@ public struct OutboxRelay: Service {
     let pollInterval: Duration
 
     /// Creates the relay of `service`.
-    public init(client: PostgresClient, producer: KafkaProducer, service: ServiceName, gate: StartupGate, logger: Logger, batchSize: Int = 500, pollInterval: Duration = .seconds(1)) {
+    public init(
+        client: PostgresClient, producer: KafkaProducer, service: ServiceName, gate: StartupGate, logger: Logger,
+        batchSize: Int = 500, pollInterval: Duration = .seconds(1)
+    ) {
         self.client = client
         self.producer = producer
         self.service = service
@@ -62,7 +65,9 @@ public struct OutboxRelay: Service {
                 if published > 0 { continue }
             } catch {
                 failures += 1
-                logger.warning("Outbox batch not published; will retry", metadata: [LogKey.error: "\(String(reflecting: error))", "attempt": "\(failures)"])
+                logger.warning(
+                    "Outbox batch not published; will retry",
+                    metadata: [LogKey.error: "\(String(reflecting: error))", "attempt": "\(failures)"])
                 try? await Task.sleep(for: Backoff.delay(attempt: failures))
                 continue
             }
@@ -76,12 +81,16 @@ public struct OutboxRelay: Service {
         // frozen broker's acknowledgements) can hang without an error: abandon it and start again.
         // The abandoned batch is rolled back or, if it committed after all, its events are
         // published twice and absorbed by the consumers' inboxes.
-        let (client, producer, schema, batchSize, logger) = (client, producer, SchemaName(service.schema), batchSize, logger)
+        let (client, producer, schema, batchSize, logger) = (
+            client, producer, SchemaName(service.schema), batchSize, logger
+        )
         let stage = BatchStage()
         let count: Int
         do {
             count = try await withDeadline(Self.batchLimit) {
-                try await Self.publishBatch(client: client, producer: producer, schema: schema, batchSize: batchSize, logger: logger, stage: stage)
+                try await Self.publishBatch(
+                    client: client, producer: producer, schema: schema, batchSize: batchSize, logger: logger,
+                    stage: stage)
             }
         } catch let timedOut as AttemptTimedOut {
             // Say where the batch was waiting: the evidence for what hangs.
@@ -95,35 +104,51 @@ public struct OutboxRelay: Service {
     }
 
     /// Publishes one batch of `schema`'s outbox (also used by the operator command for its own outbox).
-    public static func publishBatch(client: PostgresClient, producer: KafkaProducer, schema: SchemaName, batchSize: Int = 500, logger: Logger,
-                                    stage: BatchStage? = nil) async throws -> Int {
+    public static func publishBatch(
+        client: PostgresClient, producer: KafkaProducer, schema: SchemaName, batchSize: Int = 500, logger: Logger,
+        stage: BatchStage? = nil
+    ) async throws -> Int {
         stage?.enter("leasing a connection and BEGIN")
         defer { stage?.enter("finished") }
         return try await client.inTransactionUnlessClosed(logger: logger) { connection -> Int in
             stage?.enter("taking the relay lock")
             let lockName = "\(schema).outbox-relay"
             var isLeader = false
-            for try await locked in try await connection.query("SELECT pg_try_advisory_xact_lock(hashtext(\(lockName)))", logger: logger).decode(Bool.self) {
+            for try await locked in try await connection.query(
+                "SELECT pg_try_advisory_xact_lock(hashtext(\(lockName)))", logger: logger
+            ).decode(Bool.self) {
                 isLeader = locked
             }
-            guard isLeader else { stage?.enter("COMMIT of an idle batch"); return 0 }
+            guard isLeader else {
+                stage?.enter("COMMIT of an idle batch")
+                return 0
+            }
             stage?.enter("reading the outbox")
             var binds = PostgresBindings()
             binds.append(batchSize)
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-                SELECT seq, topic, message_key, event_type, envelope FROM \(schema).outbox
-                WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
-                """, binds: binds), logger: logger)
+            let rows = try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT seq, topic, message_key, event_type, envelope FROM \(schema).outbox
+                        WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+                        """, binds: binds), logger: logger)
             var sequence: [Int64] = []
             var pending: [PendingDelivery] = []
-            for try await (seq, topic, key, type, envelope) in rows.decode((Int64, String, String, String, String).self) {
+            for try await (seq, topic, key, type, envelope) in rows.decode((Int64, String, String, String, String).self)
+            {
                 sequence.append(seq)
-                pending.append(producer.send(topic: topic, key: key, value: Array(envelope.utf8), headers: [
-                    KafkaHeader("content-type", CloudEventCodec.contentType),
-                    KafkaHeader("ce_type", type),
-                ]))
+                pending.append(
+                    producer.send(
+                        topic: topic, key: key, value: Array(envelope.utf8),
+                        headers: [
+                            KafkaHeader("content-type", CloudEventCodec.contentType),
+                            KafkaHeader("ce_type", type),
+                        ]))
             }
-            guard !sequence.isEmpty else { stage?.enter("COMMIT of an empty batch"); return 0 }
+            guard !sequence.isEmpty else {
+                stage?.enter("COMMIT of an empty batch")
+                return 0
+            }
             for (index, delivery) in pending.enumerated() {
                 stage?.enter("waiting for the broker's acknowledgement of record \(index + 1) of \(pending.count)")
                 _ = try await delivery.delivered()
@@ -135,7 +160,10 @@ public struct OutboxRelay: Service {
             stage?.enter("marking \(sequence.count) rows published")
             var update = PostgresBindings()
             update.append(sequence)
-            try await connection.query(PostgresQuery(unsafeSQL: "UPDATE \(schema).outbox SET published_at = now() WHERE seq = ANY($1)", binds: update), logger: logger)
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: "UPDATE \(schema).outbox SET published_at = now() WHERE seq = ANY($1)", binds: update),
+                logger: logger)
             stage?.enter("COMMIT after marking \(sequence.count) rows published")
             return sequence.count
         }
@@ -155,7 +183,9 @@ public struct OutboxRelay: Service {
             } catch {
                 if Task.isCancelled { return }
                 attempt += 1
-                logger.debug("Outbox LISTEN lost; polling until it is back", metadata: [LogKey.error: "\(String(reflecting: error))"])
+                logger.debug(
+                    "Outbox LISTEN lost; polling until it is back",
+                    metadata: [LogKey.error: "\(String(reflecting: error))"])
                 try? await Task.sleep(for: Backoff.delay(attempt: attempt))
             }
         }

@@ -39,13 +39,20 @@ public struct JSONLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        if let error = event.error, merged[LogKey.error] == nil { merged[LogKey.error] = .string(String(reflecting: error)) }
-        output.write(Self.line(date: Date(), level: event.level, label: label, message: event.message.description, metadata: merged))
+        if let error = event.error, merged[LogKey.error] == nil {
+            merged[LogKey.error] = .string(String(reflecting: error))
+        }
+        output.write(
+            Self.line(
+                date: Date(), level: event.level, label: label, message: event.message.description, metadata: merged))
     }
 
     /// One JSON object, fields in a fixed order (timestamp, level, logger, message, then metadata by key).
-    static func line(date: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> String {
-        var text = "{\"ts\":\(quoted(timestamp(date))),\"level\":\(quoted(level.rawValue)),\"logger\":\(quoted(label)),\"message\":\(quoted(message))"
+    static func line(date: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata)
+        -> String
+    {
+        var text =
+            "{\"ts\":\(quoted(timestamp(date))),\"level\":\(quoted(level.rawValue)),\"logger\":\(quoted(label)),\"message\":\(quoted(message))"
         let reserved: Set<String> = ["ts", "level", "logger", "message"]
         for key in metadata.keys.sorted() where !reserved.contains(key) {
             text += ",\(quoted(key)):\(json(metadata[key]!))"
@@ -60,7 +67,8 @@ public struct JSONLogHandler: LogHandler {
         case .stringConvertible(let convertible): return quoted(convertible.description)
         case .array(let values): return "[" + values.map(json).joined(separator: ",") + "]"
         case .dictionary(let dictionary):
-            return "{" + dictionary.keys.sorted().map { "\(quoted($0)):\(json(dictionary[$0]!))" }.joined(separator: ",") + "}"
+            return "{"
+                + dictionary.keys.sorted().map { "\(quoted($0)):\(json(dictionary[$0]!))" }.joined(separator: ",") + "}"
         }
     }
 
@@ -90,7 +98,8 @@ public struct JSONLogHandler: LogHandler {
         gmtime_r(&seconds, &parts)
         let milliseconds = Int((date.timeIntervalSince1970 - Double(seconds)) * 1000)
         func two(_ value: Int32) -> String { String(value).leftPadded(to: 2) }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(String(milliseconds).leftPadded(to: 3))Z"
+        return
+            "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(String(milliseconds).leftPadded(to: 3))Z"
     }
 }
 

@@ -40,13 +40,17 @@ public enum MessagingMetrics {
     }
     /// Creates `consumer`'s counters at 0.
     public static func register(consumer: String) {
-        for counter in [applied(consumer), duplicates(consumer), deadLettered(consumer), retries(consumer),
-                        Counter(label: "jembatan_consumer_recreations_total", dimensions: [("consumer", consumer)])] {
+        for counter in [
+            applied(consumer), duplicates(consumer), deadLettered(consumer), retries(consumer),
+            Counter(label: "jembatan_consumer_recreations_total", dimensions: [("consumer", consumer)]),
+        ] {
             counter.increment(by: 0)
         }
     }
     /// Time to apply one event (the inbox transaction with its handler), per event type.
     public static func handlingTime(_ type: EventType) -> Timer {
-        Timer(label: "jembatan_event_handling_duration_seconds", dimensions: [("type", type.rawValue)], preferredDisplayUnit: .seconds)
+        Timer(
+            label: "jembatan_event_handling_duration_seconds", dimensions: [("type", type.rawValue)],
+            preferredDisplayUnit: .seconds)
     }
 }

@@ -42,7 +42,8 @@ public struct PrometheusText: Sendable {
     }
 
     static func sample(_ line: Substring) -> Sample? {
-        var name = "", labels: [String: String] = [:]
+        var name = ""
+        var labels: [String: String] = [:]
         var rest: Substring
         if let brace = line.firstIndex(of: "{") {
             name = String(line[..<brace])
@@ -72,7 +73,9 @@ public struct PrometheusText: Sendable {
             name = String(line[..<space])
             rest = line[space...]
         }
-        guard let text = rest.split(separator: " ").first, let value = Double(text) ?? (text == "+Inf" ? .infinity : nil) else { return nil }
+        guard let text = rest.split(separator: " ").first,
+            let value = Double(text) ?? (text == "+Inf" ? .infinity : nil)
+        else { return nil }
         return Sample(name: name, labels: labels, value: value)
     }
 }

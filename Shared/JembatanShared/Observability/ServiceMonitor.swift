@@ -35,7 +35,10 @@ public final class ServiceMonitor: Service, Sendable {
     private let latest = Mutex(MessagingSnapshot())
 
     /// Creates the monitor; `probes` measure the service's consumer groups (none for a service without consumers).
-    public init(client: PostgresClient, service: ServiceName, probes: [ConsumerLagProbe], gate: StartupGate, interval: Duration, logger: Logger) {
+    public init(
+        client: PostgresClient, service: ServiceName, probes: [ConsumerLagProbe], gate: StartupGate, interval: Duration,
+        logger: Logger
+    ) {
         self.client = client
         self.service = service
         self.schema = SchemaName(service.schema)
@@ -68,8 +71,10 @@ public final class ServiceMonitor: Service, Sendable {
             }
             snapshot.outboxPending = backlog.pending
             snapshot.outboxOldestAgeSeconds = backlog.oldestAgeSeconds
-            Gauge(label: "jembatan_outbox_pending", dimensions: [("service", service.rawValue)]).record(snapshot.outboxPending)
-            Gauge(label: "jembatan_outbox_oldest_age_seconds", dimensions: [("service", service.rawValue)]).record(snapshot.outboxOldestAgeSeconds)
+            Gauge(label: "jembatan_outbox_pending", dimensions: [("service", service.rawValue)]).record(
+                snapshot.outboxPending)
+            Gauge(label: "jembatan_outbox_oldest_age_seconds", dimensions: [("service", service.rawValue)]).record(
+                snapshot.outboxOldestAgeSeconds)
         } catch {
             logger.debug("Outbox not measured", metadata: [LogKey.error: .string(String(reflecting: error))])
         }
@@ -79,8 +84,13 @@ public final class ServiceMonitor: Service, Sendable {
                 for probe in probes {
                     let measured = try await probe.measure()
                     for (place, value) in measured {
-                        Gauge(label: "jembatan_consumer_lag", dimensions: [("group", probe.group), ("topic", place.topic), ("partition", String(place.partition))])
-                            .record(value)
+                        Gauge(
+                            label: "jembatan_consumer_lag",
+                            dimensions: [
+                                ("group", probe.group), ("topic", place.topic), ("partition", String(place.partition)),
+                            ]
+                        )
+                        .record(value)
                     }
                     lag.merge(measured) { $0 + $1 }
                 }

@@ -18,7 +18,8 @@ extension DatabaseConfiguration {
     /// Settings for one connection of its own (not pooled), with a short connect timeout.
     var directConnection: PostgresConnection.Configuration {
         var direct = PostgresConnection.Configuration(
-            host: host, port: port, username: user, password: password.isEmpty ? nil : password, database: database, tls: .disable
+            host: host, port: port, username: user, password: password.isEmpty ? nil : password, database: database,
+            tls: .disable
         )
         direct.options.connectTimeout = .seconds(2)
         return direct
@@ -58,7 +59,8 @@ public enum DatabaseFailure {
     /// True for errors that a retry cannot fix: data exceptions (22…) and integrity violations (23…).
     public static func isPermanent(_ error: any Error) -> Bool {
         guard let error = error as? PSQLError, error.code == .server,
-              let state = error.serverInfo?[.sqlState] else { return false }
+            let state = error.serverInfo?[.sqlState]
+        else { return false }
         return state.hasPrefix("22") || state.hasPrefix("23")
     }
 
@@ -68,7 +70,8 @@ public enum DatabaseFailure {
         if error is ConnectionClosedByServer { return true }
         guard let error = error as? PSQLError else { return false }
         switch error.code {
-        case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .poolClosed: return true
+        case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .poolClosed:
+            return true
         case .server:
             let state = error.serverInfo?[.sqlState] ?? ""
             return state.hasPrefix("08") || state.hasPrefix("57P")
@@ -84,8 +87,9 @@ public struct SchemaName: Sendable, Hashable, CustomStringConvertible {
 
     /// Accepts lower-case letters, digits and underscores only.
     public init(_ rawValue: String) {
-        precondition(!rawValue.isEmpty && rawValue.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") },
-                     "schema names are fixed lower-case identifiers")
+        precondition(
+            !rawValue.isEmpty && rawValue.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") },
+            "schema names are fixed lower-case identifiers")
         self.rawValue = rawValue
     }
 
@@ -131,7 +135,6 @@ extension PostgresClient {
         }
     }
 }
-
 
 /// PostgreSQL closed a connection in the middle of a transaction (a restart, say): nothing of the
 /// transaction was committed; the caller starts again on a new connection.

@@ -27,7 +27,9 @@ public final class DatabaseMonitor: Service, Sendable {
     private let state = Mutex(State())
 
     /// Watches the database `client` talks to (`configuration` for the direct attempt).
-    public init(client: PostgresClient, configuration: DatabaseConfiguration, logger: Logger, interval: Duration = .seconds(2)) {
+    public init(
+        client: PostgresClient, configuration: DatabaseConfiguration, logger: Logger, interval: Duration = .seconds(2)
+    ) {
         self.client = client
         self.direct = configuration
         self.logger = logger
@@ -53,7 +55,9 @@ public final class DatabaseMonitor: Service, Sendable {
                 gauge.record(cause == nil ? 0 : 1)
                 if changed {
                     if let cause {
-                        self.logger.error("PostgreSQL unreachable: requests are answered 503 until it is back", metadata: [LogKey.error: .string(cause)])
+                        self.logger.error(
+                            "PostgreSQL unreachable: requests are answered 503 until it is back",
+                            metadata: [LogKey.error: .string(cause)])
                     } else {
                         self.logger.notice("PostgreSQL reachable again")
                     }
@@ -65,7 +69,9 @@ public final class DatabaseMonitor: Service, Sendable {
 
     /// Nil when PostgreSQL answers, else the reason.
     func check() async -> String? {
-        let client = self.client, logger = self.logger, direct = self.direct
+        let client = self.client
+        let logger = self.logger
+        let direct = self.direct
         do {
             try await Self.answers(client, logger: logger)
             return nil
@@ -78,7 +84,9 @@ public final class DatabaseMonitor: Service, Sendable {
 
     /// Returns when PostgreSQL answers `SELECT 1` through `client` within `limit`; throws
     /// otherwise (the pool keeps a query waiting up to a minute while it cannot connect).
-    public static func answers(_ client: PostgresClient, within limit: Duration = .seconds(2), logger: Logger) async throws {
+    public static func answers(_ client: PostgresClient, within limit: Duration = .seconds(2), logger: Logger)
+        async throws
+    {
         try await withDeadline(limit) {
             for try await _ in try await client.query("SELECT 1", logger: logger) {}
         }

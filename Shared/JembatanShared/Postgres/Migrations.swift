@@ -87,14 +87,18 @@ public struct MigrationService: Service {
                     do {
                         for plan in plans { try await Self.applyPending(plan, client: client, logger: logger) }
                         return
-                    } catch where !DatabaseFailure.isPermanent(error) && !(error is CancellationError) && !Task.isCancelled {
+                    } catch
+                        where !DatabaseFailure.isPermanent(error) && !(error is CancellationError) && !Task.isCancelled
+                    {
                         attempt += 1
-                        logger.warning("Migrations waiting for PostgreSQL", metadata: ["error": "\(String(reflecting: error))", "attempt": "\(attempt)"])
+                        logger.warning(
+                            "Migrations waiting for PostgreSQL",
+                            metadata: ["error": "\(String(reflecting: error))", "attempt": "\(attempt)"])
                         try await Task.sleep(for: Backoff.delay(attempt: attempt))
                     }
                 }
             }
-        } catch where Task.isShuttingDownGracefully {
+        } catch  where Task.isShuttingDownGracefully {
             logger.notice("Stopped before PostgreSQL was reachable; no migration was applied")
             return
         }
@@ -107,17 +111,23 @@ public struct MigrationService: Service {
         let schema = plan.schema
         let migrations = plan.migrations
         try await client.inTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(schema.rawValue + ".migrations")))", logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: """
-                CREATE TABLE IF NOT EXISTS \(schema).schema_migrations (
-                    version integer PRIMARY KEY,
-                    name text NOT NULL,
-                    applied_at timestamptz NOT NULL DEFAULT now()
-                )
-                """), logger: logger)
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext(\(schema.rawValue + ".migrations")))", logger: logger)
+            try await connection.query(
+                PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        CREATE TABLE IF NOT EXISTS \(schema).schema_migrations (
+                            version integer PRIMARY KEY,
+                            name text NOT NULL,
+                            applied_at timestamptz NOT NULL DEFAULT now()
+                        )
+                        """), logger: logger)
             var applied = Set<Int>()
-            for try await version in try await connection.query(PostgresQuery(unsafeSQL: "SELECT version FROM \(schema).schema_migrations"), logger: logger).decode(Int.self) {
+            for try await version in try await connection.query(
+                PostgresQuery(unsafeSQL: "SELECT version FROM \(schema).schema_migrations"), logger: logger
+            ).decode(Int.self) {
                 applied.insert(version)
             }
             for migration in migrations where !applied.contains(migration.version) {
@@ -127,8 +137,16 @@ public struct MigrationService: Service {
                 var binds = PostgresBindings()
                 binds.append(migration.version)
                 binds.append(migration.name)
-                try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO \(schema).schema_migrations (version, name) VALUES ($1, $2)", binds: binds), logger: logger)
-                logger.info("Migration applied", metadata: ["db.schema": "\(schema)", "migration.version": "\(migration.version)", "migration.name": "\(migration.name)"])
+                try await connection.query(
+                    PostgresQuery(
+                        unsafeSQL: "INSERT INTO \(schema).schema_migrations (version, name) VALUES ($1, $2)",
+                        binds: binds), logger: logger)
+                logger.info(
+                    "Migration applied",
+                    metadata: [
+                        "db.schema": "\(schema)", "migration.version": "\(migration.version)",
+                        "migration.name": "\(migration.name)",
+                    ])
             }
         }
     }

@@ -21,12 +21,16 @@ public struct SQLIdentifier: Sendable, Hashable, CustomStringConvertible {
 
     /// For names fixed in the code (a literal schema): stops the process on a programming error.
     public init(trusted text: StaticString) {
-        guard let identifier = SQLIdentifier("\(text)") else { preconditionFailure("not a plain SQL identifier: \(text)") }
+        guard let identifier = SQLIdentifier("\(text)") else {
+            preconditionFailure("not a plain SQL identifier: \(text)")
+        }
         self = identifier
     }
 
     private static func isPlain(_ part: Substring) -> Bool {
-        guard let first = part.first, part.count <= 63, first == "_" || (first.isASCII && first.isLowercase) else { return false }
+        guard let first = part.first, part.count <= 63, first == "_" || (first.isASCII && first.isLowercase) else {
+            return false
+        }
         return part.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
     }
 }

@@ -28,7 +28,8 @@ public enum ContractChange {
     public static func breakingChanges(from old: DatasetDefinition, to new: DatasetDefinition) -> [BreakingChange] {
         var changes: [BreakingChange] = []
         if old.primaryKey != new.primaryKey {
-            changes.append(.init(kind: .primaryKey, field: nil, description: "primary key \(old.primaryKey) → \(new.primaryKey)"))
+            changes.append(
+                .init(kind: .primaryKey, field: nil, description: "primary key \(old.primaryKey) → \(new.primaryKey)"))
         }
         let newFields = Dictionary(new.fields.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let oldNames = Set(old.fields.map(\.name))
@@ -39,23 +40,33 @@ public enum ContractChange {
                 continue
             }
             if now.type.lowercased() != field.type.lowercased() {
-                changes.append(.init(kind: .typeChanged, field: name, description: "\(name): type \(field.type) → \(now.type)"))
+                changes.append(
+                    .init(kind: .typeChanged, field: name, description: "\(name): type \(field.type) → \(now.type)"))
             }
             if now.required && !field.required {
                 changes.append(.init(kind: .becameRequired, field: name, description: "\(name) became required"))
             }
-            if let allowed = now.allowedValues, field.allowedValues == nil || !Set(field.allowedValues ?? []).isSubset(of: Set(allowed)) {
-                changes.append(.init(kind: .allowedValuesNarrowed, field: name, description: "\(name): allowed values narrowed"))
+            if let allowed = now.allowedValues,
+                field.allowedValues == nil || !Set(field.allowedValues ?? []).isSubset(of: Set(allowed))
+            {
+                changes.append(
+                    .init(kind: .allowedValuesNarrowed, field: name, description: "\(name): allowed values narrowed"))
             }
             if now.pattern != field.pattern || now.references != field.references {
-                changes.append(.init(kind: .patternOrReferenceChanged, field: name, description: "\(name): pattern or reference changed"))
+                changes.append(
+                    .init(
+                        kind: .patternOrReferenceChanged, field: name,
+                        description: "\(name): pattern or reference changed"))
             }
-            if (now.minimum ?? -.infinity) > (field.minimum ?? -.infinity) || (now.maximum ?? .infinity) < (field.maximum ?? .infinity) {
+            if (now.minimum ?? -.infinity) > (field.minimum ?? -.infinity)
+                || (now.maximum ?? .infinity) < (field.maximum ?? .infinity)
+            {
                 changes.append(.init(kind: .rangeNarrowed, field: name, description: "\(name): range narrowed"))
             }
         }
         for field in new.fields where !oldNames.contains(field.name) && field.required {
-            changes.append(.init(kind: .newRequiredField, field: field.name, description: "new required field \(field.name)"))
+            changes.append(
+                .init(kind: .newRequiredField, field: field.name, description: "new required field \(field.name)"))
         }
         return changes
     }

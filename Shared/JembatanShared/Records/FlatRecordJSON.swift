@@ -21,21 +21,29 @@ public struct RecordSyntaxError: Error, Equatable {
 /// control flow.
 public enum FlatRecordJSON {
     /// Parses one object, e.g. one NDJSON line.
-    public static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordSyntaxError) -> [(String, FieldValue)] {
+    public static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordSyntaxError) -> [(
+        String, FieldValue
+    )] {
         var parser = Parser(bytes: bytes)
         parser.skipWhitespace()
         let object = try parser.object()
         parser.skipWhitespace()
-        guard parser.atEnd else { throw RecordSyntaxError(message: "unexpected text after the record at byte \(parser.index)") }
+        guard parser.atEnd else {
+            throw RecordSyntaxError(message: "unexpected text after the record at byte \(parser.index)")
+        }
         return object
     }
 
     /// Parses a JSON array of objects, calling `body` with each object or its syntax error.
     /// A syntax error in the array itself (not inside an element) ends the parse by throwing.
-    public static func parseArray(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<[(String, FieldValue)], RecordSyntaxError>) throws -> Void) throws {
+    public static func parseArray(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Result<[(String, FieldValue)], RecordSyntaxError>) throws -> Void
+    ) throws {
         var parser = Parser(bytes: bytes)
         parser.skipWhitespace()
-        guard parser.consume(UInt8(ascii: "[")) else { throw RecordSyntaxError(message: "the body must be a JSON array of records") }
+        guard parser.consume(UInt8(ascii: "[")) else {
+            throw RecordSyntaxError(message: "the body must be a JSON array of records")
+        }
         parser.skipWhitespace()
         if parser.consume(UInt8(ascii: "]")) { return }
         while true {
@@ -56,14 +64,19 @@ public enum FlatRecordJSON {
             throw RecordSyntaxError(message: "expected ',' or ']' at byte \(parser.index) of the array")
         }
         parser.skipWhitespace()
-        guard parser.atEnd else { throw RecordSyntaxError(message: "unexpected text after the array at byte \(parser.index)") }
+        guard parser.atEnd else {
+            throw RecordSyntaxError(message: "unexpected text after the array at byte \(parser.index)")
+        }
     }
 
     /// Appends `value` as a JSON string literal.
     public static func appendString(_ value: String, to output: inout String) {
         output.append("\"")
         var plain = true
-        for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C { plain = false; break }
+        for byte in value.utf8 where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+            plain = false
+            break
+        }
         if plain {
             output.append(value)
         } else {
@@ -89,7 +102,9 @@ public enum FlatRecordJSON {
         public var atEnd: Bool { index >= bytes.count }
 
         mutating func skipWhitespace() {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
+            while index < bytes.count,
+                bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09
+            { index += 1 }
         }
 
         mutating func consume(_ byte: UInt8) -> Bool {
@@ -99,7 +114,9 @@ public enum FlatRecordJSON {
         }
 
         mutating func object() throws(RecordSyntaxError) -> [(String, FieldValue)] {
-            guard consume(UInt8(ascii: "{")) else { throw RecordSyntaxError(message: "a record must be a JSON object (byte \(index))") }
+            guard consume(UInt8(ascii: "{")) else {
+                throw RecordSyntaxError(message: "a record must be a JSON object (byte \(index))")
+            }
             var fields: [(String, FieldValue)] = []
             skipWhitespace()
             if consume(UInt8(ascii: "}")) { return fields }
@@ -107,7 +124,9 @@ public enum FlatRecordJSON {
                 skipWhitespace()
                 let name = try string()
                 skipWhitespace()
-                guard consume(UInt8(ascii: ":")) else { throw RecordSyntaxError(message: "expected ':' after \"\(name)\"") }
+                guard consume(UInt8(ascii: ":")) else {
+                    throw RecordSyntaxError(message: "expected ':' after \"\(name)\"")
+                }
                 skipWhitespace()
                 fields.append((name, try value(of: name)))
                 skipWhitespace()
@@ -118,12 +137,20 @@ public enum FlatRecordJSON {
         }
 
         mutating func value(of name: String) throws(RecordSyntaxError) -> FieldValue {
-            guard index < bytes.count else { throw RecordSyntaxError(message: "the record ends inside field \"\(name)\"") }
+            guard index < bytes.count else {
+                throw RecordSyntaxError(message: "the record ends inside field \"\(name)\"")
+            }
             switch bytes[index] {
             case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try literal("null"); return .null
+            case UInt8(ascii: "t"):
+                try literal("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 throw RecordSyntaxError(message: "field \"\(name)\" holds a nested object or array; records are flat")
@@ -133,7 +160,9 @@ public enum FlatRecordJSON {
 
         mutating func literal(_ word: StaticString) throws(RecordSyntaxError) {
             let count = word.utf8CodeUnitCount
-            guard index + count <= bytes.count else { throw RecordSyntaxError(message: "unknown literal at byte \(index)") }
+            guard index + count <= bytes.count else {
+                throw RecordSyntaxError(message: "unknown literal at byte \(index)")
+            }
             for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
                 throw RecordSyntaxError(message: "unknown literal at byte \(index)")
             }
@@ -145,14 +174,18 @@ public enum FlatRecordJSON {
             _ = consume(UInt8(ascii: "-"))
             func digits(_ parser: inout Parser) -> Int {
                 let from = parser.index
-                while parser.index < parser.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(parser.bytes[parser.index]) { parser.index += 1 }
+                while parser.index < parser.bytes.count,
+                    (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(parser.bytes[parser.index])
+                { parser.index += 1 }
                 return parser.index - from
             }
             let integerDigits = digits(&self)
             guard integerDigits > 0, !(integerDigits > 1 && bytes[index - integerDigits] == UInt8(ascii: "0")) else {
                 throw RecordSyntaxError(message: "invalid number at byte \(start)")
             }
-            if consume(UInt8(ascii: ".")), digits(&self) == 0 { throw RecordSyntaxError(message: "invalid number at byte \(start)") }
+            if consume(UInt8(ascii: ".")), digits(&self) == 0 {
+                throw RecordSyntaxError(message: "invalid number at byte \(start)")
+            }
             if consume(UInt8(ascii: "e")) || consume(UInt8(ascii: "E")) {
                 if !consume(UInt8(ascii: "+")) { _ = consume(UInt8(ascii: "-")) }
                 if digits(&self) == 0 { throw RecordSyntaxError(message: "invalid number at byte \(start)") }
@@ -161,7 +194,9 @@ public enum FlatRecordJSON {
         }
 
         mutating func string() throws(RecordSyntaxError) -> String {
-            guard consume(UInt8(ascii: "\"")) else { throw RecordSyntaxError(message: "expected a string at byte \(index)") }
+            guard consume(UInt8(ascii: "\"")) else {
+                throw RecordSyntaxError(message: "expected a string at byte \(index)")
+            }
             let start = index
             while index < bytes.count {
                 let byte = bytes[index]
@@ -171,7 +206,9 @@ public enum FlatRecordJSON {
                     return text
                 }
                 if byte == UInt8(ascii: "\\") { return try escapedString(from: start) }
-                if byte < 0x20 { throw RecordSyntaxError(message: "control character inside a string at byte \(index)") }
+                if byte < 0x20 {
+                    throw RecordSyntaxError(message: "control character inside a string at byte \(index)")
+                }
                 index += 1
             }
             throw RecordSyntaxError(message: "unterminated string")
@@ -180,7 +217,9 @@ public enum FlatRecordJSON {
         /// The slow path: a string with escapes.
         mutating func escapedString(from start: Int) throws(RecordSyntaxError) -> String {
             var scalars = String.UnicodeScalarView()
-            scalars.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self).unicodeScalars)
+            scalars.append(
+                contentsOf: String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                    .unicodeScalars)
             var pendingHigh: UInt32?
             while index < bytes.count {
                 let byte = bytes[index]
@@ -193,29 +232,35 @@ public enum FlatRecordJSON {
                     guard index + 1 < bytes.count else { break }
                     let escape = bytes[index + 1]
                     index += 2
-                    let simple: Unicode.Scalar? = switch escape {
-                    case UInt8(ascii: "\""): "\""
-                    case UInt8(ascii: "\\"): "\\"
-                    case UInt8(ascii: "/"): "/"
-                    case UInt8(ascii: "b"): "\u{08}"
-                    case UInt8(ascii: "f"): "\u{0C}"
-                    case UInt8(ascii: "n"): "\n"
-                    case UInt8(ascii: "r"): "\r"
-                    case UInt8(ascii: "t"): "\t"
-                    default: nil
-                    }
+                    let simple: Unicode.Scalar? =
+                        switch escape {
+                        case UInt8(ascii: "\""): "\""
+                        case UInt8(ascii: "\\"): "\\"
+                        case UInt8(ascii: "/"): "/"
+                        case UInt8(ascii: "b"): "\u{08}"
+                        case UInt8(ascii: "f"): "\u{0C}"
+                        case UInt8(ascii: "n"): "\n"
+                        case UInt8(ascii: "r"): "\r"
+                        case UInt8(ascii: "t"): "\t"
+                        default: nil
+                        }
                     if let simple {
                         guard pendingHigh == nil else { throw RecordSyntaxError(message: "lone surrogate in a string") }
                         scalars.append(simple)
                         continue
                     }
                     guard escape == UInt8(ascii: "u"), index + 4 <= bytes.count,
-                          let code = UInt32(String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<index + 4]), as: UTF8.self), radix: 16) else {
+                        let code = UInt32(
+                            String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<index + 4]), as: UTF8.self),
+                            radix: 16)
+                    else {
                         throw RecordSyntaxError(message: "invalid escape in a string at byte \(index)")
                     }
                     index += 4
                     if let high = pendingHigh {
-                        guard (0xDC00...0xDFFF).contains(code), let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)) else {
+                        guard (0xDC00...0xDFFF).contains(code),
+                            let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00))
+                        else {
                             throw RecordSyntaxError(message: "lone surrogate in a string")
                         }
                         scalars.append(scalar)
@@ -229,12 +274,18 @@ public enum FlatRecordJSON {
                     }
                     continue
                 }
-                if byte < 0x20 { throw RecordSyntaxError(message: "control character inside a string at byte \(index)") }
+                if byte < 0x20 {
+                    throw RecordSyntaxError(message: "control character inside a string at byte \(index)")
+                }
                 guard pendingHigh == nil else { throw RecordSyntaxError(message: "lone surrogate in a string") }
                 // Copy the run of plain bytes up to the next quote or backslash.
                 let runStart = index
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 { index += 1 }
-                scalars.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self).unicodeScalars)
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
+                    bytes[index] >= 0x20
+                { index += 1 }
+                scalars.append(
+                    contentsOf: String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<index]), as: UTF8.self)
+                        .unicodeScalars)
             }
             throw RecordSyntaxError(message: "unterminated string")
         }
@@ -256,8 +307,15 @@ public enum FlatRecordJSON {
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     depth -= 1
                     if depth == 0 { return }
-                    if depth < 0 { index -= 1; return }
-                case UInt8(ascii: ","): if depth == 0 { index -= 1; return }
+                    if depth < 0 {
+                        index -= 1
+                        return
+                    }
+                case UInt8(ascii: ","):
+                    if depth == 0 {
+                        index -= 1
+                        return
+                    }
                 default: break
                 }
             }

@@ -39,7 +39,9 @@ public struct LineSplitter {
             if start < bytes.count {
                 pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
                 guard pending.count <= maximumLineBytes else {
-                    throw APIError(.contentTooLarge, code: "line_too_large", message: "line \(lines + 1) is longer than \(maximumLineBytes) bytes; nothing was changed")
+                    throw APIError(
+                        .contentTooLarge, code: "line_too_large",
+                        message: "line \(lines + 1) is longer than \(maximumLineBytes) bytes; nothing was changed")
                 }
             }
         }
@@ -60,10 +62,14 @@ public struct LineSplitter {
         swap(&line, &pending)
     }
 
-    private mutating func emitLine(_ line: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+    private mutating func emitLine(
+        _ line: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>, Int) throws -> Void
+    ) throws {
         lines += 1
         guard line.count <= maximumLineBytes else {
-            throw APIError(.contentTooLarge, code: "line_too_large", message: "line \(lines) is longer than \(maximumLineBytes) bytes; nothing was changed")
+            throw APIError(
+                .contentTooLarge, code: "line_too_large",
+                message: "line \(lines) is longer than \(maximumLineBytes) bytes; nothing was changed")
         }
         if let last = line.last, last == UInt8(ascii: "\r") {
             try emit(UnsafeBufferPointer(rebasing: line[0..<(line.count - 1)]), lines)

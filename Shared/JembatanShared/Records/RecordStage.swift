@@ -7,12 +7,17 @@ import PostgresNIO
 public enum RecordStage {
     /// Streams records into a transaction-scoped staging table with `COPY`, `COPY` being the
     /// fastest way into PostgreSQL; `produce` emits validated records.
-    public static func stage(on connection: PostgresConnection, logger: Logger, _ produce: (inout StageBuffer) async throws -> Void) async throws -> Int {
-        try await connection.query("""
+    public static func stage(
+        on connection: PostgresConnection, logger: Logger, _ produce: (inout StageBuffer) async throws -> Void
+    ) async throws -> Int {
+        try await connection.query(
+            """
             CREATE TEMP TABLE jembatan_stage (ordinal bigint NOT NULL, record_key text NOT NULL, record jsonb NOT NULL) ON COMMIT DROP
             """, logger: logger)
         var staged = 0
-        try await connection.copyFrom(table: "jembatan_stage", columns: ["ordinal", "record_key", "record"], logger: logger) { writer in
+        try await connection.copyFrom(
+            table: "jembatan_stage", columns: ["ordinal", "record_key", "record"], logger: logger
+        ) { writer in
             var buffer = StageBuffer(writer: writer)
             try await produce(&buffer)
             try await buffer.flush()
@@ -54,7 +59,10 @@ public struct StageBuffer {
     /// `COPY` text format: backslash, tab, newline and carriage return are escaped.
     public static func writeEscaped(_ text: String, to buffer: inout ByteBuffer) {
         var clean = true
-        for byte in text.utf8 where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D { clean = false; break }
+        for byte in text.utf8 where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+            clean = false
+            break
+        }
         if clean {
             buffer.writeString(text)
             return

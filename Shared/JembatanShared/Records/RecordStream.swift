@@ -8,10 +8,12 @@ public enum PushFormat: String, Sendable {
     case json, ndjson, csv
 
     public init?(contentType: String?) {
-        let media = contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let media =
+            contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         switch media {
         case "application/json": self = .json
-        case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines": self = .ndjson
+        case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines":
+            self = .ndjson
         case "text/csv": self = .csv
         default: return nil
         }
@@ -66,7 +68,11 @@ public struct IngestParser {
         switch format {
         case .json:
             guard jsonBody.readableBytes + buffer.readableBytes <= Self.maximumJSONBytes else {
-                throw APIError(.contentTooLarge, code: "body_too_large", message: "a JSON array body is limited to \(Self.maximumJSONBytes >> 20) MiB; send NDJSON or CSV (streamed, no limit) for more")
+                throw APIError(
+                    .contentTooLarge, code: "body_too_large",
+                    message:
+                        "a JSON array body is limited to \(Self.maximumJSONBytes >> 20) MiB; send NDJSON or CSV (streamed, no limit) for more"
+                )
             }
             var copy = buffer
             jsonBody.writeBuffer(&copy)
@@ -90,7 +96,10 @@ public struct IngestParser {
                         received += 1
                         switch parsed {
                         case .success(let pairs): accept(validator.validate(json: pairs), position: "index \(index)")
-                        case .failure(let error): reject([RecordViolation(field: nil, rule: "syntax", message: error.message)], position: "index \(index)")
+                        case .failure(let error):
+                            reject(
+                                [RecordViolation(field: nil, rule: "syntax", message: error.message)],
+                                position: "index \(index)")
                         }
                     }
                 } catch let error as RecordSyntaxError {
@@ -102,7 +111,9 @@ public struct IngestParser {
             defer { self.splitter = splitter }
             try splitter.finish { line, number in try self.take(line, number: number) }
             if format == .csv, csvColumns == nil {
-                throw APIError(.badRequest, code: "invalid_body", message: "a CSV body starts with a header row naming the contract's fields", field: "body")
+                throw APIError(
+                    .badRequest, code: "invalid_body",
+                    message: "a CSV body starts with a header row naming the contract's fields", field: "body")
             }
         }
     }
@@ -133,7 +144,10 @@ public struct IngestParser {
         for (position, name) in CSVRow.cells(line).enumerated() {
             let name = name.trimmingCharacters(in: .whitespaces)
             guard let field = validator.index[name] else {
-                violations.append(FieldViolation(field: "header[\(position)]", rule: "unknown_field", message: "the contract has no field '\(name)'"))
+                violations.append(
+                    FieldViolation(
+                        field: "header[\(position)]", rule: "unknown_field",
+                        message: "the contract has no field '\(name)'"))
                 columns.append(nil)
                 continue
             }
@@ -141,7 +155,9 @@ public struct IngestParser {
             columns.append(field)
         }
         for field in validator.fields where field.required && !named.contains(field.name) {
-            violations.append(FieldViolation(field: "header", rule: "required", message: "required field '\(field.name)' has no column"))
+            violations.append(
+                FieldViolation(
+                    field: "header", rule: "required", message: "required field '\(field.name)' has no column"))
         }
         guard violations.isEmpty else { throw APIError.validationFailed(violations) }
         csvColumns = columns
@@ -157,7 +173,9 @@ public struct IngestParser {
     private mutating func reject(_ violations: [RecordViolation], position: String) {
         rejected += 1
         for violation in violations where errors.count < Self.maximumReportedErrors {
-            errors.append(RecordError(position: position, field: violation.field, rule: violation.rule, message: violation.message))
+            errors.append(
+                RecordError(
+                    position: position, field: violation.field, rule: violation.rule, message: violation.message))
         }
     }
 }

@@ -67,7 +67,9 @@ public struct RecordValidator: Sendable {
     }
 
     public static func referenceSet(of field: FieldDefinition) -> String? {
-        if let references = field.references, let table = references.split(separator: ".").first { return String(table) }
+        if let references = field.references, let table = references.split(separator: ".").first {
+            return String(table)
+        }
         return field.kind == .regionCode ? "wilayah" : nil
     }
 
@@ -76,20 +78,28 @@ public struct RecordValidator: Sendable {
         var fields: [Field] = []
         for definition in dataset.fields {
             guard let kind = definition.kind else {
-                throw RecordViolation(field: definition.name, rule: "contract", message: "the contract declares unknown type '\(definition.type)'")
+                throw RecordViolation(
+                    field: definition.name, rule: "contract",
+                    message: "the contract declares unknown type '\(definition.type)'")
             }
             let patternText = definition.pattern ?? (kind == .regionCode ? Self.regionCodePattern : nil)
             var pattern: NSRegularExpression?
             if let patternText {
                 do { pattern = try NSRegularExpression(pattern: patternText) } catch {
-                    throw RecordViolation(field: definition.name, rule: "contract", message: "the contract's pattern '\(patternText)' is not a valid regular expression")
+                    throw RecordViolation(
+                        field: definition.name, rule: "contract",
+                        message: "the contract's pattern '\(patternText)' is not a valid regular expression")
                 }
             }
-            fields.append(Field(
-                name: definition.name, kind: kind, required: definition.required || dataset.primaryKey.contains(definition.name),
-                allowed: definition.allowedValues.map(Set.init), pattern: pattern, simplePattern: patternText.flatMap { SimplePattern.compile($0) }, patternText: patternText,
-                minimum: definition.minimum, maximum: definition.maximum, referenceSet: Self.referenceSet(of: definition)
-            ))
+            fields.append(
+                Field(
+                    name: definition.name, kind: kind,
+                    required: definition.required || dataset.primaryKey.contains(definition.name),
+                    allowed: definition.allowedValues.map(Set.init), pattern: pattern,
+                    simplePattern: patternText.flatMap { SimplePattern.compile($0) }, patternText: patternText,
+                    minimum: definition.minimum, maximum: definition.maximum,
+                    referenceSet: Self.referenceSet(of: definition)
+                ))
         }
         var index: [String: Int] = [:]
         for (position, field) in fields.enumerated() { index[field.name] = position }
@@ -105,7 +115,8 @@ public struct RecordValidator: Sendable {
         var violations: [RecordViolation] = []
         for (name, value) in pairs {
             guard let position = index[name] else {
-                violations.append(RecordViolation(field: name, rule: "unknown_field", message: "the contract has no field '\(name)'"))
+                violations.append(
+                    RecordViolation(field: name, rule: "unknown_field", message: "the contract has no field '\(name)'"))
                 continue
             }
             values[position] = value
@@ -122,19 +133,26 @@ public struct RecordValidator: Sendable {
         }
         var violations: [RecordViolation] = []
         if cells.count != columns.count {
-            violations.append(RecordViolation(field: nil, rule: "syntax", message: "the row has \(cells.count) cells, the header \(columns.count)"))
+            violations.append(
+                RecordViolation(
+                    field: nil, rule: "syntax", message: "the row has \(cells.count) cells, the header \(columns.count)"
+                ))
         }
         return finish(values, violations: violations, fromText: true)
     }
 
-    private func finish(_ values: [FieldValue], violations initial: [RecordViolation], fromText: Bool) -> CheckedRecord {
+    private func finish(_ values: [FieldValue], violations initial: [RecordViolation], fromText: Bool) -> CheckedRecord
+    {
         var violations = initial
         var json = "{"
         var first = true
         for (position, field) in fields.enumerated() {
             let value = values[position]
             if case .null = value {
-                if field.required { violations.append(RecordViolation(field: field.name, rule: "required", message: "'\(field.name)' is required")) }
+                if field.required {
+                    violations.append(
+                        RecordViolation(field: field.name, rule: "required", message: "'\(field.name)' is required"))
+                }
                 continue
             }
             switch check(value, of: field, fromText: fromText) {
@@ -151,13 +169,18 @@ public struct RecordValidator: Sendable {
         guard violations.isEmpty else { return .invalid(violations) }
         var key = ""
         for (offset, position) in keyFields.enumerated() {
-            let part: String = switch values[position] {
-            case .string(let text), .number(let text): text
-            case .bool(let flag): flag ? "true" : "false"
-            case .null: ""
-            }
+            let part: String =
+                switch values[position] {
+                case .string(let text), .number(let text): text
+                case .bool(let flag): flag ? "true" : "false"
+                case .null: ""
+                }
             if part.contains("|") {
-                return .invalid([RecordViolation(field: fields[position].name, rule: "key", message: "key values cannot contain '|' (it joins composite keys)")])
+                return .invalid([
+                    RecordViolation(
+                        field: fields[position].name, rule: "key",
+                        message: "key values cannot contain '|' (it joins composite keys)")
+                ])
             }
             if offset > 0 { key.append("|") }
             key.append(part)
@@ -178,11 +201,16 @@ public struct RecordValidator: Sendable {
         var literal: String
         switch (field.kind, value) {
         case (.integer, .number(let number)):
-            guard let parsed = Int64(number) else { return broke("type", "'\(field.name)' must be an integer, got \(value.described)") }
+            guard let parsed = Int64(number) else {
+                return broke("type", "'\(field.name)' must be an integer, got \(value.described)")
+            }
             text = String(parsed)
             literal = text
         case (.decimal, .number(let number)):
-            guard Self.isJSONNumber(number), Double(number) != nil else { return broke("type", "'\(field.name)' must be a decimal number (dot as separator), got \(value.described)") }
+            guard Self.isJSONNumber(number), Double(number) != nil else {
+                return broke(
+                    "type", "'\(field.name)' must be a decimal number (dot as separator), got \(value.described)")
+            }
             text = number
             literal = number
         case (.boolean, .bool(let flag)):
@@ -199,18 +227,24 @@ public struct RecordValidator: Sendable {
             text = string
             literal = ""
         case (.date, .string(let string)):
-            guard Self.isDate(string) else { return broke("type", "'\(field.name)' must be a date YYYY-MM-DD, got \(value.described)") }
+            guard Self.isDate(string) else {
+                return broke("type", "'\(field.name)' must be a date YYYY-MM-DD, got \(value.described)")
+            }
             text = string
             literal = ""
         case (.datetime, .string(let string)):
-            guard Self.isDateTime(string) else { return broke("type", "'\(field.name)' must be an ISO 8601 date-time with offset, got \(value.described)") }
+            guard Self.isDateTime(string) else {
+                return broke(
+                    "type", "'\(field.name)' must be an ISO 8601 date-time with offset, got \(value.described)")
+            }
             text = string
             literal = ""
         default:
             return broke("type", "'\(field.name)' must be \(field.kind.rawValue), got \(value.described)")
         }
         if let allowed = field.allowed, !allowed.contains(text) {
-            return broke("enum", "'\(field.name)' must be one of \(allowed.sorted().joined(separator: ", ")), got '\(text)'")
+            return broke(
+                "enum", "'\(field.name)' must be one of \(allowed.sorted().joined(separator: ", ")), got '\(text)'")
         }
         // A code found in its reference list already has the list's shape: the list is checked first.
         let listed = field.referenceSet.flatMap { references[$0]?.contains(text) } ?? false
@@ -222,17 +256,26 @@ public struct RecordValidator: Sendable {
                 let range = NSRange(text.startIndex..., in: text)
                 fits = pattern.firstMatch(in: text, options: [.anchored], range: range)?.range == range
             }
-            guard fits else { return broke("pattern", "'\(field.name)' must match \(field.patternText ?? ""), got '\(text)'") }
+            guard fits else {
+                return broke("pattern", "'\(field.name)' must match \(field.patternText ?? ""), got '\(text)'")
+            }
         }
         if field.minimum != nil || field.maximum != nil, let number = Double(text) {
-            if let minimum = field.minimum, number < minimum { return broke("minimum", "'\(field.name)' must be at least \(minimum.formatted()), got \(text)") }
-            if let maximum = field.maximum, number > maximum { return broke("maximum", "'\(field.name)' must be at most \(maximum.formatted()), got \(text)") }
+            if let minimum = field.minimum, number < minimum {
+                return broke("minimum", "'\(field.name)' must be at least \(minimum.formatted()), got \(text)")
+            }
+            if let maximum = field.maximum, number > maximum {
+                return broke("maximum", "'\(field.name)' must be at most \(maximum.formatted()), got \(text)")
+            }
         }
         if let set = field.referenceSet {
             guard let codes = references[set] else {
-                return broke("reference_unavailable", "reference list '\(set)' for '\(field.name)' is not loaded in the hub")
+                return broke(
+                    "reference_unavailable", "reference list '\(set)' for '\(field.name)' is not loaded in the hub")
             }
-            guard listed || codes.contains(text) else { return broke("reference", "'\(text)' is not a code of reference list '\(set)'") }
+            guard listed || codes.contains(text) else {
+                return broke("reference", "'\(text)' is not a code of reference list '\(set)'")
+            }
         }
         if literal.isEmpty {
             FlatRecordJSON.appendString(text, to: &literal)
@@ -266,8 +309,9 @@ public struct RecordValidator: Sendable {
     public static func isDate(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45,
-              let year = number(bytes[0..<4]), let month = number(bytes[5..<7]), let day = number(bytes[8..<10]),
-              (1...12).contains(month), day >= 1 else { return false }
+            let year = number(bytes[0..<4]), let month = number(bytes[5..<7]), let day = number(bytes[8..<10]),
+            (1...12).contains(month), day >= 1
+        else { return false }
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
         return day <= days
@@ -276,9 +320,11 @@ public struct RecordValidator: Sendable {
     /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
     public static func isDateTime(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        guard bytes.count >= 20, isDate(String(decoding: bytes[0..<10], as: UTF8.self)), bytes[10] == 84 || bytes[10] == 32,
-              let hour = number(bytes[11..<13]), bytes[13] == 58, let minute = number(bytes[14..<16]), bytes[16] == 58,
-              let second = number(bytes[17..<19]), hour < 24, minute < 60, second < 61 else { return false }
+        guard bytes.count >= 20, isDate(String(decoding: bytes[0..<10], as: UTF8.self)),
+            bytes[10] == 84 || bytes[10] == 32,
+            let hour = number(bytes[11..<13]), bytes[13] == 58, let minute = number(bytes[14..<16]), bytes[16] == 58,
+            let second = number(bytes[17..<19]), hour < 24, minute < 60, second < 61
+        else { return false }
         var rest = bytes[19...]
         if rest.first == 46 {
             rest = rest.dropFirst()
@@ -287,8 +333,10 @@ public struct RecordValidator: Sendable {
             rest = rest.dropFirst(fraction.count)
         }
         if Array(rest) == [90] { return true }
-        guard rest.count == 6, rest.first == 43 || rest.first == 45, let offsetHour = number(rest.dropFirst().prefix(2)),
-              rest[rest.startIndex + 3] == 58, let offsetMinute = number(rest.suffix(2)) else { return false }
+        guard rest.count == 6, rest.first == 43 || rest.first == 45,
+            let offsetHour = number(rest.dropFirst().prefix(2)),
+            rest[rest.startIndex + 3] == 58, let offsetMinute = number(rest.suffix(2))
+        else { return false }
         return offsetHour < 15 && offsetMinute < 60
     }
 

@@ -10,10 +10,13 @@ public actor ReferenceCodes {
     private var cache: [String: (importedAt: Date, codes: Set<String>)] = [:]
 
     /// The loaded lists among `sets`; lists never imported are absent.
-    public func lists(_ sets: Set<String>, on connection: PostgresConnection, logger: Logger) async throws -> [String: Set<String>] {
+    public func lists(_ sets: Set<String>, on connection: PostgresConnection, logger: Logger) async throws -> [String:
+        Set<String>]
+    {
         guard !sets.isEmpty else { return [:] }
         var result: [String: Set<String>] = [:]
-        let stamps = try await connection.query("""
+        let stamps = try await connection.query(
+            """
             SELECT reference_set, imported_at FROM provisioning.reference_sets WHERE reference_set = ANY(\(Array(sets)))
             """, logger: logger)
         var current: [String: Date] = [:]
@@ -24,7 +27,9 @@ public actor ReferenceCodes {
                 continue
             }
             var codes = Set<String>()
-            for try await code in try await connection.query("SELECT code FROM provisioning.reference_codes WHERE reference_set = \(set)", logger: logger).decode(String.self) {
+            for try await code in try await connection.query(
+                "SELECT code FROM provisioning.reference_codes WHERE reference_set = \(set)", logger: logger
+            ).decode(String.self) {
                 codes.insert(code)
             }
             cache[set] = (importedAt, codes)
@@ -33,4 +38,3 @@ public actor ReferenceCodes {
         return result
     }
 }
-

@@ -28,7 +28,8 @@ public struct SimplePattern: Sendable {
                 case "d": for byte in 48...57 { allowed[byte] = true }
                 case "w": for byte in 0..<128 where isWord(byte) { allowed[byte] = true }
                 case "s": for byte in [9, 10, 12, 13, 32] { allowed[byte] = true }
-                case ".", "-", "/", "\\", "+", "*", "?", "(", ")", "[", "]", "{", "}", "|", "^", "$", "_", ":", "@", "#", " ":
+                case ".", "-", "/", "\\", "+", "*", "?", "(", ")", "[", "]", "{", "}", "|", "^", "$", "_", ":", "@",
+                    "#", " ":
                     allowed[Int(escaped.value)] = true
                 default: return nil
                 }
@@ -55,14 +56,23 @@ public struct SimplePattern: Sendable {
                 guard first.isASCII else { return nil }
                 allowed[Int(first.value)] = true
             }
-            var minimum = 1, maximum = 1
+            var minimum = 1
+            var maximum = 1
             switch characters.first {
-            case "*": minimum = 0; maximum = .max; characters = characters.dropFirst()
-            case "+": maximum = .max; characters = characters.dropFirst()
-            case "?": minimum = 0; characters = characters.dropFirst()
+            case "*":
+                minimum = 0
+                maximum = .max
+                characters = characters.dropFirst()
+            case "+":
+                maximum = .max
+                characters = characters.dropFirst()
+            case "?":
+                minimum = 0
+                characters = characters.dropFirst()
             case "{":
                 guard let close = characters.firstIndex(of: "}") else { return nil }
-                let inside = String(String.UnicodeScalarView(characters[characters.index(after: characters.startIndex)..<close]))
+                let inside = String(
+                    String.UnicodeScalarView(characters[characters.index(after: characters.startIndex)..<close]))
                 let parts = inside.split(separator: ",", omittingEmptySubsequences: false)
                 guard let low = Int(parts.first ?? "") else { return nil }
                 minimum = low
@@ -77,7 +87,8 @@ public struct SimplePattern: Sendable {
         }
         // Greedy matching without backtracking is exact only when consecutive elements cannot
         // both take the same byte after a variable-length element; otherwise use the full engine.
-        for (index, element) in elements.enumerated() where element.minimum != element.maximum && index + 1 < elements.count {
+        for (index, element) in elements.enumerated()
+        where element.minimum != element.maximum && index + 1 < elements.count {
             let next = elements[index + 1]
             if (0..<128).contains(where: { element.allowed[$0] && next.allowed[$0] }) { return nil }
         }

@@ -47,7 +47,8 @@ public final class BrokerMonitor: Service, Sendable {
                     if reachable {
                         self.logger.notice("Broker reachable again")
                     } else {
-                        self.logger.warning("Broker unreachable: degraded (the outbox keeps every event until it is back)")
+                        self.logger.warning(
+                            "Broker unreachable: degraded (the outbox keeps every event until it is back)")
                     }
                 }
                 try? await Task.sleep(for: self.interval)

@@ -18,8 +18,11 @@ public enum RouteParity {
         let client = configuration.database.makeClient(logger: logger)
         let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
         defer { producer.shutdown() }
-        let context = ServiceContext(service: definition.service, client: client, outbox: Outbox(service: definition.service), producer: producer,
-                                     configuration: configuration, logger: logger, gate: StartupGate(), accounts: AccountDirectory(client: client, logger: logger))
+        let context = ServiceContext(
+            service: definition.service, client: client, outbox: Outbox(service: definition.service),
+            producer: producer,
+            configuration: configuration, logger: logger, gate: StartupGate(),
+            accounts: AccountDirectory(client: client, logger: logger))
         let router = Router(context: JembatanRequestContext.self)
         definition.routes(router, context)
         return Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" }).subtracting(operational)

@@ -23,13 +23,18 @@ public struct ScheduledWork: Service {
     let round: @Sendable () async throws -> Void
 
     /// A schedule of `context`'s service; `round` runs once migrations are applied.
-    public init(_ name: String, every interval: Duration, roundLimit: Duration, context: ServiceContext,
-                round: @escaping @Sendable () async throws -> Void) {
-        self.init(name, every: interval, roundLimit: roundLimit, gate: context.gate, logger: context.logger, round: round)
+    public init(
+        _ name: String, every interval: Duration, roundLimit: Duration, context: ServiceContext,
+        round: @escaping @Sendable () async throws -> Void
+    ) {
+        self.init(
+            name, every: interval, roundLimit: roundLimit, gate: context.gate, logger: context.logger, round: round)
     }
 
-    init(_ name: String, every interval: Duration, roundLimit: Duration, gate: StartupGate, logger: Logger,
-         round: @escaping @Sendable () async throws -> Void) {
+    init(
+        _ name: String, every interval: Duration, roundLimit: Duration, gate: StartupGate, logger: Logger,
+        round: @escaping @Sendable () async throws -> Void
+    ) {
         self.name = name
         self.interval = interval
         self.roundLimit = roundLimit
@@ -71,12 +76,14 @@ public struct ScheduledWork: Service {
             return .cancelled
         } catch let timedOut as AttemptTimedOut {
             Self.rounds(name, "abandoned").increment()
-            logger.error("Scheduled round abandoned after its limit; the next round starts on a new connection",
-                         metadata: [LogKey.error: "\(timedOut)"])
+            logger.error(
+                "Scheduled round abandoned after its limit; the next round starts on a new connection",
+                metadata: [LogKey.error: "\(timedOut)"])
             return .abandoned
         } catch {
             Self.rounds(name, "failed").increment()
-            logger.warning("Scheduled round failed; retried next round", metadata: [LogKey.error: "\(String(reflecting: error))"])
+            logger.warning(
+                "Scheduled round failed; retried next round", metadata: [LogKey.error: "\(String(reflecting: error))"])
             return .failed
         }
     }

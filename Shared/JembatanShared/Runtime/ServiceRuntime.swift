@@ -86,7 +86,8 @@ public enum ServiceRuntime {
         do {
             configuration = try JembatanConfiguration(service: definition.service)
         } catch {
-            FileHandle.standardError.write(Data("\(definition.service.executableName): invalid configuration: \(error)\n".utf8))
+            FileHandle.standardError.write(
+                Data("\(definition.service.executableName): invalid configuration: \(error)\n".utf8))
             exit(78)
         }
         let (level, format) = (configuration.logLevel, configuration.logFormat)
@@ -106,7 +107,10 @@ public enum ServiceRuntime {
         var factory = PrometheusMetricsFactory(registry: registry)
         // Prometheus names: a library's dotted label or dimension ("http.route") becomes "http_route".
         factory.nameAndLabelSanitizer = { name, labels in
-            (name.replacingOccurrences(of: ".", with: "_"), labels.map { ($0.0.replacingOccurrences(of: ".", with: "_"), $0.1) })
+            (
+                name.replacingOccurrences(of: ".", with: "_"),
+                labels.map { ($0.0.replacingOccurrences(of: ".", with: "_"), $0.1) }
+            )
         }
         MetricsSystem.bootstrap(factory)
         let logger = Logger(label: definition.service.executableName)
@@ -115,7 +119,8 @@ public enum ServiceRuntime {
             await migrateAndExit(definition, configuration: configuration, logger: logger)
         }
         do {
-            let application = try buildApplication(definition, configuration: configuration, registry: registry, logger: logger)
+            let application = try buildApplication(
+                definition, configuration: configuration, registry: registry, logger: logger)
             var group = ServiceGroupConfiguration(
                 services: [.init(service: application), .init(service: ShutdownBound(logger: logger))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -135,11 +140,14 @@ public enum ServiceRuntime {
         let schema = SchemaName(definition.service.schema)
         return [
             SchemaMigrations(schema: IdentityMigrations.schema, migrations: IdentityMigrations.all),
-            SchemaMigrations(schema: schema, migrations: MessagingMigrations.all(schema: schema) + definition.migrations),
+            SchemaMigrations(
+                schema: schema, migrations: MessagingMigrations.all(schema: schema) + definition.migrations),
         ]
     }
 
-    static func migrateAndExit(_ definition: ServiceDefinition, configuration: JembatanConfiguration, logger: Logger) async -> Never {
+    static func migrateAndExit(_ definition: ServiceDefinition, configuration: JembatanConfiguration, logger: Logger)
+        async -> Never
+    {
         let client = configuration.database.makeClient(logger: logger)
         let status: Int32 = await withTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
@@ -148,7 +156,9 @@ public enum ServiceRuntime {
             // PostgreSQL may still be starting: retry for a minute.
             for attempt in 1...30 {
                 do {
-                    for plan in migrationPlans(definition) { try await MigrationService.applyPending(plan, client: client, logger: logger) }
+                    for plan in migrationPlans(definition) {
+                        try await MigrationService.applyPending(plan, client: client, logger: logger)
+                    }
                     logger.notice("Migrations applied", metadata: ["db.schema": "\(definition.service.schema)"])
                     return 0
                 } catch {
@@ -183,8 +193,11 @@ public enum ServiceRuntime {
         router.middlewares.add(RequestObservationMiddleware(logger: logger, database: database))
         router.middlewares.add(InputCharactersMiddleware())
         router.middlewares.add(AuthenticationMiddleware(accounts: context.accounts))
-        OperationalRoutes(client: client, broker: broker, health: health, gate: gate, registry: registry, openAPIDocument: definition.openAPIDocument)
-            .register(on: router)
+        OperationalRoutes(
+            client: client, broker: broker, health: health, gate: gate, registry: registry,
+            openAPIDocument: definition.openAPIDocument
+        )
+        .register(on: router)
         definition.routes(router, context)
         var services: [any Service] = [
             client,
@@ -196,21 +209,29 @@ public enum ServiceRuntime {
         ]
         let consumers = definition.consumers(context)
         let probes = try consumers.map { consumer in
-            try ConsumerLagProbe(group: "jembatan-\(consumer.name)", topics: consumer.topics.map(\.rawValue), configuration: configuration.kafka, logger: logger)
+            try ConsumerLagProbe(
+                group: "jembatan-\(consumer.name)", topics: consumer.topics.map(\.rawValue),
+                configuration: configuration.kafka, logger: logger)
         }
-        services.append(ServiceMonitor(client: client, service: definition.service, probes: probes, gate: gate,
-                                       interval: .seconds(configuration.monitorSeconds), logger: logger))
+        services.append(
+            ServiceMonitor(
+                client: client, service: definition.service, probes: probes, gate: gate,
+                interval: .seconds(configuration.monitorSeconds), logger: logger))
         for consumer in consumers {
-            services.append(EventConsumerService(
-                name: consumer.name, topics: consumer.topics, handledTypes: consumer.handledTypes, schema: schema,
-                client: client, producer: producer, kafka: configuration.kafka, gate: gate,
-                health: health, broker: broker, fault: configuration.consumerFault, logger: logger, handler: consumer.handler
-            ))
+            services.append(
+                EventConsumerService(
+                    name: consumer.name, topics: consumer.topics, handledTypes: consumer.handledTypes, schema: schema,
+                    client: client, producer: producer, kafka: configuration.kafka, gate: gate,
+                    health: health, broker: broker, fault: configuration.consumerFault, logger: logger,
+                    handler: consumer.handler
+                ))
         }
         services += definition.background(context)
         return Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: definition.service.executableName),
+            configuration: .init(
+                address: .hostname(configuration.http.host, port: configuration.http.port),
+                serverName: definition.service.executableName),
             services: services,
             logger: logger
         )
@@ -231,7 +252,8 @@ struct ShutdownBound: Service {
         // Unstructured and not cancelled with the group: it must outlive everything else.
         Task.detached {
             try? await Task.sleep(for: bound)
-            logger.critical("Shutdown took longer than \(bound); exiting now (uncommitted work is redone after the restart)")
+            logger.critical(
+                "Shutdown took longer than \(bound); exiting now (uncommitted work is redone after the restart)")
             fflush(nil)  // every output stream
             _exit(0)
         }

@@ -26,9 +26,12 @@ public struct BarChart: Sendable {
         let rowHeight = 22
         rows = items.enumerated().map { index, item in
             let y = index * rowHeight + 2
-            let value = item.value == item.value.rounded() ? String(Int(item.value)) : String(format: "%.1f", item.value)
-            return Row(label: String(item.label.prefix(30)), value: value + unit, color: item.color, textY: y + 15, barY: y + 3,
-                       width: Int((min(item.value, top) / top * 260).rounded()))
+            let value =
+                item.value == item.value.rounded() ? String(Int(item.value)) : String(format: "%.1f", item.value)
+            return Row(
+                label: String(item.label.prefix(30)), value: value + unit, color: item.color, textY: y + 15,
+                barY: y + 3,
+                width: Int((min(item.value, top) / top * 260).rounded()))
         }
         width = 190 + 260 + 60
         height = items.count * rowHeight + 4
@@ -45,7 +48,8 @@ public struct SLABar: Sendable {
 
     public init(usedPercent: Double) {
         width = Int(min(max(usedPercent, 0), 150))
-        color = usedPercent > 100 ? "#c62828" : usedPercent >= 90 ? "#e07b00" : usedPercent >= 75 ? "#d4a800" : "#2e7d32"
+        color =
+            usedPercent > 100 ? "#c62828" : usedPercent >= 90 ? "#e07b00" : usedPercent >= 75 ? "#d4a800" : "#2e7d32"
         label = String(format: "%.1f %%", usedPercent)
         rounded = String(format: "%.0f %%", usedPercent)
     }
@@ -70,11 +74,15 @@ public struct ColumnChart: Sendable {
     public let viewHeight: Int
 
     public init(_ items: [(label: String, value: Double)]) {
-        let top = max(items.map(\.value).max() ?? 1, 1), height = 140.0, column = 18
+        let top = max(items.map(\.value).max() ?? 1, 1)
+        let height = 140.0
+        let column = 18
         columns = items.enumerated().map { index, item in
             let barHeight = item.value / top * (height - 10)
-            return Column(x: 42 + index * column, y: String(format: "%.1f", height + 4 - barHeight), height: String(format: "%.1f", barHeight),
-                          title: "\(item.label): \(Int(item.value))", label: index % 5 == 0 ? item.label : nil)
+            return Column(
+                x: 42 + index * column, y: String(format: "%.1f", height + 4 - barHeight),
+                height: String(format: "%.1f", barHeight),
+                title: "\(item.label): \(Int(item.value))", label: index % 5 == 0 ? item.label : nil)
         }
         self.top = Int(top)
         width = items.count * column + 50

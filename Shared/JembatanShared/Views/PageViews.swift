@@ -23,7 +23,9 @@ public struct PageViews: Sendable {
     static var sharedTemplates: URL { Bundle.module.resourceURL!.appendingPathComponent("Templates") }
 
     static func load(_ folder: URL) throws -> [String: MustacheTemplate] {
-        guard let files = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { throw TemplateError.missingFolder(folder.path) }
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
+            throw TemplateError.missingFolder(folder.path)
+        }
         var templates: [String: MustacheTemplate] = [:]
         for file in files where file.hasSuffix(".mustache") {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
@@ -42,7 +44,9 @@ public struct PageViews: Sendable {
 
     /// An HTML response of `template` rendered with `object`.
     public func response(_ template: String, _ object: Any, status: HTTPResponse.Status = .ok) throws -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: try render(template, object))))
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: try render(template, object))))
     }
 
     /// Why templates could not be loaded or rendered (a packaging error: the service does not start).
@@ -53,7 +57,8 @@ public struct PageViews: Sendable {
 
         public var description: String {
             switch self {
-            case .missingFolder(let path): "templates folder \(path) is missing (the executable's .resources bundle must be beside it)"
+            case .missingFolder(let path):
+                "templates folder \(path) is missing (the executable's .resources bundle must be beside it)"
             case .unreadable(let file, let problem): "template \(file) does not parse: \(problem)"
             case .unknown(let name): "no template named \(name)"
             }

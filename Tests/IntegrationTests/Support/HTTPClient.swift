@@ -1,8 +1,9 @@
 import Foundation
 import JembatanShared
 import Logging
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// JSON over real HTTP to the stack's services.
@@ -19,8 +20,11 @@ struct ServiceHTTP {
         }
     }
 
-    static func call(_ method: String, _ service: String, _ path: String, token: String? = nil, json body: Any? = nil, rawBody: Data? = nil,
-                     contentType: String? = nil, headers: [String: String] = [:]) async throws -> Reply {
+    static func call(
+        _ method: String, _ service: String, _ path: String, token: String? = nil, json body: Any? = nil,
+        rawBody: Data? = nil,
+        contentType: String? = nil, headers: [String: String] = [:]
+    ) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(LocalStack.port(of: service))\(path)")!)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
@@ -29,14 +33,18 @@ struct ServiceHTTP {
         } else if let rawBody {
             request.httpBody = rawBody
         }
-        if request.httpBody != nil { request.setValue(contentType ?? "application/json", forHTTPHeaderField: "Content-Type") }
+        if request.httpBody != nil {
+            request.setValue(contentType ?? "application/json", forHTTPHeaderField: "Content-Type")
+        }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await URLSession.shared.data(for: request)
         return reply(data, response)
     }
 
     /// Streams a file as the body (chunked; the server never sees a length up front).
-    static func upload(_ service: String, _ path: String, token: String, file: URL, contentType: String) async throws -> Reply {
+    static func upload(_ service: String, _ path: String, token: String, file: URL, contentType: String) async throws
+        -> Reply
+    {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(LocalStack.port(of: service))\(path)")!)
         request.httpMethod = "POST"
         request.timeoutInterval = 600
@@ -51,14 +59,20 @@ struct ServiceHTTP {
         let http = response as? HTTPURLResponse
         var headers: [String: String] = [:]
         for (name, value) in http?.allHeaderFields ?? [:] { headers["\(name)"] = "\(value)" }
-        return Reply(status: http?.statusCode ?? 0, json: json, text: String(decoding: data, as: UTF8.self), headers: headers)
+        return Reply(
+            status: http?.statusCode ?? 0, json: json, text: String(decoding: data, as: UTF8.self), headers: headers)
     }
 
     /// Polls until `condition` holds for a 2xx reply; fails the test after `seconds`.
-    static func eventually(_ service: String, _ path: String, token: String, seconds: Double = 60, _ condition: @escaping ([String: Any]) -> Bool) async throws -> [String: Any] {
+    static func eventually(
+        _ service: String, _ path: String, token: String, seconds: Double = 60,
+        _ condition: @escaping ([String: Any]) -> Bool
+    ) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if let reply = try? await call("GET", service, path, token: token), (200..<300).contains(reply.status), condition(reply.json) {
+            if let reply = try? await call("GET", service, path, token: token), (200..<300).contains(reply.status),
+                condition(reply.json)
+            {
                 return reply.json
             }
             try await Task.sleep(for: .milliseconds(200))
@@ -75,15 +89,23 @@ struct ServiceHTTP {
 /// The procedure's actors as the tests use them: real accounts with real bearer tokens,
 /// created once in the test stack's database through the operator's account administration.
 enum Actors {
-    static var producer: String { get async throws { try await TestAccounts.shared.token("dinkes-operator", .producer, agency: "35.14-dinkes") } }
-    static var otherAgencyProducer: String { get async throws { try await TestAccounts.shared.token("bappeda-operator", .producer, agency: "35.15-bappeda") } }
+    static var producer: String {
+        get async throws { try await TestAccounts.shared.token("dinkes-operator", .producer, agency: "35.14-dinkes") }
+    }
+    static var otherAgencyProducer: String {
+        get async throws { try await TestAccounts.shared.token("bappeda-operator", .producer, agency: "35.15-bappeda") }
+    }
     static var head: String { get async throws { try await TestAccounts.shared.token("kepala-dinas", .head) } }
     static var technical: String { get async throws { try await TestAccounts.shared.token("tim-teknis", .technical) } }
     static var supervisor: String { get async throws { try await TestAccounts.shared.token("pengawas", .supervisor) } }
     /// A consumer agency named in `submission()`'s intended consumers.
-    static var consumer: String { get async throws { try await TestAccounts.shared.token("bappeda-pasuruan", .consumer, agency: "35.14-bappeda") } }
+    static var consumer: String {
+        get async throws { try await TestAccounts.shared.token("bappeda-pasuruan", .consumer, agency: "35.14-bappeda") }
+    }
     /// A consumer agency the contract does not name.
-    static var outsideConsumer: String { get async throws { try await TestAccounts.shared.token("dinsos-sidoarjo", .consumer, agency: "35.15-dinsos") } }
+    static var outsideConsumer: String {
+        get async throws { try await TestAccounts.shared.token("dinsos-sidoarjo", .consumer, agency: "35.15-dinsos") }
+    }
 }
 
 /// Creates each test account once and remembers its token.
@@ -91,19 +113,25 @@ actor TestAccounts {
     static let shared = TestAccounts()
     private var tokens: [String: String] = [:]
 
-    func token(_ name: String, _ role: Role, agency: String? = nil, validFor: Duration = .seconds(86_400)) async throws -> String {
+    func token(_ name: String, _ role: Role, agency: String? = nil, validFor: Duration = .seconds(86_400)) async throws
+        -> String
+    {
         if let token = tokens[name] { return token }
         let token = try await TestDatabase.with { client in
             let administration = AccountAdministration(client: client, logger: Logger(label: "test-accounts"))
             try await administration.prepare()
-            return try await administration.create(name: name, role: role, agencyCode: agency, validFor: validFor, createdBy: "tests").text
+            return try await administration.create(
+                name: name, role: role, agencyCode: agency, validFor: validFor, createdBy: "tests"
+            ).text
         }
         tokens[name] = token
         return token
     }
 
     func revoke(_ name: String) async throws {
-        _ = try await TestDatabase.with { client in try await AccountAdministration(client: client, logger: Logger(label: "test-accounts")).revoke(name: name) }
+        _ = try await TestDatabase.with { client in
+            try await AccountAdministration(client: client, logger: Logger(label: "test-accounts")).revoke(name: name)
+        }
     }
 }
 
@@ -115,16 +143,18 @@ func submission(datasetName: String = "puskesmas", primaryKey: [String] = ["kode
         "legalBasis": "Perpres 39/2019",
         "contactPerson": ["name": "Siti", "email": "data@dinkes.example.go.id"],
         "intendedConsumers": ["35.14-bappeda"],
-        "datasets": [[
-            "name": datasetName,
-            "primaryKey": primaryKey,
-            "classification": "public",
-            "updateFrequency": "monthly",
-            "fields": [
-                ["name": "kode_puskesmas", "type": "string", "required": true],
-                ["name": "kode_wilayah", "type": "region_code", "required": true],
-            ],
-        ]],
+        "datasets": [
+            [
+                "name": datasetName,
+                "primaryKey": primaryKey,
+                "classification": "public",
+                "updateFrequency": "monthly",
+                "fields": [
+                    ["name": "kode_puskesmas", "type": "string", "required": true],
+                    ["name": "kode_wilayah", "type": "region_code", "required": true],
+                ],
+            ]
+        ],
     ]
 }
 
@@ -136,10 +166,12 @@ enum ContractSchemaPattern {
 /// SOP step 9 as the producer takes it: run the quality checks, then decide on that run.
 enum FinalEvaluation {
     static func decide(_ requestId: String, token: String, _ body: [String: Any]) async throws -> ServiceHTTP.Reply {
-        let run = try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/validation-runs", token: token)
+        let run = try await ServiceHTTP.call(
+            "POST", "validation", "/v1/requests/\(requestId)/validation-runs", token: token)
         var body = body
         body["runId"] = run.json["runId"] as? String ?? ""
         if body["note"] == nil { body["note"] = "checked against the source system" }
-        return try await ServiceHTTP.call("POST", "validation", "/v1/requests/\(requestId)/decision", token: token, json: body)
+        return try await ServiceHTTP.call(
+            "POST", "validation", "/v1/requests/\(requestId)/decision", token: token, json: body)
     }
 }

@@ -45,7 +45,9 @@ struct TopicReader {
     ) async throws -> [KafkaMessage] {
         var logger = Logger(label: "test-consumer")
         logger.logLevel = .error
-        let consumer = try KafkaConsumer(topics: topics.map(\.rawValue), group: "test-\(UUID().uuidString)", configuration: configuration(), logger: logger)
+        let consumer = try KafkaConsumer(
+            topics: topics.map(\.rawValue), group: "test-\(UUID().uuidString)", configuration: configuration(),
+            logger: logger)
         let deadline = Date().addingTimeInterval(seconds)
         var matched: [KafkaMessage] = []
         while Date() < deadline, !isComplete(matched) {

@@ -77,10 +77,14 @@ enum LocalStack {
     }
 
     static func stackScript(_ arguments: [String], extra: [String: String] = [:]) async throws -> String {
-        let logURL = FileManager.default.temporaryDirectory.appendingPathComponent("jembatan-stack-\(UUID().uuidString).log")
+        let logURL = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "jembatan-stack-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: logURL) }
-        let settings = environment.merging(extra) { $1 }.filter { $0.key.hasPrefix("JEMBATAN_") }.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
-        let command = "env \(settings) /bin/bash '\(root.appendingPathComponent("deploy/local/stack.sh").path)' \(arguments.joined(separator: " ")) >'\(logURL.path)' 2>&1 </dev/null"
+        let settings = environment.merging(extra) { $1 }.filter { $0.key.hasPrefix("JEMBATAN_") }.map {
+            "\($0.key)='\($0.value)'"
+        }.sorted().joined(separator: " ")
+        let command =
+            "env \(settings) /bin/bash '\(root.appendingPathComponent("deploy/local/stack.sh").path)' \(arguments.joined(separator: " ")) >'\(logURL.path)' 2>&1 </dev/null"
         let status: Int32 = await withCheckedContinuation { continuation in
             let thread = Thread { continuation.resume(returning: system(command)) }
             thread.start()
@@ -94,8 +98,9 @@ enum LocalStack {
     /// (Jawa Timur, Pasuruan and Sidoarjo) through the same API operators use.
     static func loadRegionCodes() async throws {
         let file = root.appendingPathComponent("Tests/IntegrationTests/Fixtures/wilayah-sample.csv")
-        let reply = try await ServiceHTTP.call("PUT", "provisioning", "/v1/reference/wilayah", token: try await Actors.technical,
-                                               rawBody: try Data(contentsOf: file), contentType: "text/csv")
+        let reply = try await ServiceHTTP.call(
+            "PUT", "provisioning", "/v1/reference/wilayah", token: try await Actors.technical,
+            rawBody: try Data(contentsOf: file), contentType: "text/csv")
         guard reply.status == 200 else { throw StackError(command: "load region codes", output: reply.text) }
     }
 
@@ -110,7 +115,9 @@ enum LocalStack {
 struct LocalStackTrait: SuiteTrait, TestScoping {
     var isRecursive: Bool { false }
 
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void)
+        async throws
+    {
         try await LocalStack.script("up")
         do {
             try await LocalStack.loadRegionCodes()
