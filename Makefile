@@ -3,15 +3,15 @@ SHELL := /bin/bash
 ROOT := $(CURDIR)
 export LD_LIBRARY_PATH := $(ROOT)/.local/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 
-.PHONY: run test setup build test-unit test-integration test-liveness test-compose test-faults compose-check stop bench bench-ingest bench-pipeline
+.PHONY: run test setup build lint format test-unit test-integration test-liveness test-compose test-faults compose-check stop bench bench-ingest bench-pipeline
 
 ## Set up on first use, build, start the local stack, walk a demo request through every step; Ctrl-C stops it.
 run: setup build
 	@deploy/local/run.sh
 
-## Every test: unit tests, integration tests against a real local stack on their own ports, then the
-## short fault run (200 requests under kill -9, a paused broker and a PostgreSQL restart).
-test: setup compose-check
+## Every test: the format lint, unit tests, integration tests against a real local stack on their own
+## ports, then the short fault run (200 requests under kill -9, a paused broker and a PostgreSQL restart).
+test: setup compose-check lint
 	swift build --build-tests
 	swift test --skip-build --skip IntegrationTests
 	swift test --skip-build --filter IntegrationTests
@@ -26,6 +26,13 @@ test-faults: setup
 
 setup:
 	@deploy/local/setup.sh
+
+## The house format (.swift-format, lines up to 120): `make format` rewrites, `make lint` checks.
+lint:
+	swift format lint --strict --recursive Package.swift Shared Services Tests
+
+format:
+	swift format format --in-place --recursive Package.swift Shared Services Tests
 
 build:
 	swift build

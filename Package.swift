@@ -101,10 +101,18 @@ let package = Package(
             resources: [.copy("Views/Templates")],
             swiftSettings: swiftSettings
         ),
+        // The one HTTP client outside the services: the operator command's and the integration tests'.
+        .target(
+            name: "JembatanClient",
+            dependencies: ["JembatanShared"],
+            path: "Shared/JembatanClient",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "Operator",
             dependencies: [
                 "JembatanShared",
+                "JembatanClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -121,6 +129,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "JembatanShared",
+                "JembatanClient",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/IntegrationTests",

@@ -67,7 +67,7 @@ struct BackupCommand: AsyncParsableCommand {
             JembatanOperator.say("verified: restored into a scratch database, every table equal in rows and checksum")
         } else {
             JembatanOperator.say("NOT VERIFIED:")
-            outcome.problems.forEach { JembatanOperator.say("  \($0)") }
+            for problem in outcome.problems { JembatanOperator.say("  \(problem)") }
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JembatanClient
 import JembatanShared
 import Logging
 import PostgresNIO
@@ -43,7 +44,7 @@ struct BenchCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try loadConfiguration()
             let logger = quietLogger()
-            let client = DemoClient(host: "127.0.0.1", intakePort: intakePort, timeout: 120)
+            let client = ServiceClient(host: "127.0.0.1", intakePort: intakePort, timeout: 120)
             let suffix = String(UUID().uuidString.lowercased().prefix(6))
             let tokens = try await withAccountAdministration { administration in
                 var tokens: [String: String] = [:]
@@ -72,16 +73,16 @@ struct BenchCommand: AsyncParsableCommand {
             }
             say("preparing: request → disposition → agreed contract → integration test → keys")
             let submitted = try await client.send(
-                "POST", .intake, "/v1/requests", token: producer, body: BenchData.submission(suffix: suffix))
+                "POST", .intake, "/v1/requests", token: producer, json: BenchData.submission(suffix: suffix))
             let requestId = try (submitted["requestId"] as? String).orThrow("no request id")
             _ = try await client.send(
                 "POST", .intake, "/v1/requests/\(requestId)/disposition", token: tokens["bench-head"]!,
-                body: ["note": "bench"])
+                json: ["note": "bench"])
             _ = try await client.waitFor(.evaluation, "/v1/requests/\(requestId)/review", token: technical) {
                 $0["state"] as? String == "awaiting_decision"
             }
             _ = try await client.send(
-                "POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, body: ["decision": "agree"]
+                "POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, json: ["decision": "agree"]
             )
             let endpoints = try await client.waitFor(
                 .provisioning, "/v1/requests/\(requestId)/endpoints", token: technical
@@ -100,18 +101,12 @@ struct BenchCommand: AsyncParsableCommand {
             // 1. The exchange API: streamed CSV, validated, staged with COPY, upserted.
             let rssBefore = peakRSS(provisioningPid)
             let pushStart = ContinuousClock.now
-            var request = URLRequest(url: client.url(.provisioning, "/v1/datasets/\(datasetId)/records"))
-            request.httpMethod = "POST"
-            request.timeoutInterval = 3600
-            request.setValue("Bearer \(writeKey)", forHTTPHeaderField: "Authorization")
-            request.setValue("text/csv", forHTTPHeaderField: "Content-Type")
-            let (data, response) = try await URLSession.shared.upload(for: request, fromFile: file)
+            let pushed = try await client.upload(
+                .provisioning, "/v1/datasets/\(datasetId)/records", token: writeKey, file: file,
+                contentType: "text/csv", timeout: 3600)
             let pushSeconds = seconds(since: pushStart)
-            guard (response as? HTTPURLResponse)?.statusCode == 200,
-                let outcome = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                outcome["accepted"] as? Int == records
-            else {
-                throw ValidationError("push failed: \(String(decoding: data.prefix(500), as: UTF8.self))")
+            guard pushed.status == 200, pushed.json["accepted"] as? Int == records else {
+                throw ValidationError("push failed: \(pushed.text.prefix(500))")
             }
             let rssPeak = peakRSS(provisioningPid)
             // The push queued a validation run; let it finish so it does not share the CPU with what follows.
@@ -129,12 +124,10 @@ struct BenchCommand: AsyncParsableCommand {
             // The client only counts records (flat objects: one '{' each, plus the page's own) and takes
             // the cursor from the page's end, so its own JSON parsing does not compete with the server.
             repeat {
-                var request = URLRequest(
-                    url: client.url(
-                        .provisioning,
-                        "/v1/datasets/\(datasetId)/records?limit=1000\(cursor.map { "&after=\($0)" } ?? "")"))
-                request.setValue("Bearer \(readKey)", forHTTPHeaderField: "Authorization")
-                let (page, _) = try await URLSession.shared.data(for: request)
+                let page = try await client.call(
+                    "GET", .provisioning,
+                    "/v1/datasets/\(datasetId)/records?limit=1000\(cursor.map { "&after=\($0)" } ?? "")", token: readKey
+                ).data
                 read += page.reduce(0) { $0 + ($1 == UInt8(ascii: "{") ? 1 : 0) } - 1
                 let tail = String(decoding: page.suffix(200), as: UTF8.self)
                 if let start = tail.range(of: "\"nextCursor\":\"") {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JembatanClient
 import JembatanShared
 
 #if canImport(FoundationNetworking)
@@ -46,7 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
             "0  Accounts for the demo (valid 24 h): dinkes-operator-\(suffix) (producer, 35.14-dinkes), kepala-diskominfo-\(suffix) (head), tim-teknis-\(suffix) (technical),"
         )
         say("   pengawas-\(suffix) (supervisor), bappeda-operator-\(suffix) (consumer, 35.14-bappeda)")
-        let client = DemoClient(host: host, intakePort: intakePort, timeout: timeout)
+        let client = ServiceClient(host: host, intakePort: intakePort, timeout: timeout)
         let producer = tokens["dinkes-operator"]!
         let head = tokens["kepala-diskominfo"]!
         let technical = tokens["tim-teknis"]!
@@ -55,7 +56,7 @@ struct DemoCommand: AsyncParsableCommand {
         try await loadRegionCodes(client, token: technical)
         say("1  Produsen (Dinas Kesehatan, 35.14) submits a request to share data …")
         let submitted = try await client.send(
-            "POST", .intake, "/v1/requests", token: producer, body: DemoData.submission)
+            "POST", .intake, "/v1/requests", token: producer, json: DemoData.submission)
         guard let requestId = submitted["requestId"] as? String else {
             throw ValidationError("intake did not return a request id")
         }
@@ -63,7 +64,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("2  Kepala Dinas issues the disposition to the technical team …")
         _ = try await client.send(
             "POST", .intake, "/v1/requests/\(requestId)/disposition", token: head,
-            body: ["note": "Mohon ditindaklanjuti oleh Tim Teknis"])
+            json: ["note": "Mohon ditindaklanjuti oleh Tim Teknis"])
         say("3  Automated technical review of the proposed structure …")
         let review = try await client.waitFor(.evaluation, "/v1/requests/\(requestId)/review", token: technical) {
             $0["state"] as? String == "awaiting_decision"
@@ -75,7 +76,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         say("4  Technical team agrees the dataset contract …")
         let agreed = try await client.send(
-            "POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, body: ["decision": "agree"])
+            "POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, json: ["decision": "agree"])
         say("   contract \(agreed["contractId"] ?? "?") version \(agreed["contractVersion"] ?? "?") agreed")
         say("5–6 API prepared on the exchange hub; integration unit test …")
         let provisioned = try await client.waitFor(
@@ -95,7 +96,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("7  Pengawas delivers the results; producer and consumer collect their keys (shown once) …")
         _ = try await client.send(
             "POST", .provisioning, "/v1/requests/\(requestId)/delivery", token: supervisor,
-            body: ["note": "Hasil integrasi (endpoint dan kunci API) disampaikan kepada Dinas Kesehatan dan Bappeda"])
+            json: ["note": "Hasil integrasi (endpoint dan kunci API) disampaikan kepada Dinas Kesehatan dan Bappeda"])
         let writeKey = try await client.collectKey(requestId: requestId, scope: "write", token: producer)
         let readKey = try await client.collectKey(requestId: requestId, scope: "read", token: consumer)
         let datasetId = (provisioned["endpoints"] as? [[String: Any]])?.first?["datasetId"] as? String ?? "?"
@@ -125,7 +126,7 @@ struct DemoCommand: AsyncParsableCommand {
         say("9  Produsen accepts, on the evidence of that run …")
         _ = try await client.send(
             "POST", .validation, "/v1/requests/\(requestId)/decision", token: producer,
-            body: ["decision": "accept", "runId": run["runId"] ?? "", "note": "Data sesuai dengan sistem sumber"])
+            json: ["decision": "accept", "runId": run["runId"] ?? "", "note": "Data sesuai dengan sistem sumber"])
         say("10 Reporting records the completed request …")
         let detail = try await client.waitFor(.reporting, "/v1/requests/\(requestId)", token: head) {
             ($0["request"] as? [String: Any])?["state"] as? String == "completed"
@@ -145,7 +146,7 @@ struct DemoCommand: AsyncParsableCommand {
 
 extension DemoCommand {
     /// The hub checks region codes against the Kemendagri list; load it once if it is missing.
-    func loadRegionCodes(_ client: DemoClient, token: String) async throws {
+    func loadRegionCodes(_ client: ServiceClient, token: String) async throws {
         let lists = try await client.send("GET", .provisioning, "/v1/reference", token: token)
         if (lists["lists"] as? [[String: Any]] ?? []).contains(where: { $0["referenceSet"] as? String == "wilayah" }) {
             return
@@ -212,49 +213,14 @@ enum DemoData {
     }
 }
 
-/// Minimal JSON-over-HTTP client for the demo.
-struct DemoClient {
-    let host: String
-    let intakePort: Int
-    let timeout: Double
-
-    func url(_ service: ServiceName, _ path: String) -> URL {
-        URL(string: "http://\(host):\(intakePort + service.defaultPort - ServiceName.intake.defaultPort)\(path)")!
-    }
-
-    func send(_ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil)
-        async throws -> [String: Any]
-    {
-        var request = URLRequest(url: url(service, path))
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else {
-            throw HTTPStatusError(status: status, body: String(decoding: data, as: UTF8.self))
-        }
-        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
-    }
-
-    /// A body that is not JSON (CSV, NDJSON).
+extension ServiceClient {
+    /// A body that is not JSON (CSV, NDJSON); the answer must be 2xx.
     func sendRaw(
         _ method: String, _ service: ServiceName, _ path: String, token: String, contentType: String, body: String
-    ) async throws -> [String: Any] {
-        var request = URLRequest(url: url(service, path))
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(body.utf8)
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else {
-            throw HTTPStatusError(status: status, body: String(decoding: data, as: UTF8.self))
-        }
-        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    ) async throws
+        -> [String: Any]
+    {
+        try await send(method, service, path, token: token, body: Data(body.utf8), contentType: contentType)
     }
 
     /// The agency's key of `scope` for the request, collected (its secret is only in this answer).
@@ -274,22 +240,10 @@ struct DemoClient {
         return key
     }
 
-    /// Polls `path` until it answers 2xx and `isDone` holds, or the timeout passes.
+    /// Polls `path` until it answers 2xx and `isDone` holds, for at most the client's timeout.
     func waitFor(_ service: ServiceName, _ path: String, token: String, isDone: ([String: Any]) -> Bool) async throws
         -> [String: Any]
     {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let body = try? await send("GET", service, path, token: token), isDone(body) { return body }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw ValidationError("timed out after \(Int(timeout)) s waiting for \(service.rawValue) \(path)")
+        try await eventually(service, path, token: token, seconds: timeout, isDone)
     }
-}
-
-/// A non-2xx answer.
-struct HTTPStatusError: Error, CustomStringConvertible {
-    let status: Int
-    let body: String
-    var description: String { "HTTP \(status): \(body)" }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JembatanClient
 import JembatanShared
 import Logging
 import PostgresNIO
@@ -62,9 +63,10 @@ struct FaultsCommand: AsyncParsableCommand {
             return tokens
         }
         let deadLettersBefore = try await Self.deadLetterCount(configuration.kafka)
-        let client = ResilientClient(host: "127.0.0.1", intakePort: intakePort)
-        let walker = Walker(
-            client: client, producer: tokens[.producer]!, head: tokens[.head]!, technical: tokens[.technical]!)
+        let client = ServiceClient(host: "127.0.0.1", intakePort: intakePort, timeout: 30)
+        let walker = ProcedureWalk(
+            client: client, producer: tokens[.producer]!, head: tokens[.head]!, technical: tokens[.technical]!,
+            resilient: true)
         say(
             "faults: \(requests) requests, \(concurrency) at a time\(noFaults ? ", no faults" : ", \(hard ? "hard " : "")fault schedule seed \(seed)")"
         )
@@ -106,7 +108,7 @@ struct FaultsCommand: AsyncParsableCommand {
         let walked = Date().timeIntervalSince(started)
         let failures = progress.failures.withLock { $0 }
         say("faults: workload finished in \(Int(walked)) s; \(failures.count) walks failed")
-        failures.prefix(10).forEach { say("   \($0)") }
+        for failure in failures.prefix(10) { say("   \(failure)") }
         let verdict = try await Checker(configuration: configuration, deadLettersBefore: deadLettersBefore).verify(
             progress.acknowledged.withLock { $0 })
         say("faults: \(verdict.passed ? "PASSED" : "FAILED") in \(Int(Date().timeIntervalSince(started))) s")
@@ -126,143 +128,12 @@ struct FaultsCommand: AsyncParsableCommand {
     }
 }
 
-/// HTTP with retries: a killed service, a paused broker or a restarting database only delay a call.
-struct ResilientClient: Sendable {
-    let host: String
-    let intakePort: Int
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 30
-        return URLSession(configuration: configuration)
-    }()
-
-    struct Reply {
-        let status: Int
-        let json: [String: Any]
-    }
-
-    func call(
-        _ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil,
-        headers: [String: String] = [:]
-    ) async throws -> Reply {
-        var request = URLRequest(
-            url: URL(
-                string: "http://\(host):\(intakePort + service.defaultPort - ServiceName.intake.defaultPort)\(path)")!)
-        request.httpMethod = method
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await Self.session.data(for: request)
-        return Reply(
-            status: (response as? HTTPURLResponse)?.statusCode ?? 0,
-            json: (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
-    }
-
-    /// Repeats the call on transport errors and 5xx until `accept` holds for an answer, for at most `seconds`.
-    func until(
-        _ method: String, _ service: ServiceName, _ path: String, token: String, body: [String: Any]? = nil,
-        headers: [String: String] = [:], seconds: Double = 240, accept: (Reply) -> Bool
-    ) async throws -> Reply {
-        let deadline = Date().addingTimeInterval(seconds)
-        var last = "no answer"
-        var attempt = 0
-        while Date() < deadline {
-            attempt += 1
-            do {
-                let reply = try await call(method, service, path, token: token, body: body, headers: headers)
-                if accept(reply) { return reply }
-                last = "HTTP \(reply.status) \(reply.json)"
-                // 404 (a read model catching up), 409 while a state is still moving, 429 and 5xx are retried; other refusals are final.
-                let code = (reply.json["error"] as? [String: Any])?["code"] as? String
-                if (400..<500).contains(reply.status) && reply.status != 404 && reply.status != 429
-                    && !(reply.status == 409 && ["invalid_state", "not_provisioned"].contains(code ?? ""))
-                {
-                    break
-                }
-            } catch {
-                last = "\(error)"
-            }
-            try await Task.sleep(for: Backoff.delay(attempt: min(attempt, 5)))
-        }
-        throw ValidationError("\(method) \(service.rawValue) \(path): \(last.prefix(300))")
-    }
-}
-
-/// One request through steps 1–10 as its actors would, each step retried until its effect is visible.
-struct Walker: Sendable {
-    let client: ResilientClient
-    let producer: String
-    let head: String
-    let technical: String
-
+extension ProcedureWalk {
+    /// The workload's request number `index`: its own dataset, retried through every fault.
     func walk(index: Int, acknowledged: @Sendable (String) -> Void) async throws -> String {
-        let submission: [String: Any] = [
-            "title": "Uji ketahanan \(index)", "purpose": "Uji gangguan", "legalBasis": "Perpres 39/2019",
-            "contactPerson": ["name": "Operator", "email": "data@dinkes.example.go.id"],
-            "intendedConsumers": ["35.14-bappeda"],
-            "datasets": [
-                [
-                    "name": "fasilitas_\(index)", "description": "Fasilitas", "primaryKey": ["kode"],
-                    "classification": "public", "updateFrequency": "monthly",
-                    "fields": [
-                        ["name": "kode", "type": "string", "required": true, "description": "Kode fasilitas"],
-                        [
-                            "name": "jumlah_tempat_tidur", "type": "integer", "required": false,
-                            "description": "Tempat tidur",
-                        ],
-                    ],
-                ]
-            ],
-        ]
-        // Submitting with an Idempotency-Key: a lost answer (a killed service, a timeout) is sent
-        // again with the same key and yields the request the first attempt created, never a second.
-        let submitted = try await client.until(
-            "POST", .intake, "/v1/requests", token: producer, body: submission,
-            headers: ["Idempotency-Key": "faults-walk-\(index)-\(UUID().uuidString)"]
-        ) { $0.status == 201 }
-        guard let requestId = submitted.json["requestId"] as? String else {
-            throw ValidationError("no submission was acknowledged")
-        }
-        acknowledged(requestId)
-        _ = try await client.until(
-            "POST", .intake, "/v1/requests/\(requestId)/disposition", token: head, body: ["note": "Tindak lanjuti"]
-        ) { reply in
-            reply.status == 200
-                || (reply.status == 409
-                    && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")
-        }
-        _ = try await client.until("GET", .evaluation, "/v1/requests/\(requestId)/review", token: technical) {
-            $0.status == 200 && $0.json["state"] as? String == "awaiting_decision"
-        }
-        _ = try await client.until(
-            "POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, body: ["decision": "agree"]
-        ) { reply in
-            reply.status == 200
-                || (reply.status == 409
-                    && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")
-        }
-        _ = try await client.until("GET", .validation, "/v1/requests/\(requestId)", token: producer) {
-            $0.status == 200 && $0.json["state"] as? String == "awaiting_decision"
-        }
-        let run = try await client.until(
-            "POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer
-        ) { $0.status == 201 || $0.status == 200 }
-        let runId = run.json["runId"] as? String ?? ""
-        _ = try await client.until(
-            "POST", .validation, "/v1/requests/\(requestId)/decision", token: producer,
-            body: ["decision": "accept", "runId": runId, "note": "diterima dalam uji gangguan"]
-        ) { reply in
-            reply.status == 200
-                || (reply.status == 409
-                    && (reply.json["error"] as? [String: Any])?["code"] as? String == "invalid_state")
-        }
-        _ = try await client.until("GET", .reporting, "/v1/requests/\(requestId)", token: head, seconds: 300) {
-            ($0.json["request"] as? [String: Any])?["state"] as? String == "completed"
-        }
-        return requestId
+        try await walk(
+            Self.submission(title: "Uji ketahanan \(index)", dataset: "fasilitas_\(index)"),
+            idempotencyKey: "faults-walk-\(index)-\(UUID().uuidString)", acknowledged: acknowledged)
     }
 }
 

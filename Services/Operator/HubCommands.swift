@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JembatanClient
 import JembatanShared
 
 #if canImport(FoundationNetworking)
@@ -42,16 +43,11 @@ struct ReferenceCommand: AsyncParsableCommand {
 /// The HTTP upload shared by `reference import` and the demo.
 enum ReferenceUpload {
     static func put(set: String, file: URL, token: String, baseURL: String) async throws -> [String: Any] {
-        var request = URLRequest(url: URL(string: "\(baseURL)/v1/reference/\(set)")!)
-        request.httpMethod = "PUT"
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue("text/csv", forHTTPHeaderField: "Content-Type")
-        let (data, response) = try await URLSession.shared.upload(for: request, fromFile: file)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else {
-            throw HTTPStatusError(status: status, body: String(decoding: data, as: UTF8.self))
-        }
-        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        let client = ServiceClient { _ in baseURL }
+        let reply = try await client.upload(
+            .provisioning, "/v1/reference/\(set)", method: "PUT", token: token, file: file, contentType: "text/csv")
+        guard reply.succeeded else { throw ServiceClient.StatusError(status: reply.status, body: reply.text) }
+        return reply.json
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JembatanClient
 import JembatanShared
 import Logging
 import PostgresNIO
@@ -153,11 +154,9 @@ struct OpsCommand: AsyncParsableCommand {
             }
             for (index, service) in ServiceName.allCases.enumerated() {
                 let base = urls[service.rawValue] ?? "http://\(options.servicesHost):\(options.portBase + index + 1)"
-                var request = URLRequest(url: URL(string: base + "/readyz")!)
-                request.timeoutInterval = 3
                 do {
-                    let (_, response) = try await URLSession.shared.data(for: request)
-                    let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                    let status = try await ServiceClient(timeout: 3) { _ in base }.call("GET", service, "/readyz")
+                        .status
                     checks.append(
                         ComponentCheck(
                             component: "service:\(service.rawValue)", ok: status == 200,
@@ -200,10 +199,8 @@ struct OpsCommand: AsyncParsableCommand {
         {
             let component = "health:\(service.rawValue)"
             func fetch(_ path: String) async throws -> (Int, String) {
-                var request = URLRequest(url: URL(string: base + path)!)
-                request.timeoutInterval = 3
-                let (data, response) = try await URLSession.shared.data(for: request)
-                return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+                let reply = try await ServiceClient(timeout: 3) { _ in base }.call("GET", service, path)
+                return (reply.status, reply.text)
             }
             do {
                 let (_, text) = try await fetch("/metrics")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JembatanClient
 import JembatanShared
 import Logging
 import PostgresNIO
@@ -58,9 +59,9 @@ struct PipelineBench: AsyncParsableCommand {
             }
             return tokens
         }
-        let walker = Walker(
-            client: ResilientClient(host: "127.0.0.1", intakePort: intakePort), producer: tokens[.producer]!,
-            head: tokens[.head]!, technical: tokens[.technical]!)
+        let walker = ProcedureWalk(
+            client: ServiceClient(host: "127.0.0.1", intakePort: intakePort, timeout: 30), producer: tokens[.producer]!,
+            head: tokens[.head]!, technical: tokens[.technical]!, resilient: true)
         // Footprint at rest, before any load.
         var idle: [String: Int] = [:]
         for service in ServiceName.allCases {
@@ -126,11 +127,9 @@ struct PipelineBench: AsyncParsableCommand {
             _ = await Self.shell("\(stackScript) stop \(service.rawValue)")
             let started = Date()
             _ = await Self.shell("\(stackScript) start \(service.rawValue) >/dev/null 2>&1 &")
-            let url = URL(string: "http://127.0.0.1:\(intakePort + index)/readyz")!
+            let client = ServiceClient(timeout: 2) { _ in "http://127.0.0.1:\(intakePort + index)" }
             while Date().timeIntervalSince(started) < 60 {
-                if let (_, response) = try? await URLSession.shared.data(from: url),
-                    (response as? HTTPURLResponse)?.statusCode == 200
-                {
+                if (try? await client.call("GET", service, "/readyz"))?.status == 200 {
                     break
                 }
                 try await Task.sleep(for: .milliseconds(20))

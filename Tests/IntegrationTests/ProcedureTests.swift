@@ -1,4 +1,5 @@
 import Foundation
+import JembatanClient
 import JembatanShared
 import PostgresNIO
 import Testing
@@ -8,37 +9,12 @@ extension RealStack {
     @Suite("SOP path on the real stack")
     struct ProcedureTests {
         /// Submits, dispositions, waits for the provisioned API, accepts; returns the request id.
+        /// A request of `dataset` walked through every step, each action answered at once.
         static func walkToCompletion(dataset: String) async throws -> String {
-            let submitted = try await ServiceHTTP.call(
-                "POST", "intake", "/v1/requests", token: try await Actors.producer,
-                json: submission(datasetName: dataset))
-            #expect(submitted.status == 201, "\(submitted.text)")
-            let requestId = try #require(submitted.json["requestId"] as? String)
-            let disposition = try await ServiceHTTP.call(
-                "POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head,
-                json: ["note": "Tindak lanjuti"])
-            #expect(disposition.status == 200, "\(disposition.text)")
-            _ = try await ServiceHTTP.eventually(
-                "evaluation", "/v1/requests/\(requestId)/review", token: try await Actors.technical
-            ) { $0["state"] as? String == "awaiting_decision" }
-            let agreed = try await ServiceHTTP.call(
-                "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: try await Actors.technical,
-                json: ["decision": "agree"])
-            #expect(agreed.status == 200, "\(agreed.text)")
-            _ = try await ServiceHTTP.eventually(
-                "validation", "/v1/requests/\(requestId)", token: try await Actors.producer
-            ) { $0["state"] as? String == "awaiting_decision" }
-            let decision = try await FinalEvaluation.decide(
-                requestId, token: try await Actors.producer, ["decision": "accept", "note": "sesuai"])
-            #expect(decision.status == 200, "\(decision.text)")
-            // As the producer: reporting reads five topics with no order between them, so the completion
-            // can be projected a moment before the submission that names the owning agency.
-            _ = try await ServiceHTTP.eventually(
-                "reporting", "/v1/requests/\(requestId)", token: try await Actors.producer
-            ) {
-                ($0["request"] as? [String: Any])?["state"] as? String == "completed"
-            }
-            return requestId
+            let walk = ProcedureWalk(
+                client: ServiceHTTP.client, producer: try await Actors.producer, head: try await Actors.head,
+                technical: try await Actors.technical, resilient: false, stepSeconds: 60)
+            return try await walk.walk(submission(datasetName: dataset))
         }
 
         @Test(

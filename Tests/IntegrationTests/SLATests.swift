@@ -131,16 +131,10 @@ extension RealStack {
             #expect(try await ServiceHTTP.call("GET", "reporting", "/v1/requests/\(requestId)/report").status == 401)
 
             // The PDF, read back with a real tool.
-            var request = URLRequest(
-                url: URL(
-                    string: "http://127.0.0.1:\(LocalStack.port(of: "reporting"))/v1/requests/\(requestId)/report.pdf")!
-            )
-            request.setValue("Bearer \(head)", forHTTPHeaderField: "Authorization")
-            request.timeoutInterval = 120
-            let (pdf, response) = try await URLSession.shared.data(for: request)
-            #expect(
-                (response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: pdf.prefix(300), as: UTF8.self))"
-            )
+            let answer = try await ServiceHTTP.call(
+                "GET", "reporting", "/v1/requests/\(requestId)/report.pdf", token: head)
+            let pdf = answer.data
+            #expect(answer.status == 200, "\(answer.text.prefix(300))")
             #expect(pdf.starts(with: Array("%PDF".utf8)))
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).pdf")
             try pdf.write(to: file)

@@ -108,7 +108,8 @@ extension RealStack {
                 requestId, scope: "write", token: try await Actors.producer)
             var lines = (100..<110).map { Self.record("PK\($0)", nama: "Puskesmas \($0)") }
             lines.append(Self.record("PK110", nama: "Puskesmas 100"))  // natural key: same name and region as PK100
-            lines.append(Self.record("PK111", nama: "Puskesmas 111", buka: "2021-05-01", tutup: "2020-01-01"))  // closes before it opens
+            // Closes before it opens.
+            lines.append(Self.record("PK111", nama: "Puskesmas 111", buka: "2021-05-01", tutup: "2020-01-01"))
             lines.append(Self.record("PK112", kelas: "D"))  // class D, withdrawn below
             lines.append(Self.record("PK113"))  // no name: optional, counted
             let pushed = try await ExchangeHubTests.push(datasetId, key: key, ndjson: lines)

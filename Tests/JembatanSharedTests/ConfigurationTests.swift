@@ -49,6 +49,31 @@ struct ConfigurationTests {
         #expect(error?.problem == problem)
     }
 
+    @Test(
+        "a secret can come from the file its _FILE variable names (Docker and Kubernetes secrets); both at once is refused"
+    )
+    func secretFromFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("jembatan-secret-\(UUID().uuidString)")
+        try Data("s3cret-from-file\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let fromFile = try JembatanConfiguration(
+            service: .intake, environment: ["JEMBATAN_POSTGRES_PASSWORD_FILE": file.path])
+        #expect(
+            fromFile.database.password == "s3cret-from-file",
+            "the trailing line break of the file is not part of the secret")
+        let both = #expect(throws: ConfigurationError.self) {
+            try JembatanConfiguration(
+                service: .intake,
+                environment: ["JEMBATAN_POSTGRES_PASSWORD": "x", "JEMBATAN_POSTGRES_PASSWORD_FILE": file.path])
+        }
+        #expect(both?.variable == "JEMBATAN_POSTGRES_PASSWORD_FILE")
+        let missing = #expect(throws: ConfigurationError.self) {
+            try JembatanConfiguration(
+                service: .intake, environment: ["JEMBATAN_POSTGRES_PASSWORD_FILE": "/nonexistent/secret"])
+        }
+        #expect(missing?.problem == "cannot read the file '/nonexistent/secret'")
+    }
+
     @Test("backoff's ceiling doubles from 100 ms and stops at 5 s (the jittered delay: LivenessUnitTests)")
     func backoff() {
         #expect(Backoff.ceiling(attempt: 1) == 100)

@@ -16,11 +16,13 @@ struct WorkingCalendarTests {
     @Test("weekends, national holidays and cuti bersama are not working days; ordinary weekdays are")
     func daysOff() {
         #expect(calendar.isWorkingDay(wib("2026-03-17T09:00:00")))  // Tuesday before Nyepi
-        for day in ["2026-03-18", "2026-03-19", "2026-03-20", "2026-03-23", "2026-03-24"] {  // cuti bersama, Nyepi, Idul Fitri leave
+        // Cuti bersama, Nyepi, Idul Fitri leave.
+        for day in ["2026-03-18", "2026-03-19", "2026-03-20", "2026-03-23", "2026-03-24"] {
             #expect(!calendar.isWorkingDay(wib("\(day)T09:00:00")), "\(day)")
         }
+        // Idul Fitri on a weekend.
         #expect(
-            !calendar.isWorkingDay(wib("2026-03-21T09:00:00")) && !calendar.isWorkingDay(wib("2026-03-22T09:00:00")))  // Idul Fitri on a weekend
+            !calendar.isWorkingDay(wib("2026-03-21T09:00:00")) && !calendar.isWorkingDay(wib("2026-03-22T09:00:00")))
         #expect(calendar.isWorkingDay(wib("2026-03-25T09:00:00")))  // back to work
         #expect(!calendar.isWorkingDay(wib("2026-08-17T09:00:00")))  // Independence Day
         #expect(!calendar.isWorkingDay(wib("2026-11-22T09:00:00")))  // Sunday

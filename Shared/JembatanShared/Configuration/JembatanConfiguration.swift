@@ -72,6 +72,7 @@ public struct JembatanConfiguration: Sendable {
     public static let documentedVariables: [(name: String, defaultValue: String)] = [
         ("JEMBATAN_POSTGRES_HOST", "127.0.0.1"), ("JEMBATAN_POSTGRES_PORT", "55432"),
         ("JEMBATAN_POSTGRES_USER", "jembatan"), ("JEMBATAN_POSTGRES_PASSWORD", "(empty)"),
+        ("JEMBATAN_POSTGRES_PASSWORD_FILE", "(none)"),
         ("JEMBATAN_POSTGRES_DATABASE", "jembatan"), ("JEMBATAN_POSTGRES_MAX_CONNECTIONS", "8"),
         ("JEMBATAN_KAFKA_BROKERS", "127.0.0.1:9092"), ("JEMBATAN_KAFKA_SESSION_TIMEOUT_MS", "6000"),
         ("JEMBATAN_KAFKA_HEARTBEAT_MS", "1000"), ("JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", "20000"),
@@ -90,7 +91,7 @@ public struct JembatanConfiguration: Sendable {
         database.host = try reader.string("JEMBATAN_POSTGRES_HOST", default: database.host)
         database.port = try reader.port("JEMBATAN_POSTGRES_PORT", default: database.port)
         database.user = try reader.string("JEMBATAN_POSTGRES_USER", default: database.user)
-        database.password = reader.optional("JEMBATAN_POSTGRES_PASSWORD") ?? ""
+        database.password = try reader.secret("JEMBATAN_POSTGRES_PASSWORD") ?? ""
         database.database = try reader.string("JEMBATAN_POSTGRES_DATABASE", default: database.database)
         database.maximumConnections = try reader.integer(
             "JEMBATAN_POSTGRES_MAX_CONNECTIONS", default: 8, range: 1...200)
@@ -176,6 +177,32 @@ struct EnvironmentReader {
     func optional(_ name: String) -> String? {
         guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         return value
+    }
+
+    /// A secret: the variable itself, or the contents of the file `<name>_FILE` names (how Docker
+    /// and Kubernetes mount secrets), one trailing line break removed. Setting both is an error.
+    func secret(_ name: String) throws -> String? {
+        let direct = optional(name)
+        let file = optional(name + "_FILE")
+        switch (direct, file) {
+        case (.some, .some):
+            throw ConfigurationError(variable: name + "_FILE", problem: "set either \(name) or \(name)_FILE, not both")
+        case (let value?, nil):
+            return value
+        case (nil, let path?):
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else {
+                throw ConfigurationError(variable: name + "_FILE", problem: "cannot read the file '\(path)'")
+            }
+            var secret = Substring(text)
+            while secret.last == "\n" || secret.last == "\r" { secret = secret.dropLast() }
+            guard !secret.isEmpty else {
+                throw ConfigurationError(variable: name + "_FILE", problem: "the file '\(path)' is empty")
+            }
+            return String(secret)
+        case (nil, nil):
+            return nil
+        }
     }
 
     func string(_ name: String, default defaultValue: String) throws -> String {

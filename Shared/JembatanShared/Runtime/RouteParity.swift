@@ -40,4 +40,13 @@ public enum RouteParity {
         }
         return routes.subtracting(operational)
     }
+
+    /// What differs: routes served but not documented, and documented but not served (empty when they agree).
+    public static func mismatches(_ definition: ServiceDefinition) throws -> [String] {
+        let served = try registered(definition)
+        let described = try documented(definition)
+        guard !served.isEmpty else { return ["no route registered"] }
+        return served.subtracting(described).sorted().map { "served but not documented: \($0)" }
+            + described.subtracting(served).sorted().map { "documented but not served: \($0)" }
+    }
 }

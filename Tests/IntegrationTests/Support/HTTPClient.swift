@@ -1,4 +1,5 @@
 import Foundation
+import JembatanClient
 import JembatanShared
 import Logging
 
@@ -6,61 +7,29 @@ import Logging
     import FoundationNetworking
 #endif
 
-/// JSON over real HTTP to the stack's services.
-struct ServiceHTTP {
-    struct Reply {
-        let status: Int
-        let json: [String: Any]
-        let text: String
-        var headers: [String: String] = [:]
+/// JSON over real HTTP to the test stack's services, through the project's one client.
+enum ServiceHTTP {
+    typealias Reply = ServiceClient.Reply
+    typealias TimedOut = ServiceClient.TimedOut
 
-        /// A response header, case-insensitively.
-        func header(_ name: String) -> String? {
-            headers.first { $0.key.lowercased() == name.lowercased() }?.value
-        }
-    }
+    static let client = ServiceClient(timeout: 120) { "http://127.0.0.1:\(LocalStack.port(of: $0.rawValue))" }
+
+    static func service(_ name: String) -> ServiceName { ServiceName(rawValue: name)! }
 
     static func call(
         _ method: String, _ service: String, _ path: String, token: String? = nil, json body: Any? = nil,
-        rawBody: Data? = nil,
-        contentType: String? = nil, headers: [String: String] = [:]
+        rawBody: Data? = nil, contentType: String? = nil, headers: [String: String] = [:]
     ) async throws -> Reply {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(LocalStack.port(of: service))\(path)")!)
-        request.httpMethod = method
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-        } else if let rawBody {
-            request.httpBody = rawBody
-        }
-        if request.httpBody != nil {
-            request.setValue(contentType ?? "application/json", forHTTPHeaderField: "Content-Type")
-        }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return reply(data, response)
+        try await client.call(
+            method, Self.service(service), path, token: token, json: body, body: rawBody, contentType: contentType,
+            headers: headers)
     }
 
     /// Streams a file as the body (chunked; the server never sees a length up front).
     static func upload(_ service: String, _ path: String, token: String, file: URL, contentType: String) async throws
         -> Reply
     {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(LocalStack.port(of: service))\(path)")!)
-        request.httpMethod = "POST"
-        request.timeoutInterval = 600
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        let (data, response) = try await URLSession.shared.upload(for: request, fromFile: file)
-        return reply(data, response)
-    }
-
-    private static func reply(_ data: Data, _ response: URLResponse) -> Reply {
-        let json = (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
-        let http = response as? HTTPURLResponse
-        var headers: [String: String] = [:]
-        for (name, value) in http?.allHeaderFields ?? [:] { headers["\(name)"] = "\(value)" }
-        return Reply(
-            status: http?.statusCode ?? 0, json: json, text: String(decoding: data, as: UTF8.self), headers: headers)
+        try await client.upload(Self.service(service), path, token: token, file: file, contentType: contentType)
     }
 
     /// Polls until `condition` holds for a 2xx reply; fails the test after `seconds`.
@@ -68,21 +37,7 @@ struct ServiceHTTP {
         _ service: String, _ path: String, token: String, seconds: Double = 60,
         _ condition: @escaping ([String: Any]) -> Bool
     ) async throws -> [String: Any] {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let reply = try? await call("GET", service, path, token: token), (200..<300).contains(reply.status),
-                condition(reply.json)
-            {
-                return reply.json
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        throw TimedOut(what: "\(service) \(path)")
-    }
-
-    struct TimedOut: Error, CustomStringConvertible {
-        let what: String
-        var description: String { "timed out waiting for \(what)" }
+        try await client.eventually(Self.service(service), path, token: token, seconds: seconds, condition)
     }
 }
 

@@ -1,0 +1,126 @@
+import Foundation
+import JembatanShared
+
+/// One request through SOP steps 1–10 as its actors do it, on the real services: submitted,
+/// dispositioned, reviewed and agreed, provisioned (automatic), validated, accepted, reported.
+/// The fault workload, the pipeline bench and the integration tests walk requests with it.
+public struct ProcedureWalk: Sendable {
+    public let client: ServiceClient
+    public let producer: String
+    public let head: String
+    public let technical: String
+    /// Retry each action while the system recovers (a killed service, a paused broker, a restarting
+    /// database only delay a step). Off: each action must succeed at its first answer.
+    public let resilient: Bool
+    /// Seconds one step may take.
+    public let stepSeconds: Double
+
+    public init(
+        client: ServiceClient, producer: String, head: String, technical: String, resilient: Bool,
+        stepSeconds: Double = 240
+    ) {
+        self.client = client
+        self.producer = producer
+        self.head = head
+        self.technical = technical
+        self.resilient = resilient
+        self.stepSeconds = stepSeconds
+    }
+
+    /// A complete submission of one public dataset named `dataset`.
+    public static func submission(title: String, dataset: String) -> [String: Any] {
+        [
+            "title": title, "purpose": "Integrasi data fasilitas kesehatan", "legalBasis": "Perpres 39/2019",
+            "contactPerson": ["name": "Operator", "email": "data@dinkes.example.go.id"],
+            "intendedConsumers": ["35.14-bappeda"],
+            "datasets": [
+                [
+                    "name": dataset, "description": "Fasilitas", "primaryKey": ["kode"],
+                    "classification": "public", "updateFrequency": "monthly",
+                    "fields": [
+                        ["name": "kode", "type": "string", "required": true, "description": "Kode fasilitas"],
+                        [
+                            "name": "jumlah_tempat_tidur", "type": "integer", "required": false,
+                            "description": "Tempat tidur",
+                        ],
+                    ],
+                ]
+            ],
+        ]
+    }
+
+    /// Walks `submission` to completion and returns the request's id; `acknowledged` hears the id
+    /// as soon as intake accepted it. The submission carries an Idempotency-Key: a lost answer is
+    /// sent again with the same key and yields the request the first attempt created.
+    public func walk(
+        _ submission: [String: Any], idempotencyKey: String = "walk-\(UUID().uuidString)",
+        acknowledged: @Sendable (String) -> Void = { _ in }
+    ) async throws -> String {
+        let submitted = try await act(
+            "POST", .intake, "/v1/requests", token: producer, json: submission,
+            headers: ["Idempotency-Key": idempotencyKey]
+        ) {
+            $0.status == 201
+        }
+        guard let requestId = submitted.json["requestId"] as? String else {
+            throw ServiceClient.StatusError(status: submitted.status, body: submitted.text)
+        }
+        acknowledged(requestId)
+        try await act(
+            "POST", .intake, "/v1/requests/\(requestId)/disposition", token: head, json: ["note": "Tindak lanjuti"],
+            accept: Self.doneOrDone)
+        try await wait(.evaluation, "/v1/requests/\(requestId)/review", token: technical) {
+            $0["state"] as? String == "awaiting_decision"
+        }
+        try await act(
+            "POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, json: ["decision": "agree"],
+            accept: Self.doneOrDone)
+        try await wait(.validation, "/v1/requests/\(requestId)", token: producer) {
+            $0["state"] as? String == "awaiting_decision"
+        }
+        let run = try await act(
+            "POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer, json: [:]
+        ) { $0.status == 201 || $0.status == 200 }
+        let runId = run.json["runId"] as? String ?? ""
+        try await act(
+            "POST", .validation, "/v1/requests/\(requestId)/decision", token: producer,
+            json: ["decision": "accept", "runId": runId, "note": "diterima setelah validasi"], accept: Self.doneOrDone)
+        // As the head: reporting reads five topics with no order between them, so the completion may
+        // be projected a moment before the submission that names the owning agency.
+        try await wait(.reporting, "/v1/requests/\(requestId)", token: head, seconds: max(stepSeconds, 300)) {
+            ($0["request"] as? [String: Any])?["state"] as? String == "completed"
+        }
+        return requestId
+    }
+
+    /// 200, or — when the action is repeated after a lost answer — 409 because it already took effect.
+    static func doneOrDone(_ reply: ServiceClient.Reply) -> Bool {
+        reply.status == 200 || (reply.status == 409 && reply.errorCode == "invalid_state")
+    }
+
+    @discardableResult
+    func act(
+        _ method: String, _ service: ServiceName, _ path: String, token: String, json: [String: Any],
+        headers: [String: String] = [:],
+        accept: (ServiceClient.Reply) -> Bool
+    ) async throws -> ServiceClient.Reply {
+        if resilient {
+            return try await client.until(
+                method, service, path, token: token, json: json, headers: headers, seconds: stepSeconds, accept: accept)
+        }
+        let reply = try await client.call(method, service, path, token: token, json: json, headers: headers)
+        guard reply.status < 300, accept(reply) else {
+            throw ServiceClient.StatusError(status: reply.status, body: "\(method) \(path): \(reply.text)")
+        }
+        return reply
+    }
+
+    func wait(
+        _ service: ServiceName, _ path: String, token: String, seconds: Double? = nil,
+        until condition: ([String: Any]) -> Bool
+    ) async throws {
+        _ = try await client.until("GET", service, path, token: token, seconds: seconds ?? stepSeconds) {
+            $0.succeeded && condition($0.json)
+        }
+    }
+}
