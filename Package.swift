@@ -75,6 +75,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -96,6 +97,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             path: "Shared/JembatanShared",
             resources: [.copy("Views/Templates")],
@@ -121,7 +123,10 @@ let package = Package(
         ),
         .testTarget(
             name: "JembatanSharedTests",
-            dependencies: ["JembatanShared", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "JembatanShared", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Configuration", package: "swift-configuration"),
+            ],
             path: "Tests/JembatanSharedTests",
             swiftSettings: swiftSettings
         ),

@@ -44,27 +44,11 @@ struct DashboardPages: Sendable {
     }
 
     struct RequestView: Sendable {
-        struct StepLine: Sendable {
-            let step: Int
-            let name: String
-            let status: String
-            let started: String
-            let ended: String
-            let standard: String
-            let bar: SLABar?
-        }
-
-        struct Entry: Sendable {
-            let at: String
-            let event: String
-            let actor: String
-        }
-
         let requestId: String
         let agency: String
         let profile: String
-        let steps: [StepLine]
-        let timeline: [Entry]
+        let steps: [ReportPage.StepLine]
+        let timeline: [ReportPage.Entry]
     }
 
     @Sendable func detail(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -78,15 +62,8 @@ struct DashboardPages: Sendable {
         let view = RequestView(
             requestId: requestId, agency: report.submission?.agencyCode ?? "–",
             profile: report.submission?.profile ?? "–",
-            steps: report.steps.map {
-                .init(
-                    step: $0.step, name: $0.name, status: $0.status, started: WIB.format($0.startedAt),
-                    ended: WIB.format($0.endedAt, missing: "berjalan"),
-                    standard: $0.duration?.label ?? "–", bar: $0.usedPercent.map(SLABar.init(usedPercent:)))
-            },
-            timeline: report.timeline.map {
-                .init(at: WIB.format($0.occurredAt), event: EventType.label(of: $0.type), actor: $0.actor)
-            })
+            steps: ReportPage.StepLine.lines(report.steps, open: "berjalan"),
+            timeline: ReportPage.Entry.lines(report.timeline))
         return try DashboardPage.response(
             "request", title: report.submission?.title ?? "Permohonan", account: account, active: "", page: view)
     }

@@ -185,6 +185,7 @@ enum ReportPage {
         let failed: String?
     }
 
+    /// One step against its standard, as the report and the request page show it.
     struct StepLine: Sendable {
         let step: Int
         let name: String
@@ -194,12 +195,30 @@ enum ReportPage {
         let ended: String
         let standard: String
         let used: String
+        let bar: SLABar?
+
+        /// The lines of `steps`; a step not yet ended shows `open`.
+        static func lines(_ steps: [IntegrationReport.Step], open: String) -> [StepLine] {
+            steps.map {
+                StepLine(
+                    step: $0.step, name: $0.name, status: $0.status, statusLabel: statusLabels[$0.status] ?? $0.status,
+                    started: WIB.format($0.startedAt), ended: WIB.format($0.endedAt, missing: open),
+                    standard: $0.duration?.label ?? "–",
+                    used: $0.usedPercent.map { String(format: "%.1f %%", $0) } ?? "–",
+                    bar: $0.usedPercent.map(SLABar.init(usedPercent:)))
+            }
+        }
     }
 
+    /// One timeline entry, its event in words.
     struct Entry: Sendable {
         let at: String
         let event: String
         let actor: String
+
+        static func lines(_ timeline: [IntegrationReport.Entry]) -> [Entry] {
+            timeline.map { Entry(at: WIB.format($0.occurredAt), event: EventType.label(of: $0.type), actor: $0.actor) }
+        }
     }
 
     struct View: Sendable {
@@ -293,16 +312,7 @@ enum ReportPage {
                 ? report.reopened.map {
                     Signed(note: $0.reasons.joined(separator: "; "), by: $0.decidedBy.id, at: WIB.format($0.decidedAt))
                 } : nil,
-            steps: report.steps.map {
-                StepLine(
-                    step: $0.step, name: $0.name, status: $0.status, statusLabel: statusLabels[$0.status] ?? $0.status,
-                    started: WIB.format($0.startedAt),
-                    ended: WIB.format($0.endedAt), standard: $0.duration?.label ?? "–",
-                    used: $0.usedPercent.map { String(format: "%.1f %%", $0) } ?? "–")
-            },
-            timeline: report.timeline.map {
-                Entry(at: WIB.format($0.occurredAt), event: EventType.label(of: $0.type), actor: $0.actor)
-            })
+            steps: StepLine.lines(report.steps, open: "–"), timeline: Entry.lines(report.timeline))
     }
 
     static func render(_ report: IntegrationReport) throws -> String {

@@ -5,9 +5,13 @@ import JembatanShared
 /// dispositioned, reviewed and agreed, provisioned (automatic), validated, accepted, reported.
 /// The fault workload, the pipeline bench and the integration tests walk requests with it.
 public struct ProcedureWalk: Sendable {
+    /// The client the actors call through.
     public let client: ServiceClient
+    /// The producer's token (OPD operator).
     public let producer: String
+    /// The head's token (Kepala Dinas).
     public let head: String
+    /// The technical team's token.
     public let technical: String
     /// Retry each action while the system recovers (a killed service, a paused broker, a restarting
     /// database only delay a step). Off: each action must succeed at its first answer.
@@ -15,6 +19,7 @@ public struct ProcedureWalk: Sendable {
     /// Seconds one step may take.
     public let stepSeconds: Double
 
+    /// A walk by these actors; `resilient` retries each action while the system recovers.
     public init(
         client: ServiceClient, producer: String, head: String, technical: String, resilient: Bool,
         stepSeconds: Double = 240

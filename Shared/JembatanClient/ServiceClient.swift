@@ -10,8 +10,11 @@ import JembatanShared
 public struct ServiceClient: Sendable {
     /// An answer: status, headers and body (as JSON when it is a JSON object, and as text).
     public struct Reply: Sendable {
+        /// HTTP status.
         public let status: Int
+        /// The body as received.
         public let data: Data
+        /// Response headers.
         public let headers: [String: String]
 
         /// The body as a JSON object (empty when it is not one).
@@ -31,20 +34,26 @@ public struct ServiceClient: Sendable {
 
     /// A non-2xx answer where one was required.
     public struct StatusError: Error, CustomStringConvertible {
+        /// HTTP status.
         public let status: Int
+        /// The body, as text.
         public let body: String
 
+        /// An answer of `status` with `body`.
         public init(status: Int, body: String) {
             self.status = status
             self.body = body
         }
 
+        /// The status and the body.
         public var description: String { "HTTP \(status): \(body)" }
     }
 
     /// No acceptable answer within the time allowed.
     public struct TimedOut: Error, CustomStringConvertible {
+        /// What was awaited.
         public let what: String
+        /// What was awaited, in one sentence.
         public var description: String { "timed out waiting for \(what)" }
     }
 
@@ -69,6 +78,7 @@ public struct ServiceClient: Sendable {
         self.init(timeout: timeout) { "http://\(host):\(intakePort + $0.defaultPort - ServiceName.intake.defaultPort)" }
     }
 
+    /// The URL of `path` on `service`.
     public func url(_ service: ServiceName, _ path: String) -> URL {
         URL(string: base(service) + path)!
     }

@@ -66,19 +66,22 @@ struct PageTemplateTests {
 
     @Test("a request page: each step against its standard in Indonesian units, the timeline in words")
     func request() throws {
+        let steps = [
+            IntegrationReport.Step(
+                step: 3, name: "Evaluasi skenario integrasi", duration: .init(value: 3, unit: .workingDays),
+                startedAt: Self.at, endedAt: nil, usedPercent: 120, status: "overdue")
+        ]
         let view = DashboardPages.RequestView(
             requestId: "r1", agency: Self.hostile, profile: "pasuruan",
-            steps: [
-                .init(
-                    step: 3, name: "Evaluasi skenario integrasi", status: "late", started: WIB.format(Self.at),
-                    ended: "berjalan",
-                    standard: SOPProfile.Duration(value: 3, unit: .workingDays).label, bar: SLABar(usedPercent: 120))
-            ],
-            timeline: [.init(at: WIB.format(Self.at), event: EventType.requestSubmitted.label, actor: Self.hostile)])
+            steps: ReportPage.StepLine.lines(steps, open: "berjalan"),
+            timeline: ReportPage.Entry.lines([
+                .init(occurredAt: Self.at, type: EventType.requestSubmitted.rawValue, actor: Self.hostile)
+            ]))
         let html = try Self.render("request", view)
         Self.expectSafe(html, "request")
         #expect(html.contains("3 hari kerja") && html.contains("Permohonan diajukan") && !html.contains("id.jembatan."))
-        #expect(html.contains("<tr class=\"late\">") && html.contains("120.0 %"))
+        #expect(
+            html.contains("<tr class=\"overdue\">") && html.contains("120.0 %") && html.contains("<td>berjalan</td>"))
     }
 
     @Test("the catalogue, the volume page and the report list, empty and filled")

@@ -26,6 +26,7 @@ public struct AuditEntry: Sendable, Equatable {
     /// Hash of the previous entry (32 zero bytes for the first).
     public var previousHash: [UInt8]
 
+    /// An entry as stored.
     public init(
         sequence: Int64, atMilliseconds: Int64, actor: String, agencyCode: String, datasetId: String, operation: String,
         status: Int, records: Int, rejected: Int, previousHash: [UInt8]
@@ -61,18 +62,27 @@ public struct AuditEntry: Sendable, Equatable {
 /// The hash-chained log of exchange calls (`provisioning.exchange_audit`): appended by the
 /// provisioning service, verified by `jembatan audit verify`.
 public enum AuditChain {
+    /// The hash the first entry links to.
     public static let genesis = [UInt8](repeating: 0, count: 32)
 
     /// What one call did, before it gets its place in the chain.
     public struct Call: Sendable {
+        /// The account that called.
         public var actor: String
+        /// The producing agency's code.
         public var agencyCode: String
+        /// The hub dataset.
         public var datasetId: String
+        /// The route called, e.g. `POST /v1/credentials/{id}/rotate`.
         public var operation: String
+        /// The HTTP status answered.
         public var status: Int
+        /// Records counted.
         public var records: Int
+        /// Records refused.
         public var rejected: Int
 
+        /// One call to record.
         public init(
             actor: String, agencyCode: String, datasetId: String, operation: String, status: Int, records: Int = 0,
             rejected: Int = 0
@@ -124,6 +134,7 @@ public enum AuditChain {
         /// The first entry that does not hold, and why; nil when the chain is intact.
         public var firstBroken: (sequence: Int64, reason: String)?
 
+        /// Equal when every field is.
         public static func == (left: Verification, right: Verification) -> Bool {
             left.entries == right.entries && left.firstBroken?.sequence == right.firstBroken?.sequence
                 && left.firstBroken?.reason == right.firstBroken?.reason

@@ -3,11 +3,13 @@ import Foundation
 /// Measures a step against its standard duration ("Mutu Baku — Waktu"): working days on the
 /// working-day calendar, calendar months, or minutes (the laboratory profile).
 public struct SLAClock: Sendable {
+    /// Working days and holidays.
     public let calendar: WorkingCalendar
 
     /// The warning thresholds, in percent of the standard; 100 is a breach.
     public static let thresholds = [50, 75, 90, 100]
 
+    /// A clock counting on `calendar`.
     public init(calendar: WorkingCalendar) {
         self.calendar = calendar
     }

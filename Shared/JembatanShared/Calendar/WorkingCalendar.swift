@@ -5,9 +5,13 @@ import Foundation
 public struct WorkingCalendar: Sendable {
     /// One year's decree.
     public struct Year: Codable, Sendable {
+        /// The year.
         public var year: Int
+        /// The SKB 3 Menteri that fixes it.
         public var decree: String
+        /// National holidays, `yyyy-MM-dd`.
         public var holidays: [String]
+        /// Cuti bersama, `yyyy-MM-dd`.
         public var cutiBersama: [String]
     }
 
@@ -17,6 +21,7 @@ public struct WorkingCalendar: Sendable {
 
     /// Days off by `YYYY-MM-DD`, and the years the calendar knows.
     let daysOff: Set<String>
+    /// Years the calendar knows.
     public let years: Set<Int>
     static let timeZone = TimeZone(identifier: "Asia/Jakarta")!
 
@@ -31,6 +36,7 @@ public struct WorkingCalendar: Sendable {
         return WorkingCalendar(years: years)
     }
 
+    /// A calendar of `years`.
     public init(years: [Year]) {
         daysOff = Set(years.flatMap { $0.holidays + $0.cutiBersama })
         self.years = Set(years.map(\.year))

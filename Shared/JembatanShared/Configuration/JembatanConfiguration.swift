@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import Logging
 
@@ -17,11 +18,15 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
 /// `JEMBATAN_POSTGRES_USER` (`jembatan`), `JEMBATAN_POSTGRES_PASSWORD` (secret, empty),
 /// `JEMBATAN_POSTGRES_DATABASE` (`jembatan`).
 public struct DatabaseConfiguration: Sendable, Equatable {
+    /// `JEMBATAN_POSTGRES_HOST`.
     public var host = "127.0.0.1"
+    /// `JEMBATAN_POSTGRES_PORT`.
     public var port = 55432
+    /// `JEMBATAN_POSTGRES_USER`.
     public var user = "jembatan"
     /// Secret: never logged.
     public var password = ""
+    /// `JEMBATAN_POSTGRES_DATABASE`.
     public var database = "jembatan"
     /// Connections per process.
     public var maximumConnections = 8
@@ -32,7 +37,9 @@ public struct DatabaseConfiguration: Sendable, Equatable {
 
 /// HTTP listener settings. Keys: `JEMBATAN_HTTP_HOST` (`127.0.0.1`), `JEMBATAN_HTTP_PORT` (the service's fixed port).
 public struct HTTPConfiguration: Sendable, Equatable {
+    /// `JEMBATAN_HTTP_HOST`.
     public var host = "127.0.0.1"
+    /// `JEMBATAN_HTTP_PORT` (default: the service's port).
     public var port: Int
 
     /// Creates settings listening on `port`.
@@ -41,8 +48,11 @@ public struct HTTPConfiguration: Sendable, Equatable {
 
 /// Everything a service process reads from the environment, validated at start.
 public struct JembatanConfiguration: Sendable {
+    /// PostgreSQL.
     public var database = DatabaseConfiguration()
+    /// The broker and the consumer group timing.
     public var kafka = KafkaConfiguration()
+    /// Where the service listens.
     public var http: HTTPConfiguration
     /// `JEMBATAN_LOG_LEVEL`: trace, debug, info (default), notice, warning, error, critical.
     public var logLevel: Logger.Level = .info
@@ -84,34 +94,102 @@ public struct JembatanConfiguration: Sendable {
         ("JEMBATAN_CALENDAR_FILE", "(none; read by the working-day calendar)"), ("JEMBATAN_CHROMIUM", "chromium"),
     ]
 
-    /// Reads and validates the configuration of `service` from `environment`.
+    /// Reads and validates the configuration of `service` from `environment`: one component at a
+    /// time, each from its own scope of a swift-configuration reader.
     public init(service: ServiceName?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let reader = EnvironmentReader(environment: environment)
-        http = HTTPConfiguration(port: service?.defaultPort ?? 0)
-        database.host = try reader.string("JEMBATAN_POSTGRES_HOST", default: database.host)
-        database.port = try reader.port("JEMBATAN_POSTGRES_PORT", default: database.port)
-        database.user = try reader.string("JEMBATAN_POSTGRES_USER", default: database.user)
-        database.password = try reader.secret("JEMBATAN_POSTGRES_PASSWORD") ?? ""
-        database.database = try reader.string("JEMBATAN_POSTGRES_DATABASE", default: database.database)
-        database.maximumConnections = try reader.integer(
-            "JEMBATAN_POSTGRES_MAX_CONNECTIONS", default: 8, range: 1...200)
-        kafka.bootstrapServers = try reader.string("JEMBATAN_KAFKA_BROKERS", default: kafka.bootstrapServers)
-        kafka.sessionTimeoutMilliseconds = try reader.integer(
-            "JEMBATAN_KAFKA_SESSION_TIMEOUT_MS", default: 6000, range: 1000...300_000)
-        kafka.heartbeatIntervalMilliseconds = try reader.integer(
-            "JEMBATAN_KAFKA_HEARTBEAT_MS", default: 1000, range: 100...60_000)
-        kafka.maxPollIntervalMilliseconds = try reader.integer(
-            "JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", default: 20000, range: 1000...3_600_000)
-        consumerWatchdogSeconds = try reader.integer("JEMBATAN_CONSUMER_WATCHDOG_SECONDS", default: 30, range: 2...3600)
-        if let fault = reader.optional("JEMBATAN_TEST_CONSUMER_FAULT") {
+        let config = try Self.reader(environment: environment)
+        database = try DatabaseConfiguration(config: config)
+        kafka = try KafkaConfiguration(config: config)
+        http = try HTTPConfiguration(config: config, service: service)
+        let scope = ConfigurationScope(config, "jembatan")
+        consumerWatchdogSeconds = try scope.integer("consumer_watchdog_seconds", default: 30, range: 2...3600)
+        if let fault = scope.optional("test_consumer_fault") {
             guard let parsed = ConsumerFault(fault) else {
                 throw ConfigurationError(
-                    variable: "JEMBATAN_TEST_CONSUMER_FAULT",
+                    variable: scope.variable("test_consumer_fault"),
                     problem: "expected stall-loop or leave-group, then :once or :always; got '\(fault)'")
             }
             consumerFault = parsed
         }
-        if let contexts = reader.optional("JEMBATAN_KAFKA_DEBUG") {
+        exchangeRatePerMinute = try scope.integer("exchange_rate_per_minute", default: 6000, range: 1...1_000_000)
+        freshnessCheckSeconds = try scope.integer("freshness_check_seconds", default: 3600, range: 10...604_800)
+        slaCheckSeconds = try scope.integer("sla_check_seconds", default: 60, range: 1...86_400)
+        chromium = scope.string("chromium", default: "chromium")
+        let level = scope.string("log_level", default: "info")
+        guard let parsed = Logger.Level(rawValue: level) else {
+            throw ConfigurationError(
+                variable: scope.variable("log_level"),
+                problem: "expected one of trace, debug, info, notice, warning, error, critical; got '\(level)'")
+        }
+        logLevel = parsed
+        let format = scope.string("log_format", default: "text")
+        guard let parsedFormat = LogFormat(rawValue: format) else {
+            throw ConfigurationError(
+                variable: scope.variable("log_format"), problem: "expected text or json; got '\(format)'")
+        }
+        logFormat = parsedFormat
+        monitorSeconds = try scope.integer("monitor_seconds", default: 15, range: 1...3600)
+        if consumerWatchdogSeconds * 1000 <= kafka.maxPollIntervalMilliseconds {
+            throw ConfigurationError(
+                variable: scope.variable("consumer_watchdog_seconds"),
+                problem:
+                    "must be longer than JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS (\(kafka.maxPollIntervalMilliseconds) ms): a handler attempt (40 % of it) and the group's own recovery come first"
+            )
+        }
+    }
+
+    /// Variables that hold secrets: marked secret for swift-configuration (never in its access
+    /// reports) and each readable from the file `<name>_FILE` names.
+    public static let secretVariables: Set<String> = ["JEMBATAN_POSTGRES_PASSWORD"]
+
+    /// A reader of `environment`, each secret's `_FILE` variant resolved first.
+    public static func reader(environment: [String: String]) throws -> ConfigReader {
+        var resolved = environment
+        for name in secretVariables {
+            if let secret = try SecretFile.value(of: name, in: environment) { resolved[name] = secret }
+            resolved[name + "_FILE"] = nil
+        }
+        return ConfigReader(
+            provider: EnvironmentVariablesProvider(
+                environmentVariables: resolved, secretsSpecifier: .specific(secretVariables)))
+    }
+}
+
+extension DatabaseConfiguration {
+    /// Reads `JEMBATAN_POSTGRES_*` (scope `jembatan.postgres`); what is not set keeps its default.
+    public init(config: ConfigReader) throws {
+        self.init()
+        let scope = ConfigurationScope(config, "jembatan.postgres")
+        host = scope.string("host", default: host)
+        port = try scope.port("port", default: port)
+        user = scope.string("user", default: user)
+        password = scope.optional("password", secret: true) ?? ""
+        database = scope.string("database", default: database)
+        maximumConnections = try scope.integer("max_connections", default: maximumConnections, range: 1...200)
+    }
+}
+
+extension HTTPConfiguration {
+    /// Reads `JEMBATAN_HTTP_*` (scope `jembatan.http`); a service listens on its own port unless
+    /// `JEMBATAN_HTTP_PORT` says otherwise (the operator command, `service` nil, listens nowhere).
+    public init(config: ConfigReader, service: ServiceName?) throws {
+        self.init(port: service?.defaultPort ?? 0)
+        let scope = ConfigurationScope(config, "jembatan.http")
+        host = scope.string("host", default: host)
+        if service != nil { port = try scope.port("port", default: port) }
+    }
+}
+
+extension KafkaConfiguration {
+    /// Reads `JEMBATAN_KAFKA_*` (scope `jembatan.kafka`) and checks librdkafka's timing rules.
+    public init(config: ConfigReader) throws {
+        self.init()
+        let scope = ConfigurationScope(config, "jembatan.kafka")
+        bootstrapServers = scope.string("brokers", default: bootstrapServers)
+        sessionTimeoutMilliseconds = try scope.integer("session_timeout_ms", default: 6000, range: 1000...300_000)
+        heartbeatIntervalMilliseconds = try scope.integer("heartbeat_ms", default: 1000, range: 100...60_000)
+        maxPollIntervalMilliseconds = try scope.integer("max_poll_interval_ms", default: 20000, range: 1000...3_600_000)
+        if let contexts = scope.optional("debug") {
             let known: Set<Substring> = [
                 "generic", "broker", "topic", "metadata", "cgrp", "consumer", "fetch", "protocol", "security", "all",
             ]
@@ -120,71 +198,79 @@ public struct JembatanConfiguration: Sendable {
             }
             guard unknown.isEmpty else {
                 throw ConfigurationError(
-                    variable: "JEMBATAN_KAFKA_DEBUG",
+                    variable: scope.variable("debug"),
                     problem:
                         "unknown librdkafka debug context '\(unknown[0])'; expected a comma-separated list of \(known.sorted().joined(separator: ", "))"
                 )
             }
-            kafka.debugContexts = contexts
+            debugContexts = contexts
         }
-        http.host = try reader.string("JEMBATAN_HTTP_HOST", default: http.host)
-        if service != nil {
-            http.port = try reader.port("JEMBATAN_HTTP_PORT", default: http.port)
-        }
-        exchangeRatePerMinute = try reader.integer(
-            "JEMBATAN_EXCHANGE_RATE_PER_MINUTE", default: 6000, range: 1...1_000_000)
-        freshnessCheckSeconds = try reader.integer(
-            "JEMBATAN_FRESHNESS_CHECK_SECONDS", default: 3600, range: 10...604_800)
-        slaCheckSeconds = try reader.integer("JEMBATAN_SLA_CHECK_SECONDS", default: 60, range: 1...86_400)
-        chromium = try reader.string("JEMBATAN_CHROMIUM", default: "chromium")
-        let level = try reader.string("JEMBATAN_LOG_LEVEL", default: "info")
-        guard let parsed = Logger.Level(rawValue: level) else {
+        if heartbeatIntervalMilliseconds * 3 > sessionTimeoutMilliseconds {
             throw ConfigurationError(
-                variable: "JEMBATAN_LOG_LEVEL",
-                problem: "expected one of trace, debug, info, notice, warning, error, critical; got '\(level)'")
-        }
-        logLevel = parsed
-        let format = try reader.string("JEMBATAN_LOG_FORMAT", default: "text")
-        guard let parsedFormat = LogFormat(rawValue: format) else {
-            throw ConfigurationError(variable: "JEMBATAN_LOG_FORMAT", problem: "expected text or json; got '\(format)'")
-        }
-        logFormat = parsedFormat
-        monitorSeconds = try reader.integer("JEMBATAN_MONITOR_SECONDS", default: 15, range: 1...3600)
-        if kafka.heartbeatIntervalMilliseconds * 3 > kafka.sessionTimeoutMilliseconds {
-            throw ConfigurationError(
-                variable: "JEMBATAN_KAFKA_HEARTBEAT_MS",
+                variable: scope.variable("heartbeat_ms"),
                 problem: "must be at most a third of JEMBATAN_KAFKA_SESSION_TIMEOUT_MS")
         }
-        if kafka.maxPollIntervalMilliseconds < kafka.sessionTimeoutMilliseconds {
+        if maxPollIntervalMilliseconds < sessionTimeoutMilliseconds {
             throw ConfigurationError(
-                variable: "JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS",
+                variable: scope.variable("max_poll_interval_ms"),
                 problem: "must be at least JEMBATAN_KAFKA_SESSION_TIMEOUT_MS (librdkafka's rule)")
-        }
-        if consumerWatchdogSeconds * 1000 <= kafka.maxPollIntervalMilliseconds {
-            throw ConfigurationError(
-                variable: "JEMBATAN_CONSUMER_WATCHDOG_SECONDS",
-                problem:
-                    "must be longer than JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS (\(kafka.maxPollIntervalMilliseconds) ms): a handler attempt (40 % of it) and the group's own recovery come first"
-            )
         }
     }
 }
 
-/// Typed access to `JEMBATAN_*` variables with clear errors.
-struct EnvironmentReader {
-    let environment: [String: String]
+/// One component's keys in a swift-configuration reader, with our rules and messages: key `k` of
+/// scope `jembatan.postgres` is the environment variable `JEMBATAN_POSTGRES_K`, and an error names it.
+struct ConfigurationScope {
+    let config: ConfigReader
+    let prefix: String
 
-    func optional(_ name: String) -> String? {
-        guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+    init(_ config: ConfigReader, _ scope: String) {
+        self.config = config.scoped(to: ConfigKey(scope))
+        prefix = scope.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+
+    /// The environment variable of `key`.
+    func variable(_ key: String) -> String { prefix + "_" + key.uppercased() }
+
+    /// The value, trimmed; nil when unset or empty.
+    func optional(_ key: String, secret: Bool = false) -> String? {
+        guard let value = config.string(forKey: ConfigKey(key), isSecret: secret)?.trimmingCharacters(in: .whitespaces),
+            !value.isEmpty
+        else { return nil }
         return value
     }
 
-    /// A secret: the variable itself, or the contents of the file `<name>_FILE` names (how Docker
-    /// and Kubernetes mount secrets), one trailing line break removed. Setting both is an error.
-    func secret(_ name: String) throws -> String? {
-        let direct = optional(name)
-        let file = optional(name + "_FILE")
-        switch (direct, file) {
+    func string(_ key: String, default defaultValue: String) -> String {
+        optional(key) ?? defaultValue
+    }
+
+    func integer(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = optional(key) else { return defaultValue }
+        guard let value = Int(text), range.contains(value) else {
+            throw ConfigurationError(
+                variable: variable(key),
+                problem: "expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+        }
+        return value
+    }
+
+    func port(_ key: String, default defaultValue: Int) throws -> Int {
+        try integer(key, default: defaultValue, range: 1...65535)
+    }
+}
+
+/// A secret given as a file (`<name>_FILE`, how Docker and Kubernetes mount secrets).
+enum SecretFile {
+    /// The secret `name`: the variable itself, or the contents of the file `<name>_FILE` names, one
+    /// trailing line break removed; nil when neither is set. Setting both is an error.
+    static func value(of name: String, in environment: [String: String]) throws -> String? {
+        func set(_ variable: String) -> String? {
+            guard let value = environment[variable]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+                return nil
+            }
+            return value
+        }
+        switch (set(name), set(name + "_FILE")) {
         case (.some, .some):
             throw ConfigurationError(variable: name + "_FILE", problem: "set either \(name) or \(name)_FILE, not both")
         case (let value?, nil):
@@ -203,23 +289,5 @@ struct EnvironmentReader {
         case (nil, nil):
             return nil
         }
-    }
-
-    func string(_ name: String, default defaultValue: String) throws -> String {
-        optional(name) ?? defaultValue
-    }
-
-    func integer(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = optional(name) else { return defaultValue }
-        guard let value = Int(text), range.contains(value) else {
-            throw ConfigurationError(
-                variable: name,
-                problem: "expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
-        }
-        return value
-    }
-
-    func port(_ name: String, default defaultValue: Int) throws -> Int {
-        try integer(name, default: defaultValue, range: 1...65535)
     }
 }

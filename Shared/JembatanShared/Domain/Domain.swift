@@ -128,8 +128,11 @@ extension StoredState {
 
 /// A column held a value the code does not know (a migration or a newer version wrote it).
 public struct UnknownStoredValue: Error, CustomStringConvertible {
+    /// The type that was read.
     public let type: String
+    /// The text the column held.
     public let value: String
+    /// The type and the value, in one sentence.
     public var description: String { "unknown \(type) '\(value)' in the database" }
 }
 

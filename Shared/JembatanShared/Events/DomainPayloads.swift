@@ -106,6 +106,7 @@ public struct DatasetDefinition: Codable, Sendable, Equatable {
 public struct ConsistencyRule: Codable, Sendable, Equatable {
     /// What the rule is called in findings.
     public var name: String
+    /// The field the rule is about.
     public var field: String
     /// One of `<`, `<=`, `=`, `!=`, `>=`, `>`.
     public var `operator`: String
@@ -114,6 +115,7 @@ public struct ConsistencyRule: Codable, Sendable, Equatable {
     /// A fixed value compared with (or `otherField`).
     public var value: String?
 
+    /// Creates the payload.
     public init(name: String, field: String, operator: String, otherField: String? = nil, value: String? = nil) {
         self.name = name
         self.field = field
@@ -122,14 +124,18 @@ public struct ConsistencyRule: Codable, Sendable, Equatable {
         self.value = value
     }
 
+    /// The comparisons a rule may use.
     public static let operators: Set<String> = ["<", "<=", "=", "!=", ">=", ">"]
 }
 
 /// The expected number of records.
 public struct RecordCountRange: Codable, Sendable, Equatable {
+    /// Fewest records expected.
     public var minimum: Int?
+    /// Most records expected.
     public var maximum: Int?
 
+    /// Creates the payload.
     public init(minimum: Int? = nil, maximum: Int? = nil) {
         self.minimum = minimum
         self.maximum = maximum
@@ -138,10 +144,14 @@ public struct RecordCountRange: Codable, Sendable, Equatable {
 
 /// Who at the producing agency answers questions about the request.
 public struct ContactPerson: Codable, Sendable, Equatable {
+    /// Full name.
     public var name: String
+    /// E-mail address.
     public var email: String?
+    /// Telephone number.
     public var phone: String?
 
+    /// Creates the payload.
     public init(name: String, email: String? = nil, phone: String? = nil) {
         self.name = name
         self.email = email
@@ -151,10 +161,14 @@ public struct ContactPerson: Codable, Sendable, Equatable {
 
 /// Metadata of a document attached to the request (the document itself stays with the agency).
 public struct AttachmentMetadata: Codable, Sendable, Equatable {
+    /// File name.
     public var name: String
+    /// Media type, e.g. `application/pdf`.
     public var mediaType: String
+    /// Size in bytes.
     public var sizeBytes: Int
 
+    /// Creates the payload.
     public init(name: String, mediaType: String, sizeBytes: Int) {
         self.name = name
         self.mediaType = mediaType

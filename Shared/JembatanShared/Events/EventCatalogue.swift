@@ -41,12 +41,16 @@ public protocol SchemaEnumerable {
 }
 
 extension Role: SchemaEnumerable {
+    /// The values the schema lists.
     public static var schemaValues: [String] { allCases.map(\.rawValue) }
+    /// The value used as the example.
     public static var schemaExample: Role { .producer }
 }
 
 extension FindingSeverity: SchemaEnumerable {
+    /// The values the schema lists.
     public static var schemaValues: [String] { allCases.map(\.rawValue) }
+    /// The value used as the example.
     public static var schemaExample: FindingSeverity { .warning }
 }
 

@@ -81,5 +81,6 @@ public protocol EventPayload: Codable, Sendable {
 }
 
 extension EventPayload {
+    /// The type the payload is published as.
     public var publishedType: EventType { Self.eventType }
 }

@@ -4,24 +4,36 @@ import Foundation
 
 /// A producer submitted a request with its data definition (SOP step 1).
 public struct RequestSubmitted: EventPayload, Equatable {
+    /// The type this payload is published as.
     public static let eventType = EventType.requestSubmitted
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
     public var requestId: String
+    /// The producing agency's code.
     public var agencyCode: String
+    /// The request's title.
     public var title: String
+    /// What the data will be used for.
     public var purpose: String
     /// The SOP profile the request pins.
     public var profile: String
     /// The version of that profile's data the request pins.
     public var profileVersion: Int?
+    /// The regulation the sharing rests on.
     public var legalBasis: String?
+    /// Whom to ask about the data.
     public var contactPerson: ContactPerson?
     /// Agencies that will read the shared data.
     public var intendedConsumers: [String]?
+    /// Attached documents (metadata only).
     public var attachments: [AttachmentMetadata]?
+    /// The datasets, as defined.
     public var datasets: [DatasetDefinition]
+    /// Who submitted it.
     public var submittedBy: ActorReference
+    /// When it was submitted.
     public var submittedAt: Date
 
+    /// Creates the payload.
     public init(
         requestId: String, agencyCode: String, title: String, purpose: String, profile: String,
         profileVersion: Int? = nil,
@@ -47,12 +59,18 @@ public struct RequestSubmitted: EventPayload, Equatable {
 
 /// The head issued the disposition to the technical team (end of SOP step 1).
 public struct RequestDispositioned: EventPayload, Equatable {
+    /// The type this payload is published as.
     public static let eventType = EventType.requestDispositioned
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
     public var requestId: String
+    /// The actor's note (at most 2 000 characters).
     public var note: String
+    /// The head who dispositioned it.
     public var dispositionedBy: ActorReference
+    /// When.
     public var dispositionedAt: Date
 
+    /// Creates the payload.
     public init(requestId: String, note: String, dispositionedBy: ActorReference, dispositionedAt: Date) {
         self.requestId = requestId
         self.note = note
@@ -63,14 +81,20 @@ public struct RequestDispositioned: EventPayload, Equatable {
 
 /// After a return, the producer revised the definition and submitted it again (a new version).
 public struct RequestResubmitted: EventPayload, Equatable {
+    /// The type this payload is published as.
     public static let eventType = EventType.requestResubmitted
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
     public var requestId: String
     /// The new version number (the first submission is version 1).
     public var version: Int
+    /// The datasets, as defined.
     public var datasets: [DatasetDefinition]
+    /// Who sent the revision.
     public var resubmittedBy: ActorReference
+    /// When.
     public var resubmittedAt: Date
 
+    /// Creates the payload.
     public init(
         requestId: String, version: Int, datasets: [DatasetDefinition], resubmittedBy: ActorReference,
         resubmittedAt: Date
@@ -85,12 +109,18 @@ public struct RequestResubmitted: EventPayload, Equatable {
 
 /// The producer withdrew the request; nothing further happens to it.
 public struct RequestWithdrawn: EventPayload, Equatable {
+    /// The type this payload is published as.
     public static let eventType = EventType.requestWithdrawn
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
     public var requestId: String
+    /// Why, in words.
     public var reason: String
+    /// Who withdrew it.
     public var withdrawnBy: ActorReference
+    /// When.
     public var withdrawnAt: Date
 
+    /// Creates the payload.
     public init(requestId: String, reason: String, withdrawnBy: ActorReference, withdrawnAt: Date) {
         self.requestId = requestId
         self.reason = reason

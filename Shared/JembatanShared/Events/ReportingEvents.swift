@@ -5,11 +5,17 @@ import Foundation
 /// A step of a request used 50, 75 or 90 % of its standard duration (or 100 %: a breach,
 /// escalated to the head — the SOPs count a deviation from the standard as a failure to account for).
 public struct SLAAlert: EventPayload, Equatable {
+    /// The type this payload is published as.
     public static var eventType: EventType { .slaWarning }
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
     public var requestId: String
+    /// The producing agency's code.
     public var agencyCode: String
+    /// The SOP profile the request follows.
     public var profile: String
+    /// The step, numbered as the read model numbers it.
     public var step: Int
+    /// The step's name in the profile.
     public var stepName: String
     /// 50, 75, 90 or 100.
     public var threshold: Int
@@ -17,12 +23,16 @@ public struct SLAAlert: EventPayload, Equatable {
     public var usedPercent: Double
     /// e.g. `1 working_days`.
     public var standard: String
+    /// When the step started.
     public var stepStartedAt: Date
+    /// When its standard duration ends.
     public var deadline: Date
+    /// When the check ran.
     public var checkedAt: Date
     /// `head` for a breach.
     public var escalatedTo: Role?
 
+    /// Creates the payload.
     public init(
         requestId: String, agencyCode: String, profile: String, step: Int, stepName: String, threshold: Int,
         usedPercent: Double, standard: String,
@@ -48,13 +58,18 @@ public struct SLAAlert: EventPayload, Equatable {
 
 /// Reporting recorded the request as complete (SOP step 10).
 public struct RequestCompleted: EventPayload, Equatable {
+    /// The type this payload is published as.
     public static let eventType = EventType.requestCompleted
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
     public var requestId: String
+    /// The producing agency's code.
     public var agencyCode: String
     /// Number of events on the request's timeline when it completed.
     public var timelineEvents: Int
+    /// When it completed.
     public var completedAt: Date
 
+    /// Creates the payload.
     public init(requestId: String, agencyCode: String, timelineEvents: Int, completedAt: Date) {
         self.requestId = requestId
         self.agencyCode = agencyCode
@@ -66,14 +81,17 @@ public struct RequestCompleted: EventPayload, Equatable {
 /// Reporting generated and stored a report: a request's integration report (subject: the request id)
 /// or a periodic one (subject: `monthly-<yyyy-MM>` or `maintenance-<yyyy-MM>`).
 public struct ReportPublished: EventPayload, Equatable {
+    /// The type this payload is published as.
     public static let eventType = EventType.reportPublished
     /// The request id, or the periodic report's key.
     public var requestId: String
+    /// The stored report.
     public var reportId: String
     /// `integration`, `monthly` or `maintenance`.
     public var kind: String
     /// `yyyy-MM` for periodic reports.
     public var period: String?
+    /// The report's title.
     public var title: String
     /// Where to read it (reporting service), e.g. `/v1/reports/<reportId>` (+ `.pdf` when printed).
     public var path: String
@@ -81,8 +99,10 @@ public struct ReportPublished: EventPayload, Equatable {
     public var formats: [String]
     /// SHA-256 (hex) of the stored HTML.
     public var sha256: String
+    /// When it was published.
     public var publishedAt: Date
 
+    /// Creates the payload.
     public init(
         requestId: String, reportId: String, kind: String, period: String?, title: String, path: String,
         formats: [String], sha256: String, publishedAt: Date

@@ -4,17 +4,24 @@ import Foundation
 
 /// What a decision rested on: the validation run and, when one was made, the reconciliation.
 public struct ValidationEvidence: Codable, Sendable, Equatable {
+    /// The validation run.
     public var runId: String
     /// Share of checks passed, 0–100.
     public var score: Double
+    /// Whether every check passed.
     public var passed: Bool
     /// `dataset/check/field` of each failed check.
     public var failedChecks: [String]
+    /// The reconciliation.
     public var reconciliationId: String?
+    /// Source records the hub does not hold.
     public var missingInHub: Int?
+    /// Hub records the source does not hold.
     public var extraInHub: Int?
+    /// Records whose values differ.
     public var changed: Int?
 
+    /// Creates the payload.
     public init(
         runId: String, score: Double, passed: Bool, failedChecks: [String], reconciliationId: String? = nil,
         missingInHub: Int? = nil, extraInHub: Int? = nil, changed: Int? = nil
@@ -32,20 +39,32 @@ public struct ValidationEvidence: Codable, Sendable, Equatable {
 
 /// The quality checks of a request's datasets ran (SOP step 8): a scorecard summary.
 public struct ValidationRunCompleted: EventPayload, Equatable {
+    /// The type this payload is published as.
     public static let eventType = EventType.validationRunCompleted
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
     public var requestId: String
+    /// The validation run.
     public var runId: String
+    /// The dataset contract.
     public var contractId: String
     /// `manual` (someone asked) or `ingest` (after a push).
     public var trigger: String
+    /// Whether every check passed.
     public var passed: Bool
+    /// Share of checks passed, 0–100.
     public var score: Double
+    /// Each check with its outcome.
     public var checks: Int
+    /// Names of the checks that failed.
     public var failedChecks: [String]
+    /// Records counted.
     public var records: Int
+    /// Who asked for the run.
     public var runBy: ActorReference
+    /// When it completed.
     public var completedAt: Date
 
+    /// Creates the payload.
     public init(
         requestId: String, runId: String, contractId: String, trigger: String, passed: Bool, score: Double, checks: Int,
         failedChecks: [String], records: Int, runBy: ActorReference, completedAt: Date
@@ -66,19 +85,32 @@ public struct ValidationRunCompleted: EventPayload, Equatable {
 
 /// The producer's own records were compared with the hub's.
 public struct ReconciliationCompleted: EventPayload, Equatable {
+    /// The type this payload is published as.
     public static let eventType = EventType.reconciliationCompleted
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
     public var requestId: String
+    /// The reconciliation.
     public var reconciliationId: String
+    /// The hub dataset.
     public var datasetId: String
+    /// Records the producer's system declared.
     public var sourceRecords: Int
+    /// Records the hub holds.
     public var hubRecords: Int
+    /// Source records the hub does not hold.
     public var missingInHub: Int
+    /// Hub records the source does not hold.
     public var extraInHub: Int
+    /// Records whose values differ.
     public var changed: Int
+    /// Records identical on both sides.
     public var matched: Int
+    /// Who submitted it.
     public var submittedBy: ActorReference
+    /// When it completed.
     public var completedAt: Date
 
+    /// Creates the payload.
     public init(
         requestId: String, reconciliationId: String, datasetId: String, sourceRecords: Int, hubRecords: Int,
         missingInHub: Int,
@@ -100,15 +132,24 @@ public struct ReconciliationCompleted: EventPayload, Equatable {
 
 /// A dataset was not updated within its declared frequency (scheduled check).
 public struct FreshnessFinding: EventPayload, Equatable {
+    /// The type this payload is published as.
     public static let eventType = EventType.freshnessFinding
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
     public var requestId: String
+    /// The hub dataset.
     public var datasetId: String
+    /// The contract's update frequency.
     public var updateFrequency: String
+    /// When records last changed.
     public var lastUpdate: Date
+    /// When the finding was made.
     public var asOf: Date
+    /// Days since the last update.
     public var ageDays: Int
+    /// Days the frequency allows.
     public var allowedDays: Int
 
+    /// Creates the payload.
     public init(
         requestId: String, datasetId: String, updateFrequency: String, lastUpdate: Date, asOf: Date, ageDays: Int,
         allowedDays: Int
@@ -125,14 +166,20 @@ public struct FreshnessFinding: EventPayload, Equatable {
 
 /// The producer accepted the integrated data (SOP step 9, "yes").
 public struct RequestAccepted: EventPayload, Equatable {
+    /// The type this payload is published as.
     public static let eventType = EventType.requestAccepted
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
     public var requestId: String
+    /// The actor's note (at most 2 000 characters).
     public var note: String
     /// The validation run (and reconciliation) the decision rested on.
     public var evidence: ValidationEvidence?
+    /// Who decided.
     public var decidedBy: ActorReference
+    /// When it was decided.
     public var decidedAt: Date
 
+    /// Creates the payload.
     public init(
         requestId: String, note: String, evidence: ValidationEvidence? = nil, decidedBy: ActorReference, decidedAt: Date
     ) {
@@ -146,14 +193,20 @@ public struct RequestAccepted: EventPayload, Equatable {
 
 /// The producer found the data not right: back to evaluation (SOP step 9, "no" → step 3).
 public struct RequestReopened: EventPayload, Equatable {
+    /// The type this payload is published as.
     public static let eventType = EventType.requestReopened
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
     public var requestId: String
+    /// Why the producer sends it back.
     public var reasons: [String]
     /// The scorecard and reconciliation attached for the technical team.
     public var evidence: ValidationEvidence?
+    /// Who decided.
     public var decidedBy: ActorReference
+    /// When it was decided.
     public var decidedAt: Date
 
+    /// Creates the payload.
     public init(
         requestId: String, reasons: [String], evidence: ValidationEvidence? = nil, decidedBy: ActorReference,
         decidedAt: Date

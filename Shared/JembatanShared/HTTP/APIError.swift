@@ -122,6 +122,7 @@ public enum JSONResponse {
 
 /// `{"asOf": …}`: a check run as of another moment (time given, e.g. by tests and drills).
 public struct AsOfBody: Decodable, Sendable {
+    /// The moment to check as of; nil: now.
     public let asOf: Date?
 
     /// The moment of a request's optional `{"asOf"}` body; now when there is none.

@@ -7,6 +7,7 @@ public struct InputCharactersMiddleware<Context: RequestContext>: RouterMiddlewa
     /// Creates the middleware.
     public init() {}
 
+    /// Refuses a request whose path or query holds control characters; calls `next` otherwise.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {

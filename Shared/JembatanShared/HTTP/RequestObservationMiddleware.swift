@@ -36,6 +36,7 @@ public struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddl
 
     static var operationalPaths: Set<String> { ["/livez", "/readyz", "/metrics", "/openapi.json"] }
 
+    /// Times the request, logs its access line and answers database outages as 503.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {

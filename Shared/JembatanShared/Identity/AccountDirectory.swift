@@ -91,10 +91,15 @@ public struct AccountAdministration: Sendable {
 
     /// An account as listed (never with its token).
     public struct Listing: Sendable {
+        /// The account's name.
         public var name: String
+        /// Its role.
         public var role: String
+        /// The producing agency's code.
         public var agencyCode: String?
+        /// When it stops being valid.
         public var expiresAt: Date
+        /// When it was revoked, if it was.
         public var revokedAt: Date?
     }
 

@@ -13,10 +13,12 @@ public enum Caller: Sendable, Equatable {
 
 /// The request context of every Jembatan service: Hummingbird's core context plus the caller.
 public struct JembatanRequestContext: RequestContext {
+    /// Hummingbird's storage of the request's core context.
     public var coreContext: CoreRequestContextStorage
     /// Set by ``AuthenticationMiddleware`` before any route runs.
     public var caller: Caller = .anonymous
 
+    /// A context for a request from `source`.
     public init(source: Source) {
         coreContext = .init(source: source)
     }
@@ -38,15 +40,18 @@ public struct JembatanRequestContext: RequestContext {
 /// a browser opens, the session cookie; stores it in the context. It refuses nothing itself: a
 /// ``RoleGate`` on each route says who may take that step.
 public struct AuthenticationMiddleware: RouterMiddleware {
+    /// The request context it works on.
     public typealias Context = JembatanRequestContext
     /// The cookie the dashboard's sign-in sets.
     public static let sessionCookie = "jembatan_session"
     let accounts: AccountDirectory
 
+    /// Identifies callers against `accounts`.
     public init(accounts: AccountDirectory) {
         self.accounts = accounts
     }
 
+    /// Sets the caller (bearer token, else session cookie) and calls `next`.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
@@ -78,13 +83,16 @@ public struct AuthenticationMiddleware: RouterMiddleware {
 /// Lets a request through only when its caller holds one of `roles`: 401 `unauthenticated` without
 /// a token, 401 `invalid_token` for a bad one, 403 `wrong_role` for another role.
 public struct RoleGate: RouterMiddleware {
+    /// The request context it works on.
     public typealias Context = JembatanRequestContext
     let roles: Set<Role>
 
+    /// Lets through callers in `roles` only.
     public init(_ roles: Set<Role>) {
         self.roles = roles
     }
 
+    /// Answers 401 without a caller and 403 for a caller of another role.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {

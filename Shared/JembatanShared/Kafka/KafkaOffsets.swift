@@ -4,14 +4,18 @@ import Logging
 
 /// One partition of a topic.
 public struct TopicPartition: Hashable, Sendable, Comparable {
+    /// The topic.
     public var topic: String
+    /// The partition.
     public var partition: Int32
 
+    /// Partition `partition` of `topic`.
     public init(topic: String, partition: Int32) {
         self.topic = topic
         self.partition = partition
     }
 
+    /// Topic, then partition.
     public static func < (lhs: TopicPartition, rhs: TopicPartition) -> Bool {
         (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
     }

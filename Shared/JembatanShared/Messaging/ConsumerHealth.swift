@@ -38,11 +38,14 @@ public struct ConsumerTiming: Sendable, Equatable {
 /// `stall-loop` (the loop stops turning) or `leave-group` (the member silently leaves its group after
 /// its first assignment), each `:once` (first consumer of the process only) or `:always`.
 public struct ConsumerFault: Sendable, Equatable {
+    /// What the fault does.
     public enum Kind: String, Sendable {
         case stallLoop = "stall-loop"
         case leaveGroup = "leave-group"
     }
+    /// The fault.
     public var kind: Kind
+    /// Every consumer of the process (`:always`), or the first only (`:once`).
     public var always: Bool
 
     /// Parses `kind:once|always`; nil for anything else.
@@ -61,17 +64,25 @@ public struct ConsumerFault: Sendable, Equatable {
 
 /// What `/livez` and `jembatan lag` show of one consumer.
 public struct ConsumerHealthReport: Sendable, Codable, Equatable {
+    /// The consumer's name.
     public var consumer: String
     /// 1 for the first consumer handle of the process, +1 per recreation.
     public var generation: Int
+    /// Seconds since its poll loop last turned.
     public var secondsSinceLoopTurned: Double
+    /// librdkafka's join state (`steady` when it has its partitions).
     public var joinState: String
+    /// Partitions assigned to it.
     public var assignedPartitions: Int
     /// Assigned partitions whose fetcher runs (nil before librdkafka's first statistics).
     public var fetchingPartitions: Int?
+    /// Times its watchdog replaced the handle.
     public var recreations: Int
+    /// Replacements within the liveness window.
     public var recreationsInWindow: Int
+    /// Why it was last replaced.
     public var lastRecreationReason: String?
+    /// Whether `/livez` counts it as live.
     public var live: Bool
 }
 

@@ -2,7 +2,9 @@ import Synchronization
 
 /// An attempt that did not finish in time (treated as transient: the caller retries).
 public struct AttemptTimedOut: Error, CustomStringConvertible {
+    /// The limit that passed.
     public let limit: Duration
+    /// The limit, in one sentence.
     public var description: String { "no result within \(limit); the attempt was cancelled" }
 }
 

@@ -13,8 +13,11 @@ public enum LogFormat: String, Sendable, CaseIterable {
 /// Metadata keys become top-level fields (nested metadata stays nested); `ts`, `level`, `logger`
 /// and `message` are never overwritten by metadata.
 public struct JSONLogHandler: LogHandler {
+    /// Metadata on every line.
     public var metadata: Logger.Metadata = [:]
+    /// Metadata computed per line.
     public var metadataProvider: Logger.MetadataProvider?
+    /// Lines below this level are dropped.
     public var logLevel: Logger.Level = .info
     private let label: String
     private let output: JSONLineOutput
@@ -30,11 +33,13 @@ public struct JSONLogHandler: LogHandler {
         self.metadataProvider = metadataProvider
     }
 
+    /// One metadata value.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Writes one JSON line.
     public func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }

@@ -7,12 +7,19 @@ public enum LogKey {
     public static let requestID = "request.id"
     /// One HTTP request (`X-Request-ID`), set by ``RequestObservationMiddleware``.
     public static let httpRequestID = "http.request.id"
+    /// The type this payload is published as.
     public static let eventType = "event.type"
+    /// The CloudEvent id.
     public static let eventID = "event.id"
+    /// The Kafka topic.
     public static let topic = "kafka.topic"
+    /// The Kafka partition.
     public static let partition = "kafka.partition"
+    /// The Kafka offset.
     public static let offset = "kafka.offset"
+    /// The consumer's name.
     public static let consumer = "consumer"
+    /// The error's description.
     public static let error = "error"
 }
 

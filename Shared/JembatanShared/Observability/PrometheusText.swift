@@ -6,8 +6,11 @@ import Foundation
 public struct PrometheusText: Sendable {
     /// One sample line.
     public struct Sample: Sendable, Equatable {
+        /// The metric.
         public var name: String
+        /// Its labels.
         public var labels: [String: String]
+        /// Its value.
         public var value: Double
     }
 

@@ -51,6 +51,7 @@ public final class ServiceMonitor: Service, Sendable {
     /// The last measurement.
     public var snapshot: MessagingSnapshot { latest.withLock { $0 } }
 
+    /// Samples until the service group shuts down.
     public func run() async throws {
         guard try await gate.wait() else { return }
         await cancelWhenGracefulShutdown {

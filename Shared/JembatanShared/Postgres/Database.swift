@@ -45,12 +45,16 @@ extension DatabaseConfiguration {
 
 /// PostgreSQL could not be used; `cause` is what a connection attempt of its own answered.
 public struct DatabaseUnavailable: Error, CustomStringConvertible {
+    /// `host:port/database`.
     public var endpoint: String
+    /// Why it cannot be used.
     public var cause: String
+    /// PostgreSQL of `configuration` is unusable because of `cause`.
     public init(_ configuration: DatabaseConfiguration, cause: String) {
         endpoint = "\(configuration.host):\(configuration.port)/\(configuration.database)"
         self.cause = cause
     }
+    /// The endpoint and the cause, in one sentence.
     public var description: String { "PostgreSQL at \(endpoint) cannot be used: \(cause)" }
 }
 
@@ -139,7 +143,9 @@ extension PostgresClient {
 /// PostgreSQL closed a connection in the middle of a transaction (a restart, say): nothing of the
 /// transaction was committed; the caller starts again on a new connection.
 public struct ConnectionClosedByServer: Error, CustomStringConvertible {
+    /// The server closed the connection.
     public init() {}
+    /// What happened, in one sentence.
     public var description: String { "PostgreSQL closed the connection during the transaction; nothing was committed" }
 }
 

@@ -42,6 +42,7 @@ public final class DatabaseMonitor: Service, Sendable {
     /// Why the last check failed (the error's full description), nil while reachable.
     public var cause: String? { state.withLock { $0.cause } }
 
+    /// Probes the database until the service group shuts down.
     public func run() async throws {
         let gauge = Gauge(label: "jembatan_database_unreachable")
         gauge.record(0)

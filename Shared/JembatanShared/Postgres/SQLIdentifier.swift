@@ -37,8 +37,11 @@ public struct SQLIdentifier: Sendable, Hashable, CustomStringConvertible {
 
 /// A name that was to go into SQL text but is not a plain identifier (never from a user: a bug or tampered data).
 public struct UnsafeIdentifier: Error, CustomStringConvertible {
+    /// The text that was refused.
     public let text: String
+    /// A refusal of `text`.
     public init(text: String) { self.text = text }
+    /// The text, in one sentence.
     public var description: String { "not a plain SQL identifier: \(text.prefix(80))" }
 }
 

@@ -16,7 +16,9 @@ public struct SOPProfile: Codable, Sendable, Equatable {
 
     /// A standard duration.
     public struct Duration: Codable, Sendable, Equatable {
+        /// How many units.
         public var value: Int
+        /// The unit.
         public var unit: Unit
     }
 

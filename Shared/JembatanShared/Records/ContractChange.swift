@@ -16,6 +16,7 @@ public struct BreakingChange: Sendable, Equatable, CustomStringConvertible {
         case newRequiredField = "new_required_field"
     }
 
+    /// What changed.
     public var kind: Kind
     /// The field concerned (nil for the primary key).
     public var field: String?
@@ -25,6 +26,7 @@ public struct BreakingChange: Sendable, Equatable, CustomStringConvertible {
 
 /// The one definition of a breaking contract change (used by the technical review and by provisioning).
 public enum ContractChange {
+    /// Every change from `old` to `new` that stored records or existing consumers cannot follow.
     public static func breakingChanges(from old: DatasetDefinition, to new: DatasetDefinition) -> [BreakingChange] {
         var changes: [BreakingChange] = []
         if old.primaryKey != new.primaryKey {

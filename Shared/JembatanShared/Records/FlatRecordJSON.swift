@@ -11,6 +11,7 @@ public enum FieldValue: Sendable, Equatable {
 
 /// Why a record's text is not a flat JSON object.
 public struct RecordSyntaxError: Error, Equatable {
+    /// What is wrong, with the position.
     public let message: String
 }
 
@@ -96,9 +97,11 @@ public enum FlatRecordJSON {
     }
 
     private struct Parser {
+        /// The text being read.
         public let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
+        /// Whether everything was read.
         public var atEnd: Bool { index >= bytes.count }
 
         mutating func skipWhitespace() {

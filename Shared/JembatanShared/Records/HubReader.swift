@@ -4,15 +4,23 @@ import PostgresNIO
 
 /// A dataset stored in the hub, as other services may read it.
 public struct HubDatasetView: Sendable {
+    /// The hub dataset.
     public var datasetId: String
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
     public var requestId: String
+    /// The producing agency's code.
     public var agencyCode: String
+    /// The dataset's name in the contract.
     public var name: String
+    /// The dataset contract.
     public var contractId: String
+    /// The contract's version.
     public var contractVersion: Int
+    /// The contract's definition of it.
     public var definition: DatasetDefinition
     /// `hub_<request8>_<name>_v<N>` in schema `provisioning`; checked to be a plain identifier.
     public var storageTable: String
+    /// When the API was provisioned.
     public var provisionedAt: Date
 }
 
@@ -83,9 +91,11 @@ public struct HubRecordCounts: Sendable, Equatable {
 
 /// A comparison of the records a producer sent (staged with ``RecordStage``) with the hub's.
 public struct HubComparison: Sendable {
+    /// Records the producer's system declared.
     public var sourceRecords = 0, hubRecords = 0, missingInHub = 0, extraInHub = 0, changed = 0, matched = 0
     /// Up to 20 keys each (sorted), and how many keys the producer sent more than once.
     public var missingExamples: [String] = [], extraExamples: [String] = []
+    /// Keys held twice, with examples.
     public var duplicateKeys = 0, duplicateExamples: [String] = []
     /// Up to 20 changed records with the fields that differ.
     public var changedRecords: [(key: String, fields: [String])] = []

@@ -4,6 +4,7 @@ import NIOCore
 /// Cuts a streamed body into lines (NDJSON) or CSV rows (newlines inside quotes stay in the
 /// row) without holding more than one line beyond the current network buffer.
 public struct LineSplitter {
+    /// Whether lines are CSV (quoted fields may span lines).
     public let csv: Bool
     /// The longest line accepted.
     public var maximumLineBytes = 1 << 20
@@ -11,6 +12,7 @@ public struct LineSplitter {
     private var inQuotes = false
     private(set) var lines = 0
 
+    /// A splitter of CSV (`csv`) or NDJSON lines.
     public init(csv: Bool) {
         self.csv = csv
     }
@@ -81,6 +83,7 @@ public struct LineSplitter {
 
 /// One CSV row (RFC 4180: comma separated, fields in double quotes may hold commas, quotes as `""` and newlines).
 public enum CSVRow {
+    /// The cells of one CSV line.
     public static func cells(_ line: UnsafeBufferPointer<UInt8>) -> [String] {
         var cells: [String] = []
         var index = 0
@@ -120,6 +123,7 @@ public enum CSVRow {
         }
     }
 
+    /// The cells of one CSV line.
     public static func cells(_ line: [UInt8]) -> [String] {
         line.withUnsafeBufferPointer { cells($0) }
     }

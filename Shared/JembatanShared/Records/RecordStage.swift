@@ -30,15 +30,20 @@ public enum RecordStage {
 
 /// Buffers `COPY` text-format lines and sends them in chunks of about 256 KiB.
 public struct StageBuffer {
+    /// The COPY into the stage table.
     public let writer: PostgresCopyFromWriter
+    /// Rows not yet written.
     public var buffer = ByteBuffer()
+    /// Records in the buffer.
     public private(set) var count = 0
 
+    /// A buffer writing to `writer`.
     public init(writer: PostgresCopyFromWriter) {
         self.writer = writer
         buffer.reserveCapacity(1 << 18 + 4096)
     }
 
+    /// Adds `record`, writing when the buffer is full.
     public mutating func append(_ record: ValidRecord) async throws {
         count += 1
         buffer.writeString(String(count))
@@ -50,6 +55,7 @@ public struct StageBuffer {
         if buffer.readableBytes >= 1 << 18 { try await flush() }
     }
 
+    /// Writes what is buffered.
     public mutating func flush() async throws {
         guard buffer.readableBytes > 0 else { return }
         try await writer.write(buffer)

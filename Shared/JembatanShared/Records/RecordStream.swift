@@ -7,6 +7,7 @@ import NIOCore
 public enum PushFormat: String, Sendable {
     case json, ndjson, csv
 
+    /// The format of a `Content-Type` (nil: not one the hub takes).
     public init?(contentType: String?) {
         let media =
             contentType?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
@@ -24,27 +25,39 @@ public enum PushFormat: String, Sendable {
 public struct RecordError: Codable, Sendable, Equatable {
     /// `index` (JSON array, from 0) or `line` (NDJSON / CSV, from 1; the CSV header is line 1).
     public var position: String
+    /// The field at fault (nil: the record as a whole).
     public var field: String?
+    /// The rule that failed.
     public var rule: String
+    /// What is wrong, for the producer.
     public var message: String
 }
 
 /// Validates a streamed body record by record and stages the valid ones with `COPY`.
 public struct IngestParser {
+    /// The contract's compiled rules.
     public let validator: RecordValidator
+    /// The body's format.
     public let format: PushFormat
+    /// The largest JSON body taken whole (bigger pushes stream as NDJSON or CSV).
     public static let maximumJSONBytes = 16 << 20
+    /// Errors listed in an answer; later ones are counted only.
     public static let maximumReportedErrors = 1000
 
+    /// Records received.
     public var received = 0
+    /// Records refused.
     public var rejected = 0
+    /// The records refused so far.
     public var errors: [RecordError] = []
+    /// Digest of the body as read.
     public var hasher = SHA256()
     private var splitter: LineSplitter
     private var csvColumns: [Int?]?
     private var pendingValid: [ValidRecord] = []
     private var jsonBody = ByteBuffer()
 
+    /// A parser of `format` bodies checked against `validator`.
     public init(validator: RecordValidator, format: PushFormat) {
         self.validator = validator
         self.format = format

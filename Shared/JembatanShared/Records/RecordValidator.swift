@@ -7,8 +7,10 @@ public struct RecordViolation: Error, Sendable, Equatable, Codable {
     /// Machine-readable rule: `syntax`, `unknown_field`, `required`, `type`, `enum`, `pattern`,
     /// `minimum`, `maximum`, `reference`, `reference_unavailable`, `key`.
     public var rule: String
+    /// What is wrong, for the producer.
     public var message: String
 
+    /// A violation of `rule` by `field` (nil: the record as a whole).
     public init(field: String?, rule: String, message: String) {
         self.field = field
         self.rule = rule
@@ -24,9 +26,12 @@ public enum CheckedRecord: Sendable {
 
 /// A record that passed: its key and its canonical JSON text.
 public struct ValidRecord: Sendable, Equatable {
+    /// The record's key (its primary key fields, joined).
     public var key: String
+    /// The record as canonical JSON.
     public var json: String
 
+    /// A record that passed, under `key`.
     public init(key: String, json: String) {
         self.key = key
         self.json = json
@@ -39,26 +44,41 @@ public struct RecordValidator: Sendable {
     /// A field's kind (``FieldKind``, the domain's one definition).
     public typealias Kind = FieldKind
 
+    /// One contract field, compiled for checking.
     public struct Field: @unchecked Sendable {
         // NSRegularExpression is immutable once built and documented thread-safe for matching.
+        /// The field's name.
         public let name: String
+        /// Its kind.
         public let kind: Kind
+        /// Whether every record must carry it.
         public let required: Bool
+        /// The only values allowed, if listed.
         public let allowed: Set<String>?
+        /// The pattern values must match in full, compiled.
         public let pattern: NSRegularExpression?
         /// The same pattern, when it is simple enough for the fast matcher.
         public let simplePattern: SimplePattern?
+        /// The pattern as written in the contract.
         public let patternText: String?
+        /// Smallest allowed number.
         public let minimum: Double?
+        /// Largest allowed number.
         public let maximum: Double?
+        /// The reference list its values must come from.
         public let referenceSet: String?
     }
 
+    /// Kemendagri region codes: `35`, `35.14`, `35.14.01`, `35.14.01.2001`.
     public static let regionCodePattern = #"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"#
 
+    /// The contract's fields, in order.
     public let fields: [Field]
+    /// A field's position by name.
     public let index: [String: Int]
+    /// Positions of the primary key's fields.
     public let keyFields: [Int]
+    /// Codes of each reference list the contract uses.
     public let references: [String: Set<String>]
 
     /// Reference sets the contract refers to (`references: "wilayah.kode"` → `wilayah`; region codes → `wilayah`).
@@ -66,6 +86,7 @@ public struct RecordValidator: Sendable {
         Set(dataset.fields.compactMap(referenceSet(of:)))
     }
 
+    /// The reference list a field's values come from, if any.
     public static func referenceSet(of field: FieldDefinition) -> String? {
         if let references = field.references, let table = references.split(separator: ".").first {
             return String(table)
@@ -283,6 +304,7 @@ public struct RecordValidator: Sendable {
         return .success(literal)
     }
 
+    /// Whether `text` is a JSON number.
     public static func isJSONNumber(_ text: String) -> Bool {
         var bytes = Array(text.utf8)[...]
         if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
@@ -351,6 +373,7 @@ public struct RecordValidator: Sendable {
 }
 
 extension FieldValue {
+    /// Whether the value is a number.
     public var isNumber: Bool {
         if case .number = self { return true }
         return false

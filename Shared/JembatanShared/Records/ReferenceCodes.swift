@@ -5,6 +5,7 @@ import PostgresNIO
 /// Reference code lists of the hub (Satu Data "kode referensi", e.g. Kemendagri `wilayah`),
 /// cached in memory per list and reloaded when a new import is seen.
 public actor ReferenceCodes {
+    /// An empty cache.
     public init() {}
 
     private var cache: [String: (importedAt: Date, codes: Set<String>)] = [:]

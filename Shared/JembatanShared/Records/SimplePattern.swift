@@ -5,15 +5,20 @@ import Foundation
 /// groups or alternation. Such a pattern is matched byte by byte on the UTF-8 text, which is
 /// many times faster than `NSRegularExpression`; anything else is left to it (`compile` = nil).
 public struct SimplePattern: Sendable {
+    /// One character class with how often it repeats.
     public struct Element: Sendable {
         /// ASCII bytes allowed at this position (`any` = every byte but a newline).
         public var allowed: [Bool]
+        /// Fewest repeats.
         public var minimum: Int
+        /// Most repeats.
         public var maximum: Int
     }
 
+    /// The pattern's elements in order.
     public let elements: [Element]
 
+    /// The pattern, if it is simple enough to generate values for.
     public static func compile(_ pattern: String) -> SimplePattern? {
         var characters = Array(pattern.unicodeScalars)[...]
         guard characters.first == "^", characters.last == "$" else { return nil }

@@ -46,6 +46,7 @@ public struct ScheduledWork: Service {
         for outcome in ["completed", "failed", "abandoned"] { Self.rounds(name, outcome).increment(by: 0) }
     }
 
+    /// Runs rounds until the service group shuts down.
     public func run() async throws {
         guard try await gate.wait() else { return }
         await cancelWhenGracefulShutdown {

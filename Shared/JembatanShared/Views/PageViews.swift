@@ -55,6 +55,7 @@ public struct PageViews: Sendable {
         case unreadable(String, String)
         case unknown(String)
 
+        /// The problem in one sentence.
         public var description: String {
             switch self {
             case .missingFolder(let path):
@@ -68,20 +69,31 @@ public struct PageViews: Sendable {
 
 /// What the frame around a signed-in page shows: the page's title, the sections and who is signed in.
 public struct PageFrame: Sendable {
+    /// A section link in the header.
     public struct Link: Sendable {
+        /// Where it leads.
         public let path: String
+        /// The section's name.
         public let name: String
+        /// Whether it is the page shown.
         public let active: Bool
     }
 
+    /// Who is signed in, shown beside the sign-out button.
     public struct Badge: Sendable {
+        /// The signed-in account's name.
         public let name: String
+        /// The account's role.
         public let role: String
+        /// The agency of a producer or consumer account.
         public let agency: String?
     }
 
+    /// The page's title (also its heading).
     public let title: String
+    /// The section links.
     public let nav: [Link]
+    /// Who is signed in; nil on the sign-in page.
     public let account: Badge?
 
     /// The frame of a page in `sections` (path, name), `active` marking the current one.
@@ -94,9 +106,12 @@ public struct PageFrame: Sendable {
 
 /// A page: its frame and its own view model (`{{#page}}…{{/page}}` in the template).
 public struct Page<Model: Sendable>: Sendable {
+    /// The frame: title, sections, account.
     public let frame: PageFrame
+    /// The page's own view model.
     public let page: Model
 
+    /// A page of `page` in `frame`.
     public init(frame: PageFrame, page: Model) {
         self.frame = frame
         self.page = page
