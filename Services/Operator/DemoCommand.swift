@@ -55,33 +55,77 @@ struct DemoCommand: AsyncParsableCommand {
         let consumer = tokens["bappeda-operator"]!
         try await loadRegionCodes(client, token: technical)
         say("1  Produsen (Dinas Kesehatan, 35.14) submits a request to share data …")
-        let submitted = try await client.send(
-            "POST", .intake, "/v1/requests", token: producer, json: DemoData.submission)
-        guard let requestId = submitted["requestId"] as? String else {
-            throw ValidationError("intake did not return a request id")
-        }
-        say("   request \(requestId) submitted")
-        say("2  Kepala Dinas issues the disposition to the technical team …")
-        _ = try await client.send(
-            "POST", .intake, "/v1/requests/\(requestId)/disposition", token: head,
-            json: ["note": "Mohon ditindaklanjuti oleh Tim Teknis"])
-        say("3  Automated technical review of the proposed structure …")
-        let review = try await client.waitFor(.evaluation, "/v1/requests/\(requestId)/review", token: technical) {
-            $0["state"] as? String == "awaiting_decision"
-        }
-        for finding in review["findings"] as? [[String: Any]] ?? [] {
-            say(
-                "   \(finding["severity"] ?? "")  \(finding["dataset"] ?? "").\(finding["field"] ?? "-")  \(finding["rule"] ?? ""): \(finding["message"] ?? "")"
-            )
-        }
-        say("4  Technical team agrees the dataset contract …")
-        let agreed = try await client.send(
-            "POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, json: ["decision": "agree"])
-        say("   contract \(agreed["contractId"] ?? "?") version \(agreed["contractVersion"] ?? "?") agreed")
+        // The same scripted walk as the tests and the fault run; the demo narrates each moment and
+        // does what happens between them (delivery, keys, a push, a reconciliation).
+        let walk = ProcedureWalk(
+            client: client, producer: producer, head: head, technical: technical, resilient: false, stepSeconds: timeout
+        )
+        let requestId = try await walk.walk(
+            DemoData.submission,
+            observe: { moment, requestId, answer in
+                switch moment {
+                case .submitted:
+                    say("   request \(requestId) submitted")
+                    say("2  Kepala Dinas issues the disposition to the technical team …")
+                case .dispositioned:
+                    say("3  Automated technical review of the proposed structure …")
+                case .reviewed:
+                    for finding in answer["findings"] as? [[String: Any]] ?? [] {
+                        say(
+                            "   \(finding["severity"] ?? "")  \(finding["dataset"] ?? "").\(finding["field"] ?? "-")  \(finding["rule"] ?? ""): \(finding["message"] ?? "")"
+                        )
+                    }
+                    say("4  Technical team agrees the dataset contract …")
+                case .agreed:
+                    say("   contract \(answer["contractId"] ?? "?") version \(answer["contractVersion"] ?? "?") agreed")
+                    try await Self.deliverAndExchange(
+                        requestId, client: client, technical: technical, supervisor: supervisor, producer: producer,
+                        consumer: consumer)
+                case .readyForValidation:
+                    say(
+                        "8  Produsen checks the integrated data: quality checks and reconciliation with its own system …"
+                    )
+                case .validated:
+                    let verdict =
+                        (answer["passed"] as? Bool) == true
+                        ? "every check passed"
+                        : "failed: \((answer["failedChecks"] as? [String] ?? []).joined(separator: ", "))"
+                    say(
+                        "   validation run \(answer["runId"] ?? "?"): score \(answer["score"] ?? "?") / 100, \(verdict)"
+                    )
+                    try await Self.reconcile(requestId, client: client, producer: producer, technical: technical)
+                    say("9  Produsen accepts, on the evidence of that run …")
+                case .accepted:
+                    say("10 Reporting records the completed request …")
+                case .completed:
+                    for entry in answer["timeline"] as? [[String: Any]] ?? [] {
+                        let actor = entry["actor"] as? [String: Any]
+                        say("   \(entry["occurredAt"] ?? "")  \(entry["type"] ?? "")  by \(actor?["id"] ?? "?")")
+                    }
+                }
+            })
+        say("demo request completed: \(requestId)")
+        let reporting = client.url(.reporting, "/v1/requests/\(requestId)/report").absoluteString
+        say(
+            "Integration result report (sign in on the dashboard first, or send the token): \(reporting)  ·  \(reporting).pdf  ·  \(reporting).json"
+        )
+        say("Dashboard sign-in token (head, valid 24 h): \(head)")
+    }
+}
+
+extension DemoCommand {
+    /// Steps 5–7 between the agreement and validation: the API and its integration test, the
+    /// delivery, each agency's key, a push by the producer and a read by the consumer.
+    static func deliverAndExchange(
+        _ requestId: String, client: ServiceClient, technical: String, supervisor: String, producer: String,
+        consumer: String
+    ) async throws {
         say("5–6 API prepared on the exchange hub; integration unit test …")
         let provisioned = try await client.waitFor(
             .provisioning, "/v1/requests/\(requestId)/endpoints", token: technical
-        ) { !(($0["integrationTests"] as? [Any]) ?? []).isEmpty }
+        ) {
+            !(($0["integrationTests"] as? [Any]) ?? []).isEmpty
+        }
         for endpoint in provisioned["endpoints"] as? [[String: Any]] ?? [] {
             say("   endpoint \(endpoint["path"] ?? "?")")
         }
@@ -107,15 +151,14 @@ struct DemoCommand: AsyncParsableCommand {
         let page = try await client.send(
             "GET", .provisioning, "/v1/datasets/\(datasetId)/records?limit=10", token: readKey)
         say("   consumer 35.14-bappeda read \((page["records"] as? [Any])?.count ?? 0) records")
-        _ = try await client.waitFor(.validation, "/v1/requests/\(requestId)", token: producer) {
-            $0["state"] as? String == "awaiting_decision"
-        }
-        say("8  Produsen checks the integrated data: quality checks and reconciliation with its own system …")
-        let run = try await client.send(
-            "POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer)
-        say(
-            "   validation run \(run["runId"] ?? "?"): score \(run["score"] ?? "?") / 100, \((run["passed"] as? Bool) == true ? "every check passed" : "failed: \((run["failedChecks"] as? [String] ?? []).joined(separator: ", "))")"
-        )
+    }
+
+    /// The producer's own system against the hub (step 8's reconciliation).
+    static func reconcile(_ requestId: String, client: ServiceClient, producer: String, technical: String) async throws
+    {
+        let endpoints = try await client.send(
+            "GET", .provisioning, "/v1/requests/\(requestId)/endpoints", token: technical)
+        let datasetId = (endpoints["endpoints"] as? [[String: Any]])?.first?["datasetId"] as? String ?? "?"
         let reconciled = try await client.sendRaw(
             "POST", .validation, "/v1/requests/\(requestId)/reconciliations?dataset=\(datasetId)&declaredCount=3",
             token: producer,
@@ -123,28 +166,8 @@ struct DemoCommand: AsyncParsableCommand {
         say(
             "   reconciliation: \(reconciled["matched"] ?? "?") matched, \((reconciled["missingInHub"] as? [String: Any])?["count"] ?? "?") missing in the hub, \((reconciled["extraInHub"] as? [String: Any])?["count"] ?? "?") extra, \(reconciled["changedCount"] ?? "?") changed"
         )
-        say("9  Produsen accepts, on the evidence of that run …")
-        _ = try await client.send(
-            "POST", .validation, "/v1/requests/\(requestId)/decision", token: producer,
-            json: ["decision": "accept", "runId": run["runId"] ?? "", "note": "Data sesuai dengan sistem sumber"])
-        say("10 Reporting records the completed request …")
-        let detail = try await client.waitFor(.reporting, "/v1/requests/\(requestId)", token: head) {
-            ($0["request"] as? [String: Any])?["state"] as? String == "completed"
-        }
-        for entry in detail["timeline"] as? [[String: Any]] ?? [] {
-            let actor = entry["actor"] as? [String: Any]
-            say("   \(entry["occurredAt"] ?? "")  \(entry["type"] ?? "")  by \(actor?["id"] ?? "?")")
-        }
-        say("demo request completed: \(requestId)")
-        let reporting = client.url(.reporting, "/v1/requests/\(requestId)/report").absoluteString
-        say(
-            "Integration result report (sign in on the dashboard first, or send the token): \(reporting)  ·  \(reporting).pdf  ·  \(reporting).json"
-        )
-        say("Dashboard sign-in token (head, valid 24 h): \(head)")
     }
-}
 
-extension DemoCommand {
     /// The hub checks region codes against the Kemendagri list; load it once if it is missing.
     func loadRegionCodes(_ client: ServiceClient, token: String) async throws {
         let lists = try await client.send("GET", .provisioning, "/v1/reference", token: token)

@@ -54,47 +54,83 @@ public struct ProcedureWalk: Sendable {
         ]
     }
 
+    /// A point of the walk at which an observer hears what the service answered.
+    public enum Moment: Sendable {
+        /// Intake accepted the submission (its answer).
+        case submitted
+        /// The head dispositioned it.
+        case dispositioned
+        /// The technical review is ready (the review, with its findings).
+        case reviewed
+        /// The technical team agreed (the contract id and version).
+        case agreed
+        /// Validation waits for the producer (its case).
+        case readyForValidation
+        /// The producer's validation run finished (the run).
+        case validated
+        /// The producer accepted.
+        case accepted
+        /// Reporting has the request completed (its timeline).
+        case completed
+    }
+
+    /// Hears each moment with the request's id and the service's answer; may act in between (the
+    /// demo delivers the results and pushes data after the agreement).
+    public typealias Observer = @Sendable (Moment, _ requestId: String, _ answer: [String: Any]) async throws -> Void
+
     /// Walks `submission` to completion and returns the request's id; `acknowledged` hears the id
-    /// as soon as intake accepted it. The submission carries an Idempotency-Key: a lost answer is
-    /// sent again with the same key and yields the request the first attempt created.
+    /// as soon as intake accepted it, `observe` every moment. The submission carries an
+    /// Idempotency-Key: a lost answer is sent again with the same key and yields the request the
+    /// first attempt created.
     public func walk(
         _ submission: [String: Any], idempotencyKey: String = "walk-\(UUID().uuidString)",
-        acknowledged: @Sendable (String) -> Void = { _ in }
+        acknowledged: @Sendable (String) -> Void = { _ in }, observe: Observer? = nil
     ) async throws -> String {
         let submitted = try await act(
             "POST", .intake, "/v1/requests", token: producer, json: submission,
             headers: ["Idempotency-Key": idempotencyKey]
-        ) {
-            $0.status == 201
-        }
+        ) { $0.status == 201 }
         guard let requestId = submitted.json["requestId"] as? String else {
             throw ServiceClient.StatusError(status: submitted.status, body: submitted.text)
         }
         acknowledged(requestId)
-        try await act(
-            "POST", .intake, "/v1/requests/\(requestId)/disposition", token: head, json: ["note": "Tindak lanjuti"],
-            accept: Self.doneOrDone)
-        try await wait(.evaluation, "/v1/requests/\(requestId)/review", token: technical) {
+        let note = ["note": "Mohon ditindaklanjuti oleh Tim Teknis"]
+        try await observe?(.submitted, requestId, submitted.json)
+        let disposition = try await act(
+            "POST", .intake, "/v1/requests/\(requestId)/disposition", token: head, json: note, accept: Self.doneOrDone)
+        try await observe?(.dispositioned, requestId, disposition.json)
+        let review = try await wait(.evaluation, "/v1/requests/\(requestId)/review", token: technical) {
             $0["state"] as? String == "awaiting_decision"
         }
-        try await act(
+        try await observe?(.reviewed, requestId, review)
+        let agreed = try await act(
             "POST", .evaluation, "/v1/requests/\(requestId)/decision", token: technical, json: ["decision": "agree"],
             accept: Self.doneOrDone)
-        try await wait(.validation, "/v1/requests/\(requestId)", token: producer) {
+        try await observe?(.agreed, requestId, agreed.json)
+        let validation = try await wait(.validation, "/v1/requests/\(requestId)", token: producer) {
             $0["state"] as? String == "awaiting_decision"
         }
+        try await observe?(.readyForValidation, requestId, validation)
         let run = try await act(
             "POST", .validation, "/v1/requests/\(requestId)/validation-runs", token: producer, json: [:]
-        ) { $0.status == 201 || $0.status == 200 }
+        ) {
+            $0.status == 201 || $0.status == 200
+        }
+        try await observe?(.validated, requestId, run.json)
         let runId = run.json["runId"] as? String ?? ""
-        try await act(
+        let accepted = try await act(
             "POST", .validation, "/v1/requests/\(requestId)/decision", token: producer,
-            json: ["decision": "accept", "runId": runId, "note": "diterima setelah validasi"], accept: Self.doneOrDone)
+            json: ["decision": "accept", "runId": runId, "note": "Data sesuai dengan sistem sumber"],
+            accept: Self.doneOrDone)
+        try await observe?(.accepted, requestId, accepted.json)
         // As the head: reporting reads five topics with no order between them, so the completion may
         // be projected a moment before the submission that names the owning agency.
-        try await wait(.reporting, "/v1/requests/\(requestId)", token: head, seconds: max(stepSeconds, 300)) {
+        let completed = try await wait(
+            .reporting, "/v1/requests/\(requestId)", token: head, seconds: max(stepSeconds, 300)
+        ) {
             ($0["request"] as? [String: Any])?["state"] as? String == "completed"
         }
+        try await observe?(.completed, requestId, completed)
         return requestId
     }
 
@@ -123,9 +159,9 @@ public struct ProcedureWalk: Sendable {
     func wait(
         _ service: ServiceName, _ path: String, token: String, seconds: Double? = nil,
         until condition: ([String: Any]) -> Bool
-    ) async throws {
-        _ = try await client.until("GET", service, path, token: token, seconds: seconds ?? stepSeconds) {
+    ) async throws -> [String: Any] {
+        try await client.until("GET", service, path, token: token, seconds: seconds ?? stepSeconds) {
             $0.succeeded && condition($0.json)
-        }
+        }.json
     }
 }
