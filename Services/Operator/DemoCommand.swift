@@ -98,9 +98,24 @@ struct DemoCommand: AsyncParsableCommand {
                 case .accepted:
                     say("10 Reporting records the completed request …")
                 case .completed:
-                    for entry in answer["timeline"] as? [[String: Any]] ?? [] {
+                    // Reporting reads five topics in no fixed order: wait until every step's event
+                    // is on the timeline, so the demo never shows a step as missing.
+                    let expected: Set<String> = [
+                        EventType.requestSubmitted, .requestDispositioned, .evaluationStarted, .contractAgreed,
+                        .integrationTestPassed,
+                        .apiProvisioned, .resultsDelivered, .requestAccepted,
+                    ].reduce(into: []) { $0.insert($1.rawValue) }
+                    let detail =
+                        (try? await client.waitFor(.reporting, "/v1/requests/\(requestId)", token: head) { body in
+                            expected.isSubset(
+                                of: Set(
+                                    (body["timeline"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }))
+                        }) ?? answer
+                    for entry in detail["timeline"] as? [[String: Any]] ?? [] {
                         let actor = entry["actor"] as? [String: Any]
-                        say("   \(entry["occurredAt"] ?? "")  \(entry["type"] ?? "")  by \(actor?["id"] ?? "?")")
+                        say(
+                            "   \(entry["occurredAt"] ?? "")  \(EventType.label(of: entry["type"] as? String ?? ""))  by \(actor?["id"] ?? "?")"
+                        )
                     }
                 }
             })
