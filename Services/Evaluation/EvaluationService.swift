@@ -6,7 +6,10 @@ import JembatanShared
 /// How the evaluation service is assembled.
 public enum EvaluationService {
     /// The interchange document's template, loaded once. Checked in `main` before anything starts.
-    public static let views: PageViews = try! loadViews()
+    public static var views: PageViews { try! loadedViews.get() }
+
+    /// The templates, loaded once; `main` checks the outcome before anything starts.
+    public static let loadedViews = Result { try loadViews() }
 
     /// The shared templates and this role's (`Templates/`, shipped as the module's resource bundle).
     public static func loadViews() throws -> PageViews {

@@ -9,7 +9,10 @@ public enum ReportingService {
     static let clock = SLAClock(calendar: try! WorkingCalendar.standard())
 
     /// The dashboard's and the reports' templates, loaded once. Checked in `main` before anything starts.
-    public static let views: PageViews = try! loadViews()
+    public static var views: PageViews { try! loadedViews.get() }
+
+    /// The templates, loaded once; `main` checks the outcome before anything starts.
+    public static let loadedViews = Result { try loadViews() }
 
     /// The shared templates and this role's (`Templates/`, shipped as the module's resource bundle).
     public static func loadViews() throws -> PageViews {

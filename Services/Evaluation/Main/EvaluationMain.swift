@@ -7,7 +7,7 @@ import JembatanShared
 struct EvaluationMain {
     static func main() async {
         // Templates missing beside the executable are a packaging error: say so instead of failing the first document.
-        do { _ = try EvaluationService.loadViews() } catch {
+        if case .failure(let error) = EvaluationService.loadedViews {
             FileHandle.standardError.write(Data("jembatan-evaluation: cannot load the page templates: \(error)\n".utf8))
             exit(78)
         }

@@ -13,7 +13,7 @@ struct ReportingMain {
             exit(78)
         }
         // Templates missing beside the executable are a packaging error: say so instead of failing the first page.
-        do { _ = try ReportingService.loadViews() } catch {
+        if case .failure(let error) = ReportingService.loadedViews {
             FileHandle.standardError.write(Data("jembatan-reporting: cannot load the page templates: \(error)\n".utf8))
             exit(78)
         }
