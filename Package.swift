@@ -100,7 +100,7 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
             path: "Shared/JembatanShared",
-            resources: [.copy("Views/Templates")],
+            resources: [.copy("Views/Templates"), .copy("Profiles/Data")],
             swiftSettings: swiftSettings
         ),
         // The one HTTP client outside the services: the operator command's and the integration tests'.

@@ -21,6 +21,8 @@ struct DecisionController: Sendable {
         let decision: ReviewOutcome
         let contractId: String?
         let contractVersion: Int?
+        /// The phase the request moves to: the producer's revision, the next document step, or the API.
+        let next: Phase?
     }
 
     @Sendable func decide(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -50,6 +52,9 @@ struct DecisionController: Sendable {
         let now = Date()
         let logger = routeContext.logger
         let outbox = context.outbox
+        let profile = try await context.client.withConnection { connection in
+            try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: logger)
+        }
         let decided = try await context.client.inTransaction(logger: logger) { connection -> Decided in
             let found = try await EvaluationStore.lockedSubmission(requestId, on: connection, logger: logger)
             guard let found else { throw APIError.notFound("evaluation of request") }
@@ -68,7 +73,8 @@ struct DecisionController: Sendable {
                     RequestReturned(
                         requestId: requestId, findings: found.findings, reasons: reasons, returnedBy: actor,
                         returnedAt: now), on: connection, logger: logger)
-                return Decided(requestId: requestId, decision: .returned, contractId: nil, contractVersion: nil)
+                return Decided(
+                    requestId: requestId, decision: .returned, contractId: nil, contractVersion: nil, next: .revision)
             }
             let blocking = found.findings.filter { $0.severity == .blocking }
             guard blocking.isEmpty else {
@@ -82,6 +88,15 @@ struct DecisionController: Sendable {
                         )
                     })
             }
+            let recorded = try await EvaluationStore.recordedPhases(
+                of: requestId, contractId: nil, on: connection, logger: logger)
+            if let missing = profile.recordedBeforeDecision.first(where: { !recorded.contains($0) }) {
+                throw APIError(
+                    .conflict, code: "step_missing",
+                    message:
+                        "record \(missing.label) first (POST /v1/requests/{id}/steps with phase \(missing.rawValue))",
+                    field: "decision")
+            }
             let contractVersion = try await EvaluationStore.nextContractVersion(
                 of: requestId, on: connection, logger: logger)
             let contractId = UUID().uuidString.lowercased()
@@ -94,6 +109,18 @@ struct DecisionController: Sendable {
             try await EvaluationStore.recordReview(
                 of: requestId, decision: .agreed, findings: found.findings, reasons: reasons, by: actor.id, at: now,
                 version: found.version, on: connection, logger: logger)
+            guard profile.recordedBeforeAPI.isEmpty else {
+                // Step 3 is done; the documents before the API (step 4 …) are recorded next.
+                try await EvaluationStore.setState(.preparing, of: requestId, on: connection, logger: logger)
+                try await outbox.enqueue(
+                    PhaseRecorded(
+                        requestId: requestId, phase: .evaluation,
+                        note: "struktur data disepakati (kontrak v\(contractVersion))",
+                        recordedBy: actor, recordedAt: now), on: connection, logger: logger)
+                return Decided(
+                    requestId: requestId, decision: .agreed, contractId: contractId, contractVersion: contractVersion,
+                    next: profile.recordedBeforeAPI.first)
+            }
             try await EvaluationStore.setState(.agreed, of: requestId, on: connection, logger: logger)
             try await outbox.enqueue(
                 ContractAgreed(
@@ -103,7 +130,8 @@ struct DecisionController: Sendable {
                     agreedAt: now
                 ), on: connection, logger: logger)
             return Decided(
-                requestId: requestId, decision: .agreed, contractId: contractId, contractVersion: contractVersion)
+                requestId: requestId, decision: .agreed, contractId: contractId, contractVersion: contractVersion,
+                next: .apiPreparation)
         }
         return try JSONResponse.make(decided)
     }

@@ -18,12 +18,16 @@ public enum EvaluationService {
 
     public static let definition = ServiceDefinition(
         service: .evaluation,
-        migrations: [CreateEvaluationTables.migration, AddDecisionFlow.migration, AddConsumersToSubmissions.migration],
+        migrations: [
+            CreateEvaluationTables.migration, AddDecisionFlow.migration, AddConsumersToSubmissions.migration,
+            AddRecordedPhases.migration,
+        ],
         openAPIDocument: EvaluationOpenAPI.document,
         consumers: { context in [IntakeEventsHandler(context: context).consumer] },
         routes: { router, context in
             ContractsController(context: context).register(on: router)
             DecisionController(context: context).register(on: router)
+            StepsController(context: context).register(on: router)
             ContractDocumentController(context: context).register(on: router)
         }
     )

@@ -7,7 +7,10 @@ enum EvaluationState: String, StoredState, CaseIterable {
     case awaitingDisposition = "awaiting_disposition"
     /// Reviewed; the team has to agree or return it.
     case awaitingDecision = "awaiting_decision"
-    /// The team agreed; a contract version exists.
+    /// The team agreed; the contract version waits for the steps the profile records before the
+    /// API (the interchange document, the laboratory's design and build).
+    case preparing
+    /// The contract is announced: the hub prepares the API.
     case agreed
     /// The team returned it with reasons.
     case returned

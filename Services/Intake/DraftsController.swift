@@ -35,8 +35,11 @@ struct DraftsController: Sendable {
         try await RequestStore.insertDraft(
             draft, requestId: requestId, by: account.name, at: Date(), client: context.client,
             logger: routeContext.logger)
+        let profiles = try await ProfileChoice.load(context, logger: routeContext.logger)
         return try JSONResponse.make(
-            Saved(requestId: requestId, state: .draft, missing: CompletenessCheck.violations(of: draft.asSubmission)),
+            Saved(
+                requestId: requestId, state: .draft,
+                missing: CompletenessCheck.violations(of: draft.asSubmission, profiles: profiles)),
             status: .created)
     }
 
@@ -50,8 +53,11 @@ struct DraftsController: Sendable {
             _ = try await lockDraft(requestId, for: account, on: connection)
             try await RequestStore.updateDraft(draft, requestId: requestId, on: connection, logger: logger)
         }
+        let profiles = try await ProfileChoice.load(context, logger: logger)
         return try JSONResponse.make(
-            Saved(requestId: requestId, state: .draft, missing: CompletenessCheck.violations(of: draft.asSubmission)))
+            Saved(
+                requestId: requestId, state: .draft,
+                missing: CompletenessCheck.violations(of: draft.asSubmission, profiles: profiles)))
     }
 
     @Sendable func submit(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -59,13 +65,17 @@ struct DraftsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         let logger = routeContext.logger
         let outbox = context.outbox
+        let profiles = try await ProfileChoice.load(context, logger: logger)
         try await context.client.inTransaction(logger: logger) { connection in
             let draft = try await lockDraft(requestId, for: account, on: connection)
             let submission = draft.asSubmission
-            let violations = CompletenessCheck.violations(of: submission)
-            guard violations.isEmpty else { throw APIError.validationFailed(violations) }
+            let violations = CompletenessCheck.violations(of: submission, profiles: profiles)
+            guard violations.isEmpty, let profile = profiles.resolve(submission.profile) else {
+                throw APIError.validationFailed(violations)
+            }
             try await SubmissionRecording.record(
-                submission, requestId: requestId, account: account, isNew: false, outbox: outbox, on: connection,
+                submission, profile: profile, requestId: requestId, account: account, isNew: false, outbox: outbox,
+                on: connection,
                 logger: logger)
         }
         return try JSONResponse.make(Saved(requestId: requestId, state: .submitted, missing: []))

@@ -5,6 +5,14 @@ enum IntakeOpenAPI {
     static let document = OpenAPIDocument.make(
         service: .intake, summary: "SOP steps 1-2: requests, data definitions, completeness check, disposition",
         paths: """
+            "/v1/profiles": {
+              "get": {"summary": "The SOP profiles (latest version of each) and the default (JEMBATAN_DEFAULT_PROFILE)",
+                "responses": {"200": {"description": "profiles", "content": {"application/json": {"schema": {"type": "object", "required": ["defaultProfile", "profiles"], "properties": {"defaultProfile": {"type": "string"}, "profiles": {"type": "array", "items": {"type": "object"}}}}}}}, "401": {"$ref": "#/components/responses/Error"}}},
+              "post": {"summary": "Add a profile, or the next version of one, as data (admin); a stored version never changes",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["id", "version", "name", "source", "requiredInputs", "steps", "otherLines"]}}}},
+                "responses": {"201": {"description": "stored", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
+            "/v1/profiles/{profile}": {"get": {"summary": "One profile: its steps in the seed's numbering and wording, actors, standards (a range keeps both ends), inputs, outputs, phases", "parameters": [{"name": "profile", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "version", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000000}}],
+              "responses": {"200": {"description": "the profile", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
             "/v1/requests": {"post": {"summary": "Submit a request with its data definition (producer)",
               "parameters": [{"name": "Idempotency-Key", "in": "header", "required": false, "schema": {"type": "string", "minLength": 1, "maxLength": 200}, "description": "a repeated submission with the same key and body answers with the request the first one created (header Idempotent-Replayed: true) and creates nothing; the same key with another body is refused (422 idempotency_key_reused)"}],
               "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}}},

@@ -8,7 +8,7 @@ public enum IntakeService {
         service: .intake,
         migrations: [
             CreateRequests.migration, AddVersionsAndReturns.migration, AddDrafts.migration,
-            AddSubmissionIdempotency.migration,
+            AddSubmissionIdempotency.migration, CreateProfiles.migration,
         ],
         openAPIDocument: IntakeOpenAPI.document,
         consumers: { _ in [EvaluationEventsHandler().consumer] },
@@ -17,6 +17,7 @@ public enum IntakeService {
             RevisionsController(context: context).register(on: router)
             DDLImportController(context: context).register(on: router)
             DraftsController(context: context).register(on: router)
+            ProfilesController(context: context).register(on: router)
         }
     )
 }

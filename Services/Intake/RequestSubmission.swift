@@ -24,18 +24,17 @@ enum CompletenessCheck {
     static let classifications: Set<String> = ["public", "internal", "restricted"]
     static let frequencies: Set<String> = ["daily", "weekly", "monthly", "quarterly", "yearly", "on_change"]
 
-    static func violations(of submission: RequestSubmission) -> [FieldViolation] {
+    static func violations(of submission: RequestSubmission, profiles: ProfileChoice) -> [FieldViolation] {
         var violations: [FieldViolation] = []
         func require(_ condition: Bool, _ field: String, _ rule: String, _ message: String) {
             if !condition { violations.append(FieldViolation(field: field, rule: rule, message: message)) }
         }
-        let profileID = submission.profile ?? SOPProfileCatalog.defaultProfileID
-        let profile = SOPProfileCatalog.profile(profileID)
+        let profile = profiles.resolve(submission.profile)
         require(
             profile != nil, "profile", "enum",
-            "profile must be one of \(SOPProfileCatalog.all.keys.sorted().joined(separator: ", "))")
-        let required = Set(
-            profile?.requiredInputs ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!.requiredInputs)
+            "profile must be one of \(profiles.profiles.keys.sorted().joined(separator: ", "))")
+        // An unknown profile is named; the default profile's inputs are still checked.
+        let required = Set((profile ?? profiles.resolve(nil))?.requiredInputs ?? [])
 
         require(
             isIdentifier(submission.agencyCode ?? "", allowing: ".-", maxLength: 32), "agencyCode", "pattern",
@@ -199,14 +198,12 @@ extension String {
 /// version 1 and the `RequestSubmitted` event, all in the caller's transaction.
 enum SubmissionRecording {
     static func record(
-        _ submission: RequestSubmission, requestId: String, account: Account, isNew: Bool, outbox: Outbox,
-        on connection: PostgresConnection, logger: Logger
+        _ submission: RequestSubmission, profile: SOPProfile, requestId: String, account: Account, isNew: Bool,
+        outbox: Outbox, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        let profile = submission.profile ?? SOPProfileCatalog.defaultProfileID
         let event = RequestSubmitted(
             requestId: requestId, agencyCode: submission.agencyCode ?? "", title: submission.title.trimmed,
-            purpose: submission.purpose.trimmed, profile: profile,
-            profileVersion: SOPProfileCatalog.profile(profile)?.version,
+            purpose: submission.purpose.trimmed, profile: profile.id, profileVersion: profile.version,
             legalBasis: submission.legalBasis, contactPerson: submission.contactPerson,
             intendedConsumers: submission.intendedConsumers,
             attachments: submission.attachments, datasets: submission.datasets, submittedBy: account.actor,
@@ -216,5 +213,26 @@ enum SubmissionRecording {
             event, submission: try CloudEventCodec.jsonText(submission), by: account.name, isNew: isNew,
             on: connection, logger: logger)
         try await outbox.enqueue(event, on: connection, logger: logger)
+    }
+}
+
+/// The profiles a submission may name, and the default (`JEMBATAN_DEFAULT_PROFILE`) for one that names none.
+struct ProfileChoice: Sendable {
+    /// Every profile's latest version, by id.
+    let profiles: [String: SOPProfile]
+    /// The id used when a submission names none.
+    let defaultID: String
+
+    /// The profile `id` names, or the default.
+    func resolve(_ id: String?) -> SOPProfile? { profiles[id ?? defaultID] }
+
+    /// The stored profiles (and shipped ones not stored yet).
+    static func load(_ context: ServiceContext, logger: Logger) async throws -> ProfileChoice {
+        let all = try await context.client.withConnection { connection in
+            try await ProfileReader.all(on: connection, logger: logger)
+        }
+        return ProfileChoice(
+            profiles: Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) }),
+            defaultID: context.configuration.defaultProfile)
     }
 }

@@ -28,14 +28,17 @@ struct RequestsController: Sendable {
         var draft = try await JSONResponse.decode(RequestDraft.self, from: request)
         if draft.agencyCode == nil { draft.agencyCode = account.agencyCode }
         let submission = draft.asSubmission
-        var violations = CompletenessCheck.violations(of: submission)
+        let profiles = try await ProfileChoice.load(context, logger: routeContext.logger)
+        var violations = CompletenessCheck.violations(of: submission, profiles: profiles)
         if submission.agencyCode != account.agencyCode {
             violations.append(
                 FieldViolation(
                     field: "agencyCode", rule: "own_agency",
                     message: "a producer submits for its own agency (\(account.agencyCode ?? ""))"))
         }
-        guard violations.isEmpty else { throw APIError.validationFailed(violations) }
+        guard violations.isEmpty, let profile = profiles.resolve(submission.profile) else {
+            throw APIError.validationFailed(violations)
+        }
         let idempotencyKey = try Self.idempotencyKey(of: request)
         let logger = routeContext.logger
         let outbox = context.outbox
@@ -49,7 +52,8 @@ struct RequestsController: Sendable {
             }
             let requestId = UUID().uuidString.lowercased()
             try await SubmissionRecording.record(
-                submission, requestId: requestId, account: account, isNew: true, outbox: outbox, on: connection,
+                submission, profile: profile, requestId: requestId, account: account, isNew: true, outbox: outbox,
+                on: connection,
                 logger: logger)
             if let idempotencyKey {
                 try await RequestStore.setIdempotencyKey(

@@ -52,15 +52,16 @@ struct RevisionsController: Sendable {
             }
             var title = ""
             var purpose = ""
-            var profile = ""
             if let stored = try await RequestStore.texts(of: requestId, on: connection, logger: logger) {
                 title = revision.title ?? stored.title
                 purpose = revision.purpose ?? stored.purpose
-                profile = stored.profile
             }
             // The request-level inputs were checked at submission; a revision changes the datasets (and title/purpose).
             var violations = CompletenessCheck.datasetViolations(
-                revision.datasets, required: Set(SOPProfileCatalog.profile(profile)?.requiredInputs ?? []))
+                revision.datasets,
+                required: Set(
+                    try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: logger).requiredInputs
+                ))
             if title.trimmed.isEmpty {
                 violations.append(FieldViolation(field: "title", rule: "required", message: "title must not be empty"))
             }

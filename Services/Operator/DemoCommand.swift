@@ -58,32 +58,38 @@ struct DemoCommand: AsyncParsableCommand {
         // The same scripted walk as the tests and the fault run; the demo narrates each moment and
         // does what happens between them (delivery, keys, a push, a reconciliation).
         let walk = ProcedureWalk(
-            client: client, producer: producer, head: head, technical: technical, resilient: false, stepSeconds: timeout
-        )
+            client: client, producer: producer, head: head, technical: technical, supervisor: supervisor,
+            resilient: false, stepSeconds: timeout)
         let requestId = try await walk.walk(
             DemoData.submission,
             observe: { moment, requestId, answer in
                 switch moment {
                 case .submitted:
                     say("   request \(requestId) submitted")
-                    say("2  Kepala Dinas issues the disposition to the technical team …")
+                    say("1  Kepala Dinas issues the disposition to the technical team …")
                 case .dispositioned:
-                    say("3  Automated technical review of the proposed structure …")
+                    say("2  The data definition came with the request; 3 automated technical review of it …")
                 case .reviewed:
                     for finding in answer["findings"] as? [[String: Any]] ?? [] {
                         say(
                             "   \(finding["severity"] ?? "")  \(finding["dataset"] ?? "").\(finding["field"] ?? "-")  \(finding["rule"] ?? ""): \(finding["message"] ?? "")"
                         )
                     }
-                    say("4  Technical team agrees the dataset contract …")
+                    say("3  Technical team agrees the dataset contract …")
                 case .agreed:
                     say("   contract \(answer["contractId"] ?? "?") version \(answer["contractVersion"] ?? "?") agreed")
-                    try await Self.deliverAndExchange(
-                        requestId, client: client, technical: technical, supervisor: supervisor, producer: producer,
-                        consumer: consumer)
-                case .readyForValidation:
+                    say("4  Technical team records the interchange document (data needs, API plan) …")
+                case .recorded:
                     say(
-                        "8  Produsen checks the integrated data: quality checks and reconciliation with its own system …"
+                        "   recorded: \(answer["phase"] ?? "?") (contract announced: \(answer["contractAnnounced"] ?? "?"))"
+                    )
+                case .readyForValidation:
+                    try await Self.showProvisioning(requestId, client: client, technical: technical)
+                    say("6  Kepala Bidang delivers the integration results to the producer …")
+                case .delivered:
+                    try await Self.exchange(requestId, client: client, producer: producer, consumer: consumer)
+                    say(
+                        "7  Produsen checks the integrated data: quality checks and reconciliation with its own system …"
                     )
                 case .validated:
                     let verdict =
@@ -94,15 +100,17 @@ struct DemoCommand: AsyncParsableCommand {
                         "   validation run \(answer["runId"] ?? "?"): score \(answer["score"] ?? "?") / 100, \(verdict)"
                     )
                     try await Self.reconcile(requestId, client: client, producer: producer, technical: technical)
-                    say("9  Produsen accepts, on the evidence of that run …")
+                    say("8  Produsen's final evaluation: accepts, on the evidence of that run …")
                 case .accepted:
-                    say("10 Reporting records the completed request …")
+                    say("9  Reporting records the completed request and prepares the integration report …")
+                case .handedOver, .approved:
+                    break
                 case .completed:
                     // Reporting reads five topics in no fixed order: wait until every step's event
                     // is on the timeline, so the demo never shows a step as missing.
                     let expected: Set<String> = [
-                        EventType.requestSubmitted, .requestDispositioned, .evaluationStarted, .contractAgreed,
-                        .integrationTestPassed,
+                        EventType.requestSubmitted, .requestDispositioned, .evaluationStarted, .phaseRecorded,
+                        .contractAgreed, .integrationTestPassed,
                         .apiProvisioned, .resultsDelivered, .requestAccepted,
                     ].reduce(into: []) { $0.insert($1.rawValue) }
                     let detail =
@@ -129,13 +137,9 @@ struct DemoCommand: AsyncParsableCommand {
 }
 
 extension DemoCommand {
-    /// Steps 5–7 between the agreement and validation: the API and its integration test, the
-    /// delivery, each agency's key, a push by the producer and a read by the consumer.
-    static func deliverAndExchange(
-        _ requestId: String, client: ServiceClient, technical: String, supervisor: String, producer: String,
-        consumer: String
-    ) async throws {
-        say("5–6 API prepared on the exchange hub; integration unit test …")
+    /// Step 5: the API on the exchange hub and its integration unit test.
+    static func showProvisioning(_ requestId: String, client: ServiceClient, technical: String) async throws {
+        say("5  API prepared on the exchange hub; integration unit test …")
         let provisioned = try await client.waitFor(
             .provisioning, "/v1/requests/\(requestId)/endpoints", token: technical
         ) {
@@ -152,13 +156,16 @@ extension DemoCommand {
         guard passed else {
             throw ValidationError("the integration unit test failed (see the checks above); the API was not announced")
         }
-        say("7  Pengawas delivers the results; producer and consumer collect their keys (shown once) …")
-        _ = try await client.send(
-            "POST", .provisioning, "/v1/requests/\(requestId)/delivery", token: supervisor,
-            json: ["note": "Hasil integrasi (endpoint dan kunci API) disampaikan kepada Dinas Kesehatan dan Bappeda"])
+    }
+
+    /// After the delivery: each agency's key (shown once), a push by the producer and a read by the consumer.
+    static func exchange(_ requestId: String, client: ServiceClient, producer: String, consumer: String) async throws {
+        say("   producer and consumer collect their keys (shown once) …")
         let writeKey = try await client.collectKey(requestId: requestId, scope: "write", token: producer)
         let readKey = try await client.collectKey(requestId: requestId, scope: "read", token: consumer)
-        let datasetId = (provisioned["endpoints"] as? [[String: Any]])?.first?["datasetId"] as? String ?? "?"
+        let endpoints = try await client.send(
+            "GET", .provisioning, "/v1/requests/\(requestId)/endpoints", token: producer)
+        let datasetId = (endpoints["endpoints"] as? [[String: Any]])?.first?["datasetId"] as? String ?? "?"
         let pushed = try await client.sendRaw(
             "POST", .provisioning, "/v1/datasets/\(datasetId)/records", token: writeKey, contentType: "text/csv",
             body: DemoData.records)

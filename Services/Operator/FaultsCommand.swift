@@ -54,7 +54,9 @@ struct FaultsCommand: AsyncParsableCommand {
         let suffix = String(UUID().uuidString.lowercased().prefix(6))
         let tokens = try await withAccountAdministration { administration in
             var tokens: [Role: String] = [:]
-            for (role, agency) in [(Role.producer, "35.14-dinkes" as String?), (.head, nil), (.technical, nil)] {
+            for (role, agency) in [
+                (Role.producer, "35.14-dinkes" as String?), (.head, nil), (.technical, nil), (.supervisor, nil),
+            ] {
                 tokens[role] = try await administration.create(
                     name: "faults-\(role.rawValue)-\(suffix)", role: role, agencyCode: agency,
                     validFor: .seconds(86_400), createdBy: "jembatan faults"
@@ -66,7 +68,7 @@ struct FaultsCommand: AsyncParsableCommand {
         let client = ServiceClient(host: "127.0.0.1", intakePort: intakePort, timeout: 30)
         let walker = ProcedureWalk(
             client: client, producer: tokens[.producer]!, head: tokens[.head]!, technical: tokens[.technical]!,
-            resilient: true)
+            supervisor: tokens[.supervisor]!, resilient: true)
         say(
             "faults: \(requests) requests, \(concurrency) at a time\(noFaults ? ", no faults" : ", \(hard ? "hard " : "")fault schedule seed \(seed)")"
         )

@@ -15,7 +15,7 @@ struct JembatanCommand: AsyncParsableCommand {
             AccountsCommand.self, TopicsCommand.self, TailCommand.self, DemoCommand.self, ReferenceCommand.self,
             AuditCommand.self, BenchCommand.self,
             DeadLetterCommand.self, LagCommand.self, ReplayCommand.self, OpsCommand.self, BackupCommand.self,
-            AsyncAPICommand.self, FaultsCommand.self,
+            AsyncAPICommand.self, FaultsCommand.self, CalendarCommand.self,
         ]
     )
 

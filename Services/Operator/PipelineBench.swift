@@ -51,7 +51,9 @@ struct PipelineBench: AsyncParsableCommand {
         let suffix = String(UUID().uuidString.lowercased().prefix(6))
         let tokens = try await withAccountAdministration { administration in
             var tokens: [Role: String] = [:]
-            for (role, agency) in [(Role.producer, "35.14-dinkes" as String?), (.head, nil), (.technical, nil)] {
+            for (role, agency) in [
+                (Role.producer, "35.14-dinkes" as String?), (.head, nil), (.technical, nil), (.supervisor, nil),
+            ] {
                 tokens[role] = try await administration.create(
                     name: "bench-\(role.rawValue)-\(suffix)", role: role, agencyCode: agency,
                     validFor: .seconds(86_400), createdBy: "jembatan bench"
@@ -61,7 +63,7 @@ struct PipelineBench: AsyncParsableCommand {
         }
         let walker = ProcedureWalk(
             client: ServiceClient(host: "127.0.0.1", intakePort: intakePort, timeout: 30), producer: tokens[.producer]!,
-            head: tokens[.head]!, technical: tokens[.technical]!, resilient: true)
+            head: tokens[.head]!, technical: tokens[.technical]!, supervisor: tokens[.supervisor]!, resilient: true)
         // Footprint at rest, before any load.
         var idle: [String: Int] = [:]
         for service in ServiceName.allCases {

@@ -16,11 +16,17 @@ struct ContractEventsHandler: Sendable {
         ConsumerDefinition(
             name: "provisioning", topics: ServiceName.provisioning.consumedTopics, handledTypes: [.contractAgreed]
         ) { event, connection, logger in
-            try await provision(try event.payload(ContractAgreed.self), on: connection, logger: logger)
+            let contract = try event.payload(ContractAgreed.self)
+            try await DatasetStore.keepReceivedContract(contract, on: connection, logger: logger)
+            try await provision(contract, on: connection, logger: logger)
         }
     }
 
-    func provision(_ contract: ContractAgreed, on connection: PostgresConnection, logger: Logger) async throws {
+    /// Prepares storage, runs the integration test and, when it passes, issues credentials and
+    /// announces the API. Returns whether the test passed. Running it again for the same contract
+    /// (after a fix) keeps the storage and its records.
+    @discardableResult
+    func provision(_ contract: ContractAgreed, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         guard UUIDText.isValid(contract.contractId), UUIDText.isValid(contract.requestId) else {
             throw EventRejected(reason: "contractId and requestId must be UUIDs")
         }
@@ -55,7 +61,7 @@ struct ContractEventsHandler: Sendable {
             logger.warning(
                 "Integration test failed; the API is not announced",
                 metadata: [LogKey.requestID: "\(contract.requestId)"])
-            return
+            return false
         }
         var issued: [IssuedCredential] = []
         for dataset in datasets {
@@ -83,6 +89,7 @@ struct ContractEventsHandler: Sendable {
                 integrationTestChecks: lines, credentials: issued, provisionedBy: .system(.provisioning),
                 provisionedAt: now
             ), on: connection, logger: logger)
+        return true
     }
 
     /// Registers the dataset under this contract and makes sure its storage exists.

@@ -192,8 +192,12 @@ struct CredentialsController: Sendable {
 
     /// The supervisor hands the integration results to the producer (SOP step 7): recorded once per contract.
     @Sendable func deliver(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
-        let account = try routeContext.require([.supervisor])
         let requestId = try request.requestIDParameter(routeContext)
+        // Who delivers is the profile's: the supervisor (Kepala Bidang), the laboratory's data team.
+        let profile = try await context.client.withConnection { connection in
+            try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: routeContext.logger)
+        }
+        let account = try routeContext.require([profile.line(for: .delivery)?.role ?? .supervisor])
         let delivery = try await JSONResponse.decode(Delivery.self, from: request)
         let note = try NoteRule.validated(
             delivery.note, field: "note", required: true, purpose: "a note saying what was delivered to whom")

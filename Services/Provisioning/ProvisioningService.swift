@@ -10,7 +10,7 @@ public enum ProvisioningService {
 
     public static let definition = ServiceDefinition(
         service: .provisioning,
-        migrations: [CreateHubTables.migration, CreateExchangeTables.migration],
+        migrations: [CreateHubTables.migration, CreateExchangeTables.migration, AddHandOversAndReruns.migration],
         openAPIDocument: ProvisioningOpenAPI.document,
         consumers: { context in
             [
@@ -21,6 +21,11 @@ public enum ProvisioningService {
         routes: { router, context in
             EndpointsController(context: context).register(on: router)
             CredentialsController(context: context).register(on: router)
+            StepsAfterTestController(
+                context: context,
+                contracts: ContractEventsHandler(
+                    context: context, credentials: credentials(context), references: references)
+            ).register(on: router)
             ReferenceController(context: context).register(on: router)
             ExchangeController(
                 context: context, credentials: credentials(context), references: references, limiter: limiter

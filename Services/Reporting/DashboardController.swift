@@ -54,8 +54,19 @@ struct DashboardController: Sendable {
         Self.redirect(to: "/login", cookie: "\(Self.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
     }
 
-    /// A step's short name as the read model numbers steps ("3 · Evaluasi teknis").
-    static func stepName(_ number: Int) -> String { SOPProfileCatalog.readModelSteps.step(number)?.shortName ?? "" }
+    /// Where a request is, in words: its profile's step number (when numbered) and the phase.
+    static func stepName(_ number: Int, _ phase: Phase?) -> String {
+        guard let phase else { return "–" }
+        return number > 0 ? "\(number) · \(phase.label)" : phase.label
+    }
+
+    /// The alert to the admin (and everyone who reads deadlines) when a year's decree is missing.
+    static func calendarNotice(_ missing: [Int]) -> String? {
+        guard !missing.isEmpty else { return nil }
+        let years = missing.map(String.init).joined(separator: ", ")
+        return
+            "keputusan libur nasional dan cuti bersama tahun \(years) belum dimuat. Batas waktu yang jatuh pada tahun itu bersifat sementara (hanya akhir pekan dan libur bertanggal tetap). Admin memuatnya dengan jembatan calendar import atau PUT /v1/calendar/years/\(missing[0])."
+    }
 
     struct OverviewView: Sendable {
         struct Alert: Sendable {
@@ -89,6 +100,8 @@ struct DashboardController: Sendable {
         let alerts: [Alert]
         let stepChart: BarChart
         let complianceChart: BarChart?
+        /// Said when a year within three months has no holiday decree loaded (deadlines there are provisional).
+        var calendarNotice: String? = nil
         let requests: [Line]
     }
 
@@ -97,9 +110,11 @@ struct DashboardController: Sendable {
         let requests = try await ReportReads.requests(client: context.client, logger: context.logger).filter {
             account.mayAccess(agency: $0.agencyCode)
         }
-        // Open requests by the SOP step they are at.
-        var byStep: [Int: Int] = [:]
-        for item in requests where !item.state.isClosed { byStep[item.sopStep, default: 0] += 1 }
+        // Open requests by the phase they are in (profiles number their steps differently).
+        var byPhase: [Phase: Int] = [:]
+        for item in requests where !item.state.isClosed {
+            if let phase = item.phase { byPhase[phase, default: 0] += 1 }
+        }
         // Compliance with the standard durations this month (the monthly report's measure).
         let month = try await MonthlyReport.assemble(
             period: MonthlyReport.period(of: Date()), context: context, clock: ReportingService.clock, now: Date())
@@ -116,7 +131,7 @@ struct DashboardController: Sendable {
             alert in
             OverviewView.Alert(
                 requestId: alert.requestId, shortId: String(alert.requestId.prefix(8)), agency: alert.agencyCode ?? "–",
-                step: "\(alert.step) · \(Self.stepName(alert.step))", threshold: alert.threshold,
+                step: alert.step > 0 ? "Langkah \(alert.step)" : "Di luar penomoran SOP", threshold: alert.threshold,
                 bar: SLABar(usedPercent: alert.usedPercent),
                 label: alert.threshold >= 100
                     ? "Melewati standar (eskalasi ke Kepala)" : "\(alert.threshold) % standar waktu terpakai",
@@ -129,7 +144,9 @@ struct DashboardController: Sendable {
             period: month.period,
             hasAlerts: !alerts.isEmpty, alerts: alerts,
             stepChart: BarChart(
-                (1...9).map { ("\($0) · \(Self.stepName($0))", Double(byStep[$0] ?? 0), "#2f6db5") }, unit: ""),
+                Phase.allCases.filter { byPhase[$0] != nil || Phase.required.contains($0) }.map {
+                    ($0.label, Double(byPhase[$0] ?? 0), "#2f6db5")
+                }, unit: ""),
             complianceChart: lines.isEmpty
                 ? nil
                 : BarChart(
@@ -140,11 +157,12 @@ struct DashboardController: Sendable {
                         )
                     },
                     unit: " %", maximum: 100),
+            calendarNotice: Self.calendarNotice(ReportingService.calendars.missingYears()),
             requests: requests.map { item in
                 OverviewView.Line(
                     requestId: item.requestId, shortId: String(item.requestId.prefix(8)),
                     agency: item.agencyCode ?? "–", title: item.title ?? "–",
-                    step: "\(item.sopStep) · \(Self.stepName(item.sopStep))", state: item.state.rawValue,
+                    step: Self.stepName(item.sopStep, item.phase), state: item.state.rawValue,
                     stateLabel: item.state.label,
                     updated: WIB.format(item.updatedAt))
             })

@@ -34,7 +34,8 @@ enum DashboardPage {
 /// The dashboard's other pages: request detail, dataset catalogue, exchange volume, stored reports.
 struct DashboardPages: Sendable {
     let context: ServiceContext
-    let clock: SLAClock
+    /// The SLA clock on the calendar as last loaded.
+    var clock: SLAClock { ReportingService.clock }
 
     func register(on router: Router<JembatanRequestContext>) {
         router.get("requests/:id", use: detail)
@@ -47,7 +48,9 @@ struct DashboardPages: Sendable {
         let requestId: String
         let agency: String
         let profile: String
+        let profileName: String
         let steps: [ReportPage.StepLine]
+        let overall: ReportPage.StepLine?
         let timeline: [ReportPage.Entry]
     }
 
@@ -61,8 +64,9 @@ struct DashboardPages: Sendable {
         else { throw APIError.notFound("request") }
         let view = RequestView(
             requestId: requestId, agency: report.submission?.agencyCode ?? "–",
-            profile: report.submission?.profile ?? "–",
+            profile: report.submission?.profile ?? "–", profileName: report.profileName ?? "–",
             steps: ReportPage.StepLine.lines(report.steps, open: "berjalan"),
+            overall: report.overall.flatMap { ReportPage.StepLine.lines([$0], open: "berjalan").first },
             timeline: ReportPage.Entry.lines(report.timeline))
         return try DashboardPage.response(
             "request", title: report.submission?.title ?? "Permohonan", account: account, active: "", page: view)

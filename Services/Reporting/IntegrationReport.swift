@@ -6,6 +6,7 @@ import PostgresNIO
 /// "Laporan Hasil Integrasi Data": one request's procedure, built from the events it left.
 struct IntegrationReport: Encodable {
     struct Step: Encodable {
+        /// The profile's step number; 0 for a line outside its numbering (revision, fix).
         let step: Int
         let name: String
         /// `3 working_days` (the wire form); ``duration`` is the typed value.
@@ -15,10 +16,30 @@ struct IntegrationReport: Encodable {
         let endedAt: Date?
         /// Share of the standard used, in percent.
         let usedPercent: Double?
-        /// `on_time`, `late` (a deviation to account for), `open` or `no_standard`.
+        /// `on_time`, `late` (a deviation to account for), `open`, `overdue`, `no_standard`, `open_no_standard`.
         let status: String
+        /// Who acts in the step, by the profile.
+        var role: Role = .technical
+        /// The first phase of the run (with its start, the key of a justification).
+        var phase: Phase = .request
+        /// When the standard runs out.
+        var deadline: Date?
+        /// Counted on a year whose decree is not loaded.
+        var provisional = false
+        /// Whether the lower end of a range was kept (nil when the standard is no range).
+        var withinTarget: Bool?
+        /// Who ended the step (the person accountable for a deviation); nil while open.
+        var responsible: ActorReference?
+        /// The responsible person's justification of a deviation.
+        var justification: StoredJustification?
 
-        enum CodingKeys: String, CodingKey { case step, name, standard, startedAt, endedAt, usedPercent, status }
+        /// Late or overdue: a time deviation to account for.
+        var isDeviation: Bool { status == "late" || status == "overdue" }
+
+        enum CodingKeys: String, CodingKey {
+            case step, name, standard, startedAt, endedAt, usedPercent, status, role, phase, deadline, provisional,
+                withinTarget, responsible, justification
+        }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -29,6 +50,13 @@ struct IntegrationReport: Encodable {
             try container.encodeIfPresent(endedAt, forKey: .endedAt)
             try container.encodeIfPresent(usedPercent, forKey: .usedPercent)
             try container.encode(status, forKey: .status)
+            try container.encode(role, forKey: .role)
+            try container.encode(phase, forKey: .phase)
+            try container.encodeIfPresent(deadline, forKey: .deadline)
+            try container.encode(provisional, forKey: .provisional)
+            try container.encodeIfPresent(withinTarget, forKey: .withinTarget)
+            try container.encodeIfPresent(responsible, forKey: .responsible)
+            try container.encodeIfPresent(justification, forKey: .justification)
         }
     }
 
@@ -52,13 +80,18 @@ struct IntegrationReport: Encodable {
     var accepted: RequestAccepted?
     var reopened: RequestReopened?
     var steps: [Step] = []
+    /// The whole procedure against the profile's overall standard (Kaltim: 3–4 months).
+    var overall: Step?
+    /// The profile's name (institution and SOP).
+    var profileName: String?
     var timeline: [Entry] = []
 }
 
 /// `GET /v1/requests/{id}/report` (printable HTML), `…/report.json`, `…/timeline.csv`.
 struct IntegrationReportController: Sendable {
     let context: ServiceContext
-    let clock: SLAClock
+    /// The SLA clock on the calendar as last loaded.
+    var clock: SLAClock { ReportingService.clock }
 
     func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/requests/:id/report", use: html)
@@ -187,8 +220,14 @@ enum ReportPage {
 
     /// One step against its standard, as the report and the request page show it.
     struct StepLine: Sendable {
-        let step: Int
+        /// "3", or "–" for a line outside the profile's numbering.
+        let step: String
         let name: String
+        let who: String
+        let deadline: String
+        let target: String?
+        let responsible: String
+        let justification: String?
         let status: String
         let statusLabel: String
         let started: String
@@ -197,11 +236,23 @@ enum ReportPage {
         let used: String
         let bar: SLABar?
 
+        /// The deadline in WIB; "(sementara)" when counted on a year whose decree is not loaded.
+        static func deadlineText(_ step: IntegrationReport.Step) -> String {
+            guard let deadline = step.deadline else { return "–" }
+            return WIB.format(deadline)
+                + (step.provisional ? " (sementara: keputusan libur tahun itu belum dimuat)" : "")
+        }
+
         /// The lines of `steps`; a step not yet ended shows `open`.
         static func lines(_ steps: [IntegrationReport.Step], open: String) -> [StepLine] {
             steps.map {
                 StepLine(
-                    step: $0.step, name: $0.name, status: $0.status, statusLabel: statusLabels[$0.status] ?? $0.status,
+                    step: $0.step > 0 ? "\($0.step)" : "–", name: $0.name, who: $0.role.label,
+                    deadline: deadlineText($0),
+                    target: $0.withinTarget.map { $0 ? "dalam target" : "melewati target" },
+                    responsible: $0.responsible.map { "\($0.id) (\($0.role.label))" } ?? "–",
+                    justification: $0.justification.map { "\($0.justification) — \($0.justifiedBy.id)" },
+                    status: $0.status, statusLabel: statusLabels[$0.status] ?? $0.status,
                     started: WIB.format($0.startedAt), ended: WIB.format($0.endedAt, missing: open),
                     standard: $0.duration?.label ?? "–",
                     used: $0.usedPercent.map { String(format: "%.1f %%", $0) } ?? "–",
@@ -244,6 +295,7 @@ enum ReportPage {
         let accepted: Signed?
         let reopened: Signed?
         let steps: [StepLine]
+        let overall: StepLine?
         let timeline: [Entry]
     }
 
@@ -251,7 +303,7 @@ enum ReportPage {
     static let statusLabels = [
         "on_time": "sesuai standar", "late": "MENYIMPANG (melewati standar)", "open": "berjalan",
         "overdue": "berjalan, MELEWATI standar",
-        "no_standard": "tanpa standar", "end": "selesai",
+        "no_standard": "tanpa standar", "open_no_standard": "berjalan, tanpa standar",
     ]
 
     static func view(_ report: IntegrationReport) -> View {
@@ -261,7 +313,7 @@ enum ReportPage {
             agency: submission?.agencyCode ?? "–",
             purpose: submission?.purpose ?? "–", legalBasis: submission?.legalBasis ?? "–",
             submittedBy: submission?.submittedBy.id ?? "–",
-            submittedAt: WIB.format(submission?.submittedAt), profile: submission?.profile ?? "–",
+            submittedAt: WIB.format(submission?.submittedAt), profile: report.profileName ?? submission?.profile ?? "–",
             disposition: report.disposition.map {
                 Signed(note: $0.note, by: $0.dispositionedBy.id, at: WIB.format($0.dispositionedAt))
             },
@@ -312,7 +364,9 @@ enum ReportPage {
                 ? report.reopened.map {
                     Signed(note: $0.reasons.joined(separator: "; "), by: $0.decidedBy.id, at: WIB.format($0.decidedAt))
                 } : nil,
-            steps: StepLine.lines(report.steps, open: "–"), timeline: Entry.lines(report.timeline))
+            steps: StepLine.lines(report.steps, open: "–"),
+            overall: report.overall.flatMap { StepLine.lines([$0], open: "–").first },
+            timeline: Entry.lines(report.timeline))
     }
 
     static func render(_ report: IntegrationReport) throws -> String {
@@ -322,9 +376,11 @@ enum ReportPage {
 
 extension IntegrationReport {
     /// The report of `requestId` as of `now` from the stored events; nil when its submission is unknown.
-    static func assemble(requestId: String, context: ServiceContext, clock: SLAClock, at now: Date) async throws
-        -> IntegrationReport?
-    {
+    /// The report of `requestId` as of `now`; `reportedAt` ends its report step when no report is stored yet
+    /// (the report being published).
+    static func assemble(
+        requestId: String, context: ServiceContext, clock: SLAClock, at now: Date, reportedAt: Date? = nil
+    ) async throws -> IntegrationReport? {
         var report = IntegrationReport(requestId: requestId, generatedAt: now)
         for stored in try await ReportReads.events(of: requestId, client: context.client, logger: context.logger) {
             let data = stored.data
@@ -351,12 +407,22 @@ extension IntegrationReport {
             }
         }
         guard report.submission != nil else { return nil }
-        // The steps and their time against the standard, from the timeline (runs of one SOP step).
-        let profile =
-            SOPProfileCatalog.profile(report.submission?.profile ?? SOPProfileCatalog.defaultProfileID)
-            ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
-        var runs: [(step: Int, start: Date)] = []
-        var state: RequestState?
+        // Every step and line of the request's profile against its standard: the procedure clock's reading.
+        let store = ReadModelStore.live
+        let (profile, milestones) = try await context.client.withConnection { connection in
+            (
+                try await store.profile(of: requestId, on: connection, logger: context.logger),
+                try await store.milestones(of: requestId, on: connection, logger: context.logger)
+            )
+        }
+        let published = try await ReportArchive(context: context).entries(kind: "integration", subject: requestId)
+        let reading = ProcedureClock(profile: profile, clock: clock).read(
+            milestones, now: now, reportedAt: published.last?.generatedAt ?? reportedAt)
+        let justifications = try await ReadModelStore.justifications(
+            of: requestId, client: context.client, logger: context.logger)
+        report.steps = StepMaths.steps(reading, justifications: justifications)
+        report.overall = reading.overall.map { StepMaths.step($0) }
+        report.profileName = profile.name
         for entry in try await ReportReads.timelineBySteps(
             of: requestId, client: context.client, logger: context.logger)
         {
@@ -364,11 +430,7 @@ extension IntegrationReport {
                 .init(
                     occurredAt: entry.occurredAt, type: entry.eventType, actor: "\(entry.actorId) (\(entry.actorRole))")
             )
-            if runs.last?.step != entry.sopStep { runs.append((entry.sopStep, entry.occurredAt)) }
-            state = entry.state
         }
-        report.steps = StepMaths.steps(
-            runs: runs, finished: state?.isClosed ?? false, profile: profile, clock: clock, now: now)
         return report
     }
 }

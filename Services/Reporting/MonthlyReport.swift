@@ -42,6 +42,10 @@ struct MonthlyReport: Encodable {
         let usedPercent: Double
         /// `late` (ended past the standard) or `overdue` (still open past it at the month's end).
         let status: String
+        /// Who is accountable: the person who ended the step, or the role while it is open.
+        let responsible: String
+        /// The responsible person's justification, if recorded.
+        let justification: String?
     }
 
     struct DatasetVolume: Encodable {
@@ -100,35 +104,32 @@ struct MonthlyReport: Encodable {
         let until = min(to, now)
         var report = MonthlyReport(period: period, from: from, to: to, generatedAt: now, provisional: now < to)
         var agencies: [String: AgencyLine] = [:]
-        var requests: [String: (agency: String, profile: String?)] = [:]
+        var requests: [String: String] = [:]
         for row in try await ReportReads.requestsSubmitted(before: until, client: context.client, logger: logger) {
-            let (id, agency, profile, submitted, completed) = (
-                row.requestId, row.agencyCode ?? "", row.profile, row.submittedAt, row.completedAt
+            let (id, agency, submitted, completed) = (
+                row.requestId, row.agencyCode ?? "", row.submittedAt, row.completedAt
             )
-            requests[id] = (agency, profile)
+            requests[id] = agency
             var line = agencies[agency] ?? AgencyLine(agencyCode: agency)
             if let submitted, submitted >= from { line.submitted += 1 }
             if let completed, completed >= from, completed < until { line.completed += 1 }
             agencies[agency] = line
         }
-        // Runs of steps per request up to the month's end (or now).
-        var runs: [String: [(step: Int, start: Date)]] = [:]
-        var stateAtEnd: [String: RequestState] = [:]
-        for entry in try await ReportReads.timelines(before: until, client: context.client, logger: logger) {
-            let (id, step, at, state) = (entry.requestId, entry.sopStep, entry.occurredAt, entry.state)
-            if runs[id]?.last?.step != step { runs[id, default: []].append((step, at)) }
-            stateAtEnd[id] = state
-        }
-        for (id, request) in requests {
-            guard let requestRuns = runs[id], let state = stateAtEnd[id] else { continue }
-            report.states[state.rawValue, default: 0] += 1
-            let profile =
-                SOPProfileCatalog.profile(request.profile ?? SOPProfileCatalog.defaultProfileID)
-                ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
-            var line = agencies[request.agency] ?? AgencyLine(agencyCode: request.agency)
-            for step in StepMaths.steps(
-                runs: requestRuns, finished: state.isClosed, profile: profile, clock: clock, now: until)
-            {
+        // Every request's steps up to the month's end (or now), read through its own profile.
+        let store = ReadModelStore.live
+        let timelines = try await ReportReads.milestones(before: until, client: context.client, logger: logger)
+        for (id, agency) in requests {
+            guard let milestones = timelines[id], !milestones.isEmpty else { continue }
+            let profile = try await context.client.withConnection { connection in
+                try await store.profile(of: id, on: connection, logger: logger)
+            }
+            let reading = ProcedureClock(profile: profile, clock: clock).read(
+                milestones, now: until, reportedAt: nil)
+            report.states[reading.state.rawValue, default: 0] += 1
+            let justifications = try await ReadModelStore.justifications(
+                of: id, client: context.client, logger: logger)
+            var line = agencies[agency] ?? AgencyLine(agencyCode: agency)
+            for step in StepMaths.steps(reading, justifications: justifications) {
                 let endedInMonth = step.endedAt.map { $0 >= from && $0 < until } ?? false
                 guard let used = step.usedPercent,
                     endedInMonth && (step.status == "on_time" || step.status == "late") || step.status == "overdue"
@@ -140,11 +141,14 @@ struct MonthlyReport: Encodable {
                     line.late += 1
                     report.lateSteps.append(
                         LateStep(
-                            requestId: id, agencyCode: request.agency, step: step.step, name: step.name,
-                            usedPercent: used, status: step.status))
+                            requestId: id, agencyCode: agency, step: step.step, name: step.name,
+                            usedPercent: used, status: step.status,
+                            responsible: step.responsible.map { "\($0.id) (\($0.role.label))" }
+                                ?? "\(step.role.label) \(agency)",
+                            justification: step.justification?.justification))
                 }
             }
-            agencies[request.agency] = line
+            agencies[agency] = line
         }
         report.agencies = agencies.values.sorted { $0.agencyCode < $1.agencyCode }
         report.lateSteps.sort { ($0.agencyCode, $0.requestId, $0.step) < ($1.agencyCode, $1.requestId, $1.step) }
@@ -182,6 +186,8 @@ struct MonthlyReport: Encodable {
             let name: String
             let used: String
             let remark: String
+            let responsible: String
+            let justification: String
         }
 
         struct StateCount: Sendable {
@@ -223,7 +229,8 @@ struct MonthlyReport: Encodable {
                 .init(
                     requestId: $0.requestId, agencyCode: $0.agencyCode, step: $0.step, name: $0.name,
                     used: String(format: "%.1f %%", $0.usedPercent),
-                    remark: $0.status == "late" ? "selesai terlambat" : "masih berjalan, terlambat")
+                    remark: $0.status == "late" ? "selesai terlambat" : "masih berjalan, terlambat",
+                    responsible: $0.responsible, justification: $0.justification ?? "belum ada")
             },
             states: states.sorted { $0.key < $1.key }.map {
                 .init(state: RequestState.label(of: $0.key), count: $0.value)

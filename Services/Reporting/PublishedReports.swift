@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// `/v1/reports…`: the stored reports; `/v1/monthly-reports/{month}…`: the monthly report live, or published now.
 struct PublishedReportsController: Sendable {
     let context: ServiceContext
-    let clock: SLAClock
+    /// The SLA clock on the calendar as last loaded.
+    var clock: SLAClock { ReportingService.clock }
 
     func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/reports", use: list)

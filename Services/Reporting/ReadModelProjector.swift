@@ -11,13 +11,9 @@ struct ReadModelProjector: Sendable {
     /// Only the live read model announces completions; a replay must not publish anything.
     var announces = true
 
-    /// Batch summaries of the exchange API are volume, not steps: they stay off the timeline.
-    static let projectedTypes: Set<EventType> = Set(
-        EventType.allCases.filter {
-            $0.topic != .reporting && $0.topic != .operations
-                && ![.recordsIngested, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding].contains(
-                    $0)
-        })
+    /// The events that move a request through its steps; batch summaries of the exchange API are
+    /// volume, not steps: they stay off the timeline.
+    static let projectedTypes: Set<EventType> = ProcedureClock.steppingEvents
 
     /// Every event of the other services and of the operator is kept for the reports; the state-changing ones also move the timeline.
     static let storedTypes: Set<EventType> = Set(EventType.allCases.filter { $0.topic != .reporting })
@@ -40,82 +36,84 @@ struct ReadModelProjector: Sendable {
         try await project(event, on: connection, logger: logger)
     }
 
-    /// What an event means for the request: its actor, the state it leads to and the phase it opens.
-    struct Transition {
-        var actor: ActorReference
-        var state: RequestState
-        var next: Phase
-        /// The SOP step the request is at, numbered as the read model numbers steps (SYSTEM.md §1).
-        var step: Int { SOPProfileCatalog.readModelSteps.stepNumber(of: next) ?? 0 }
-    }
-
-    func transition(of event: ReceivedEvent) throws -> Transition {
-        switch event.attributes.type {
+    /// What an event tells the procedure clock: who acted, and for step records and decisions the
+    /// phase recorded as done or the moment the decision's evidence was ready.
+    func milestone(of event: ReceivedEvent) throws -> Milestone {
+        let type = event.attributes.type
+        let at = event.attributes.time
+        let id = event.attributes.id
+        switch type {
         case .requestSubmitted:
-            Transition(
-                actor: try event.payload(RequestSubmitted.self).submittedBy, state: .submitted, next: .disposition)
+            return Milestone(type, at: at, by: try event.payload(RequestSubmitted.self).submittedBy, id: id)
         case .requestDispositioned:
-            Transition(
-                actor: try event.payload(RequestDispositioned.self).dispositionedBy, state: .dispositioned,
-                next: .definition)
+            return Milestone(type, at: at, by: try event.payload(RequestDispositioned.self).dispositionedBy, id: id)
         case .requestResubmitted:
-            Transition(
-                actor: try event.payload(RequestResubmitted.self).resubmittedBy, state: .resubmitted, next: .evaluation)
+            return Milestone(type, at: at, by: try event.payload(RequestResubmitted.self).resubmittedBy, id: id)
         case .requestWithdrawn:
-            Transition(actor: try event.payload(RequestWithdrawn.self).withdrawnBy, state: .withdrawn, next: .request)
+            return Milestone(type, at: at, by: try event.payload(RequestWithdrawn.self).withdrawnBy, id: id)
         case .evaluationStarted:
-            Transition(
-                actor: try event.payload(EvaluationStarted.self).startedBy, state: .underEvaluation, next: .evaluation)
+            return Milestone(type, at: at, by: try event.payload(EvaluationStarted.self).startedBy, id: id)
+        case .phaseRecorded:
+            let recorded = try event.payload(PhaseRecorded.self)
+            return Milestone(type, at: at, by: recorded.recordedBy, completedPhase: recorded.phase, id: id)
         case .contractAgreed:
-            Transition(
-                actor: try event.payload(ContractAgreed.self).agreedBy, state: .provisioning, next: .apiPreparation)
+            return Milestone(type, at: at, by: try event.payload(ContractAgreed.self).agreedBy, id: id)
         case .requestReturned:
-            Transition(actor: try event.payload(RequestReturned.self).returnedBy, state: .returned, next: .evaluation)
-        case .integrationTestPassed:
-            Transition(actor: .system(.provisioning), state: .integrationTested, next: .integrationTest)
-        case .integrationTestFailed:
-            Transition(actor: .system(.provisioning), state: .integrationTestFailed, next: .integrationTest)
+            return Milestone(type, at: at, by: try event.payload(RequestReturned.self).returnedBy, id: id)
+        case .integrationTestPassed, .integrationTestFailed:
+            return Milestone(type, at: at, by: .system(.provisioning), id: id)
         case .apiProvisioned:
-            Transition(
-                actor: try event.payload(APIProvisioned.self).provisionedBy, state: .provisioned, next: .delivery)
+            return Milestone(type, at: at, by: try event.payload(APIProvisioned.self).provisionedBy, id: id)
         case .resultsDelivered:
-            Transition(
-                actor: try event.payload(ResultsDelivered.self).deliveredBy, state: .validating,
-                next: .producerValidation)
+            return Milestone(type, at: at, by: try event.payload(ResultsDelivered.self).deliveredBy, id: id)
         case .requestAccepted:
-            Transition(actor: try event.payload(RequestAccepted.self).decidedBy, state: .completed, next: .report)
+            let accepted = try event.payload(RequestAccepted.self)
+            return Milestone(
+                type, at: at, by: accepted.decidedBy, evidenceAt: accepted.evidence?.completedAt, id: id)
         case .requestReopened:
-            Transition(actor: try event.payload(RequestReopened.self).decidedBy, state: .reopened, next: .evaluation)
+            return Milestone(type, at: at, by: try event.payload(RequestReopened.self).decidedBy, id: id)
+        case .resultsHandedOver:
+            return Milestone(type, at: at, by: try event.payload(ResultsHandedOver.self).handedOverBy, id: id)
+        case .integrationApproved:
+            return Milestone(type, at: at, by: try event.payload(IntegrationApproved.self).approvedBy, id: id)
         case .requestCompleted, .slaWarning, .slaBreached, .reportPublished, .opsCheckCompleted, .incidentOpened,
             .incidentEscalated, .incidentClosed, .backupCompleted, .deadLetterRedriven, .recordsIngested,
             .validationRunCompleted, .reconciliationCompleted, .freshnessFinding:
-            throw EventRejected(reason: "\(event.attributes.type.rawValue) is not projected onto the timeline")
+            throw EventRejected(reason: "\(type.rawValue) is not projected onto the timeline")
         }
     }
 
-    /// Records the event on the timeline, then derives the request's state from its latest event.
+    /// Records the event on the timeline, then reads the whole timeline through the request's
+    /// profile (``ProcedureClock``): the phase each entry opened, the request's state and step.
     ///
     /// Reporting reads several topics, and Kafka orders events only within a partition of one
-    /// topic, so events of one request can arrive in any order; deriving the state from the
-    /// timeline (ordered by when each step happened) makes the result independent of arrival order.
+    /// topic, so events of one request can arrive in any order; reading the whole timeline (ordered
+    /// by when each step happened) each time makes the result independent of arrival order.
     func project(_ event: ReceivedEvent, on connection: PostgresConnection, logger: Logger) async throws {
-        let transition = try transition(of: event)
+        let milestone = try milestone(of: event)
         let requestId = event.requestId
-        try await store.addToTimeline(
-            event, actor: transition.actor, state: transition.state, step: transition.step, on: connection,
-            logger: logger)
+        try await store.addToTimeline(event, milestone: milestone, on: connection, logger: logger)
         if event.attributes.type == .requestSubmitted {
             try await store.recordSubmission(try event.payload(RequestSubmitted.self), on: connection, logger: logger)
         }
-        guard let settled = try await store.settle(requestId, on: connection, logger: logger) else { return }
-        // Complete once: the latest step is the producer's acceptance and the submission is known.
-        guard settled.state == .completed, settled.completedAt == nil, let agency = settled.agencyCode else { return }
-        try await store.markCompleted(requestId, at: settled.updatedAt, on: connection, logger: logger)
+        let profile = try await store.profile(of: requestId, on: connection, logger: logger)
+        let milestones = try await store.milestones(of: requestId, on: connection, logger: logger)
+        let reading = ProcedureClock(profile: profile, clock: ReportingService.clock).read(milestones, now: Date())
+        guard
+            let settled = try await store.apply(
+                reading, profile: profile, to: requestId, on: connection, logger: logger)
+        else { return }
+        // Complete once: the profile's last decision is made (the producer's acceptance, or the
+        // head's approval after the hand-over) and the submission is known.
+        guard settled.state == .completed, settled.completedAt == nil, let agency = settled.agencyCode,
+            let completedAt = reading.completedAt
+        else { return }
+        try await store.markCompleted(requestId, at: completedAt, on: connection, logger: logger)
         guard announces else { return }
         try await context.outbox.enqueue(
             RequestCompleted(
                 requestId: requestId, agencyCode: agency, timelineEvents: settled.timelineEvents,
-                completedAt: settled.updatedAt),
+                completedAt: completedAt),
             on: connection, logger: logger)
     }
 }

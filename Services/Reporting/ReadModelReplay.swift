@@ -39,9 +39,12 @@ struct ReadModelReplay: Sendable {
     static let compared: [(table: String, columns: String)] = [
         (
             "requests",
-            "request_id, agency_code, title, profile, state, sop_step, submitted_at, completed_at, updated_at"
+            "request_id, agency_code, title, profile, profile_version, state, sop_step, phase, submitted_at, completed_at, updated_at"
         ),
-        ("timeline", "event_id, request_id, event_type, source, actor_id, actor_role, state, sop_step, occurred_at"),
+        (
+            "timeline",
+            "event_id, request_id, event_type, source, actor_id, actor_role, state, sop_step, phase, completed_phase, evidence_at, occurred_at"
+        ),
         ("events", "event_id, request_id, event_type, occurred_at, envelope"),
     ]
 

@@ -11,7 +11,8 @@ import ServiceLifecycle
 /// commit only means the report is made again on the next round.
 struct ReportSchedule: Service {
     let context: ServiceContext
-    let clock: SLAClock
+    /// The SLA clock on the calendar as last loaded.
+    var clock: SLAClock { ReportingService.clock }
     static let interval: Duration = .seconds(1)
 
     /// A round that hangs (a statement on a connection PostgreSQL closed) is abandoned after this
@@ -48,7 +49,7 @@ struct ReportSchedule: Service {
         for requestId in due {
             guard
                 let report = try await IntegrationReport.assemble(
-                    requestId: requestId, context: context, clock: clock, at: now)
+                    requestId: requestId, context: context, clock: clock, at: now, reportedAt: now)
             else { continue }
             let draft = ReportArchive.Draft(
                 kind: "integration", subject: requestId, period: nil, agencyCode: report.submission?.agencyCode,

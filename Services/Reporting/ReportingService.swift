@@ -6,7 +6,11 @@ import JembatanShared
 /// How the reporting service is assembled.
 public enum ReportingService {
     /// Checked in `main` before anything starts.
-    static let clock = SLAClock(calendar: try! WorkingCalendar.standard())
+    /// The working-day calendar as loaded (built-in years, `JEMBATAN_CALENDAR_FILE`, loaded decrees).
+    static let calendars = LoadedCalendar()
+
+    /// The SLA clock on the calendar as last loaded.
+    static var clock: SLAClock { calendars.clock }
 
     /// The dashboard's and the reports' templates, loaded once. Checked in `main` before anything starts.
     public static var views: PageViews { try! loadedViews.get() }
@@ -23,22 +27,24 @@ public enum ReportingService {
         service: .reporting,
         migrations: [
             CreateReadModel.migration, CreateSLAAlerts.migration, CreateEventStore.migration, CreateReports.migration,
+            AddProcedureClock.migration, CreateCalendarYears.migration,
         ],
         openAPIDocument: ReportingOpenAPI.document,
         consumers: { context in [ReadModelProjector(context: context).consumer] },
         routes: { router, context in
             ReportsController(context: context).register(on: router)
-            IntegrationReportController(context: context, clock: clock).register(on: router)
-            PublishedReportsController(context: context, clock: clock).register(on: router)
+            IntegrationReportController(context: context).register(on: router)
+            PublishedReportsController(context: context).register(on: router)
             DashboardController(context: context).register(on: router)
-            DashboardPages(context: context, clock: clock).register(on: router)
+            DashboardPages(context: context).register(on: router)
             ReplayController(context: context).register(on: router)
-            SLAController(context: context, monitor: SLAMonitor(context: context, clock: clock)).register(on: router)
+            SLAController(context: context, monitor: SLAMonitor(context: context)).register(on: router)
+            CalendarController(context: context).register(on: router)
         },
         background: { context in
             [
-                SLASchedule(context: context, monitor: SLAMonitor(context: context, clock: clock)),
-                ReportSchedule(context: context, clock: clock),
+                SLASchedule(context: context, monitor: SLAMonitor(context: context)),
+                ReportSchedule(context: context),
             ]
         }
     )

@@ -9,6 +9,92 @@ struct ReportsController: Sendable {
     func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/requests", use: list)
         router.get("v1/requests/:id", use: show)
+        router.get("v1/requests/:id/steps", use: steps)
+        router.post("v1/requests/:id/justifications", use: justify)
+    }
+
+    struct StepsView: Encodable {
+        let requestId: String
+        let profile: String
+        let steps: [IntegrationReport.Step]
+        let overall: IntegrationReport.Step?
+    }
+
+    /// Every step and line of the request's profile against its standard (what the request page shows).
+    @Sendable func steps(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
+        let requestId = try request.requestIDParameter(routeContext)
+        guard
+            let report = try await IntegrationReport.assemble(
+                requestId: requestId, context: context, clock: ReportingService.clock, at: Date()),
+            account.mayAccess(agency: report.submission?.agencyCode)
+        else { throw APIError.notFound("request") }
+        return try JSONResponse.make(
+            StepsView(
+                requestId: requestId, profile: report.submission?.profile ?? "", steps: report.steps,
+                overall: report.overall))
+    }
+
+    struct JustificationBody: Decodable {
+        var phase: String
+        var startedAt: Date
+        var justification: String?
+    }
+
+    /// The person responsible for a deviation records why (seed 003: "harus dipertanggungjawabkan
+    /// oleh pelaksana"): the person who ended the late step, or — while it is still open and overdue —
+    /// a person of the step's role for that agency. Once per run of a step; the head reads it on the
+    /// request page and the monthly report shows it.
+    @Sendable func justify(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .head, .supervisor, .technical])
+        let requestId = try request.requestIDParameter(routeContext)
+        let body = try await JSONResponse.decode(JustificationBody.self, from: request)
+        let text = try NoteRule.validated(
+            body.justification, field: "justification", required: true, purpose: "a justification of the deviation")
+        guard let phase = Phase(rawValue: body.phase) else {
+            throw APIError.validationFailed([
+                FieldViolation(field: "phase", rule: "enum", message: "phase must be one of the procedure's phases")
+            ])
+        }
+        guard
+            let report = try await IntegrationReport.assemble(
+                requestId: requestId, context: context, clock: ReportingService.clock, at: Date()),
+            account.mayAccess(agency: report.submission?.agencyCode)
+        else { throw APIError.notFound("request") }
+        guard
+            let step = report.steps.first(where: {
+                $0.phase == phase && abs($0.startedAt.timeIntervalSince(body.startedAt)) < 0.001
+            })
+        else {
+            throw APIError(
+                .notFound, code: "not_found", message: "the request has no step run of \(phase.rawValue) started then",
+                field: "startedAt")
+        }
+        guard step.isDeviation else {
+            throw APIError(
+                .conflict, code: "not_a_deviation",
+                message: "\(step.name) kept its standard: there is nothing to justify", field: "phase")
+        }
+        let responsible =
+            step.responsible.map { $0.id == account.name }
+            ?? (step.endedAt == nil && account.role == step.role)
+        guard responsible else {
+            throw APIError(
+                .forbidden, code: "not_responsible",
+                message:
+                    "the deviation is justified by the person responsible for it: \(step.responsible?.id ?? step.role.label)"
+            )
+        }
+        let recorded = try await ReadModelStore.recordJustification(
+            StoredJustification(
+                requestId: requestId, phase: phase, stepStartedAt: step.startedAt, step: step.step, justification: text,
+                justifiedBy: account.actor, justifiedAt: Date()),
+            client: context.client, logger: routeContext.logger)
+        guard recorded else {
+            throw APIError(
+                .conflict, code: "already_justified", message: "this deviation already has its justification")
+        }
+        return try JSONResponse.make(["recorded": true], status: .created)
     }
 
     struct RequestSummary: Encodable {

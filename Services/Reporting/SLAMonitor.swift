@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// breach escalated to the head. Each threshold is published once per run of a step.
 struct SLAMonitor: Sendable {
     let context: ServiceContext
-    let clock: SLAClock
+    /// The SLA clock on the calendar as last loaded.
+    var clock: SLAClock { ReportingService.clock }
 
     func check(asOf: Date) async throws -> [SLAAlert] {
         let logger = context.logger
@@ -18,33 +19,28 @@ struct SLAMonitor: Sendable {
             // One checker at a time across instances: the alerts table decides what is new.
             try await ReadModelStore.lockSLACheck(on: connection, logger: logger)
             var alerts: [SLAAlert] = []
+            let store = ReadModelStore.live
             for request in try await ReadModelStore.openRequests(on: connection, logger: logger) {
-                let (requestId, agency, profileId, step) = (
-                    request.requestId, request.agencyCode, request.profile, request.step
-                )
-                let profile =
-                    SOPProfileCatalog.profile(profileId ?? SOPProfileCatalog.defaultProfileID)
-                    ?? SOPProfileCatalog.profile(SOPProfileCatalog.defaultProfileID)!
-                guard let definition = profile.steps.first(where: { $0.number == step }),
-                    let standard = definition.standard,
-                    let started = try await stepStart(requestId, step: step, on: connection)
+                let (requestId, agency) = (request.requestId, request.agencyCode)
+                let profile = try await store.profile(of: requestId, on: connection, logger: logger)
+                let reading = ProcedureClock(profile: profile, clock: clock).read(
+                    try await store.milestones(of: requestId, on: connection, logger: logger), now: asOf)
+                guard let run = reading.current, let measure = run.measure,
+                    let reached = SLAClock.threshold(reachedBy: measure.used)
                 else { continue }
-                let used = clock.used(standard, from: started, to: asOf)
-                guard let reached = SLAClock.threshold(reachedBy: used) else { continue }
-                let deadline = clock.deadline(standard, from: started)
                 for threshold in SLAClock.thresholds where threshold <= reached {
                     guard
                         try await ReadModelStore.recordAlert(
-                            requestId, step: step, stepStartedAt: started, threshold: threshold,
-                            usedPercent: used * 100,
-                            deadline: deadline, at: asOf, on: connection, logger: logger)
+                            requestId, step: run.line.number, stepStartedAt: run.start, threshold: threshold,
+                            usedPercent: measure.used * 100, deadline: measure.deadline, at: asOf, on: connection,
+                            logger: logger)
                     else { continue }
                     let alert = SLAAlert(
-                        requestId: requestId, agencyCode: agency, profile: profile.id, step: step,
-                        stepName: definition.name, threshold: threshold,
-                        usedPercent: (used * 1000).rounded() / 10,
-                        standard: "\(standard.value) \(standard.unit.rawValue)",
-                        stepStartedAt: started, deadline: deadline, checkedAt: asOf,
+                        requestId: requestId, agencyCode: agency, profile: profile.id, step: run.line.number,
+                        stepName: run.line.name, threshold: threshold,
+                        usedPercent: (measure.used * 1000).rounded() / 10,
+                        standard: "\(measure.standard.value) \(measure.standard.unit.rawValue)",
+                        stepStartedAt: run.start, deadline: measure.deadline, checkedAt: asOf,
                         escalatedTo: threshold >= 100 ? .head : nil)
                     try await context.outbox.enqueue(alert, on: connection, logger: logger)
                     alerts.append(alert)
@@ -52,16 +48,6 @@ struct SLAMonitor: Sendable {
             }
             return alerts
         }
-    }
-
-    /// When the request entered its current step: the first event of the latest unbroken run of events at that step.
-    private func stepStart(_ requestId: String, step: Int, on connection: PostgresConnection) async throws -> Date? {
-        var start: Date?
-        for entry in try await ReadModelStore.stepsNewestFirst(of: requestId, on: connection, logger: context.logger) {
-            guard entry.step == step else { break }
-            start = entry.at
-        }
-        return start
     }
 }
 
@@ -76,6 +62,14 @@ struct SLASchedule: Service {
             "sla-check", every: .seconds(context.configuration.slaCheckSeconds), roundLimit: .seconds(60),
             context: context
         ) {
+            // A decree loaded meanwhile counts at once; a year without one makes deadlines provisional.
+            try await ReportingService.calendars.reload(client: monitor.context.client, logger: logger)
+            let missing = ReportingService.calendars.missingYears()
+            if !missing.isEmpty {
+                logger.warning(
+                    "Deadlines reaching into a year without its holiday decree are provisional: load it (jembatan calendar import, PUT /v1/calendar/years/{year})",
+                    metadata: ["calendar.missing": "\(missing)"])
+            }
             let alerts = try await monitor.check(asOf: Date())
             if !alerts.isEmpty { logger.notice("SLA thresholds reached", metadata: ["count": "\(alerts.count)"]) }
         }.run()

@@ -1,34 +1,40 @@
 import Foundation
 import JembatanShared
 
-/// Each step of a request against its standard duration: the report's, the monthly report's and the
-/// dashboard's SLA maths, in one place.
+/// Each run of each step of a request, as the report, the monthly report, the request page and
+/// the dashboard show it: the procedure clock's reading (``ProcedureClock``) in one shape.
 enum StepMaths {
-    /// Each run of a step (the first event at that step up to the next step's first event) against
-    /// the profile's standard; the last run of a finished request is its end, not a step.
-    static func steps(runs: [(step: Int, start: Date)], finished: Bool, profile: SOPProfile, clock: SLAClock, now: Date)
+    /// The runs of `reading` as report lines, with the justification recorded for each deviation.
+    static func steps(_ reading: ProcedureClock.Reading, justifications: [StoredJustification] = [])
         -> [IntegrationReport.Step]
     {
-        var steps: [IntegrationReport.Step] = []
-        for (index, run) in runs.enumerated() {
-            let end = index + 1 < runs.count ? runs[index + 1].start : (finished ? run.start : nil)
-            let definition = profile.steps.first { $0.number == run.step }
-            guard let standard = definition?.standard, !(finished && index == runs.count - 1) else {
-                steps.append(
-                    .init(
-                        step: run.step, name: definition?.name ?? "", duration: nil, startedAt: run.start, endedAt: end,
-                        usedPercent: nil,
-                        status: finished && index == runs.count - 1 ? "end" : "no_standard"))
-                continue
-            }
-            let used = clock.used(standard, from: run.start, to: end ?? now) * 100
-            steps.append(
-                .init(
-                    step: run.step, name: definition?.name ?? "", duration: standard, startedAt: run.start,
-                    endedAt: end,
-                    usedPercent: (used * 10).rounded() / 10,
-                    status: end == nil ? (used > 100 ? "overdue" : "open") : (used > 100 ? "late" : "on_time")))
+        reading.runs.map { run in
+            let phase = run.phases.first ?? .request
+            return step(run, justification: justifications.first { $0.phase == phase && $0.stepStartedAt == run.start })
         }
-        return steps
+    }
+
+    /// One run as a report line.
+    static func step(_ run: ProcedureClock.Run, justification: StoredJustification? = nil) -> IntegrationReport.Step {
+        do {
+            let status: String
+            if let measure = run.measure {
+                if run.end == nil {
+                    status = measure.breached ? "overdue" : "open"
+                } else {
+                    status = measure.breached ? "late" : "on_time"
+                }
+            } else {
+                status = run.end == nil ? "open_no_standard" : "no_standard"
+            }
+            let phase = run.phases.first ?? .request
+            return IntegrationReport.Step(
+                step: run.line.number, name: run.line.name, duration: run.measure?.standard,
+                startedAt: run.start, endedAt: run.end,
+                usedPercent: run.measure.map { ($0.used * 1000).rounded() / 10 }, status: status,
+                role: run.line.role, phase: phase, deadline: run.measure?.deadline,
+                provisional: run.measure?.provisional ?? false, withinTarget: run.measure?.withinTarget,
+                responsible: run.endedBy, justification: justification)
+        }
     }
 }

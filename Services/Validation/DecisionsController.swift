@@ -10,6 +10,7 @@ struct DecisionsController: Sendable {
     func register(on router: Router<JembatanRequestContext>) {
         router.get("v1/requests/:id", use: show)
         router.post("v1/requests/:id/decision", use: decide)
+        router.post("v1/requests/:id/head-review", use: headReview)
     }
 
     struct DecisionBody: Decodable {
@@ -74,6 +75,17 @@ struct DecisionsController: Sendable {
                 throw APIError(
                     .conflict, code: "invalid_state", message: "request is already \(locked.state)", field: "decision")
             }
+            if body.decision == "accept" {
+                // The SOP's order: the results are delivered before the producer checks and accepts them.
+                if let contract = try await ValidationStore.caseContract(requestId, on: connection, logger: logger) {
+                    let deliveredAt = try await HubReader.deliveredAt(
+                        ofRequest: requestId, contractId: contract.contractId, on: connection, logger: logger)
+                    let profile = try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: logger)
+                    if let refusal = ProcedureRules.acceptanceRefusal(profile: profile, deliveredAt: deliveredAt) {
+                        throw APIError(.conflict, code: "not_delivered", message: refusal, field: "decision")
+                    }
+                }
+            }
             let evidence = try await evidence(run: body.runId ?? "", of: requestId, on: connection)
             if body.decision == "accept" && !evidence.passed
                 && (body.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
@@ -121,7 +133,8 @@ struct DecisionsController: Sendable {
                 field: "runId")
         }
         var evidence = ValidationEvidence(
-            runId: runId, score: run.score, passed: run.passed, failedChecks: run.failedChecks)
+            runId: runId, score: run.score, passed: run.passed, failedChecks: run.failedChecks,
+            completedAt: run.completedAt)
         for dataset in try await HubReader.datasets(ofRequest: requestId, on: connection, logger: logger) {
             if let last = try await HubReader.lastUpdate(of: dataset, on: connection, logger: logger),
                 last > run.startedAt
@@ -158,5 +171,88 @@ struct DecisionsController: Sendable {
                 provisionedAt: found.provisionedAt,
                 decidedBy: found.decidedBy, decidedAt: found.decidedAt, note: found.note,
                 decisionRunId: found.decisionRunId))
+    }
+
+    struct HeadReviewBody: Decodable {
+        var decision: String
+        var note: String?
+        var reasons: [String]?
+    }
+
+    /// The head judges the integrated data on the dashboard after the hand-over (Kaltim step 11):
+    /// `approve` closes the request (its data "terus dilakukan update"); `send_back` returns it to
+    /// the technical team's evaluation (step 3) with reasons.
+    @Sendable func headReview(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let requestId = try request.requestIDParameter(routeContext)
+        let body = try await JSONResponse.decode(HeadReviewBody.self, from: request)
+        let logger = routeContext.logger
+        let profile = try await context.client.withConnection { connection in
+            try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: logger)
+        }
+        guard let line = profile.line(for: .headReview) else {
+            throw APIError(
+                .conflict, code: "no_head_review_step",
+                message: "profile \(profile.id) has no review by the head after the hand-over")
+        }
+        let account = try routeContext.require([line.role])
+        var violations: [FieldViolation] = []
+        if !["approve", "send_back"].contains(body.decision) {
+            violations.append(
+                FieldViolation(field: "decision", rule: "enum", message: "decision must be 'approve' or 'send_back'"))
+        }
+        let reasons = (body.reasons ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter {
+            !$0.isEmpty
+        }
+        if body.decision == "send_back" && reasons.isEmpty {
+            violations.append(
+                FieldViolation(field: "reasons", rule: "required", message: "sending back names at least one reason"))
+        }
+        if let violation = NoteRule.violation(body.note, field: "note", required: false) {
+            violations.append(violation)
+        }
+        guard violations.isEmpty else { throw APIError.validationFailed(violations) }
+        let now = Date()
+        let note = body.note ?? reasons.joined(separator: "; ")
+        let actor = account.actor
+        let outbox = context.outbox
+        try await context.client.inTransaction(logger: logger) { connection in
+            guard let locked = try await ValidationStore.lockedCase(requestId, on: connection, logger: logger),
+                account.mayAccess(agency: locked.agencyCode)
+            else { throw APIError.notFound("validation case of request") }
+            let contract = try await ValidationStore.caseContract(requestId, on: connection, logger: logger)
+            let handedOver = try await contract.asyncMap {
+                try await HubReader.handedOverAt(
+                    ofRequest: requestId, contractId: $0.contractId, on: connection, logger: logger)
+            }
+            guard locked.state == "accepted", handedOver != nil else {
+                throw APIError(
+                    .conflict, code: "not_handed_over",
+                    message:
+                        "\(line.reference) follows the producer's acceptance and the hand-over of the results (the request is \(locked.state))",
+                    field: "decision")
+            }
+            if body.decision == "approve" {
+                try await ValidationStore.recordHeadReview(
+                    of: requestId, state: "approved", by: actor.id, at: now, note: note, on: connection, logger: logger)
+                try await outbox.enqueue(
+                    IntegrationApproved(requestId: requestId, note: note, approvedBy: actor, approvedAt: now),
+                    on: connection, logger: logger)
+            } else {
+                try await ValidationStore.recordHeadReview(
+                    of: requestId, state: "reopened", by: actor.id, at: now, note: note, on: connection, logger: logger)
+                try await outbox.enqueue(
+                    RequestReopened(requestId: requestId, reasons: reasons, decidedBy: actor, decidedAt: now),
+                    on: connection, logger: logger)
+            }
+        }
+        return try await caseView(requestId, for: account)
+    }
+}
+
+extension Optional {
+    /// The wrapped value mapped by an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

@@ -7,6 +7,9 @@ enum ValidationOpenAPI {
         summary:
             "SOP steps 8-9: quality checks of the hub's records (scorecards), reconciliation with the producer's system, freshness findings, and the producer's final evaluation resting on a run",
         paths: """
+            "/v1/requests/{id}/head-review": {"post": {"summary": "Kaltim step 11: the head judges the integrated data after the hand-over: approve (done, kept updated) or send_back to step 3 with reasons", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["decision"], "properties": {"decision": {"type": "string", "enum": ["approve", "send_back"]}, "note": {"type": "string", "maxLength": 2000}, "reasons": {"type": "array", "items": {"type": "string"}}}}}}},
+              "responses": {"200": {"description": "the case", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
             "/v1/requests/{id}": {"get": {"summary": "Validation case of a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
               "responses": {"200": {"description": "the case", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}},
                 "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},

@@ -9,7 +9,7 @@ public enum ValidationService {
 
     public static let definition = ServiceDefinition(
         service: .validation,
-        migrations: [CreateCases.migration, CreateRuns.migration],
+        migrations: [CreateCases.migration, CreateRuns.migration, AddHeadReview.migration],
         openAPIDocument: ValidationOpenAPI.document,
         consumers: { context in [ProvisioningEventsHandler().consumer] },
         routes: { router, context in

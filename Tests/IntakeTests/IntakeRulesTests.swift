@@ -68,10 +68,27 @@ struct IntakeRulesTests {
             ("a dataset name in camelCase", { $0.datasets[0].name = "dataPuskesmas" }, "datasets[0].name", "pattern"),
         ]
 
+    static let profiles = ProfileChoice(profiles: SOPProfileCatalog.all, defaultID: "pasuruan")
+
+    @Test("an unknown profile is named; a submission naming none takes the configured default")
+    func unknownProfile() {
+        var submission = Self.complete()
+        submission.profile = "surabaya"
+        #expect(
+            CompletenessCheck.violations(of: submission, profiles: Self.profiles).map { "\($0.field) \($0.rule)" }
+                == ["profile enum"])
+        submission.profile = nil
+        let laboratoryDefault = ProfileChoice(profiles: SOPProfileCatalog.all, defaultID: "laboratorium")
+        #expect(laboratoryDefault.resolve(nil)?.id == "laboratorium")
+        #expect(Self.profiles.resolve(nil)?.id == "pasuruan")
+    }
+
     @Test("a complete submission passes under every profile")
     func completePasses() {
         for profile in SOPProfileCatalog.all.keys {
-            #expect(CompletenessCheck.violations(of: Self.complete(profile: profile)).isEmpty, "\(profile)")
+            #expect(
+                CompletenessCheck.violations(of: Self.complete(profile: profile), profiles: Self.profiles).isEmpty,
+                "\(profile)")
         }
     }
 
@@ -82,7 +99,7 @@ struct IntakeRulesTests {
         let row = Self.incomplete[index]
         var submission = Self.complete()
         row.change(&submission)
-        let violations = CompletenessCheck.violations(of: submission)
+        let violations = CompletenessCheck.violations(of: submission, profiles: Self.profiles)
         #expect(violations.map { "\($0.field) \($0.rule)" } == ["\(row.field) \(row.rule)"], "\(row.label)")
     }
 
@@ -93,7 +110,7 @@ struct IntakeRulesTests {
         submission.intendedConsumers = nil
         submission.datasets[0].classification = nil
         submission.datasets[0].updateFrequency = nil
-        #expect(CompletenessCheck.violations(of: submission).isEmpty)
+        #expect(CompletenessCheck.violations(of: submission, profiles: Self.profiles).isEmpty)
     }
 
     static let v1 = [

@@ -129,9 +129,7 @@ extension RealStack {
             _ = try await ServiceHTTP.eventually(
                 "evaluation", "/v1/requests/\(requestId)/review", token: try await Actors.technical
             ) { $0["state"] as? String == "awaiting_decision" }
-            _ = try await ServiceHTTP.call(
-                "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: try await Actors.technical,
-                json: ["decision": "agree"])
+            _ = try await Agreement.agree(requestId, token: try await Actors.technical)
             #expect(
                 try await TestDatabase.count(
                     "SELECT count(*)::int FROM evaluation.contracts WHERE request_id = \(requestId)") == 1)

@@ -40,9 +40,7 @@ extension RealStack {
             _ = try await ServiceHTTP.eventually(
                 "evaluation", "/v1/requests/\(requestId)/review", token: try await Actors.technical
             ) { $0["state"] as? String == "awaiting_decision" }
-            let agreed = try await ServiceHTTP.call(
-                "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: try await Actors.technical,
-                json: ["decision": "agree"])
+            let agreed = try await Agreement.agree(requestId, token: try await Actors.technical)
             #expect(agreed.status == 200, "\(agreed.text)")
             let endpoints = try await ServiceHTTP.eventually(
                 "provisioning", "/v1/requests/\(requestId)/endpoints", token: try await Actors.technical
@@ -191,6 +189,40 @@ extension RealStack {
                 "POST", "provisioning", "/v1/requests/\(requestId)/delivery", token: try await Actors.supervisor,
                 json: ["note": "x"])
             #expect(delivery.status == 409, "nothing to deliver before the test passes")
+
+            // No dead end: run again before the fix, it fails again; load the missing list, it passes.
+            let technical = try await Actors.technical
+            let early = try await ServiceHTTP.call(
+                "POST", "provisioning", "/v1/requests/\(requestId)/integration-test", token: technical)
+            #expect(early.status == 201 && early.json["passed"] as? Bool == false, "\(early.text)")
+            let csv = "kode,nama\n62010,Aktivitas pemrograman komputer\n"
+            let loaded = try await ServiceHTTP.call(
+                "PUT", "provisioning", "/v1/reference/kbli", token: technical, rawBody: Data(csv.utf8),
+                contentType: "text/csv")
+            #expect(loaded.status == 200, "\(loaded.text)")
+            let fixed = try await ServiceHTTP.call(
+                "POST", "provisioning", "/v1/requests/\(requestId)/integration-test", token: technical)
+            #expect(fixed.status == 201 && fixed.json["passed"] as? Bool == true, "\(fixed.text)")
+            let again = try await ServiceHTTP.call(
+                "POST", "provisioning", "/v1/requests/\(requestId)/integration-test", token: technical)
+            #expect(again.json.errorCode == "test_not_failed", "a passed test is not run again")
+            let after = try await TopicReader.collect([.provisioning], seconds: 30, where: { $0.keyText == requestId })
+            {
+                $0.count >= 4
+            }
+            #expect(
+                after.compactMap(\.eventType) == [
+                    EventType.integrationTestFailed.rawValue, EventType.integrationTestFailed.rawValue,
+                    EventType.integrationTestPassed.rawValue, EventType.apiProvisioned.rawValue,
+                ])
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM provisioning.credentials WHERE request_id = \(requestId)") > 0)
+            let steps = try await ServiceHTTP.eventually(
+                "reporting", "/v1/requests/\(requestId)/steps", token: try await Actors.head
+            ) { ($0["steps"] as? [[String: Any]] ?? []).contains { $0["phase"] as? String == "delivery" } }
+            let phases = (steps["steps"] as? [[String: Any]] ?? []).compactMap { $0["phase"] as? String }
+            #expect(Array(phases.suffix(3)) == ["fix", "integration_test", "delivery"], "\(phases)")
         }
 
         @Test(
@@ -566,6 +598,7 @@ extension RealStack {
                 "/v1/credentials/{credential}": ["get", "patch"], "/v1/credentials/{credential}/collect": ["post"],
                 "/v1/credentials/{credential}/rotate": ["post"], "/v1/credentials/{credential}/revoke": ["post"],
                 "/v1/reference": ["get"], "/v1/reference/{set}": ["put"], "/v1/datasets": ["get"],
+                "/v1/requests/{id}/integration-test": ["post"], "/v1/requests/{id}/hand-over": ["post"],
                 "/v1/datasets/{dataset}": ["get"],
                 "/v1/datasets/{dataset}/records": ["get", "post"], "/v1/datasets/{dataset}/records/{key}": ["get"],
                 "/v1/datasets/{dataset}/changes": ["get"],

@@ -30,9 +30,7 @@ extension RealStack {
                 _ = try await ServiceHTTP.eventually(
                     "evaluation", "/v1/requests/\(first)/review", token: try await Actors.technical
                 ) { $0["state"] as? String == "awaiting_decision" }
-                let agreed = try await ServiceHTTP.call(
-                    "POST", "evaluation", "/v1/requests/\(first)/decision", token: try await Actors.technical,
-                    json: ["decision": "agree"])
+                let agreed = try await Agreement.agree(first, token: try await Actors.technical)
                 #expect(agreed.status == 200, "\(agreed.text)")
                 let second = try await Self.submitAndDisposition("stress_\(round)_b", producer: producer)
                 requests += [first, second]
@@ -50,9 +48,7 @@ extension RealStack {
                 _ = try await ServiceHTTP.eventually(
                     "evaluation", "/v1/requests/\(second)/review", token: try await Actors.technical, seconds: 90
                 ) { $0["state"] as? String == "awaiting_decision" }
-                let agreedSecond = try await ServiceHTTP.call(
-                    "POST", "evaluation", "/v1/requests/\(second)/decision", token: try await Actors.technical,
-                    json: ["decision": "agree"])
+                let agreedSecond = try await Agreement.agree(second, token: try await Actors.technical)
                 #expect(agreedSecond.status == 200, "\(agreedSecond.text)")
                 for requestId in [first, second] {
                     _ = try await ServiceHTTP.eventually(

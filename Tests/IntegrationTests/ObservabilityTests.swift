@@ -90,9 +90,7 @@ extension RealStack {
             _ = try await ServiceHTTP.eventually(
                 "evaluation", "/v1/requests/\(requestId)/review", token: try await Actors.technical
             ) { $0["state"] as? String == "awaiting_decision" }
-            let agreed = try await ServiceHTTP.call(
-                "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: try await Actors.technical,
-                json: ["decision": "agree"])
+            let agreed = try await Agreement.agree(requestId, token: try await Actors.technical)
             #expect(agreed.status == 200, "\(agreed.text)")
             func lag() async throws -> Double {
                 try await Self.metrics("provisioning").sum(

@@ -13,7 +13,8 @@ extension RealStack {
         static func walkToCompletion(dataset: String) async throws -> String {
             let walk = ProcedureWalk(
                 client: ServiceHTTP.client, producer: try await Actors.producer, head: try await Actors.head,
-                technical: try await Actors.technical, resilient: false, stepSeconds: 60)
+                technical: try await Actors.technical, supervisor: try await Actors.supervisor, resilient: false,
+                stepSeconds: 60)
             return try await walk.walk(submission(datasetName: dataset))
         }
 
@@ -24,9 +25,9 @@ extension RealStack {
             let requestId = try await Self.walkToCompletion(dataset: "puskesmas_e2e")
             let expected = [
                 "id.jembatan.request.submitted.v1", "id.jembatan.request.dispositioned.v1",
-                "id.jembatan.evaluation.started.v1", "id.jembatan.contract.agreed.v1",
+                "id.jembatan.evaluation.started.v1", "id.jembatan.phase.recorded.v1", "id.jembatan.contract.agreed.v1",
                 "id.jembatan.api.integration-test.passed.v1", "id.jembatan.api.provisioned.v1",
-                "id.jembatan.validation.run-completed.v1",
+                "id.jembatan.results.delivered.v1", "id.jembatan.validation.run-completed.v1",
                 "id.jembatan.request.accepted.v1", "id.jembatan.request.completed.v1",
                 "id.jembatan.report.published.v1",
             ]
@@ -72,7 +73,9 @@ extension RealStack {
                 ) == 1)
             #expect(
                 try await TestDatabase.count(
-                    "SELECT count(*)::int FROM reporting.timeline WHERE request_id = \(requestId)") == 7)
+                    "SELECT count(*)::int FROM reporting.timeline WHERE request_id = \(requestId)") == 9,
+                "submitted, dispositioned, review started, agreed, contract announced, test passed, API, delivered, accepted"
+            )
             for schema in ["intake", "evaluation", "provisioning", "validation", "reporting"] {
                 let unpublished = try await TestDatabase.count(
                     PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(schema).outbox WHERE published_at IS NULL"))
@@ -229,9 +232,7 @@ extension RealStack {
                     $0["rule"] as? String == "missing_primary_key" && $0["severity"] as? String == "blocking"
                 } == true)
 
-            let refused = try await ServiceHTTP.call(
-                "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical,
-                json: ["decision": "agree"])
+            let refused = try await Agreement.agree(requestId, token: technical)
             #expect(refused.status == 409)
             #expect((refused.json["error"] as? [String: Any])?["code"] as? String == "blocking_findings")
             let noReason = try await ServiceHTTP.call(
@@ -270,20 +271,16 @@ extension RealStack {
             _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: technical) {
                 $0["state"] as? String == "awaiting_decision" && $0["version"] as? Int == 2
             }
-            let agreed = try await ServiceHTTP.call(
-                "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical,
-                json: ["decision": "agree"])
+            let agreed = try await Agreement.agree(requestId, token: technical)
             #expect(agreed.status == 200, "\(agreed.text)")
-            let again = try await ServiceHTTP.call(
-                "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical,
-                json: ["decision": "agree"])
+            let again = try await Agreement.agree(requestId, token: technical)
             #expect(again.status == 409, "a decision is taken once")
 
             let expected = [
                 "id.jembatan.request.submitted.v1", "id.jembatan.request.dispositioned.v1",
                 "id.jembatan.evaluation.started.v1",
                 "id.jembatan.request.returned.v1", "id.jembatan.request.resubmitted.v1",
-                "id.jembatan.evaluation.started.v1",
+                "id.jembatan.evaluation.started.v1", "id.jembatan.phase.recorded.v1",
                 "id.jembatan.contract.agreed.v1",
             ]
             let events = try await TopicReader.collect([.intake, .evaluation], where: { $0.keyText == requestId }) {
@@ -371,9 +368,7 @@ extension RealStack {
             _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: technical) {
                 $0["state"] as? String == "awaiting_decision"
             }
-            let agreed = try await ServiceHTTP.call(
-                "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical,
-                json: ["decision": "agree"])
+            let agreed = try await Agreement.agree(requestId, token: technical)
             let contractId = try #require(agreed.json["contractId"] as? String)
 
             let contract = try await ServiceHTTP.call(
@@ -415,9 +410,7 @@ extension RealStack {
             #expect(
                 (reopened["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "reopened_by_producer" }
                     == true)
-            let second = try await ServiceHTTP.call(
-                "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical,
-                json: ["decision": "agree"])
+            let second = try await Agreement.agree(requestId, token: technical)
             #expect(second.json["contractVersion"] as? Int == 2)
             _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: producer) {
                 $0["state"] as? String == "awaiting_decision"
@@ -435,6 +428,114 @@ extension RealStack {
                 try CloudEventCodec.payload(EvaluationStarted.self, from: $0.value).trigger
             }
             #expect(triggers == ["disposition", "reopened"])
+        }
+
+        @Test(
+            "Kaltim on the real stack: acceptance before delivery refused, hand-over, the head sends it back to step 3, then closes it; every step measured"
+        )
+        func kaltimSendBack() async throws {
+            let (producer, head, technical, supervisor) = (
+                try await Actors.producer, try await Actors.head, try await Actors.technical,
+                try await Actors.supervisor
+            )
+            var body = submission(datasetName: "kaltim_sendback")
+            body["profile"] = "kaltim"
+            let submitted = try await ServiceHTTP.call("POST", "intake", "/v1/requests", token: producer, json: body)
+            let requestId = try #require(submitted.json["requestId"] as? String, "\(submitted.text)")
+            _ = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests/\(requestId)/disposition", token: head, json: ["note": "Tindak lanjuti"]
+            )
+            _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: technical) {
+                $0["state"] as? String == "awaiting_decision"
+            }
+            // Step 4 is its own state: agreed, the contract waits for the interchange document.
+            let agreed = try await ServiceHTTP.call(
+                "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical,
+                json: ["decision": "agree"])
+            #expect(agreed.json["next"] as? String == "interchange_document", "\(agreed.text)")
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: head) {
+                ($0["request"] as? [String: Any])?["sopStep"] as? Int == 4
+            }
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM provisioning.datasets WHERE request_id = \(requestId)") == 0,
+                "nothing is provisioned before the interchange document")
+            let recorded = try await ServiceHTTP.call(
+                "POST", "evaluation", "/v1/requests/\(requestId)/steps", token: technical,
+                json: ["phase": "interchange_document", "note": "Dokumen rumusan integrasi data"])
+            #expect(recorded.json["contractAnnounced"] as? Bool == true, "\(recorded.text)")
+            _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: producer) {
+                $0["state"] as? String == "awaiting_decision"
+            }
+            // The SOP's order: no acceptance of undelivered results, and nothing changes.
+            let run = try await ServiceHTTP.call(
+                "POST", "validation", "/v1/requests/\(requestId)/validation-runs", token: producer)
+            let early = try await ServiceHTTP.call(
+                "POST", "validation", "/v1/requests/\(requestId)/decision", token: producer,
+                json: ["decision": "accept", "runId": run.json["runId"] as? String ?? "", "note": "sesuai"])
+            #expect(early.status == 409 && early.json.errorCode == "not_delivered", "\(early.text)")
+            #expect(early.text.contains("Langkah 7"), "names the step: \(early.text)")
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM validation.cases WHERE request_id = \(requestId) AND state = 'awaiting_decision'"
+                )
+                    == 1)
+            let accepted = try await FinalEvaluation.decide(requestId, token: producer, ["decision": "accept"])
+            #expect(accepted.status == 200, "\(accepted.text)")
+            let tooEarly = try await ServiceHTTP.call(
+                "POST", "validation", "/v1/requests/\(requestId)/head-review", token: head,
+                json: ["decision": "approve"])
+            #expect(tooEarly.json.errorCode == "not_handed_over", "step 11 follows the hand-over: \(tooEarly.text)")
+            let handedOver = try await ServiceHTTP.call(
+                "POST", "provisioning", "/v1/requests/\(requestId)/hand-over", token: supervisor,
+                json: ["note": "Berita acara serah terima dokumen hasil interchange"])
+            #expect(handedOver.status == 201, "\(handedOver.text)")
+            let sentBack = try await ServiceHTTP.call(
+                "POST", "validation", "/v1/requests/\(requestId)/head-review", token: head,
+                json: ["decision": "send_back", "reasons": ["Data kecamatan belum tampil di dasbor"]])
+            #expect(sentBack.status == 200, "\(sentBack.text)")
+            // Back to step 3: the team reviews again and agrees a second contract version.
+            _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: technical) {
+                $0["state"] as? String == "awaiting_decision"
+            }
+            let second = try await Agreement.agree(requestId, token: technical)
+            #expect(second.json["contractVersion"] as? Int == 2, "\(second.text)")
+            _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: producer) {
+                $0["state"] as? String == "awaiting_decision"
+                    && $0["contractId"] as? String == second.json["contractId"] as? String
+            }
+            #expect(
+                try await FinalEvaluation.decide(requestId, token: producer, ["decision": "accept"]).status == 200)
+            #expect(
+                try await ServiceHTTP.call(
+                    "POST", "provisioning", "/v1/requests/\(requestId)/hand-over", token: supervisor,
+                    json: ["note": "Serah terima kedua"]
+                ).status == 201)
+            let approved = try await ServiceHTTP.call(
+                "POST", "validation", "/v1/requests/\(requestId)/head-review", token: head,
+                json: ["decision": "approve", "note": "Sesuai; terus dilakukan update"])
+            #expect(approved.status == 200, "\(approved.text)")
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: head) {
+                ($0["request"] as? [String: Any])?["state"] as? String == "completed"
+            }
+            let steps = try await ServiceHTTP.call(
+                "GET", "reporting", "/v1/requests/\(requestId)/steps", token: head)
+            let numbers = (steps.json["steps"] as? [[String: Any]] ?? []).compactMap { $0["step"] as? Int }
+            #expect(
+                numbers == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+                "every step of the Kaltim profile, the second round from step 3: \(numbers)")
+            let review = (steps.json["steps"] as? [[String: Any]] ?? [])[10]
+            #expect((review["responsible"] as? [String: Any])?["role"] as? String == "head")
+            let overall = try #require(steps.json["overall"] as? [String: Any])
+            #expect(overall["standard"] as? String == "4 months" && overall["endedAt"] != nil)
+            let events = try await TopicReader.collect(
+                [.validation, .provisioning], where: { $0.keyText == requestId }
+            ) {
+                $0.contains { $0.eventType == EventType.integrationApproved.rawValue }
+                    && $0.filter { $0.eventType == EventType.resultsHandedOver.rawValue }.count >= 2
+            }
+            #expect(events.filter { $0.eventType == EventType.resultsHandedOver.rawValue }.count == 2)
+            #expect(events.filter { $0.eventType == EventType.requestReopened.rawValue }.count == 1)
         }
 
         @Test("a draft may be incomplete; it says what is missing, and is submitted only when complete")
@@ -545,9 +646,7 @@ extension RealStack {
             _ = try await ServiceHTTP.eventually(
                 "evaluation", "/v1/requests/\(requestId)/review", token: try await Actors.technical
             ) { $0["state"] as? String == "withdrawn" }
-            let decision = try await ServiceHTTP.call(
-                "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: try await Actors.technical,
-                json: ["decision": "agree"])
+            let decision = try await Agreement.agree(requestId, token: try await Actors.technical)
             #expect(decision.status == 409)
             _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: try await Actors.head)
             {

@@ -52,7 +52,10 @@ extension RealStack {
             #expect(
                 breach.count == 1 && breach.first?["threshold"] as? Int == 100
                     && breach.first?["escalatedTo"] as? String == "head", "\(breach)")
-            #expect(breach.first?["stepName"] as? String == "Permohonan integrasi dan disposisi")
+            #expect(
+                breach.first?["stepName"] as? String
+                    == "Melakukan permohonan kepada Kepala Dinas untuk melakukan pengintegrasian atau pertukaran data",
+                "the seed's wording of step 1")
 
             let events = try await TopicReader.collect([.reporting], where: { $0.keyText == requestId }) {
                 $0.count >= 4

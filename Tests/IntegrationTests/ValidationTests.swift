@@ -236,6 +236,10 @@ extension RealStack {
                 "validation", "/v1/requests/\(requestId)", token: try await Actors.producer
             ) { $0["state"] as? String == "awaiting_decision" }
             let producer = try await Actors.producer
+            let delivered = try await ServiceHTTP.call(
+                "POST", "provisioning", "/v1/requests/\(requestId)/delivery", token: try await Actors.supervisor,
+                json: ["note": "Hasil integrasi diserahkan"])
+            #expect(delivered.status == 201, "the results are delivered before the producer decides")
             let blind = try await ServiceHTTP.call(
                 "POST", "validation", "/v1/requests/\(requestId)/decision", token: producer,
                 json: ["decision": "accept"])

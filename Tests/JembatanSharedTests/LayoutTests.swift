@@ -20,6 +20,8 @@ struct LayoutTests {
         "Shared/JembatanShared/Audit/AuditChain.swift",  // the audit chain table
         "Shared/JembatanShared/Identity/AccountDirectory.swift",  // accounts and tokens
         "Shared/JembatanShared/Records/HubReader.swift",  // read-only view of the hub for other roles
+        "Shared/JembatanShared/Records/ValidationReader.swift",  // read-only view of the producer's decision
+        "Shared/JembatanShared/Profiles/ProfileReader.swift",  // read-only view of intake's profiles
         "Shared/JembatanShared/Records/ReferenceCodes.swift",  // reference lists
         "Shared/JembatanShared/Records/RecordStage.swift",  // the hub's staged batch (COPY/UNNEST)
         "Services/Intake/DDLImporter.swift",  // reads an agency's CREATE TABLE text; runs no SQL

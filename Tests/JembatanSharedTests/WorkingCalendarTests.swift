@@ -56,4 +56,27 @@ struct WorkingCalendarTests {
         #expect(end == wib("2026-06-03T09:00:00"), "\(calendar.dayText(end))")
         #expect(abs(calendar.workingDays(from: start, to: end) - 12) < 1e-9)
     }
+
+    @Test("a year's decree as data is checked before it is loaded: each wrong date, duplicate or missing decree named")
+    func decreeViolations() {
+        let year = WorkingCalendar.Year(
+            year: 2027, decree: " ", holidays: ["2027-01-01", "2027-02-30", "2026-12-25", "2027-01-01"],
+            cutiBersama: ["27-05-2027"])
+        let rules = WorkingCalendar.violations(of: year).map { "\($0.field) \($0.rule)" }
+        #expect(
+            rules == [
+                "decree required", "holidays[1] date_in_year", "holidays[2] date_in_year", "holidays[3] unique",
+                "cutiBersama[0] date_in_year",
+            ])
+        #expect(
+            WorkingCalendar.violations(
+                of: WorkingCalendar.Year(year: 2027, decree: "SKB", holidays: ["2027-01-01"], cutiBersama: [])
+            ).isEmpty)
+        let loaded = WorkingCalendar(
+            years: try! WorkingCalendar.standardYears(extraFile: nil) + [
+                WorkingCalendar.Year(year: 2027, decree: "SKB uji", holidays: ["2027-03-10"], cutiBersama: [])
+            ])
+        let wednesday = ISO8601DateFormatter().date(from: "2027-03-10T09:00:00+07:00")!
+        #expect(!loaded.isWorkingDay(wednesday) && loaded.knows(wednesday), "a loaded year counts its decree")
+    }
 }

@@ -72,8 +72,8 @@ struct PageTemplateTests {
                 startedAt: Self.at, endedAt: nil, usedPercent: 120, status: "overdue")
         ]
         let view = DashboardPages.RequestView(
-            requestId: "r1", agency: Self.hostile, profile: "pasuruan",
-            steps: ReportPage.StepLine.lines(steps, open: "berjalan"),
+            requestId: "r1", agency: Self.hostile, profile: "pasuruan", profileName: "Pasuruan",
+            steps: ReportPage.StepLine.lines(steps, open: "berjalan"), overall: nil,
             timeline: ReportPage.Entry.lines([
                 .init(occurredAt: Self.at, type: EventType.requestSubmitted.rawValue, actor: Self.hostile)
             ]))

@@ -4,89 +4,125 @@ import Testing
 
 @testable import Reporting
 
-/// Each step of a request against its standard duration (the report's and the dashboard's SLA
-/// maths), on the 2026 working-day calendar, without a stack.
-@Suite("SLA step maths")
+/// Each shipped profile's every step, walked through the procedure clock and shown: as report
+/// lines (status, responsible person, justification) and on the request page, the integration
+/// report and the monthly report (templates), on the 2026 working-day calendar, without a stack.
+@Suite("Every step of every profile on the pages")
 struct StepMathsTests {
     static let clock = SLAClock(calendar: try! WorkingCalendar.standard(extraFile: nil))
-    static let pasuruan = SOPProfileCatalog.profile("pasuruan")!
-    static let laboratory = SOPProfileCatalog.profile("laboratorium")!
+    static let start = ISO8601DateFormatter().date(from: "2026-11-02T09:00:00+07:00")!
 
-    static func wib(_ text: String) -> Date { ISO8601DateFormatter().date(from: text + "+07:00")! }
-
-    /// Runs of steps (number, start), whether the request finished, "now", and the expected
-    /// (step, status, percent used) of each run.
-    static let cases:
-        [(label: String, runs: [(Int, String)], finished: Bool, now: String, expected: [(Int, String, Double?)])] = [
-            (
-                "step 1 took half a working day", [(1, "2026-11-23T09:00:00"), (2, "2026-11-23T21:00:00")], false,
-                "2026-11-23T22:00:00",
-                [(1, "on_time", 50.0), (2, "open", 4.2)]
-            ),
-            (
-                "step 1 over the weekend: Friday 09:00 to Monday 09:00 is one working day, on time",
-                [(1, "2026-11-20T09:00:00"), (2, "2026-11-23T09:00:00")], false, "2026-11-23T09:00:00",
-                [(1, "on_time", 100.0), (2, "open", 0.0)]
-            ),
-            (
-                "step 1 over Idul Fitri: 17 to 26 March is two working days, late",
-                [(1, "2026-03-17T09:00:00"), (2, "2026-03-26T09:00:00")], false, "2026-03-26T09:00:00",
-                [(1, "late", 200.0), (2, "open", 0.0)]
-            ),
-            (
-                "an open step past its standard is overdue", [(1, "2026-11-23T09:00:00")], false, "2026-11-25T09:00:00",
-                [(1, "overdue", 200.0)]
-            ),
-            (
-                "step 6 has no standard", [(6, "2026-11-23T09:00:00"), (7, "2026-11-24T09:00:00")], false,
-                "2026-11-24T09:00:00",
-                [(6, "no_standard", nil), (7, "open", 0.0)]
-            ),
-            (
-                "a month-long step: 15 days of November is half",
-                [(3, "2026-11-01T00:00:00"), (4, "2026-11-16T00:00:00")], false, "2026-11-16T00:00:00",
-                [(3, "on_time", 50.0), (4, "open", 0.0)]
-            ),
-            (
-                "the last run of a finished request is its end",
-                [(9, "2026-11-23T09:00:00"), (10, "2026-11-23T10:00:00")], true, "2026-12-01T00:00:00",
-                [(9, "on_time", 4.2), (10, "end", nil)]
-            ),
-            (
-                "a step sent back and done again counts each run",
-                [(3, "2026-11-02T00:00:00"), (2, "2026-11-03T00:00:00"), (3, "2026-11-05T00:00:00")], false,
-                "2026-11-05T00:00:00",
-                [(3, "on_time", nil), (2, "late", nil), (3, "open", 0.0)]
-            ),
-        ]
-
-    @Test(
-        "each run of a step is on time, late, open, overdue or without a standard, by working time",
-        arguments: cases.indices)
-    func steps(index: Int) {
-        let row = Self.cases[index]
-        let steps = StepMaths.steps(
-            runs: row.runs.map { ($0.0, Self.wib($0.1)) }, finished: row.finished, profile: Self.pasuruan,
-            clock: Self.clock, now: Self.wib(row.now))
-        #expect(steps.map(\.step) == row.expected.map(\.0), "\(row.label)")
-        #expect(steps.map(\.status) == row.expected.map(\.1), "\(row.label)")
-        for (step, expected) in zip(steps, row.expected) {
-            if let percent = expected.2 {
-                #expect(step.usedPercent == percent, "\(row.label): step \(step.step) used \(step.usedPercent ?? -1) %")
-            }
+    /// A walk through every step and line of `profile`: a return (revision), a failed integration
+    /// test (fix), the hand-over and the head's approval where the profile has them; one working
+    /// hour apart (three hours for the producer's revision).
+    static func fullWalk(_ profile: SOPProfile) -> [Milestone] {
+        var time = start
+        var walk: [Milestone] = []
+        func add(_ event: EventType, _ role: Role, phase: Phase? = nil, hours: Double = 1) {
+            time = time.addingTimeInterval(hours * 3600)
+            walk.append(
+                Milestone(
+                    event, at: time, by: ActorReference(id: "\(role.rawValue)-1", role: role), completedPhase: phase,
+                    evidenceAt: event == .requestAccepted ? time.addingTimeInterval(-1800) : nil))
         }
+        add(.requestSubmitted, .producer)
+        add(.requestDispositioned, .head)
+        add(.evaluationStarted, .system)
+        for phase in profile.recordedBeforeDecision { add(.phaseRecorded, .producer, phase: phase) }
+        add(.requestReturned, .technical)
+        add(.requestResubmitted, .producer, hours: 27)
+        add(.evaluationStarted, .system)
+        add(.phaseRecorded, .technical, phase: .evaluation)
+        for phase in profile.recordedBeforeAPI.dropLast() { add(.phaseRecorded, .technical, phase: phase) }
+        add(.contractAgreed, .technical)
+        add(.integrationTestFailed, .system)
+        add(.integrationTestPassed, .system)
+        add(.apiProvisioned, .system)
+        add(.resultsDelivered, .supervisor)
+        add(.requestAccepted, .producer)
+        if profile.has(.handOver) { add(.resultsHandedOver, .supervisor) }
+        if profile.has(.headReview) { add(.integrationApproved, .head) }
+        return walk
     }
 
-    @Test("the laboratory counts minutes: one and a half times a step's minutes is 150 % of its standard")
-    func minutes() throws {
-        let first = try #require(Self.laboratory.steps.first { $0.standard?.unit == .minutes })
-        let start = Self.wib("2026-11-23T09:00:00")
-        let used = Self.clock.used(
-            first.standard!, from: start, to: start.addingTimeInterval(Double(first.standard!.value) * 60 * 1.5))
-        #expect(abs(used - 1.5) < 1e-9)
-        #expect(
-            Self.clock.deadline(first.standard!, from: start)
-                == start.addingTimeInterval(Double(first.standard!.value) * 60))
+    static func steps(_ id: String) -> (SOPProfile, [IntegrationReport.Step]) {
+        let profile = SOPProfileCatalog.profile(id)!
+        let reading = ProcedureClock(profile: profile, clock: clock).read(
+            fullWalk(profile), now: start.addingTimeInterval(86_400 * 20))
+        return (profile, StepMaths.steps(reading))
+    }
+
+    @Test(
+        "a full walk reaches every step and line of each profile, the report step last",
+        arguments: ["pasuruan", "kaltim", "sragen", "laboratorium"])
+    func everyStep(id: String) {
+        let (profile, steps) = Self.steps(id)
+        for line in profile.lines {
+            #expect(steps.contains { $0.name == line.name }, "\(id): \(line.reference) \(line.name)")
+        }
+        #expect(steps.last?.phase == .report && steps.last?.endedAt == nil, "open until the report is published")
+        let revision = steps.first { $0.phase == .revision }
+        #expect(revision?.status == "late" && revision?.responsible?.role == .producer, "\(id): revision 27 h")
+    }
+
+    @Test("a deviation carries the responsible person and, once recorded, the justification; on time carries none")
+    func justification() throws {
+        let (_, steps) = Self.steps("pasuruan")
+        let revision = try #require(steps.first { $0.phase == .revision })
+        let note = StoredJustification(
+            requestId: "r1", phase: .revision, stepStartedAt: revision.startedAt, step: 0,
+            justification: "Menunggu tanda tangan Kepala OPD", justifiedBy: revision.responsible!, justifiedAt: Date())
+        let profile = SOPProfileCatalog.profile("pasuruan")!
+        let reading = ProcedureClock(profile: profile, clock: Self.clock).read(
+            Self.fullWalk(profile), now: Self.start.addingTimeInterval(86_400 * 20))
+        let justified = StepMaths.steps(reading, justifications: [note])
+        #expect(justified.first { $0.phase == .revision }?.justification == note)
+        #expect(justified.filter { $0.justification != nil }.count == 1)
+        #expect(justified.first { $0.phase == .revision }?.isDeviation == true)
+    }
+
+    @Test(
+        "the request page and the integration report show every step of the request's profile, with who acts and who answers for a deviation",
+        arguments: ["pasuruan", "kaltim", "sragen", "laboratorium"])
+    func pagesRenderEveryStep(id: String) throws {
+        let (profile, steps) = Self.steps(id)
+        let view = DashboardPages.RequestView(
+            requestId: "r1", agency: "3514", profile: id, profileName: profile.name,
+            steps: ReportPage.StepLine.lines(steps, open: "berjalan"), overall: nil, timeline: [])
+        let page = try PageTemplateTests.render("request", view)
+        var report = IntegrationReport(requestId: "r1", generatedAt: Self.start)
+        report.steps = steps
+        report.profileName = profile.name
+        let printed = try ReportPage.render(report)
+        for html in [page, printed] {
+            for line in profile.lines {
+                #expect(html.contains(line.name.htmlEscapedForTest), "\(id): \(line.name)")
+            }
+            #expect(html.contains(profile.name.htmlEscapedForTest))
+            #expect(html.contains("producer-1 (Produsen Data (OPD))"), "the responsible person of the late revision")
+        }
+        if id == "laboratorium" { #expect(page.contains("menit kerja")) }
+    }
+
+    @Test("the whole procedure's line: Kaltim's 3–4 months on the page, with its target")
+    func overallLine() throws {
+        let profile = SOPProfileCatalog.profile("kaltim")!
+        let reading = ProcedureClock(profile: profile, clock: Self.clock).read(
+            Self.fullWalk(profile), now: Self.start.addingTimeInterval(86_400 * 20))
+        let overall = try #require(reading.overall.map { StepMaths.step($0) })
+        let view = DashboardPages.RequestView(
+            requestId: "r1", agency: "3514", profile: "kaltim", profileName: profile.name,
+            steps: [], overall: ReportPage.StepLine.lines([overall], open: "berjalan").first, timeline: [])
+        let html = try PageTemplateTests.render("request", view)
+        #expect(html.contains("Seluruh prosedur") && html.contains("3–4 bulan") && html.contains("dalam target"))
+    }
+
+    @Test("a provisional deadline says so on the page")
+    func provisionalDeadline() throws {
+        let step = IntegrationReport.Step(
+            step: 3, name: "Evaluasi", duration: .init(value: 1, unit: .months), startedAt: Self.start, endedAt: nil,
+            usedPercent: 10, status: "open", deadline: Self.start.addingTimeInterval(86_400 * 40), provisional: true)
+        #expect(ReportPage.StepLine.lines([step], open: "berjalan")[0].deadline.contains("sementara"))
     }
 
     @Test(
@@ -96,5 +132,14 @@ struct StepMathsTests {
         ] as [(Double, Int?)])
     func thresholds(used: Double, expected: Int?) {
         #expect(SLAClock.threshold(reachedBy: used) == expected)
+    }
+}
+
+extension String {
+    /// As the templates escape text.
+    var htmlEscapedForTest: String {
+        replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "'", with: "&#39;")
     }
 }

@@ -236,4 +236,52 @@ enum EvaluationStore {
         }
         return nil
     }
+
+    // MARK: - Recorded phases
+
+    /// Records a phase as done: once per request (before the agreement) or per contract version (after it).
+    static func recordPhase(
+        _ phase: Phase, of requestId: String, contractId: String?, note: String, by actor: String, at date: Date,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO evaluation.phase_records (request_id, phase, contract_id, note, recorded_by, recorded_at)
+            VALUES (\(requestId), \(phase.rawValue), \(contractId), \(note), \(actor), \(date))
+            """, logger: logger)
+    }
+
+    /// The phases recorded for the request: before the agreement (`contractId` nil) or for one contract version.
+    static func recordedPhases(
+        of requestId: String, contractId: String?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Set<Phase> {
+        var phases: Set<Phase> = []
+        for try await phase in try await connection.query(
+            """
+            SELECT phase FROM evaluation.phase_records WHERE request_id = \(requestId)
+              AND coalesce(contract_id, '') = coalesce(\(contractId), '')
+            """, logger: logger
+        ).decode(String.self) {
+            phases.insert(try Phase(stored: phase))
+        }
+        return phases
+    }
+
+    /// The request's latest contract, if any (locked with its submission by the caller).
+    static func latestContract(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws
+        -> StoredContract?
+    {
+        for try await (id, version, agency, consumers, at, datasets) in try await connection.query(
+            """
+            SELECT contract_id, version, coalesce(agency_code, ''), consumers::text, agreed_at, datasets::text
+            FROM evaluation.contracts WHERE request_id = \(requestId) ORDER BY version DESC LIMIT 1
+            """, logger: logger
+        ).decode((String, Int, String, String, Date, String).self) {
+            return StoredContract(
+                contractId: id, requestId: requestId, version: version, agencyCode: agency,
+                consumers: try CloudEventCodec.decodeJSON([String].self, from: consumers), agreedAt: at,
+                datasets: try CloudEventCodec.decodeJSON([DatasetDefinition].self, from: datasets))
+        }
+        return nil
+    }
 }

@@ -202,7 +202,7 @@ enum RequestStore {
         try await client.query(
             """
             INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, definition, state, submitted_by, submitted_at, submission)
-            VALUES (\(requestId), \(draft.agencyCode ?? ""), \(draft.title ?? ""), \(draft.purpose ?? ""), \(draft.profile ?? SOPProfileCatalog.defaultProfileID),
+            VALUES (\(requestId), \(draft.agencyCode ?? ""), \(draft.title ?? ""), \(draft.purpose ?? ""), \(draft.profile ?? ""),
                     '[]'::jsonb, \(IntakeState.draft.rawValue), \(account), \(date), \(body)::jsonb)
             """, logger: logger)
     }
@@ -214,7 +214,7 @@ enum RequestStore {
         try await connection.query(
             """
             UPDATE intake.requests SET title = \(draft.title ?? ""), purpose = \(draft.purpose ?? ""),
-                profile = \(draft.profile ?? SOPProfileCatalog.defaultProfileID), submission = \(body)::jsonb
+                profile = \(draft.profile ?? ""), submission = \(body)::jsonb
             WHERE request_id = \(requestId)
             """, logger: logger)
     }

@@ -206,4 +206,45 @@ enum DatasetStore {
         }
         return lists
     }
+
+    // MARK: - Re-runs and hand-overs
+
+    /// Keeps the contract as announced (once), so its integration test can run again after a fix.
+    static func keepReceivedContract(_ contract: ContractAgreed, on connection: PostgresConnection, logger: Logger)
+        async throws
+    {
+        try await connection.query(
+            """
+            INSERT INTO provisioning.received_contracts (contract_id, request_id, payload, received_at)
+            VALUES (\(contract.contractId), \(contract.requestId), \(try CloudEventCodec.jsonText(contract))::jsonb, now())
+            ON CONFLICT (contract_id) DO NOTHING
+            """, logger: logger)
+    }
+
+    /// The contract as announced, if the hub received it.
+    static func receivedContract(_ contractId: String, on connection: PostgresConnection, logger: Logger) async throws
+        -> ContractAgreed?
+    {
+        for try await payload in try await connection.query(
+            "SELECT payload::text FROM provisioning.received_contracts WHERE contract_id = \(contractId)",
+            logger: logger
+        ).decode(String.self) {
+            return try CloudEventCodec.decodeJSON(ContractAgreed.self, from: payload)
+        }
+        return nil
+    }
+
+    /// Records the hand-over of a contract's results (once); false when it was already handed over.
+    static func recordHandOver(
+        ofRequest requestId: String, contractId: String, note: String, by account: String, at date: Date,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        let inserted = try await connection.query(
+            """
+            INSERT INTO provisioning.hand_overs (request_id, contract_id, note, handed_over_by, handed_over_at)
+            VALUES (\(requestId), \(contractId), \(note), \(account), \(date)) ON CONFLICT DO NOTHING RETURNING contract_id
+            """, logger: logger)
+        for try await _ in inserted.decode(String.self) { return true }
+        return false
+    }
 }

@@ -53,59 +53,103 @@ struct ReadModelStore: Sendable {
             """, logger: logger)
     }
 
-    /// Puts the event on the request's timeline (once) and makes sure the request has a row.
-    func addToTimeline(
-        _ event: ReceivedEvent, actor: ActorReference, state: RequestState, step: Int,
-        on connection: PostgresConnection, logger: Logger
-    ) async throws {
+    /// Puts the event on the request's timeline (once) and makes sure the request has a row; the
+    /// phase, state and step of the entry are set by ``apply(_:profile:to:on:logger:)``.
+    func addToTimeline(_ event: ReceivedEvent, milestone: Milestone, on connection: PostgresConnection, logger: Logger)
+        async throws
+    {
         let occurredAt = event.attributes.time
+        let placeholder = RequestState.submitted.rawValue
         try await connection.query(
             """
-            INSERT INTO \(identifier: schema).timeline (event_id, request_id, event_type, source, actor_id, actor_role, state, sop_step, occurred_at)
+            INSERT INTO \(identifier: schema).timeline (event_id, request_id, event_type, source, actor_id, actor_role, state, sop_step,
+                occurred_at, completed_phase, evidence_at)
             VALUES (\(event.attributes.id), \(event.requestId), \(event.attributes.type.rawValue), \(event.attributes.source),
-                    \(actor.id), \(actor.role.rawValue), \(state.rawValue), \(step), \(occurredAt))
+                    \(milestone.actor.id), \(milestone.actor.role.rawValue), \(placeholder), 0, \(occurredAt),
+                    \(milestone.completedPhase?.rawValue), \(milestone.evidenceAt))
             ON CONFLICT (event_id) DO NOTHING
             """, logger: logger)
         try await connection.query(
             """
             INSERT INTO \(identifier: schema).requests (request_id, state, sop_step, updated_at)
-            VALUES (\(event.requestId), \(state.rawValue), \(step), \(occurredAt))
+            VALUES (\(event.requestId), \(placeholder), 0, \(occurredAt))
             ON CONFLICT (request_id) DO NOTHING
             """, logger: logger)
     }
 
-    /// What the submission says about the request (agency, title, profile, when).
+    /// What the submission says about the request (agency, title, profile and its version, when).
     func recordSubmission(_ submitted: RequestSubmitted, on connection: PostgresConnection, logger: Logger) async throws
     {
         try await connection.query(
             """
             UPDATE \(identifier: schema).requests SET agency_code = \(submitted.agencyCode), title = \(submitted.title),
-                profile = \(submitted.profile), submitted_at = \(submitted.submittedAt)
+                profile = \(submitted.profile), profile_version = \(submitted.profileVersion), submitted_at = \(submitted.submittedAt)
             WHERE request_id = \(submitted.requestId)
             """, logger: logger)
     }
 
-    /// Sets the request's state and step from its latest timeline entry; returns where it stands.
-    func settle(_ requestId: String, on connection: PostgresConnection, logger: Logger) async throws
-        -> ProjectedRequest?
+    /// The profile the request pinned (the built-in default until its submission is known).
+    func profile(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> SOPProfile {
+        for try await (id, version) in try await connection.query(
+            "SELECT profile, profile_version FROM \(identifier: schema).requests WHERE request_id = \(requestId)",
+            logger: logger
+        ).decode((String?, Int?).self) {
+            if let id, let found = try await ProfileReader.profile(id, version: version, on: connection, logger: logger)
+            {
+                return found
+            }
+        }
+        return SOPProfileCatalog.profile(SOPProfileCatalog.builtInDefaultID)!
+    }
+
+    /// The request's timeline as the procedure clock reads it.
+    func milestones(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws
+        -> [Milestone]
     {
+        var milestones: [Milestone] = []
+        for try await (id, type, actor, role, at, completed, evidence) in try await connection.query(
+            """
+            SELECT event_id, event_type, actor_id, actor_role, occurred_at, completed_phase, evidence_at
+            FROM \(identifier: schema).timeline WHERE request_id = \(requestId)
+            """, logger: logger
+        ).decode((String, String, String, String, Date, String?, Date?).self) {
+            guard let type = EventType(rawValue: type) else { continue }
+            milestones.append(
+                Milestone(
+                    type, at: at, by: ActorReference(id: actor, role: try Role(stored: role)),
+                    completedPhase: try completed.map { try Phase(stored: $0) }, evidenceAt: evidence, id: id))
+        }
+        return milestones
+    }
+
+    /// Writes the clock's reading: each entry's phase, state and step, and the request's.
+    func apply(
+        _ reading: ProcedureClock.Reading, profile: SOPProfile, to requestId: String, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> ProjectedRequest? {
+        for entry in reading.entries {
+            let step = entry.phase.flatMap { profile.stepNumber(of: $0) } ?? 0
+            try await connection.query(
+                """
+                UPDATE \(identifier: schema).timeline SET phase = \(entry.phase?.rawValue), state = \(entry.state.rawValue), sop_step = \(step)
+                WHERE event_id = \(entry.milestone.id) AND (phase IS DISTINCT FROM \(entry.phase?.rawValue)
+                    OR state <> \(entry.state.rawValue) OR sop_step <> \(step))
+                """, logger: logger)
+        }
+        guard let latest = reading.entries.map(\.milestone.at).max() else { return nil }
+        let step = reading.phase.flatMap { profile.stepNumber(of: $0) } ?? 0
         let rows = try await connection.query(
             """
-            WITH latest AS (
-                SELECT state, sop_step, occurred_at FROM \(identifier: schema).timeline WHERE request_id = \(requestId)
-                ORDER BY occurred_at DESC, sop_step DESC LIMIT 1
-            )
-            UPDATE \(identifier: schema).requests r SET state = latest.state, sop_step = latest.sop_step, updated_at = latest.occurred_at
-            FROM latest WHERE r.request_id = \(requestId)
-            RETURNING r.state, r.agency_code, r.completed_at, r.updated_at,
+            UPDATE \(identifier: schema).requests r SET state = \(reading.state.rawValue), sop_step = \(step),
+                phase = \(reading.phase?.rawValue), updated_at = \(latest)
+            WHERE r.request_id = \(requestId)
+            RETURNING r.agency_code, r.completed_at,
                 (SELECT count(*) FROM \(identifier: schema).timeline t WHERE t.request_id = r.request_id)
             """, logger: logger)
-        for try await (state, agency, completedAt, updatedAt, events) in rows.decode(
-            (String, String?, Date?, Date, Int).self)
-        {
+        for try await (agency, completedAt, events) in rows.decode((String?, Date?, Int).self) {
             return ProjectedRequest(
-                state: try RequestState(stored: state), agencyCode: agency, completedAt: completedAt,
-                updatedAt: updatedAt, timelineEvents: events)
+                state: reading.state, agencyCode: agency, completedAt: completedAt, updatedAt: latest,
+                timelineEvents: events)
         }
         return nil
     }
@@ -253,4 +297,55 @@ struct ReadModelStore: Sendable {
         }
         return alerts
     }
+
+    // MARK: - Justifications of deviations
+
+    /// The justifications recorded for a request's deviations.
+    static func justifications(of requestId: String, client: PostgresClient, logger: Logger) async throws
+        -> [StoredJustification]
+    {
+        var found: [StoredJustification] = []
+        for try await (phase, started, step, text, by, role, at) in try await client.query(
+            """
+            SELECT phase, step_started_at, sop_step, justification, justified_by, justified_role, justified_at
+            FROM reporting.justifications WHERE request_id = \(requestId) ORDER BY justified_at
+            """, logger: logger
+        ).decode((String, Date, Int, String, String, String, Date).self) {
+            found.append(
+                StoredJustification(
+                    requestId: requestId, phase: try Phase(stored: phase), stepStartedAt: started, step: step,
+                    justification: text, justifiedBy: ActorReference(id: by, role: try Role(stored: role)),
+                    justifiedAt: at))
+        }
+        return found
+    }
+
+    /// Records the justification of one run's deviation (once).
+    static func recordJustification(_ justification: StoredJustification, client: PostgresClient, logger: Logger)
+        async throws -> Bool
+    {
+        for try await _ in try await client.query(
+            """
+            INSERT INTO reporting.justifications (request_id, phase, step_started_at, sop_step, justification, justified_by, justified_role, justified_at)
+            VALUES (\(justification.requestId), \(justification.phase.rawValue), \(justification.stepStartedAt), \(justification.step),
+                    \(justification.justification), \(justification.justifiedBy.id), \(justification.justifiedBy.role.rawValue), \(justification.justifiedAt))
+            ON CONFLICT DO NOTHING RETURNING request_id
+            """, logger: logger
+        ).decode(String.self) {
+            return true
+        }
+        return false
+    }
+}
+
+/// Why a step took longer than its standard, in the words of the person responsible for it
+/// (seed 003: a deviation "harus dipertanggungjawabkan oleh pelaksana").
+struct StoredJustification: Sendable, Encodable, Equatable {
+    let requestId: String
+    let phase: Phase
+    let stepStartedAt: Date
+    let step: Int
+    let justification: String
+    let justifiedBy: ActorReference
+    let justifiedAt: Date
 }

@@ -11,6 +11,7 @@ struct RequestRow: Sendable {
     let profile: String?
     let state: RequestState
     let sopStep: Int
+    var phase: Phase? = nil
     let submittedAt: Date?
     let completedAt: Date?
     let updatedAt: Date
@@ -47,16 +48,17 @@ enum ReportReads {
         var result: [RequestRow] = []
         let rows = try await client.query(
             """
-            SELECT request_id, agency_code, title, profile, state, sop_step, submitted_at, completed_at, updated_at
+            SELECT request_id, agency_code, title, profile, state, sop_step, submitted_at, completed_at, updated_at, phase
             FROM reporting.requests WHERE (\(requestId)::text IS NULL OR request_id = \(requestId)) ORDER BY updated_at DESC LIMIT 500
             """, logger: logger)
-        for try await (id, agency, title, profile, state, step, submitted, completed, updated) in rows.decode(
-            (String, String?, String?, String?, String, Int, Date?, Date?, Date).self)
+        for try await (id, agency, title, profile, state, step, submitted, completed, updated, phase) in rows.decode(
+            (String, String?, String?, String?, String, Int, Date?, Date?, Date, String?).self)
         {
             result.append(
                 RequestRow(
                     requestId: id, agencyCode: agency, title: title, profile: profile,
                     state: try RequestState(stored: state), sopStep: step,
+                    phase: try phase.map { try Phase(stored: $0) },
                     submittedAt: submitted, completedAt: completed, updatedAt: updated))
         }
         return result
@@ -118,18 +120,22 @@ enum ReportReads {
         return result
     }
 
-    /// Every request's timeline before `until`, by request, time and step.
-    static func timelines(before until: Date, client: PostgresClient, logger: Logger) async throws -> [TimelineRow] {
-        var result: [TimelineRow] = []
-        for try await (id, step, at, state) in try await client.query(
+    /// Every request's timeline before `until`, as the procedure clock reads it, by request.
+    static func milestones(before until: Date, client: PostgresClient, logger: Logger) async throws
+        -> [String: [Milestone]]
+    {
+        var result: [String: [Milestone]] = [:]
+        for try await (request, id, type, actor, role, at, completed, evidence) in try await client.query(
             """
-            SELECT request_id, sop_step, occurred_at, state FROM reporting.timeline WHERE occurred_at < \(until) ORDER BY request_id, occurred_at, sop_step
+            SELECT request_id, event_id, event_type, actor_id, actor_role, occurred_at, completed_phase, evidence_at
+            FROM reporting.timeline WHERE occurred_at < \(until)
             """, logger: logger
-        ).decode((String, Int, Date, String).self) {
-            result.append(
-                TimelineRow(
-                    eventId: "", requestId: id, eventType: "", source: "", actorId: "", actorRole: "",
-                    state: try RequestState(stored: state), sopStep: step, occurredAt: at))
+        ).decode((String, String, String, String, String, Date, String?, Date?).self) {
+            guard let type = EventType(rawValue: type) else { continue }
+            result[request, default: []].append(
+                Milestone(
+                    type, at: at, by: ActorReference(id: actor, role: try Role(stored: role)),
+                    completedPhase: try completed.map { try Phase(stored: $0) }, evidenceAt: evidence, id: id))
         }
         return result
     }

@@ -22,6 +22,7 @@ struct StoredRunOutcome: Sendable {
     let passed: Bool
     let failedChecks: [String]
     let startedAt: Date
+    let completedAt: Date
 }
 
 /// A queued run taken on a lease (see ``ValidationStore/claimQueuedRun(client:logger:)``).
@@ -133,15 +134,15 @@ enum ValidationStore {
     static func runOfCurrentContract(
         _ runId: String, of requestId: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> StoredRunOutcome? {
-        for try await (score, passed, failed, started) in try await connection.query(
+        for try await (score, passed, failed, started, completed) in try await connection.query(
             """
-            SELECT r.score, r.passed, r.failed_checks::text, r.started_at FROM validation.runs r JOIN validation.cases c USING (request_id)
+            SELECT r.score, r.passed, r.failed_checks::text, r.started_at, r.completed_at FROM validation.runs r JOIN validation.cases c USING (request_id)
             WHERE r.request_id = \(requestId) AND r.run_id = \(runId) AND r.contract_id = c.contract_id
             """, logger: logger
-        ).decode((Double, Bool, String, Date).self) {
+        ).decode((Double, Bool, String, Date, Date).self) {
             return StoredRunOutcome(
                 score: score, passed: passed, failedChecks: try CloudEventCodec.decodeJSON([String].self, from: failed),
-                startedAt: started)
+                startedAt: started, completedAt: completed)
         }
         return nil
     }
@@ -278,5 +279,17 @@ enum ValidationStore {
             """, logger: logger)
         for try await _ in inserted.decode(String.self) { return true }
         return false
+    }
+
+    /// Records the head's judgement (Kaltim step 11): `approved`, or `reopened` (back to step 3).
+    static func recordHeadReview(
+        of requestId: String, state: String, by actor: String, at date: Date, note: String,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            UPDATE validation.cases SET state = \(state), reviewed_by = \(actor), reviewed_at = \(date), review_note = \(note)
+            WHERE request_id = \(requestId)
+            """, logger: logger)
     }
 }

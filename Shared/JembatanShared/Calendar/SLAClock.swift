@@ -15,25 +15,34 @@ public struct SLAClock: Sendable {
     }
 
     /// Share of the standard used between `start` and `end` (1.0 = the whole standard).
-    public func used(_ standard: SOPProfile.Duration, from start: Date, to end: Date) -> Double {
+    public func used(
+        _ standard: SOPProfile.Duration, from start: Date, to end: Date,
+        hours: SOPProfile.OfficeHours = .standard
+    ) -> Double {
         guard standard.value > 0, end > start else { return 0 }
         switch standard.unit {
         case .workingDays:
             return calendar.workingDays(from: start, to: end) / Double(standard.value)
         case .minutes:
-            return end.timeIntervalSince(start) / 60 / Double(standard.value)
+            return calendar.officeMinutes(from: start, to: end, hours: hours) / Double(standard.value)
         case .months:
             let deadline = calendar.calendar.date(byAdding: .month, value: standard.value, to: start)!
             return end.timeIntervalSince(start) / deadline.timeIntervalSince(start)
         }
     }
 
-    /// The moment the standard runs out.
-    public func deadline(_ standard: SOPProfile.Duration, from start: Date) -> Date {
+    /// The moment the standard runs out; `remaining` is the share of it still left (a resumed step).
+    public func deadline(
+        _ standard: SOPProfile.Duration, from start: Date, hours: SOPProfile.OfficeHours = .standard,
+        remaining: Double = 1
+    ) -> Date {
+        let amount = Double(standard.value) * remaining
         switch standard.unit {
-        case .workingDays: calendar.adding(workingDays: Double(standard.value), to: start)
-        case .minutes: start.addingTimeInterval(Double(standard.value) * 60)
-        case .months: calendar.calendar.date(byAdding: .month, value: standard.value, to: start)!
+        case .workingDays: return calendar.adding(workingDays: amount, to: start)
+        case .minutes: return calendar.adding(officeMinutes: amount, to: start, hours: hours)
+        case .months:
+            let whole = calendar.calendar.date(byAdding: .month, value: standard.value, to: start)!
+            return start.addingTimeInterval(whole.timeIntervalSince(start) * remaining)
         }
     }
 

@@ -66,6 +66,9 @@ public struct JembatanConfiguration: Sendable {
     public var freshnessCheckSeconds = 3600
     /// `JEMBATAN_SLA_CHECK_SECONDS`: how often reporting measures open steps against their standard (default 60).
     public var slaCheckSeconds = 60
+    /// `JEMBATAN_DEFAULT_PROFILE`: the SOP profile of a request that names none (default `pasuruan`);
+    /// one of the shipped profiles (`Shared/JembatanShared/Profiles/Data`) or one an admin added.
+    public var defaultProfile = SOPProfileCatalog.builtInDefaultID
     /// `JEMBATAN_CHROMIUM`: the headless browser that prints reports to PDF (default `chromium` on the PATH).
     public var chromium = "chromium"
     /// `JEMBATAN_CONSUMER_WATCHDOG_SECONDS`: how long a consumer's loop may stand still, or the consumer
@@ -91,6 +94,7 @@ public struct JembatanConfiguration: Sendable {
         ("JEMBATAN_LOG_LEVEL", "info"), ("JEMBATAN_LOG_FORMAT", "text"), ("JEMBATAN_MONITOR_SECONDS", "15"),
         ("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", "6000"),
         ("JEMBATAN_FRESHNESS_CHECK_SECONDS", "3600"), ("JEMBATAN_SLA_CHECK_SECONDS", "60"),
+        ("JEMBATAN_DEFAULT_PROFILE", "pasuruan"),
         ("JEMBATAN_CALENDAR_FILE", "(none; read by the working-day calendar)"), ("JEMBATAN_CHROMIUM", "chromium"),
     ]
 
@@ -115,6 +119,12 @@ public struct JembatanConfiguration: Sendable {
         freshnessCheckSeconds = try scope.integer("freshness_check_seconds", default: 3600, range: 10...604_800)
         slaCheckSeconds = try scope.integer("sla_check_seconds", default: 60, range: 1...86_400)
         chromium = scope.string("chromium", default: "chromium")
+        defaultProfile = scope.string("default_profile", default: SOPProfileCatalog.builtInDefaultID)
+        guard SOPProfile.isValidID(defaultProfile) else {
+            throw ConfigurationError(
+                variable: scope.variable("default_profile"),
+                problem: "expected a profile id (lower-case letters, digits, '-' or '_'); got '\(defaultProfile)'")
+        }
         let level = scope.string("log_level", default: "info")
         guard let parsed = Logger.Level(rawValue: level) else {
             throw ConfigurationError(

@@ -12,6 +12,12 @@ public enum RequestState: String, Codable, Sendable, CaseIterable {
     case integrationTested = "integration_tested"
     case integrationTestFailed = "integration_test_failed"
     case provisioned, validating, completed, reopened
+    /// Between the agreement and the API: the interchange document (and the laboratory's design and build).
+    case preparing
+    /// The producer accepted; the hand-over (and the head's review) follow.
+    case accepted
+    /// The results document was handed over; the head's review follows.
+    case handedOver = "handed_over"
 
     /// The state in Bahasa Indonesia.
     public var label: String {
@@ -29,6 +35,9 @@ public enum RequestState: String, Codable, Sendable, CaseIterable {
         case .validating: "validasi"
         case .completed: "selesai"
         case .reopened: "dibuka kembali"
+        case .preparing: "penyusunan dokumen"
+        case .accepted: "diterima OPD"
+        case .handedOver: "diserahterimakan"
         }
     }
 
@@ -90,6 +99,18 @@ public enum Phase: String, Codable, Sendable, CaseIterable {
     // The laboratory's in-house development procedure (SOP 000).
     case assignment, design, build, fix
     case handOver = "hand_over"
+    /// The producer revises a returned request: its own time, not the technical team's.
+    case revision
+
+    /// The phases the services drive for every request: each profile covers all of them.
+    public static let required: [Phase] = [
+        .request, .disposition, .definition, .evaluation, .revision, .interchangeDocument, .apiPreparation,
+        .integrationTest, .fix, .delivery, .producerValidation, .finalEvaluation, .report,
+    ]
+
+    /// Phases the technical team (or the profile's actor) records as done in evaluation, between the
+    /// disposition and the API: they have no other event that ends them.
+    public static let recorded: Set<Phase> = [.assignment, .interchangeDocument, .design, .build]
 
     /// The phase in Bahasa Indonesia.
     public var label: String {
@@ -111,6 +132,7 @@ public enum Phase: String, Codable, Sendable, CaseIterable {
         case .build: "Pembangunan"
         case .fix: "Perbaikan"
         case .handOver: "Serah terima"
+        case .revision: "Revisi oleh OPD"
         }
     }
 }
@@ -137,3 +159,20 @@ public struct UnknownStoredValue: Error, CustomStringConvertible {
 }
 
 extension RequestState: StoredState {}
+extension Phase: StoredState {}
+extension Role: StoredState {}
+
+extension Role {
+    /// The role as the offices name it.
+    public var label: String {
+        switch self {
+        case .producer: "Produsen Data (OPD)"
+        case .head: "Kepala Dinas"
+        case .supervisor: "Kepala Bidang"
+        case .technical: "Tim Teknis"
+        case .consumer: "OPD pengguna data"
+        case .admin: "Admin"
+        case .system: "Sistem"
+        }
+    }
+}

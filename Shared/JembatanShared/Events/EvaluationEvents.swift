@@ -114,3 +114,30 @@ public struct RequestReturned: EventPayload, Equatable {
         self.returnedAt = returnedAt
     }
 }
+
+/// A step the profile has the team (or its actor) record as done: the end of the evaluation
+/// (agreed; step 3), the laboratory's assignment, or a document step before the API (the interchange
+/// document, the laboratory's design). The last of them is announced as ``ContractAgreed`` instead.
+public struct PhaseRecorded: EventPayload, Equatable {
+    /// The type this payload is published as.
+    public static let eventType = EventType.phaseRecorded
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
+    public var requestId: String
+    /// The phase recorded as done.
+    public var phase: Phase
+    /// What was produced (at most 2 000 characters).
+    public var note: String
+    /// Who recorded it.
+    public var recordedBy: ActorReference
+    /// When.
+    public var recordedAt: Date
+
+    /// Creates the payload.
+    public init(requestId: String, phase: Phase, note: String, recordedBy: ActorReference, recordedAt: Date) {
+        self.requestId = requestId
+        self.phase = phase
+        self.note = note
+        self.recordedBy = recordedBy
+        self.recordedAt = recordedAt
+    }
+}

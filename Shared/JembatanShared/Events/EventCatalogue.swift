@@ -30,6 +30,9 @@ extension EventType {
         case .incidentClosed: IncidentClosed.self
         case .backupCompleted: BackupCompleted.self
         case .deadLetterRedriven: DeadLetterRedriven.self
+        case .phaseRecorded: PhaseRecorded.self
+        case .resultsHandedOver: ResultsHandedOver.self
+        case .integrationApproved: IntegrationApproved.self
         }
     }
 }
@@ -45,6 +48,13 @@ extension Role: SchemaEnumerable {
     public static var schemaValues: [String] { allCases.map(\.rawValue) }
     /// The value used as the example.
     public static var schemaExample: Role { .producer }
+}
+
+extension Phase: SchemaEnumerable {
+    /// The values the schema lists.
+    public static var schemaValues: [String] { allCases.map(\.rawValue) }
+    /// The value used as the example.
+    public static var schemaExample: Phase { .interchangeDocument }
 }
 
 extension FindingSeverity: SchemaEnumerable {

@@ -27,15 +27,20 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case incidentClosed = "id.jembatan.incident.closed.v1"
     case backupCompleted = "id.jembatan.backup.completed.v1"
     case deadLetterRedriven = "id.jembatan.deadletter.redriven.v1"
+    case phaseRecorded = "id.jembatan.phase.recorded.v1"
+    case resultsHandedOver = "id.jembatan.results.handed-over.v1"
+    case integrationApproved = "id.jembatan.integration.approved.v1"
 
     /// The topic events of this type are written to (by the service named in the topic).
     public var topic: Topic {
         switch self {
         case .requestSubmitted, .requestDispositioned, .requestResubmitted, .requestWithdrawn: .intake
-        case .evaluationStarted, .contractAgreed, .requestReturned: .evaluation
-        case .apiProvisioned, .integrationTestPassed, .integrationTestFailed, .resultsDelivered, .recordsIngested:
+        case .evaluationStarted, .contractAgreed, .requestReturned, .phaseRecorded: .evaluation
+        case .apiProvisioned, .integrationTestPassed, .integrationTestFailed, .resultsDelivered, .recordsIngested,
+            .resultsHandedOver:
             .provisioning
-        case .requestAccepted, .requestReopened, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding:
+        case .requestAccepted, .requestReopened, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding,
+            .integrationApproved:
             .validation
         case .requestCompleted, .slaWarning, .slaBreached, .reportPublished: .reporting
         case .opsCheckCompleted, .incidentOpened, .incidentEscalated, .incidentClosed, .backupCompleted,

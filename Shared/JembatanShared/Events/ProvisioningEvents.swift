@@ -196,3 +196,29 @@ public struct APIProvisioned: EventPayload, Equatable {
         self.provisionedAt = provisionedAt
     }
 }
+
+/// The results document was handed over (berita acara serah terima: Kaltim step 10, the
+/// laboratory's hand-over of the final result), after the producer accepted.
+public struct ResultsHandedOver: EventPayload, Equatable {
+    /// The type this payload is published as.
+    public static let eventType = EventType.resultsHandedOver
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
+    public var requestId: String
+    /// The dataset contract.
+    public var contractId: String
+    /// What was handed over to whom (at most 2 000 characters).
+    public var note: String
+    /// Who handed it over.
+    public var handedOverBy: ActorReference
+    /// When.
+    public var handedOverAt: Date
+
+    /// Creates the payload.
+    public init(requestId: String, contractId: String, note: String, handedOverBy: ActorReference, handedOverAt: Date) {
+        self.requestId = requestId
+        self.contractId = contractId
+        self.note = note
+        self.handedOverBy = handedOverBy
+        self.handedOverAt = handedOverAt
+    }
+}

@@ -20,11 +20,13 @@ public struct ValidationEvidence: Codable, Sendable, Equatable {
     public var extraInHub: Int?
     /// Records whose values differ.
     public var changed: Int?
+    /// When the run was complete: the moment the final evaluation (its own step) began.
+    public var completedAt: Date?
 
     /// Creates the payload.
     public init(
         runId: String, score: Double, passed: Bool, failedChecks: [String], reconciliationId: String? = nil,
-        missingInHub: Int? = nil, extraInHub: Int? = nil, changed: Int? = nil
+        missingInHub: Int? = nil, extraInHub: Int? = nil, changed: Int? = nil, completedAt: Date? = nil
     ) {
         self.runId = runId
         self.score = score
@@ -34,6 +36,7 @@ public struct ValidationEvidence: Codable, Sendable, Equatable {
         self.missingInHub = missingInHub
         self.extraInHub = extraInHub
         self.changed = changed
+        self.completedAt = completedAt
     }
 }
 
@@ -216,5 +219,29 @@ public struct RequestReopened: EventPayload, Equatable {
         self.evidence = evidence
         self.decidedBy = decidedBy
         self.decidedAt = decidedAt
+    }
+}
+
+/// The head judged the integrated data on the dashboard and found it right: the request is done
+/// and its data "terus dilakukan update" (Kaltim step 11). Sending it back is a ``RequestReopened``
+/// decided by the head.
+public struct IntegrationApproved: EventPayload, Equatable {
+    /// The type this payload is published as.
+    public static let eventType = EventType.integrationApproved
+    /// The request the event belongs to (the Kafka key; operations events use their subject).
+    public var requestId: String
+    /// The head's note (at most 2 000 characters).
+    public var note: String
+    /// Who judged.
+    public var approvedBy: ActorReference
+    /// When.
+    public var approvedAt: Date
+
+    /// Creates the payload.
+    public init(requestId: String, note: String, approvedBy: ActorReference, approvedAt: Date) {
+        self.requestId = requestId
+        self.note = note
+        self.approvedBy = approvedBy
+        self.approvedAt = approvedAt
     }
 }

@@ -1,60 +1,183 @@
 import Foundation
 
-/// One institution's version of the procedure: its steps, their standard durations ("Mutu Baku —
-/// Waktu") and the inputs a request must carry ("Kelengkapan"). Profiles are data
-/// (``SOPProfileCatalog``); a request pins the id and version it started with.
+/// One institution's version of the procedure: its own numbered steps in the seed's wording, who
+/// acts, their standard durations ("Mutu Baku — Waktu"), inputs ("Kelengkapan") and outputs, each
+/// mapped onto the typed ``Phase``s the services drive. Profiles are data: shipped as JSON files
+/// (`Profiles/Data`), stored and extended by intake; a request pins the id and version it started with.
 public struct SOPProfile: Codable, Sendable, Equatable {
-    /// How a standard duration is counted.
+    /// How a standard duration is counted (SYSTEM.md §7).
     public enum Unit: String, Codable, Sendable {
         /// Monday–Friday minus national holidays and cuti bersama.
         case workingDays = "working_days"
         /// Calendar months (the SOPs' "1 bulan").
         case months
-        /// Minutes (the laboratory's in-house procedure).
+        /// Office minutes: minutes inside office hours on working days (seeds 000 and 004).
         case minutes
     }
 
-    /// A standard duration.
+    /// A standard duration. A range ("1–3 hari") keeps both ends: `value` is the upper end, the
+    /// standard (100 %, a breach past it); `target` the lower end, shown beside it.
     public struct Duration: Codable, Sendable, Equatable {
-        /// How many units.
+        /// How many units: the standard (the upper end of a range).
         public var value: Int
+        /// The lower end of a range, when the SOP gives one.
+        public var target: Int?
         /// The unit.
         public var unit: Unit
+
+        /// A standard of `value` units, with the lower end `target` of a range.
+        public init(value: Int, target: Int? = nil, unit: Unit) {
+            self.value = value
+            self.target = target
+            self.unit = unit
+        }
+
     }
 
-    /// One step of the procedure.
+    /// Office hours for standards in minutes, WIB (SYSTEM.md §7: 07:30–16:00 Monday–Thursday,
+    /// 07:30–16:30 Friday unless the profile says otherwise).
+    public struct OfficeHours: Codable, Sendable, Equatable {
+        /// Opening, minutes after midnight.
+        public var opens: Int
+        /// Closing Monday to Thursday, minutes after midnight.
+        public var closes: Int
+        /// Closing on Friday, minutes after midnight.
+        public var closesFriday: Int
+
+        /// The decided default: 07:30–16:00, Friday to 16:30.
+        public static let standard = OfficeHours(opens: 7 * 60 + 30, closes: 16 * 60, closesFriday: 16 * 60 + 30)
+    }
+
+    /// One step of the procedure, or a line outside the seed's numbering (`number` 0).
     public struct Step: Codable, Sendable, Equatable {
-        /// Step number as in SYSTEM.md §1.
+        /// The seed's step number; 0 for a line the seed does not number (revision, fix).
         public var number: Int
-        /// The SOP's name for it.
+        /// The seed's wording.
         public var name: String
-        /// Who does it.
+        /// Who acts.
         public var role: Role
         /// The standard duration; nil where the SOP sets none.
         public var standard: Duration?
-        /// The phases of the procedure this step covers.
+        /// What the step needs ("Kelengkapan").
+        public var inputs: [String]
+        /// What it produces ("Output"), if the seed names it.
+        public var output: String?
+        /// The phases of the procedure this step covers, in order.
         public var phases: [Phase]
+        /// Why a standard was chosen where the seed gives none, or how a step was read.
+        public var note: String?
 
         /// A short name for charts and tables: the label of the step's first phase.
         public var shortName: String { phases.first?.label ?? name }
+
+        /// "Langkah 3" for a numbered step, the name for a line outside the numbering.
+        public var reference: String { number > 0 ? "Langkah \(number)" : name }
     }
-
-    /// The step numbered `number`, if the profile has it.
-    public func step(_ number: Int) -> Step? { steps.first { $0.number == number } }
-
-    /// The number of the step that covers `phase`; nil when this profile has no such phase.
-    public func stepNumber(of phase: Phase) -> Int? { steps.first { $0.phases.contains(phase) }?.number }
 
     /// Profile id, e.g. `pasuruan`.
     public var id: String
     /// Version of this profile's data; requests pin it.
     public var version: Int
-    /// Institution and SOP number.
+    /// Institution and SOP.
     public var name: String
+    /// The seed (SOP number and file) the steps are read from.
+    public var source: String
     /// Inputs a submission must carry (see ``RequiredInput``).
     public var requiredInputs: [RequiredInput]
-    /// The steps in order.
+    /// Office hours for standards in minutes; the default when nil.
+    public var officeHours: OfficeHours?
+    /// The whole procedure's standard, when the SOP gives one (Kaltim: "3 sampai 4 bulan").
+    public var overall: Duration?
+    /// The numbered steps, in the seed's order.
     public var steps: [Step]
+    /// Lines outside the seed's numbering: the producer's revision time, the fix after a failed
+    /// integration test (when the seed does not number one).
+    public var otherLines: [Step]
+
+    /// Every line: numbered steps, then the others.
+    public var lines: [Step] { steps + otherLines }
+
+    /// The step numbered `number`, if the profile has it.
+    public func step(_ number: Int) -> Step? { steps.first { $0.number == number } }
+
+    /// The number of the step that covers `phase`; nil when this profile has no such step, 0 for a line outside the numbering.
+    public func stepNumber(of phase: Phase) -> Int? { line(for: phase)?.number }
+
+    /// The step or line that covers `phase`.
+    public func line(for phase: Phase) -> Step? { lines.first { $0.phases.contains(phase) } }
+
+    /// Whether some step of this profile covers `phase`.
+    public func has(_ phase: Phase) -> Bool { line(for: phase) != nil }
+
+    /// The phases of the numbered steps, in order.
+    public var phaseOrder: [Phase] { steps.flatMap(\.phases) }
+
+    /// The phases this profile has recorded as done before the team's decision (the laboratory's assignment).
+    public var recordedBeforeDecision: [Phase] {
+        Array(phaseOrder.prefix { $0 != .evaluation }.filter { Phase.recorded.contains($0) })
+    }
+
+    /// The phases recorded as done between the agreement and the API (the interchange document; the
+    /// laboratory's design and build), in order: the last announces the contract.
+    public var recordedBeforeAPI: [Phase] {
+        guard let agreed = phaseOrder.firstIndex(of: .evaluation) else { return [] }
+        return phaseOrder[(agreed + 1)...].filter { Phase.recorded.contains($0) }
+    }
+
+    /// The office hours minutes are counted in.
+    public var hours: OfficeHours { officeHours ?? .standard }
+
+    /// Whether `id` is a profile id: 1 to 40 lower-case ASCII letters, digits, '-' or '_'.
+    public static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 40
+            && id.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_" || $0 == "-") }
+    }
+
+    /// The rules a profile must keep to be used: every phase the services drive is covered once,
+    /// numbers are unique and ascending, standards positive with the target below the standard.
+    /// Empty when the profile is usable.
+    public var violations: [FieldViolation] {
+        var found: [FieldViolation] = []
+        func add(_ field: String, _ rule: String, _ message: String) {
+            found.append(FieldViolation(field: field, rule: rule, message: message))
+        }
+        if !Self.isValidID(id) {
+            add("id", "pattern", "id is 1 to 40 lower-case letters, digits, '-' or '_'")
+        }
+        if version < 1 { add("version", "minimum", "version starts at 1") }
+        if name.trimmingCharacters(in: .whitespaces).isEmpty { add("name", "required", "name the institution and SOP") }
+        if steps.isEmpty { add("steps", "required", "a profile has at least one step") }
+        let numbers = steps.map(\.number)
+        if numbers != numbers.sorted() || Set(numbers).count != numbers.count || numbers.contains(where: { $0 < 1 }) {
+            add("steps", "numbering", "steps are numbered from 1, each number once, in order")
+        }
+        for (index, line) in otherLines.enumerated() where line.number != 0 {
+            add("otherLines[\(index)].number", "const", "a line outside the numbering has number 0")
+        }
+        let covered = lines.flatMap(\.phases)
+        for phase in Phase.allCases where covered.filter({ $0 == phase }).count > 1 {
+            add("steps", "unique_phase", "phase \(phase.rawValue) is covered by more than one step")
+        }
+        for phase in Phase.required where !covered.contains(phase) {
+            add("steps", "required_phase", "no step covers phase \(phase.rawValue) (\(phase.label))")
+        }
+        for (index, line) in lines.enumerated() {
+            let field = index < steps.count ? "steps[\(index)]" : "otherLines[\(index - steps.count)]"
+            if line.phases.isEmpty { add("\(field).phases", "required", "a step covers at least one phase") }
+            if line.name.trimmingCharacters(in: .whitespaces).isEmpty {
+                add("\(field).name", "required", "a step has the seed's wording")
+            }
+            if let standard = line.standard {
+                if standard.value < 1 { add("\(field).standard.value", "minimum", "a standard is at least 1") }
+                if let target = standard.target, target < 1 || target >= standard.value {
+                    add(
+                        "\(field).standard.target", "range",
+                        "the lower end of a range is at least 1 and below the upper end")
+                }
+            }
+        }
+        return found
+    }
 }
 
 /// An input the completeness check can require.
@@ -62,82 +185,27 @@ public enum RequiredInput: String, Codable, Sendable, CaseIterable {
     case purpose, legalBasis, contactPerson, intendedConsumers, attachments, classification, updateFrequency, primaryKey
 }
 
-/// The shipped profiles (Pasuruan is the default).
+/// The shipped profiles: the JSON files in `Profiles/Data`, one per seed SOP. Intake stores them
+/// and the ones an admin adds; the other roles read the stored ones through ``ProfileReader``.
 public enum SOPProfileCatalog {
-    /// Every profile, by id.
+    /// Every shipped profile, by id.
     public static let all: [String: SOPProfile] = {
-        let decoded = try! JSONDecoder().decode([SOPProfile].self, from: Data(profilesJSON.utf8))
-        return Dictionary(uniqueKeysWithValues: decoded.map { ($0.id, $0) })
+        let directory = Bundle.module.resourceURL!.appendingPathComponent("Data")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var profiles: [String: SOPProfile] = [:]
+        for file in files.sorted() where file.hasSuffix(".json") {
+            let data = try! Data(contentsOf: directory.appendingPathComponent(file))
+            let profile = try! JSONDecoder().decode(SOPProfile.self, from: data)
+            precondition(profile.violations.isEmpty, "shipped profile \(file): \(profile.violations)")
+            profiles[profile.id] = profile
+        }
+        precondition(!profiles.isEmpty, "no shipped SOP profiles under \(directory.path)")
+        return profiles
     }()
 
-    /// The profile used when a request names none.
-    public static let defaultProfileID = "pasuruan"
+    /// The profile used when nothing else names one (`JEMBATAN_DEFAULT_PROFILE` overrides it in intake).
+    public static let builtInDefaultID = "pasuruan"
 
-    /// The default profile.
-    public static var defaultProfile: SOPProfile { all[defaultProfileID]! }
-
-    /// The numbering the read model, the dashboard and the SLA clock use for a request's step
-    /// (SYSTEM.md §1, which the three data-integration SOPs share): the default profile's.
-    public static var readModelSteps: SOPProfile { defaultProfile }
-
-    /// The profile `id`, if it exists.
+    /// The shipped profile `id`, if it exists.
     public static func profile(_ id: String) -> SOPProfile? { all[id] }
-
-    /// The data: SOP 003 Pasuruan, SOP 001 Kaltim, SOP 002 Sragen, SOP 000 laboratory (seeds/).
-    static let profilesJSON = """
-        [
-          {"id": "pasuruan", "version": 1, "name": "Diskominfo Kabupaten Pasuruan (SOP 003)",
-           "requiredInputs": ["purpose", "legalBasis", "contactPerson", "intendedConsumers", "classification", "updateFrequency"],
-           "steps": [
-            {"number": 1, "name": "Permohonan integrasi dan disposisi", "role": "producer", "standard": {"value": 1, "unit": "working_days"}, "phases": ["request", "disposition"]},
-            {"number": 2, "name": "Penyerahan definisi data", "role": "producer", "standard": {"value": 1, "unit": "working_days"}, "phases": ["definition"]},
-            {"number": 3, "name": "Evaluasi skenario integrasi", "role": "technical", "standard": {"value": 1, "unit": "months"}, "phases": ["evaluation"]},
-            {"number": 4, "name": "Evaluasi kebutuhan data dan dokumen interchange", "role": "technical", "standard": {"value": 1, "unit": "months"}, "phases": ["interchange_document"]},
-            {"number": 5, "name": "Penyiapan API pada server pusat", "role": "technical", "standard": {"value": 1, "unit": "months"}, "phases": ["api_preparation"]},
-            {"number": 6, "name": "Uji unit integrasi", "role": "technical", "standard": null, "phases": ["integration_test"]},
-            {"number": 7, "name": "Penyampaian hasil integrasi", "role": "supervisor", "standard": {"value": 1, "unit": "working_days"}, "phases": ["delivery"]},
-            {"number": 8, "name": "Pemeriksaan dan pemutakhiran sistem OPD", "role": "producer", "standard": {"value": 3, "unit": "working_days"}, "phases": ["producer_validation"]},
-            {"number": 9, "name": "Evaluasi akhir", "role": "producer", "standard": {"value": 1, "unit": "working_days"}, "phases": ["final_evaluation"]},
-            {"number": 10, "name": "Dasbor dan laporan akhir", "role": "supervisor", "standard": null, "phases": ["report", "head_review"]}]},
-          {"id": "kaltim", "version": 1, "name": "Diskominfo Provinsi Kalimantan Timur (SOP 001)",
-           "requiredInputs": ["purpose", "legalBasis", "contactPerson", "intendedConsumers", "classification", "updateFrequency"],
-           "steps": [
-            {"number": 1, "name": "Permohonan integrasi dan disposisi", "role": "producer", "standard": {"value": 1, "unit": "working_days"}, "phases": ["request", "disposition"]},
-            {"number": 2, "name": "Penyerahan definisi data", "role": "producer", "standard": {"value": 1, "unit": "working_days"}, "phases": ["definition"]},
-            {"number": 3, "name": "Evaluasi skenario integrasi", "role": "technical", "standard": {"value": 1, "unit": "months"}, "phases": ["evaluation"]},
-            {"number": 4, "name": "Evaluasi kebutuhan data dan dokumen interchange", "role": "technical", "standard": {"value": 1, "unit": "months"}, "phases": ["interchange_document"]},
-            {"number": 5, "name": "Penyiapan API pada server pusat", "role": "technical", "standard": {"value": 1, "unit": "months"}, "phases": ["api_preparation"]},
-            {"number": 6, "name": "Penyimpanan dan uji unit integrasi", "role": "technical", "standard": {"value": 3, "unit": "working_days"}, "phases": ["integration_test"]},
-            {"number": 7, "name": "Penyampaian hasil integrasi", "role": "supervisor", "standard": {"value": 2, "unit": "working_days"}, "phases": ["delivery"]},
-            {"number": 8, "name": "Pemeriksaan dan pemutakhiran sistem OPD", "role": "producer", "standard": {"value": 2, "unit": "working_days"}, "phases": ["producer_validation"]},
-            {"number": 9, "name": "Evaluasi akhir", "role": "producer", "standard": {"value": 1, "unit": "working_days"}, "phases": ["final_evaluation"]},
-            {"number": 10, "name": "Dasbor dan laporan akhir", "role": "supervisor", "standard": {"value": 6, "unit": "working_days"}, "phases": ["report", "head_review"]}]},
-          {"id": "sragen", "version": 1, "name": "Diskominfo Kabupaten Sragen (SOP 002)",
-           "requiredInputs": ["purpose", "legalBasis", "contactPerson", "intendedConsumers", "classification", "updateFrequency"],
-           "steps": [
-            {"number": 1, "name": "Permohonan integrasi dan disposisi", "role": "producer", "standard": {"value": 1, "unit": "working_days"}, "phases": ["request", "disposition"]},
-            {"number": 2, "name": "Penyerahan definisi data", "role": "producer", "standard": {"value": 1, "unit": "working_days"}, "phases": ["definition"]},
-            {"number": 3, "name": "Evaluasi skenario integrasi", "role": "technical", "standard": {"value": 14, "unit": "working_days"}, "phases": ["evaluation"]},
-            {"number": 4, "name": "Evaluasi kebutuhan data dan dokumen interchange", "role": "technical", "standard": {"value": 14, "unit": "working_days"}, "phases": ["interchange_document"]},
-            {"number": 5, "name": "Penyiapan API pada server pusat", "role": "technical", "standard": {"value": 14, "unit": "working_days"}, "phases": ["api_preparation"]},
-            {"number": 6, "name": "Uji unit integrasi", "role": "technical", "standard": null, "phases": ["integration_test"]},
-            {"number": 7, "name": "Penyampaian hasil integrasi", "role": "supervisor", "standard": {"value": 1, "unit": "working_days"}, "phases": ["delivery"]},
-            {"number": 8, "name": "Pemeriksaan dan pemutakhiran sistem OPD", "role": "producer", "standard": {"value": 3, "unit": "working_days"}, "phases": ["producer_validation"]},
-            {"number": 9, "name": "Evaluasi akhir", "role": "producer", "standard": {"value": 1, "unit": "working_days"}, "phases": ["final_evaluation"]},
-            {"number": 10, "name": "Dasbor dan laporan akhir", "role": "supervisor", "standard": null, "phases": ["report", "head_review"]}]},
-          {"id": "laboratorium", "version": 1, "name": "Laboratorium Kesehatan (SOP 000, dalam menit)",
-           "requiredInputs": ["purpose", "contactPerson"],
-           "steps": [
-            {"number": 1, "name": "Arahan", "role": "head", "standard": {"value": 5, "unit": "minutes"}, "phases": ["assignment"]},
-            {"number": 2, "name": "Definisi data", "role": "producer", "standard": {"value": 15, "unit": "minutes"}, "phases": ["definition"]},
-            {"number": 3, "name": "Pemodelan dan verifikasi", "role": "technical", "standard": {"value": 660, "unit": "minutes"}, "phases": ["evaluation"]},
-            {"number": 4, "name": "Perancangan", "role": "technical", "standard": {"value": 2250, "unit": "minutes"}, "phases": ["design"]},
-            {"number": 5, "name": "Pembangunan", "role": "technical", "standard": {"value": 10350, "unit": "minutes"}, "phases": ["build"]},
-            {"number": 6, "name": "Pengujian", "role": "technical", "standard": {"value": 1350, "unit": "minutes"}, "phases": ["integration_test"]},
-            {"number": 7, "name": "Perbaikan", "role": "technical", "standard": {"value": 1350, "unit": "minutes"}, "phases": ["fix"]},
-            {"number": 8, "name": "Validasi", "role": "producer", "standard": null, "phases": ["producer_validation"]},
-            {"number": 9, "name": "Evaluasi akhir", "role": "producer", "standard": null, "phases": ["final_evaluation"]},
-            {"number": 10, "name": "Laporan", "role": "supervisor", "standard": {"value": 60, "unit": "minutes"}, "phases": ["report", "hand_over"]}]}
-        ]
-        """
 }

@@ -254,4 +254,33 @@ extension HubReader {
         }
         return comparison
     }
+
+    /// When the results of `contractId` were delivered to the producer (SOP: "Menyerahkan laporan
+    /// hasil integrasi"), nil when not yet.
+    public static func deliveredAt(
+        ofRequest requestId: String, contractId: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Date? {
+        for try await at in try await connection.query(
+            """
+            SELECT delivered_at FROM provisioning.deliveries WHERE request_id = \(requestId) AND contract_id = \(contractId)
+            """, logger: logger
+        ).decode(Date.self) {
+            return at
+        }
+        return nil
+    }
+
+    /// When the results document of `contractId` was handed over (Kaltim step 10), nil when not yet.
+    public static func handedOverAt(
+        ofRequest requestId: String, contractId: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Date? {
+        for try await at in try await connection.query(
+            """
+            SELECT handed_over_at FROM provisioning.hand_overs WHERE request_id = \(requestId) AND contract_id = \(contractId)
+            """, logger: logger
+        ).decode(Date.self) {
+            return at
+        }
+        return nil
+    }
 }

@@ -30,14 +30,14 @@ extension SOPProfile.Unit {
         switch self {
         case .workingDays: "hari kerja"
         case .months: "bulan"
-        case .minutes: "menit"
+        case .minutes: "menit kerja"
         }
     }
 }
 
 extension SOPProfile.Duration {
-    /// `3 hari kerja`, `1 bulan`, `660 menit`.
-    public var label: String { "\(value) \(unit.label)" }
+    /// `3 hari kerja`, `1–3 hari kerja` (a range: the upper end is the standard), `660 menit kerja`.
+    public var label: String { "\(target.map { "\($0)–" } ?? "")\(value) \(unit.label)" }
 }
 
 extension EventType {
@@ -71,6 +71,9 @@ extension EventType {
         case .incidentClosed: "Insiden ditutup"
         case .backupCompleted: "Cadangan dibuat"
         case .deadLetterRedriven: "Pesan gagal dikirim ulang"
+        case .phaseRecorded: "Langkah dicatat selesai"
+        case .resultsHandedOver: "Dokumen hasil diserahterimakan"
+        case .integrationApproved: "Data terintegrasi dinilai sesuai"
         }
     }
 

@@ -120,7 +120,18 @@ enum ContractSchemaPattern {
 
 /// SOP step 9 as the producer takes it: run the quality checks, then decide on that run.
 enum FinalEvaluation {
+    /// Runs the checks and decides on that run; an acceptance first has the supervisor deliver the
+    /// results (the SOP's order: accepting undelivered results is refused).
     static func decide(_ requestId: String, token: String, _ body: [String: Any]) async throws -> ServiceHTTP.Reply {
+        if body["decision"] as? String == "accept" {
+            let delivered = try await ServiceHTTP.call(
+                "POST", "provisioning", "/v1/requests/\(requestId)/delivery", token: try await Actors.supervisor,
+                json: ["note": "Hasil integrasi diserahkan"])
+            guard delivered.status == 201 || delivered.text.contains("already_delivered") else {
+                throw ServiceClient.StatusError(
+                    status: delivered.status, body: "delivery before the acceptance: \(delivered.text)")
+            }
+        }
         let run = try await ServiceHTTP.call(
             "POST", "validation", "/v1/requests/\(requestId)/validation-runs", token: token)
         var body = body
@@ -128,5 +139,23 @@ enum FinalEvaluation {
         if body["note"] == nil { body["note"] = "checked against the source system" }
         return try await ServiceHTTP.call(
             "POST", "validation", "/v1/requests/\(requestId)/decision", token: token, json: body)
+    }
+}
+
+enum Agreement {
+    /// The technical team agrees the structure (step 3) and records the interchange document
+    /// (step 4): only then is the contract announced and provisioned. Returns the agreement's answer.
+    static func agree(_ requestId: String, token: String) async throws -> ServiceHTTP.Reply {
+        let agreed = try await ServiceHTTP.call(
+            "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: token, json: ["decision": "agree"])
+        guard agreed.status == 200 else { return agreed }
+        let recorded = try await ServiceHTTP.call(
+            "POST", "evaluation", "/v1/requests/\(requestId)/steps", token: token,
+            json: ["phase": "interchange_document", "note": "Dokumen kebutuhan integrasi dan rencana API disusun"])
+        guard recorded.status == 201 else {
+            throw ServiceClient.StatusError(
+                status: recorded.status, body: "recording the interchange document: \(recorded.text)")
+        }
+        return agreed
     }
 }
