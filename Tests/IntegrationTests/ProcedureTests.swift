@@ -526,6 +526,15 @@ extension RealStack {
                 "every step of the Kaltim profile, the second round from step 3: \(numbers)")
             let review = (steps.json["steps"] as? [[String: Any]] ?? [])[10]
             #expect((review["responsible"] as? [String: Any])?["role"] as? String == "head")
+            // Nothing here took longer than its standard: there is no deviation to justify.
+            let first = try #require((steps.json["steps"] as? [[String: Any]])?.first)
+            let justified = try await ServiceHTTP.call(
+                "POST", "reporting", "/v1/requests/\(requestId)/justifications", token: head,
+                json: [
+                    "phase": first["phase"] as? String ?? "", "startedAt": first["startedAt"] as? String ?? "",
+                    "justification": "Menunggu rapat pimpinan",
+                ])
+            #expect(justified.json.errorCode == "not_a_deviation", "\(justified.text)")
             let overall = try #require(steps.json["overall"] as? [String: Any])
             #expect(overall["standard"] as? String == "4 months" && overall["endedAt"] != nil)
             let events = try await TopicReader.collect(

@@ -14,6 +14,39 @@ extension RealStack {
         }
 
         @Test(
+            "calendar years are data: an admin loads a decree (each wrong date named, nothing stored), others may read but not load"
+        )
+        func calendarYears() async throws {
+            let admin = try await TestAccounts.shared.token("admin-kalender", .admin)
+            let bad = try await ServiceHTTP.call(
+                "PUT", "reporting", "/v1/calendar/years/2099", token: admin,
+                json: ["year": 2099, "decree": "SKB uji", "holidays": ["2099-02-30", "2098-01-01"], "cutiBersama": []])
+            #expect(bad.status == 422, "\(bad.text)")
+            let fields = ((bad.json["error"] as? [String: Any])?["violations"] as? [[String: Any]] ?? []).compactMap {
+                $0["field"] as? String
+            }
+            #expect(fields == ["holidays[0]", "holidays[1]"])
+            #expect(
+                try await TestDatabase.count("SELECT count(*)::int FROM reporting.calendar_years WHERE year = 2099")
+                    == 0)
+            let year: [String: Any] = [
+                "year": 2099, "decree": "SKB uji 2099", "holidays": ["2099-01-01", "2099-08-17"],
+                "cutiBersama": ["2099-12-24"],
+            ]
+            let head = try await Actors.head
+            #expect(
+                try await ServiceHTTP.call("PUT", "reporting", "/v1/calendar/years/2099", token: head, json: year)
+                    .status == 403)
+            let loaded = try await ServiceHTTP.call(
+                "PUT", "reporting", "/v1/calendar/years/2099", token: admin, json: year)
+            #expect(loaded.status == 200 && loaded.json["holidays"] as? Int == 2, "\(loaded.text)")
+            let listed = try await ServiceHTTP.call("GET", "reporting", "/v1/calendar/years", token: head)
+            let years = (listed.json["years"] as? [[String: Any]] ?? []).compactMap { $0["year"] as? Int }
+            #expect(years.contains(2026) && years.contains(2099), "the built-in decree and the loaded one: \(years)")
+            #expect(listed.json["provisionalYears"] is [Int])
+        }
+
+        @Test(
             "a completed request's integration report is stored once with its PDF and announced with report.published; the monthly report counts it"
         )
         func publishedReports() async throws {
