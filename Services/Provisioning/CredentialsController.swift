@@ -194,10 +194,10 @@ struct CredentialsController: Sendable {
     @Sendable func deliver(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let requestId = try request.requestIDParameter(routeContext)
         // Who delivers is the profile's: the supervisor (Kepala Bidang), the laboratory's data team.
-        let profile = try await context.client.withConnection { connection in
-            try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: routeContext.logger)
-        }
-        let account = try routeContext.require([profile.line(for: .delivery)?.role ?? .supervisor])
+        let step = try await ProfileReader.step(
+            .delivery, ofRequest: requestId, missing: "no_delivery_step", client: context.client,
+            logger: routeContext.logger)
+        let account = try routeContext.require([step.role])
         let delivery = try await JSONResponse.decode(Delivery.self, from: request)
         let note = try NoteRule.validated(
             delivery.note, field: "note", required: true, purpose: "a note saying what was delivered to whom")

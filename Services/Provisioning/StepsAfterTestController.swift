@@ -57,14 +57,8 @@ struct StepsAfterTestController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(HandOverBody.self, from: request)
         let logger = routeContext.logger
-        let profile = try await context.client.withConnection { connection in
-            try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: logger)
-        }
-        guard let line = profile.line(for: .handOver) else {
-            throw APIError(
-                .conflict, code: "no_hand_over_step",
-                message: "profile \(profile.id) has no hand-over step: the request ends with the producer's acceptance")
-        }
+        let line = try await ProfileReader.step(
+            .handOver, ofRequest: requestId, missing: "no_hand_over_step", client: context.client, logger: logger)
         let account = try routeContext.require([line.role])
         let note = try NoteRule.validated(
             body.note, field: "note", required: true, purpose: "a note saying what was handed over to whom")

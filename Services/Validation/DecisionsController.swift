@@ -186,14 +186,8 @@ struct DecisionsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(HeadReviewBody.self, from: request)
         let logger = routeContext.logger
-        let profile = try await context.client.withConnection { connection in
-            try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: logger)
-        }
-        guard let line = profile.line(for: .headReview) else {
-            throw APIError(
-                .conflict, code: "no_head_review_step",
-                message: "profile \(profile.id) has no review by the head after the hand-over")
-        }
+        let line = try await ProfileReader.step(
+            .headReview, ofRequest: requestId, missing: "no_head_review_step", client: context.client, logger: logger)
         let account = try routeContext.require([line.role])
         var violations: [FieldViolation] = []
         if !["approve", "send_back"].contains(body.decision) {

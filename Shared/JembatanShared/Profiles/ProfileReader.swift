@@ -56,4 +56,19 @@ public enum ProfileReader {
         }
         return found.values.sorted { $0.id < $1.id }
     }
+
+    /// The step of request `requestId`'s profile that covers `phase`; a 409 naming `code` when the
+    /// profile has none (the request's procedure has no such step), so the caller can check its actor.
+    public static func step(
+        _ phase: Phase, ofRequest requestId: String, missing code: String, client: PostgresClient, logger: Logger
+    ) async throws -> SOPProfile.Step {
+        let profile = try await client.withConnection { connection in
+            try await self.profile(ofRequest: requestId, on: connection, logger: logger)
+        }
+        guard let step = profile.line(for: phase) else {
+            throw APIError(
+                .conflict, code: code, message: "profile \(profile.id) has no step for \(phase.label.lowercased())")
+        }
+        return step
+    }
 }

@@ -260,25 +260,29 @@ extension HubReader {
     public static func deliveredAt(
         ofRequest requestId: String, contractId: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> Date? {
-        for try await at in try await connection.query(
-            """
-            SELECT delivered_at FROM provisioning.deliveries WHERE request_id = \(requestId) AND contract_id = \(contractId)
-            """, logger: logger
-        ).decode(Date.self) {
-            return at
-        }
-        return nil
+        try await firstDate(
+            "SELECT delivered_at FROM provisioning.deliveries WHERE request_id = $1 AND contract_id = $2",
+            requestId, contractId, on: connection, logger: logger)
     }
 
     /// When the results document of `contractId` was handed over (Kaltim step 10), nil when not yet.
     public static func handedOverAt(
         ofRequest requestId: String, contractId: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> Date? {
-        for try await at in try await connection.query(
-            """
-            SELECT handed_over_at FROM provisioning.hand_overs WHERE request_id = \(requestId) AND contract_id = \(contractId)
-            """, logger: logger
-        ).decode(Date.self) {
+        try await firstDate(
+            "SELECT handed_over_at FROM provisioning.hand_overs WHERE request_id = $1 AND contract_id = $2",
+            requestId, contractId, on: connection, logger: logger)
+    }
+
+    private static func firstDate(
+        _ sql: String, _ requestId: String, _ contractId: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Date? {
+        var binds = PostgresBindings()
+        binds.append(requestId)
+        binds.append(contractId)
+        for try await at in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+            .decode(Date.self)
+        {
             return at
         }
         return nil
