@@ -80,8 +80,9 @@ struct DemoCommand: AsyncParsableCommand {
                     say("   contract \(answer["contractId"] ?? "?") version \(answer["contractVersion"] ?? "?") agreed")
                     say("4  Technical team records the interchange document (data needs, API plan) …")
                 case .recorded:
+                    let announced = (answer["contractAnnounced"] as? Bool) == true
                     say(
-                        "   recorded: \(answer["phase"] ?? "?") (contract announced: \(answer["contractAnnounced"] ?? "?"))"
+                        "   recorded: \(answer["phase"] ?? "?")\(announced ? "; the contract is announced to the hub" : "")"
                     )
                 case .readyForValidation:
                     try await Self.showProvisioning(requestId, client: client, technical: technical)
