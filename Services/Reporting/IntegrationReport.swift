@@ -33,12 +33,19 @@ struct IntegrationReport: Encodable {
         /// The responsible person's justification of a deviation.
         var justification: StoredJustification?
 
-        /// Late or overdue: a time deviation to account for.
-        var isDeviation: Bool { status == "late" || status == "overdue" }
+        /// The deviations from the standard ("Mutu Baku") this run is: `waktu` when it is late or
+        /// overdue; `kelengkapan` for the producer's revision (the request was returned because what it
+        /// handed over was not complete or not right).
+        var deviations: [String] {
+            (status == "late" || status == "overdue" ? ["waktu"] : []) + (phase == .revision ? ["kelengkapan"] : [])
+        }
+
+        /// A deviation the responsible person accounts for.
+        var isDeviation: Bool { !deviations.isEmpty }
 
         enum CodingKeys: String, CodingKey {
             case step, name, standard, startedAt, endedAt, usedPercent, status, role, phase, deadline, provisional,
-                withinTarget, responsible, justification
+                withinTarget, responsible, justification, deviations
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -57,6 +64,7 @@ struct IntegrationReport: Encodable {
             try container.encodeIfPresent(withinTarget, forKey: .withinTarget)
             try container.encodeIfPresent(responsible, forKey: .responsible)
             try container.encodeIfPresent(justification, forKey: .justification)
+            try container.encode(deviations, forKey: .deviations)
         }
     }
 
@@ -227,6 +235,8 @@ enum ReportPage {
         let deadline: String
         let target: String?
         let responsible: String
+        /// "waktu", "kelengkapan", or both; nil when the run kept the standard.
+        let deviation: String?
         let justification: String?
         let status: String
         let statusLabel: String
@@ -251,8 +261,11 @@ enum ReportPage {
                     deadline: deadlineText($0),
                     target: $0.withinTarget.map { $0 ? "dalam target" : "melewati target" },
                     responsible: $0.responsible.map { "\($0.id) (\($0.role.label))" } ?? "–",
+                    deviation: $0.deviations.isEmpty ? nil : $0.deviations.joined(separator: ", "),
                     justification: $0.justification.map { "\($0.justification) — \($0.justifiedBy.id)" },
-                    status: $0.status, statusLabel: statusLabels[$0.status] ?? $0.status,
+                    status: $0.status,
+                    statusLabel: ([statusLabels[$0.status] ?? $0.status]
+                        + $0.deviations.filter { $0 != "waktu" }.map { "penyimpangan \($0)" }).joined(separator: "; "),
                     started: WIB.format($0.startedAt), ended: WIB.format($0.endedAt, missing: open),
                     standard: $0.duration?.label ?? "–",
                     used: $0.usedPercent.map { String(format: "%.1f %%", $0) } ?? "–",

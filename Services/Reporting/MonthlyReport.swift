@@ -40,7 +40,8 @@ struct MonthlyReport: Encodable {
         let step: Int
         let name: String
         let usedPercent: Double
-        /// `late` (ended past the standard) or `overdue` (still open past it at the month's end).
+        /// `late` (ended past the standard), `overdue` (still open past it at the month's end) or
+        /// `incomplete` (returned to the producer for revision: a completeness deviation).
         let status: String
         /// Who is accountable: the person who ended the step, or the role while it is open.
         let responsible: String
@@ -130,6 +131,15 @@ struct MonthlyReport: Encodable {
                 of: id, client: context.client, logger: logger)
             var line = agencies[agency] ?? AgencyLine(agencyCode: agency)
             for step in StepMaths.steps(reading, justifications: justifications) {
+                if step.deviations.contains("kelengkapan"), step.startedAt >= from, step.startedAt < until {
+                    report.lateSteps.append(
+                        LateStep(
+                            requestId: id, agencyCode: agency, step: step.step, name: step.name,
+                            usedPercent: step.usedPercent ?? 0, status: "incomplete",
+                            responsible: step.responsible.map { "\($0.id) (\($0.role.label))" }
+                                ?? "\(step.role.label) \(agency)",
+                            justification: step.justification?.justification))
+                }
                 let endedInMonth = step.endedAt.map { $0 >= from && $0 < until } ?? false
                 guard let used = step.usedPercent,
                     endedInMonth && (step.status == "on_time" || step.status == "late") || step.status == "overdue"
@@ -229,7 +239,9 @@ struct MonthlyReport: Encodable {
                 .init(
                     requestId: $0.requestId, agencyCode: $0.agencyCode, step: $0.step, name: $0.name,
                     used: String(format: "%.1f %%", $0.usedPercent),
-                    remark: $0.status == "late" ? "selesai terlambat" : "masih berjalan, terlambat",
+                    remark: $0.status == "incomplete"
+                        ? "kelengkapan: dikembalikan untuk revisi"
+                        : $0.status == "late" ? "selesai terlambat" : "masih berjalan, terlambat",
                     responsible: $0.responsible, justification: $0.justification ?? "belum ada")
             },
             states: states.sorted { $0.key < $1.key }.map {

@@ -78,7 +78,10 @@ struct StepMathsTests {
         let justified = StepMaths.steps(reading, justifications: [note])
         #expect(justified.first { $0.phase == .revision }?.justification == note)
         #expect(justified.filter { $0.justification != nil }.count == 1)
-        #expect(justified.first { $0.phase == .revision }?.isDeviation == true)
+        #expect(justified.first { $0.phase == .revision }?.deviations == ["waktu", "kelengkapan"])
+        #expect(
+            justified.filter { $0.phase != .revision && $0.isDeviation }.allSatisfy { $0.deviations == ["waktu"] },
+            "only the revision is a completeness deviation")
     }
 
     @Test(
@@ -101,6 +104,8 @@ struct StepMathsTests {
             #expect(html.contains(profile.name.htmlEscapedForTest))
             #expect(html.contains("producer-1 (Produsen Data (OPD))"), "the responsible person of the late revision")
         }
+        #expect(page.contains("Penyimpangan: waktu, kelengkapan"), "the returned request's revision on the page")
+        #expect(printed.contains("penyimpangan kelengkapan"), "and in the report's status column")
         if id == "laboratorium" { #expect(page.contains("menit kerja")) }
     }
 
