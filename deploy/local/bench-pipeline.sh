@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `make bench` (pipeline part): a release-built stack of its own (ports 28081–28085, PostgreSQL
-# 55441, broker 29092), requests through every step at saturation and at half of it, pgbench on
+# 25441, broker 29092), requests through every step at saturation and at half of it, pgbench on
 # the same PostgreSQL, each service's memory and start-to-ready time; appended to docs/benchmarks.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-export JEMBATAN_LOCAL_DIR=$root/.local/bench-stack JEMBATAN_POSTGRES_PORT=55441 JEMBATAN_BROKER_PORT=29092
+export JEMBATAN_LOCAL_DIR=$root/.local/bench-stack JEMBATAN_POSTGRES_PORT=25441 JEMBATAN_BROKER_PORT=29092
 export JEMBATAN_PORT_BASE=28080 JEMBATAN_BIN_DIR=${JEMBATAN_BENCH_BIN:-$root/.build/release} JEMBATAN_FRESH=1 JEMBATAN_KAFKA_BROKERS=127.0.0.1:29092
 export LD_LIBRARY_PATH="$root/.local/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 stack="$root/deploy/local/stack.sh"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# `make bench-ingest`: a release-built stack of its own (ports 28081–28085, PostgreSQL 55441,
+# `make bench-ingest`: a release-built stack of its own (ports 28081–28085, PostgreSQL 25441,
 # broker 29092, data in .local/bench-stack), the exchange ingest/read benchmark against it,
 # results appended to docs/benchmarks.md, then the stack is stopped.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-export JEMBATAN_LOCAL_DIR=$root/.local/bench-stack JEMBATAN_POSTGRES_PORT=55441 JEMBATAN_BROKER_PORT=29092
+export JEMBATAN_LOCAL_DIR=$root/.local/bench-stack JEMBATAN_POSTGRES_PORT=25441 JEMBATAN_BROKER_PORT=29092
 export JEMBATAN_PORT_BASE=28080 JEMBATAN_BIN_DIR=${JEMBATAN_BENCH_BIN:-$root/.build/release} JEMBATAN_FRESH=1
 export LD_LIBRARY_PATH="$root/.local/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 reference="${JEMBATAN_REFERENCE_FILE:-$root/../shared/reference/wilayah-kepmendagri-2025.csv}"

@@ -13,9 +13,11 @@ enum LocalStack {
         .deletingLastPathComponent().deletingLastPathComponent()
     static let usesCompose = ProcessInfo.processInfo.environment["JEMBATAN_STACK"] == "compose"
     /// `JEMBATAN_TEST_PORT_OFFSET` moves every port of the local test stack (a second checkout's
-    /// tests beside the first's, e.g. 1000: PostgreSQL 56439, broker 20092, services 19081–19085).
+    /// tests beside the first's, e.g. 1000: PostgreSQL 26439, broker 20092, services 19081–19085).
+    /// Every port is below 32768, outside Linux's ephemeral range: an outgoing connection never holds
+    /// a port a service or a restarted PostgreSQL must bind.
     static let portOffset = Int(ProcessInfo.processInfo.environment["JEMBATAN_TEST_PORT_OFFSET"] ?? "") ?? 0
-    static let postgresPort = usesCompose ? 5432 : 55439 + portOffset
+    static let postgresPort = usesCompose ? 5432 : 25439 + portOffset
     static let brokerPort = usesCompose ? 29092 : 19092 + portOffset
     static let portBase = usesCompose ? 8080 : 18080 + portOffset
     static var brokers: String { "127.0.0.1:\(brokerPort)" }
