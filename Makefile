@@ -3,18 +3,20 @@ SHELL := /bin/bash
 ROOT := $(CURDIR)
 export LD_LIBRARY_PATH := $(ROOT)/.local/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 
-.PHONY: run test setup build lint format test-unit test-integration test-liveness test-compose test-faults compose-check stop bench bench-ingest bench-pipeline
+.PHONY: run test setup build lint format test-unit test-integration test-browser test-liveness test-compose test-faults compose-check stop bench bench-ingest bench-pipeline
 
 ## Set up on first use, build, start the local stack, walk a demo request through every step; Ctrl-C stops it.
 run: setup build
 	@deploy/local/run.sh
 
 ## Every test: the format lint, unit tests, integration tests against a real local stack on their own
-## ports, then the short fault run (200 requests under kill -9, a paused broker and a PostgreSQL restart).
+## ports, the workspace's browser tests (Chromium, the demo's people), then the short fault run (200 requests
+## under kill -9, a paused broker and a PostgreSQL restart).
 test: setup compose-check lint
 	swift build --build-tests
 	swift test --skip-build --skip IntegrationTests
 	swift test --skip-build --filter IntegrationTests
+	deploy/local/browser.sh
 	REQUESTS=200 deploy/local/faults.sh
 
 ## The long fault run: 1 000 requests through every step while services are killed, the broker
@@ -43,6 +45,12 @@ test-unit: setup
 test-integration: setup
 	swift build --build-tests
 	swift test --skip-build --filter IntegrationTests
+
+## The workspace in a real browser: a stack of its own, the demo's people, Tests/Browser (pytest + Playwright
+## driving /usr/bin/chromium); screenshots in .local/test-artifacts/browser/ (see docs/testing.md).
+test-browser: setup
+	swift build
+	deploy/local/browser.sh
 
 ## The liveness tests with 20 rounds of "PostgreSQL restarted while the broker is frozen longer than the session timeout".
 test-liveness: setup

@@ -61,6 +61,7 @@ let package = Package(
         .executable(name: "jembatan-provisioning", targets: ["ProvisioningServer"]),
         .executable(name: "jembatan-validation", targets: ["ValidationServer"]),
         .executable(name: "jembatan-reporting", targets: ["ReportingServer"]),
+        .executable(name: "jembatan-workspace", targets: ["WorkspaceServer"]),
         .executable(name: "jembatan", targets: ["Operator"]),
         .library(name: "JembatanShared", targets: ["JembatanShared"]),
     ],
@@ -76,6 +77,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -98,6 +100,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             path: "Shared/JembatanShared",
             resources: [.copy("Views/Templates"), .copy("Profiles/Data")],
@@ -119,6 +122,39 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Services/Operator",
+            swiftSettings: swiftSettings
+        ),
+        // The people's workspace: sign-in, sessions, accounts, Tugas saya and every page; it acts
+        // only through the five services' HTTP APIs (with the token minted for each session).
+        .target(
+            name: "Workspace",
+            dependencies: [
+                "JembatanShared",
+                "JembatanClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Services/Workspace",
+            exclude: ["Main"],
+            resources: [.copy("Templates")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "WorkspaceServer",
+            dependencies: ["Workspace", "JembatanShared"],
+            path: "Services/Workspace/Main",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WorkspaceTests",
+            dependencies: ["Workspace", "JembatanShared"],
+            path: "Tests/WorkspaceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,18 +4,40 @@ import JembatanShared
 import Logging
 import PostgresNIO
 
-/// `jembatan accounts`: create (also the first admin), list, revoke.
+/// `jembatan accounts`: create (the first admin, machine accounts), list, set a password
+/// (recovery), deactivate. People are otherwise managed on the workspace's accounts page; both
+/// write through the same ``AccountAdministration``.
 struct AccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "accounts", abstract: "Manage accounts and their bearer tokens.",
-        subcommands: [Create.self, List.self, Revoke.self])
+        commandName: "accounts", abstract: "Manage accounts, their passwords and their API tokens.",
+        subcommands: [Create.self, List.self, Password.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an account; its token is printed once and never stored.")
+            abstract:
+                "Create an account: with --full-name a person who signs in to the workspace (password from stdin or generated), otherwise a machine account whose API token is printed once."
+        )
 
-        @Option(help: "Unique account name (letters, digits, '-', '_', '.').")
+        @Option(help: "Unique account name (letters, digits, '-', '_', '.'): the person's sign-in name.")
         var name: String
+
+        @Option(help: "A person's full name: makes a sign-in account with a password instead of a token.")
+        var fullName: String?
+
+        @Option(help: "NIP (18 digits).")
+        var nip = ""
+
+        @Option(help: "Position (jabatan).")
+        var position = ""
+
+        @Option(help: "E-mail address.")
+        var email = ""
+
+        @Option(help: "Telephone.")
+        var telephone = ""
+
+        @Flag(help: "Read the initial password from standard input instead of generating one.")
+        var passwordStdin = false
 
         @Option(help: "producer, head, supervisor, technical, consumer or admin.")
         var role: String
@@ -31,6 +53,20 @@ struct AccountsCommand: AsyncParsableCommand {
                 throw ValidationError("--role: one of producer, head, supervisor, technical, consumer, admin")
             }
             guard (1...3650).contains(expiresInDays) else { throw ValidationError("--expires-in-days: 1…3650") }
+            if let fullName {
+                let password = passwordStdin ? (readLine(strippingNewline: true) ?? "") : generatedPassword()
+                let person = PersonDetails(
+                    username: name, fullName: fullName, nip: nip, position: position, role: role, agencyCode: agency,
+                    email: email, telephone: telephone)
+                try await withAccountAdministration { administration in
+                    try await administration.create(person, password: password, createdBy: "jembatan accounts create")
+                }
+                say(
+                    "account \(name) (\(role.rawValue)\(agency.map { ", agency \($0)" } ?? "")) created for \(fullName)"
+                )
+                if !passwordStdin { say("initial password (shown once; change it under Akun saya): \(password)") }
+                return
+            }
             let token = try await withAccountAdministration { administration in
                 try await administration.create(
                     name: name, role: role, agencyCode: agency, validFor: .seconds(expiresInDays * 86_400),
@@ -48,20 +84,42 @@ struct AccountsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let accounts = try await withAccountAdministration { try await $0.list() }
-            let formatter = ISO8601DateFormatter()
             for account in accounts {
                 let state =
-                    account.revokedAt != nil
-                    ? "revoked"
-                    : (account.expiresAt < Date()
-                        ? "expired" : "active until \(formatter.string(from: account.expiresAt))")
-                say("\(account.name)  \(account.role)  \(account.agencyCode ?? "-")  \(state)")
+                    account.deactivatedAt != nil
+                    ? "deactivated" : (account.hasPassword ? "active" : "active (tokens only)")
+                say(
+                    "\(account.name)  \(account.role)  \(account.agencyCode ?? "-")  \(account.fullName ?? "-")  \(state)"
+                )
             }
         }
     }
 
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Set an account's password (recovery, e.g. the only admin forgot it); its sessions end. Read from stdin or generated."
+        )
+
+        @Option(help: "Account name.")
+        var name: String
+
+        @Flag(help: "Read the password from standard input instead of generating one.")
+        var passwordStdin = false
+
+        func run() async throws {
+            let password = passwordStdin ? (readLine(strippingNewline: true) ?? "") : generatedPassword()
+            try await withAccountAdministration { administration in
+                try await administration.setPassword(username: name, password: password, by: "jembatan accounts")
+            }
+            say("password of \(name) set; its sessions ended")
+            if !passwordStdin { say("new password (shown once): \(password)") }
+        }
+    }
+
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke an account's token, effective immediately.")
+        static let configuration = CommandConfiguration(
+            abstract: "Deactivate an account: its sessions and every token stop at once.")
 
         @Option(help: "Account name.")
         var name: String
@@ -69,7 +127,7 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             let revoked = try await withAccountAdministration { try await $0.revoke(name: name) }
             guard revoked else { throw ValidationError("no active account named '\(name)'") }
-            say("account \(name) revoked")
+            say("account \(name) deactivated")
         }
     }
 }
@@ -88,8 +146,15 @@ func withAccountAdministration<T: Sendable>(_ body: @Sendable (AccountAdministra
         do {
             try await administration.prepare()
             return try await body(administration)
-        } catch let error as AccountError {
+        } catch let error as AccountProblems {
             throw ValidationError(error.description)
         }
     }
+}
+
+/// A password for a person to change at first sign-in: 16 characters without look-alikes.
+func generatedPassword() -> String {
+    let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+    var generator = SystemRandomNumberGenerator()
+    return String((0..<16).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
 }

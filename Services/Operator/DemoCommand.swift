@@ -27,32 +27,29 @@ struct DemoCommand: AsyncParsableCommand {
     )
     var referenceFile: String?
 
+    @Option(help: "Where to write the demo people (username, password, role) as JSON for the browser tests.")
+    var peopleFile: String?
+
+    @Option(help: "The workspace's address, printed with the people.")
+    var workspaceURL = "http://127.0.0.1:8080"
+
     func run() async throws {
-        let suffix = String(UUID().uuidString.lowercased().prefix(6))
-        let tokens = try await withAccountAdministration { administration in
-            var tokens: [String: String] = [:]
-            for (name, role, agency) in [
-                ("dinkes-operator", Role.producer, "35.14-dinkes" as String?), ("kepala-diskominfo", .head, nil),
-                ("tim-teknis", .technical, nil),
-                ("pengawas", .supervisor, nil), ("bappeda-operator", .consumer, "35.14-bappeda"),
-            ] {
-                tokens[name] = try await administration.create(
-                    name: "\(name)-\(suffix)", role: role, agencyCode: agency, validFor: .seconds(86_400),
-                    createdBy: "jembatan demo"
-                ).text
-            }
-            return tokens
+        // The demo's people: each signs in to the workspace with a password generated for this run
+        // (an existing account gets a new one), and holds an API token the scripted walk uses.
+        let people = try await DemoPeople.prepare()
+        say("0  People of the demo (sign in at \(workspaceURL)/ with these; passwords are new each run):")
+        for person in people {
+            say(
+                "   \(person.username.padding(toLength: 18, withPad: " ", startingAt: 0)) \(person.password)  \(person.role.label)\(person.agency.map { ", \($0)" } ?? "") — \(person.fullName)"
+            )
         }
-        say(
-            "0  Accounts for the demo (valid 24 h): dinkes-operator-\(suffix) (producer, 35.14-dinkes), kepala-diskominfo-\(suffix) (head), tim-teknis-\(suffix) (technical),"
-        )
-        say("   pengawas-\(suffix) (supervisor), bappeda-operator-\(suffix) (consumer, 35.14-bappeda)")
+        func token(_ role: Role) -> String { people.first { $0.role == role }!.token }
         let client = ServiceClient(host: host, intakePort: intakePort, timeout: timeout)
-        let producer = tokens["dinkes-operator"]!
-        let head = tokens["kepala-diskominfo"]!
-        let technical = tokens["tim-teknis"]!
-        let supervisor = tokens["pengawas"]!
-        let consumer = tokens["bappeda-operator"]!
+        let producer = token(.producer)
+        let head = token(.head)
+        let technical = token(.technical)
+        let supervisor = token(.supervisor)
+        let consumer = token(.consumer)
         try await loadRegionCodes(client, token: technical)
         say("1  Produsen (Dinas Kesehatan, 35.14) submits a request to share data …")
         // The same scripted walk as the tests and the fault run; the demo narrates each moment and
@@ -129,11 +126,123 @@ struct DemoCommand: AsyncParsableCommand {
                 }
             })
         say("demo request completed: \(requestId)")
-        let reporting = client.url(.reporting, "/v1/requests/\(requestId)/report").absoluteString
         say(
-            "Integration result report (sign in on the dashboard first, or send the token): \(reporting)  ·  \(reporting).pdf  ·  \(reporting).json"
+            "Integration result report (sign in first): \(workspaceURL)/permohonan/\(requestId)/laporan  ·  …/laporan.pdf"
         )
-        say("Dashboard sign-in token (head, valid 24 h): \(head)")
+        // Requests left waiting at a step, so each person finds a task on Tugas saya.
+        say("10 Requests left waiting, one per person's task:")
+        let walk2 = ProcedureWalk(
+            client: client, producer: producer, head: head, technical: technical, supervisor: supervisor,
+            resilient: false, stepSeconds: timeout)
+        var waiting: [Role: String] = [:]
+        for (role, title, moment) in DemoPeople.waiting {
+            let dataset = "demo_\(role.rawValue)_\(UUID().uuidString.lowercased().prefix(6))"
+            do {
+                _ = try await walk2.walk(
+                    ProcedureWalk.submission(title: title, dataset: dataset),
+                    observe: { reached, id, _ in
+                        if "\(reached)" == "\(moment)" { throw DemoPeople.Parked(requestId: id) }
+                    })
+            } catch let parked as DemoPeople.Parked {
+                waiting[role] = title
+                say("   \(parked.requestId)  \(title)  — waits for \(role.label)")
+            }
+        }
+        if let peopleFile {
+            try DemoPeople.write(people, waiting: waiting, workspace: workspaceURL, to: peopleFile)
+            say("   people written to \(peopleFile)")
+        }
+    }
+}
+
+/// The demo's people and the requests the demo leaves waiting for them.
+enum DemoPeople {
+    struct Person: Sendable {
+        let username: String
+        let fullName: String
+        let nip: String
+        let position: String
+        let role: Role
+        let agency: String?
+        let password: String
+        let token: String
+    }
+
+    /// Thrown by the observer to leave a request at a step.
+    struct Parked: Error {
+        let requestId: String
+    }
+
+    static let cast: [(String, String, String, String, Role, String?)] = [
+        (
+            "operator.dinkes", "Rina Wulandari, S.Kom.", "199003152015032004", "Pengelola Data, Dinas Kesehatan",
+            .producer, "35.14-dinkes"
+        ),
+        (
+            "kepala.diskominfo", "Drs. Bambang Sutrisno, M.Si.", "197005121995031002",
+            "Kepala Dinas Komunikasi dan Informatika", .head, nil
+        ),
+        ("tim.teknis", "Agus Prasetyo, S.T.", "198507242010011007", "Pranata Komputer Ahli Muda", .technical, nil),
+        (
+            "kabid.aptika", "Siti Rahmawati, S.Kom., M.T.", "198109032006042011", "Kepala Bidang Aplikasi Informatika",
+            .supervisor, nil
+        ),
+        (
+            "operator.bappeda", "Dewi Lestari, S.E.", "199206182019032012", "Analis Data, Bappeda", .consumer,
+            "35.14-bappeda"
+        ),
+        ("admin.jembatan", "Admin Jembatan", "", "Administrator Sistem, Diskominfo", .admin, nil),
+    ]
+
+    /// Who has a request waiting, its title, and the moment after which the demo leaves it.
+    static let waiting: [(Role, String, ProcedureWalk.Moment)] = [
+        (.head, "Integrasi data stunting balita", .submitted),
+        (.technical, "Integrasi data rumah tidak layak huni", .reviewed),
+        (.supervisor, "Integrasi data sarana air bersih", .readyForValidation),
+        (.producer, "Integrasi data imunisasi dasar", .delivered),
+    ]
+
+    /// Creates each person (or gives an existing one a new password) and an API token for the walk.
+    static func prepare() async throws -> [Person] {
+        try await withAccountAdministration { administration in
+            var people: [Person] = []
+            let existing = Set(try await administration.list().filter { $0.deactivatedAt == nil }.map(\.name))
+            for (username, fullName, nip, position, role, agency) in cast {
+                let password = generatedPassword()
+                if existing.contains(username) {
+                    try await administration.setPassword(username: username, password: password, by: "jembatan demo")
+                } else {
+                    try await administration.create(
+                        PersonDetails(
+                            username: username, fullName: fullName, nip: nip, position: position, role: role,
+                            agencyCode: agency, email: "\(username)@pasuruankab.example.go.id"),
+                        password: password, createdBy: "jembatan demo")
+                }
+                let token = try await administration.issueToken(
+                    username: username, label: "demo (jembatan demo)", validFor: .seconds(86_400),
+                    createdBy: "jembatan demo")
+                people.append(
+                    Person(
+                        username: username, fullName: fullName, nip: nip, position: position, role: role,
+                        agency: agency, password: password, token: token.text))
+            }
+            return people
+        }
+    }
+
+    /// The people as JSON (no tokens): what `make run` prints and the browser tests sign in with.
+    static func write(_ people: [Person], waiting: [Role: String], workspace: String, to path: String) throws {
+        let entries: [[String: Any]] = people.map {
+            [
+                "username": $0.username, "password": $0.password, "role": $0.role.rawValue,
+                "agency": $0.agency ?? NSNull(), "name": $0.fullName, "expectTask": waiting[$0.role] ?? NSNull(),
+            ]
+        }
+        let data = try JSONSerialization.data(
+            withJSONObject: ["workspace": workspace, "people": entries], options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        // Passwords: readable by the one who ran the demo only.
+        chmod(path, 0o600)
     }
 }
 

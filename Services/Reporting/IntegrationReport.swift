@@ -44,7 +44,8 @@ struct IntegrationReport: Encodable {
         var isDeviation: Bool { !deviations.isEmpty }
 
         enum CodingKeys: String, CodingKey {
-            case step, name, standard, startedAt, endedAt, usedPercent, status, role, phase, deadline, provisional,
+            case step, name, standard, standardLabel, startedAt, endedAt, usedPercent, status, role, phase, deadline,
+                provisional,
                 withinTarget, responsible, justification, deviations
         }
 
@@ -53,6 +54,7 @@ struct IntegrationReport: Encodable {
             try container.encode(step, forKey: .step)
             try container.encode(name, forKey: .name)
             try container.encodeIfPresent(standard, forKey: .standard)
+            try container.encodeIfPresent(duration?.label, forKey: .standardLabel)
             try container.encode(startedAt, forKey: .startedAt)
             try container.encodeIfPresent(endedAt, forKey: .endedAt)
             try container.encodeIfPresent(usedPercent, forKey: .usedPercent)
@@ -145,11 +147,11 @@ struct IntegrationReportController: Sendable {
     }
 
     func build(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> IntegrationReport {
-        // A bearer token or the dashboard's sign-in cookie, so the report opens from the dashboard in a browser.
         guard let account = routeContext.sessionAccount else {
             throw APIError(
                 .unauthorized, code: "unauthenticated",
-                message: "send 'Authorization: Bearer <token>' or sign in at /login", field: "Authorization")
+                message: "send 'Authorization: Bearer <token>' (people open reports in the workspace)",
+                field: "Authorization")
         }
         guard account.role != .consumer else {
             throw APIError(
@@ -226,51 +228,15 @@ enum ReportPage {
         let failed: String?
     }
 
-    /// One step against its standard, as the report and the request page show it.
-    struct StepLine: Sendable {
-        /// "3", or "–" for a line outside the profile's numbering.
-        let step: String
-        let name: String
-        let who: String
-        let deadline: String
-        let target: String?
-        let responsible: String
-        /// "waktu", "kelengkapan", or both; nil when the run kept the standard.
-        let deviation: String?
-        let justification: String?
-        let status: String
-        let statusLabel: String
-        let started: String
-        let ended: String
-        let standard: String
-        let used: String
-        let bar: SLABar?
-
-        /// The deadline in WIB; "(sementara)" when counted on a year whose decree is not loaded.
-        static func deadlineText(_ step: IntegrationReport.Step) -> String {
-            guard let deadline = step.deadline else { return "–" }
-            return WIB.format(deadline)
-                + (step.provisional ? " (sementara: keputusan libur tahun itu belum dimuat)" : "")
-        }
-
-        /// The lines of `steps`; a step not yet ended shows `open`.
-        static func lines(_ steps: [IntegrationReport.Step], open: String) -> [StepLine] {
-            steps.map {
-                StepLine(
-                    step: $0.step > 0 ? "\($0.step)" : "–", name: $0.name, who: $0.role.label,
-                    deadline: deadlineText($0),
-                    target: $0.withinTarget.map { $0 ? "dalam target" : "melewati target" },
-                    responsible: $0.responsible.map { "\($0.id) (\($0.role.label))" } ?? "–",
-                    deviation: $0.deviations.isEmpty ? nil : $0.deviations.joined(separator: ", "),
-                    justification: $0.justification.map { "\($0.justification) — \($0.justifiedBy.id)" },
-                    status: $0.status,
-                    statusLabel: ([statusLabels[$0.status] ?? $0.status]
-                        + $0.deviations.filter { $0 != "waktu" }.map { "penyimpangan \($0)" }).joined(separator: "; "),
-                    started: WIB.format($0.startedAt), ended: WIB.format($0.endedAt, missing: open),
-                    standard: $0.duration?.label ?? "–",
-                    used: $0.usedPercent.map { String(format: "%.1f %%", $0) } ?? "–",
-                    bar: $0.usedPercent.map(SLABar.init(usedPercent:)))
-            }
+    /// The lines of `steps`; a step not yet ended shows `open`.
+    static func lines(_ steps: [IntegrationReport.Step], open: String) -> [StepLine] {
+        steps.map {
+            StepLine(
+                step: $0.step, name: $0.name, role: $0.role, deadline: $0.deadline, provisional: $0.provisional,
+                withinTarget: $0.withinTarget, responsible: $0.responsible, deviations: $0.deviations,
+                justification: $0.justification.map { "\($0.justification) — \($0.justifiedBy.id)" },
+                status: $0.status, startedAt: $0.startedAt, endedAt: $0.endedAt, standard: $0.duration?.label,
+                usedPercent: $0.usedPercent, open: open)
         }
     }
 
@@ -311,13 +277,6 @@ enum ReportPage {
         let overall: StepLine?
         let timeline: [Entry]
     }
-
-    /// What each step's status means for the head reading the report.
-    static let statusLabels = [
-        "on_time": "sesuai standar", "late": "MENYIMPANG (melewati standar)", "open": "berjalan",
-        "overdue": "berjalan, MELEWATI standar",
-        "no_standard": "tanpa standar", "open_no_standard": "berjalan, tanpa standar",
-    ]
 
     static func view(_ report: IntegrationReport) -> View {
         let submission = report.submission
@@ -377,8 +336,8 @@ enum ReportPage {
                 ? report.reopened.map {
                     Signed(note: $0.reasons.joined(separator: "; "), by: $0.decidedBy.id, at: WIB.format($0.decidedAt))
                 } : nil,
-            steps: StepLine.lines(report.steps, open: "–"),
-            overall: report.overall.flatMap { StepLine.lines([$0], open: "–").first },
+            steps: lines(report.steps, open: "–"),
+            overall: report.overall.flatMap { lines([$0], open: "–").first },
             timeline: Entry.lines(report.timeline))
     }
 

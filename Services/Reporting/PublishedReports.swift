@@ -43,7 +43,8 @@ struct PublishedReportsController: Sendable {
         guard let account = routeContext.sessionAccount else {
             throw APIError(
                 .unauthorized, code: "unauthenticated",
-                message: "send 'Authorization: Bearer <token>' or sign in at /login", field: "Authorization")
+                message: "send 'Authorization: Bearer <token>' (people open reports in the workspace)",
+                field: "Authorization")
         }
         guard account.role != .consumer else {
             throw APIError(

@@ -12,7 +12,7 @@ public enum ReportingService {
     /// The SLA clock on the calendar as last loaded.
     static var clock: SLAClock { calendars.clock }
 
-    /// The dashboard's and the reports' templates, loaded once. Checked in `main` before anything starts.
+    /// The reports' templates, loaded once. Checked in `main` before anything starts.
     public static var views: PageViews { try! loadedViews.get() }
 
     /// The templates, loaded once; `main` checks the outcome before anything starts.
@@ -35,8 +35,7 @@ public enum ReportingService {
             ReportsController(context: context).register(on: router)
             IntegrationReportController(context: context).register(on: router)
             PublishedReportsController(context: context).register(on: router)
-            DashboardController(context: context).register(on: router)
-            DashboardPages(context: context).register(on: router)
+            WorkspaceReads(context: context).register(on: router)
             ReplayController(context: context).register(on: router)
             SLAController(context: context, monitor: SLAMonitor(context: context)).register(on: router)
             CalendarController(context: context).register(on: router)

@@ -16,6 +16,7 @@ struct ReportsController: Sendable {
     struct StepsView: Encodable {
         let requestId: String
         let profile: String
+        let profileName: String?
         let steps: [IntegrationReport.Step]
         let overall: IntegrationReport.Step?
     }
@@ -31,7 +32,8 @@ struct ReportsController: Sendable {
         else { throw APIError.notFound("request") }
         return try JSONResponse.make(
             StepsView(
-                requestId: requestId, profile: report.submission?.profile ?? "", steps: report.steps,
+                requestId: requestId, profile: report.submission?.profile ?? "", profileName: report.profileName,
+                steps: report.steps,
                 overall: report.overall))
     }
 
@@ -104,6 +106,8 @@ struct ReportsController: Sendable {
         let profile: String?
         let state: String
         let sopStep: Int
+        /// The phase the request is in (nil before its first event is read).
+        let phase: String?
         let submittedAt: Date?
         let completedAt: Date?
         let updatedAt: Date
@@ -148,7 +152,7 @@ struct ReportsController: Sendable {
         try await ReportReads.requests(requestId, client: context.client, logger: context.logger).map {
             RequestSummary(
                 requestId: $0.requestId, agencyCode: $0.agencyCode, title: $0.title, profile: $0.profile,
-                state: $0.state.rawValue, sopStep: $0.sopStep,
+                state: $0.state.rawValue, sopStep: $0.sopStep, phase: $0.phase?.rawValue,
                 submittedAt: $0.submittedAt, completedAt: $0.completedAt, updatedAt: $0.updatedAt)
         }
     }

@@ -1,8 +1,7 @@
 import JembatanShared
 
 extension JembatanRequestContext {
-    /// The account behind the session cookie (or a bearer header), if any: pages redirect to the
-    /// sign-in page without one.
+    /// The account behind the bearer token, if any (the workspace calls with its session's token).
     var sessionAccount: Account? {
         if case .account(let account) = caller { return account }
         return nil

@@ -73,7 +73,7 @@ struct PageTemplateTests {
         ]
         let view = DashboardPages.RequestView(
             requestId: "r1", agency: Self.hostile, profile: "pasuruan", profileName: "Pasuruan",
-            steps: ReportPage.StepLine.lines(steps, open: "berjalan"), overall: nil,
+            steps: ReportPage.lines(steps, open: "berjalan"), overall: nil,
             timeline: ReportPage.Entry.lines([
                 .init(occurredAt: Self.at, type: EventType.requestSubmitted.rawValue, actor: Self.hostile)
             ]))

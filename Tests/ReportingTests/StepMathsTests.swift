@@ -91,7 +91,7 @@ struct StepMathsTests {
         let (profile, steps) = Self.steps(id)
         let view = DashboardPages.RequestView(
             requestId: "r1", agency: "3514", profile: id, profileName: profile.name,
-            steps: ReportPage.StepLine.lines(steps, open: "berjalan"), overall: nil, timeline: [])
+            steps: ReportPage.lines(steps, open: "berjalan"), overall: nil, timeline: [])
         let page = try PageTemplateTests.render("request", view)
         var report = IntegrationReport(requestId: "r1", generatedAt: Self.start)
         report.steps = steps
@@ -117,7 +117,7 @@ struct StepMathsTests {
         let overall = try #require(reading.overall.map { StepMaths.step($0) })
         let view = DashboardPages.RequestView(
             requestId: "r1", agency: "3514", profile: "kaltim", profileName: profile.name,
-            steps: [], overall: ReportPage.StepLine.lines([overall], open: "berjalan").first, timeline: [])
+            steps: [], overall: ReportPage.lines([overall], open: "berjalan").first, timeline: [])
         let html = try PageTemplateTests.render("request", view)
         #expect(html.contains("Seluruh prosedur") && html.contains("3–4 bulan") && html.contains("dalam target"))
     }
@@ -127,7 +127,7 @@ struct StepMathsTests {
         let step = IntegrationReport.Step(
             step: 3, name: "Evaluasi", duration: .init(value: 1, unit: .months), startedAt: Self.start, endedAt: nil,
             usedPercent: 10, status: "open", deadline: Self.start.addingTimeInterval(86_400 * 40), provisional: true)
-        #expect(ReportPage.StepLine.lines([step], open: "berjalan")[0].deadline.contains("sementara"))
+        #expect(ReportPage.lines([step], open: "berjalan")[0].deadline.contains("sementara"))
     }
 
     @Test(

@@ -3,6 +3,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 stack="$root/deploy/local/stack.sh"
+dir=${JEMBATAN_LOCAL_DIR:-$root/.local/stack}
+workspace_url=http://127.0.0.1:8080
+python=$root/.local/venv/bin/python; [ -x "$python" ] || python=python3
 export LD_LIBRARY_PATH="$root/.local/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 stopping=0
 stop() {
@@ -26,11 +29,24 @@ if [ ! -f "$reference" ]; then
   echo "   (the Kemendagri list is not at $reference: using the tests' excerpt of 13 regions for the demo)"
   reference="$root/Tests/IntegrationTests/Fixtures/wilayah-sample.csv"
 fi
-"$root/.build/debug/jembatan" demo --reference-file "$reference"
+# The demo people (this run's generated passwords) go to people.json for the table below (deploy/local/browser.sh reads its own).
+rm -f "$dir/people.json"
+"$root/.build/debug/jembatan" demo --reference-file "$reference" --people-file "$dir/people.json" --workspace-url "$workspace_url"
+echo
+echo "== Where to look"
+echo "  Ruang kerja (workspace)  $workspace_url/"
+echo "  People             sign in at $workspace_url/masuk (this run's passwords; also in ${dir#"$root"/}/people.json)"
+if "$python" - "$dir/people.json" <<'PY'
+import json, sys
+people = json.load(open(sys.argv[1], encoding="utf-8")).get("people", [])
+rows = [("username", "role", "agency", "password")] + [
+    (p.get("username", ""), p.get("role", ""), p.get("agency") or "-", p.get("password", "")) for p in people]
+widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
+for r in rows:
+    print("      " + "  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
+PY
+then :; else echo "      (no people in $dir/people.json: see the demo's output above)"; fi
 cat <<EOT
-
-== Where to look
-  Dashboard          http://127.0.0.1:8085/  (sign in with the token printed above)
   Services           intake :8081  evaluation :8082  provisioning :8083  validation :8084  reporting :8085
                      each with /livez /readyz /metrics /openapi.json
   Tail every topic   LD_LIBRARY_PATH=.local/lib .build/debug/jembatan tail

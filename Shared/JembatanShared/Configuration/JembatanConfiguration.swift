@@ -54,6 +54,11 @@ public struct JembatanConfiguration: Sendable {
     public var kafka = KafkaConfiguration()
     /// Where the service listens.
     public var http: HTTPConfiguration
+    /// `JEMBATAN_PUBLIC_BASE_URL`: the workspace's address as people reach it (links, the
+    /// reporting `/` redirect, `Secure` cookies when it is https). Default `http://127.0.0.1:8080`.
+    public var publicBaseURL = "http://127.0.0.1:8080"
+    /// `JEMBATAN_<SERVICE>_URL`: where the workspace calls each service (default `http://127.0.0.1:<port>`).
+    public var serviceURLs: [ServiceName: String] = [:]
     /// `JEMBATAN_LOG_LEVEL`: trace, debug, info (default), notice, warning, error, critical.
     public var logLevel: Logger.Level = .info
     /// `JEMBATAN_LOG_FORMAT`: `text` (default, one readable line) or `json` (one JSON object per line).
@@ -90,7 +95,9 @@ public struct JembatanConfiguration: Sendable {
         ("JEMBATAN_KAFKA_BROKERS", "127.0.0.1:9092"), ("JEMBATAN_KAFKA_SESSION_TIMEOUT_MS", "6000"),
         ("JEMBATAN_KAFKA_HEARTBEAT_MS", "1000"), ("JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS", "20000"),
         ("JEMBATAN_KAFKA_DEBUG", "(none)"), ("JEMBATAN_CONSUMER_WATCHDOG_SECONDS", "30"),
-        ("JEMBATAN_HTTP_HOST", "127.0.0.1"), ("JEMBATAN_HTTP_PORT", "the service's port (8081–8085)"),
+        ("JEMBATAN_HTTP_HOST", "127.0.0.1"), ("JEMBATAN_HTTP_PORT", "the service's port (8080 workspace, 8081–8085)"),
+        ("JEMBATAN_PUBLIC_BASE_URL", "http://127.0.0.1:8080"),
+        ("JEMBATAN_INTAKE_URL … JEMBATAN_REPORTING_URL", "http://127.0.0.1:8081 … 8085 (the workspace's calls)"),
         ("JEMBATAN_LOG_LEVEL", "info"), ("JEMBATAN_LOG_FORMAT", "text"), ("JEMBATAN_MONITOR_SECONDS", "15"),
         ("JEMBATAN_EXCHANGE_RATE_PER_MINUTE", "6000"),
         ("JEMBATAN_FRESHNESS_CHECK_SECONDS", "3600"), ("JEMBATAN_SLA_CHECK_SECONDS", "60"),
@@ -100,12 +107,34 @@ public struct JembatanConfiguration: Sendable {
 
     /// Reads and validates the configuration of `service` from `environment`: one component at a
     /// time, each from its own scope of a swift-configuration reader.
-    public init(service: ServiceName?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    ///
+    /// `port` is the listening port of a process that is not one of the five services (the
+    /// workspace, 8080); `JEMBATAN_HTTP_PORT` overrides it as it does a service's.
+    public init(
+        service: ServiceName?, port: Int? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         let config = try Self.reader(environment: environment)
         database = try DatabaseConfiguration(config: config)
         kafka = try KafkaConfiguration(config: config)
-        http = try HTTPConfiguration(config: config, service: service)
+        http = try HTTPConfiguration(config: config, defaultPort: service?.defaultPort ?? port)
         let scope = ConfigurationScope(config, "jembatan")
+        publicBaseURL = scope.string("public_base_url", default: publicBaseURL)
+        guard let base = URL(string: publicBaseURL), ["http", "https"].contains(base.scheme ?? ""), base.host != nil
+        else {
+            throw ConfigurationError(
+                variable: scope.variable("public_base_url"),
+                problem: "expected the workspace's address, http(s)://host[:port]; got '\(publicBaseURL)'")
+        }
+        if publicBaseURL.hasSuffix("/") { publicBaseURL.removeLast() }
+        for name in ServiceName.allCases {
+            let value = scope.string("\(name.rawValue)_url", default: "http://127.0.0.1:\(name.defaultPort)")
+            guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ConfigurationError(
+                    variable: scope.variable("\(name.rawValue)_url"),
+                    problem: "expected the service's base address, http(s)://host:port; got '\(value)'")
+            }
+            serviceURLs[name] = value.hasSuffix("/") ? String(value.dropLast()) : value
+        }
         consumerWatchdogSeconds = try scope.integer("consumer_watchdog_seconds", default: 30, range: 2...3600)
         if let fault = scope.optional("test_consumer_fault") {
             guard let parsed = ConsumerFault(fault) else {
@@ -182,11 +211,11 @@ extension DatabaseConfiguration {
 extension HTTPConfiguration {
     /// Reads `JEMBATAN_HTTP_*` (scope `jembatan.http`); a service listens on its own port unless
     /// `JEMBATAN_HTTP_PORT` says otherwise (the operator command, `service` nil, listens nowhere).
-    public init(config: ConfigReader, service: ServiceName?) throws {
-        self.init(port: service?.defaultPort ?? 0)
+    public init(config: ConfigReader, defaultPort: Int?) throws {
+        self.init(port: defaultPort ?? 0)
         let scope = ConfigurationScope(config, "jembatan.http")
         host = scope.string("host", default: host)
-        if service != nil { port = try scope.port("port", default: port) }
+        if defaultPort != nil { port = try scope.port("port", default: port) }
     }
 }
 

@@ -25,6 +25,23 @@ public struct AccessToken: Sendable, Equatable {
         return AccessToken(id: id, text: "\(prefix)\(id)_\(secret)")
     }
 
+    /// The API token of a workspace session, derived from the session cookie's secret with
+    /// HMAC-SHA256: the workspace recomputes it on each request and stores only its hash, so the
+    /// token exists in clear nowhere but in the memory of the request that uses it.
+    public static func derived(fromSessionSecret secret: String) -> AccessToken {
+        let key = SymmetricKey(data: Data(secret.utf8))
+        let idMAC = Array(HMAC<SHA256>.authenticationCode(for: Data("jembatan-token-id".utf8), using: key))
+        let secretMAC = HMAC<SHA256>.authenticationCode(for: Data("jembatan-token-secret".utf8), using: key)
+        let id = idMAC.prefix(6).map { String(format: "%02x", $0) }.joined()
+        return AccessToken(id: id, text: "\(prefix)\(id)_\(base64URL(Data(secretMAC)))")
+    }
+
+    /// Base64url without padding (cookies, tokens).
+    public static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
     /// Parses a presented token; nil when it does not have the token's shape.
     public init?(presented text: String) {
         guard text.hasPrefix(Self.prefix), text.count == Self.prefix.count + 12 + 1 + 43 else { return nil }

@@ -15,6 +15,14 @@ public struct Account: Sendable, Equatable {
     /// The agency a producer or consumer account belongs to; nil for office-wide roles.
     public var agencyCode: String?
 
+    /// An account as read from the identity schema.
+    public init(id: String, name: String, role: Role, agencyCode: String?) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.agencyCode = agencyCode
+    }
+
     /// The actor reference events carry.
     public var actor: ActorReference { ActorReference(id: name, role: role) }
 
@@ -37,19 +45,29 @@ public struct AccountDirectory: Sendable {
         self.logger = logger
     }
 
-    /// The account holding `token`, if the token is valid, unexpired and not revoked.
+    /// The account holding `token`, if the token is valid, unexpired and not revoked, its account
+    /// active, and (for a workspace session's token) the session open and not idle.
     public func account(for token: AccessToken, now: Date = Date()) async throws -> Account? {
         let rows = try await client.query(
             """
-            SELECT account_id, name, role, agency_code, token_hash, expires_at, revoked_at
-            FROM identity.accounts WHERE token_id = \(token.id)
+            SELECT a.account_id, a.name, a.role, a.agency_code, t.token_hash, t.expires_at, t.revoked_at,
+                   a.deactivated_at, t.kind, s.ended_at, s.last_seen_at, s.expires_at
+            FROM identity.tokens t JOIN identity.accounts a ON a.account_id = t.account_id
+            LEFT JOIN identity.sessions s ON s.session_hash = t.session_hash
+            WHERE t.token_id = \(token.id)
             """, logger: logger)
-        for try await (id, name, role, agency, hash, expires, revoked) in rows.decode(
-            (String, String, String, String?, ByteBuffer, Date, Date?).self)
+        for try await (id, name, role, agency, hash, expires, revoked, deactivated, kind, ended, seen, sessionEnd)
+            in rows.decode(
+                (String, String, String, String?, ByteBuffer, Date, Date?, Date?, String, Date?, Date?, Date?).self)
         {
             guard AccessToken.hashesMatch(Array(hash.readableBytesView), token.hash), revoked == nil, expires > now,
-                let role = Role(rawValue: role)
+                deactivated == nil, let role = Role(rawValue: role)
             else { return nil }
+            if kind == "session" {
+                guard ended == nil, let seen, let sessionEnd, sessionEnd > now,
+                    now.timeIntervalSince(seen) < SessionPolicy.idleSeconds
+                else { return nil }
+            }
             return Account(id: id, name: name, role: role, agencyCode: agency)
         }
         return nil
@@ -78,95 +96,27 @@ public struct AccountDirectory: Sendable {
     }
 }
 
-/// Creates and revokes accounts; used only by the operator command (the schema's one writer).
-public struct AccountAdministration: Sendable {
-    let client: PostgresClient
-    let logger: Logger
-
-    /// Creates the administration over `client`.
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
-        self.logger = logger
-    }
-
-    /// An account as listed (never with its token).
-    public struct Listing: Sendable {
-        /// The account's name.
-        public var name: String
-        /// Its role.
-        public var role: String
-        /// The producing agency's code.
-        public var agencyCode: String?
-        /// When it stops being valid.
-        public var expiresAt: Date
-        /// When it was revoked, if it was.
-        public var revokedAt: Date?
-    }
-
-    /// Applies the identity migrations (idempotent, under the advisory lock).
-    public func prepare() async throws {
-        try await MigrationService.applyPending(
-            SchemaMigrations(schema: IdentityMigrations.schema, migrations: IdentityMigrations.all), client: client,
-            logger: logger)
-    }
-
-    /// Creates an account and returns its token: the only time the token is visible.
-    public func create(
-        name: String, role: Role, agencyCode: String?, validFor: Duration = .seconds(365 * 86_400), createdBy: String
-    ) async throws -> AccessToken {
-        guard !name.isEmpty, name.count <= 64,
-            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-        else {
-            throw AccountError("name: 1–64 letters, digits, '-', '_' or '.'")
-        }
-        guard role != .system else { throw AccountError("role: 'system' is reserved for the services") }
-        let needsAgency = role == .producer || role == .consumer
-        if needsAgency && (agencyCode ?? "").isEmpty {
-            throw AccountError("agency: a \(role.rawValue) account belongs to an agency (--agency)")
-        }
-        if !needsAgency && agencyCode != nil {
-            throw AccountError("agency: only producer and consumer accounts belong to an agency")
-        }
-        let token = AccessToken.generate()
-        let expires = Date().addingTimeInterval(TimeInterval(validFor.components.seconds))
-        do {
-            try await client.query(
-                """
-                INSERT INTO identity.accounts (account_id, name, role, agency_code, token_id, token_hash, created_by, expires_at)
-                VALUES (\(UUID().uuidString.lowercased()), \(name), \(role.rawValue), \(agencyCode), \(token.id), \(ByteBuffer(bytes: token.hash)), \(createdBy), \(expires))
-                """, logger: logger)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            throw AccountError("name: an account named '\(name)' exists already")
-        }
-        return token
-    }
-
-    /// Revokes the account's token at once; true when an active account was revoked.
-    public func revoke(name: String) async throws -> Bool {
-        let rows = try await client.query(
-            "UPDATE identity.accounts SET revoked_at = now() WHERE name = \(name) AND revoked_at IS NULL RETURNING 1",
-            logger: logger)
-        for try await _ in rows { return true }
-        return false
-    }
-
-    /// Every account, newest first.
-    public func list() async throws -> [Listing] {
-        var result: [Listing] = []
-        let rows = try await client.query(
-            "SELECT name, role, agency_code, expires_at, revoked_at FROM identity.accounts ORDER BY created_at DESC",
-            logger: logger)
-        for try await (name, role, agency, expires, revoked) in rows.decode((String, String, String?, Date, Date?).self)
-        {
-            result.append(Listing(name: name, role: role, agencyCode: agency, expiresAt: expires, revokedAt: revoked))
-        }
-        return result
-    }
+/// How long a workspace session lives: 30 minutes without a request, 12 hours at most.
+public enum SessionPolicy {
+    /// Idle expiry, seconds.
+    public static let idleSeconds: TimeInterval = 30 * 60
+    /// Absolute expiry, seconds.
+    public static let absoluteSeconds: TimeInterval = 12 * 3600
 }
 
-/// An account request that breaks a rule.
-public struct AccountError: Error, CustomStringConvertible, Sendable {
+/// An account request that breaks a rule: the field and the rule, in Indonesian (the workspace
+/// shows it beside the field; `jembatan accounts` prints `field: rule`).
+public struct AccountError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The form field (`username`, `nip`, `password`, …).
+    public let field: String
+    /// The rule that failed.
+    public let message: String
     /// `field: rule`.
-    public let description: String
-    init(_ description: String) { self.description = description }
+    public var description: String { "\(field): \(message)" }
+
+    /// `field` broke `message`.
+    public init(_ field: String, _ message: String) {
+        self.field = field
+        self.message = message
+    }
 }

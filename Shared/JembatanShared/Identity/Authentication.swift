@@ -36,14 +36,12 @@ public struct JembatanRequestContext: RequestContext {
     }
 }
 
-/// Identifies the caller once per request, from `Authorization: Bearer <token>` or, for the pages
-/// a browser opens, the session cookie; stores it in the context. It refuses nothing itself: a
-/// ``RoleGate`` on each route says who may take that step.
+/// Identifies the caller once per request from `Authorization: Bearer <token>` (a machine's API
+/// token, or the token the workspace minted for a person's session); stores it in the context. It
+/// refuses nothing itself: each handler says who may take its step.
 public struct AuthenticationMiddleware: RouterMiddleware {
     /// The request context it works on.
     public typealias Context = JembatanRequestContext
-    /// The cookie the dashboard's sign-in sets.
-    public static let sessionCookie = "jembatan_session"
     let accounts: AccountDirectory
 
     /// Identifies callers against `accounts`.
@@ -51,7 +49,7 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         self.accounts = accounts
     }
 
-    /// Sets the caller (bearer token, else session cookie) and calls `next`.
+    /// Sets the caller and calls `next`.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
@@ -67,16 +65,10 @@ public struct AuthenticationMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// The bearer token, else the session cookie's value.
+    /// The bearer token presented, if any.
     static func presentedToken(_ request: Request) -> String? {
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            return String(header.dropFirst("Bearer ".count))
-        }
-        for part in (request.headers[.cookie] ?? "").split(separator: ";") {
-            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-            if pair.count == 2, pair[0] == sessionCookie { return String(pair[1]) }
-        }
-        return nil
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+        return String(header.dropFirst("Bearer ".count))
     }
 }
 

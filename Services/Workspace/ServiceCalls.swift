@@ -1,0 +1,62 @@
+import Foundation
+import JembatanClient
+import JembatanShared
+
+/// The workspace's calls on the five services, each with the signed-in person's session token:
+/// the services authenticate and authorise it exactly as any other caller's.
+struct ServiceCalls: Sendable {
+    let client: ServiceClient
+
+    /// The session's token was refused (the session ended meanwhile): sign in again.
+    struct SignedOut: Error {}
+
+    /// A service answered with an error the page does not expect.
+    struct Failed: Error, CustomStringConvertible {
+        let service: ServiceName
+        let path: String
+        let status: Int
+        let body: String
+        var description: String { "\(service.rawValue) \(path): HTTP \(status): \(body.prefix(300))" }
+    }
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            if let date = formatter.date(from: text) { return date }
+            formatter.formatOptions = [.withInternetDateTime]
+            if let date = formatter.date(from: text) { return date }
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "date \(text)"))
+        }
+        return decoder
+    }()
+
+    /// GET `path` on `service` as `person`, decoded; 404 and 403 become the workspace's pages.
+    func get<T: Decodable>(_ type: T.Type, _ service: ServiceName, _ path: String, as person: SignedIn) async throws
+        -> T
+    {
+        let reply = try await raw("GET", service, path, as: person)
+        do { return try Self.decoder.decode(T.self, from: reply.data) } catch {
+            throw Failed(service: service, path: path, status: reply.status, body: "undecodable: \(error)")
+        }
+    }
+
+    /// A call whose answer the page passes on as it is (reports, PDFs); errors as for ``get(_:_:_:as:)``.
+    func raw(_ method: String, _ service: ServiceName, _ path: String, as person: SignedIn, json: Any? = nil)
+        async throws -> ServiceClient.Reply
+    {
+        let reply = try await client.call(method, service, path, token: person.token.text, json: json)
+        switch reply.status {
+        case 200..<300: return reply
+        case 401: throw SignedOut()
+        case 403: throw PageError.forbidden
+        case 404: throw PageError.notFound
+        default: throw Failed(service: service, path: path, status: reply.status, body: reply.text)
+        }
+    }
+}
+
+/// A service's answer as the workspace passes it on.
+typealias JembatanClientReply = ServiceClient.Reply

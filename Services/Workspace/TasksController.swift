@@ -1,0 +1,265 @@
+import Foundation
+import Hummingbird
+import JembatanShared
+
+/// *Tugas saya* (the landing page), the requests a person may see, and each request's page: its
+/// history in words, every step against its standard, and the one action this person can take now.
+struct TasksController: Sendable {
+    let context: WorkspaceContext
+
+    func register(on router: RouterGroup<WorkspaceRequestContext>) {
+        router.get("/", use: tasks)
+        router.get("permohonan", use: requests)
+        router.get("permohonan/:id", use: request)
+        router.get("permohonan/:id/laporan", use: report)
+        router.get("permohonan/:id/laporan.pdf", use: reportPDF)
+    }
+
+    /// The person's waiting tasks (the count in the navigation reads the same list).
+    func taskList(_ person: SignedIn) async throws -> Reads.TaskList {
+        try await context.services.get(Reads.TaskList.self, .reporting, "/v1/tasks", as: person)
+    }
+
+    // MARK: Tugas saya
+
+    struct TasksView: Sendable {
+        struct Line: Sendable {
+            let requestId: String
+            let title: String
+            let agency: String
+            let step: String
+            let standard: String
+            let deadline: String
+            let provisional: Bool
+            let overdue: Bool
+            let waiting: String
+            let bar: SLABar?
+        }
+
+        let greeting: String
+        let tasks: [Line]
+        let notices: [String]
+        let empty: Bool
+        let roleLabel: String
+        let hasTasks: Bool
+    }
+
+    @Sendable func tasks(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person()
+        let list = try await taskList(person)
+        let lines = list.tasks.map { task in
+            TasksView.Line(
+                requestId: task.requestId, title: task.title ?? "Permohonan \(task.requestId.prefix(8))",
+                agency: task.agencyCode ?? "–", step: Self.stepName(task.step, task.name),
+                standard: task.standard ?? "tanpa standar",
+                deadline: task.deadline.map(WIB.format) ?? "–", provisional: task.provisional,
+                overdue: task.status == "overdue", waiting: "sejak \(WIB.format(task.startedAt))",
+                bar: task.usedPercent.map(SLABar.init(usedPercent:)))
+        }
+        let view = TasksView(
+            greeting: "Selamat datang, \(person.fullName)\(person.fullName.hasSuffix(".") ? "" : ".")", tasks: lines,
+            notices: list.notices.map(\.message),
+            empty: lines.isEmpty && list.notices.isEmpty, roleLabel: person.account.role.label,
+            hasTasks: !lines.isEmpty)
+        return try Pages.render(
+            "tasks", title: "Tugas saya", signedIn: person, active: "/", taskCount: lines.count + list.notices.count,
+            page: view)
+    }
+
+    static func stepName(_ number: Int, _ name: String) -> String {
+        number > 0 ? "Langkah \(number) · \(name)" : name
+    }
+
+    // MARK: Permohonan
+
+    struct RequestsView: Sendable {
+        struct Line: Sendable {
+            let requestId: String
+            let shortId: String
+            let title: String
+            let agency: String
+            let step: String
+            let state: String
+            let stateLabel: String
+            let updated: String
+        }
+
+        let requests: [Line]
+    }
+
+    @Sendable func requests(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: [.producer, .head, .supervisor, .technical, .admin])
+        let list = try await context.services.get(Reads.RequestList.self, .reporting, "/v1/requests", as: person)
+        let count = try await taskList(person)
+        let lines = list.requests.map { item in
+            RequestsView.Line(
+                requestId: item.requestId, shortId: String(item.requestId.prefix(8)),
+                title: item.title ?? "–", agency: item.agencyCode ?? "–",
+                step: item.phase.map { item.sopStep > 0 ? "\(item.sopStep) · \($0.label)" : $0.label } ?? "–",
+                state: item.state.rawValue, stateLabel: item.state.label, updated: WIB.format(item.updatedAt))
+        }
+        return try Pages.render(
+            "requests", title: "Permohonan", signedIn: person, active: "/permohonan",
+            taskCount: count.tasks.count + count.notices.count, page: RequestsView(requests: lines))
+    }
+
+    // MARK: One request
+
+    struct RequestView: Sendable {
+        struct Action: Sendable {
+            let step: String
+            let what: String
+            let how: String
+            let deadline: String
+            let overdue: Bool
+        }
+
+        let requestId: String
+        let title: String
+        let agency: String
+        let profileName: String
+        let stateLabel: String
+        let history: [String]
+        let action: Action?
+        let waitingOn: String?
+        let steps: [StepLine]
+        let overall: StepLine?
+        let mayReadReport: Bool
+    }
+
+    @Sendable func request(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person()
+        // A consumer agency reads datasets, not the producer's requests: as for another agency, no such page.
+        guard person.account.role != .consumer else { throw PageError.notFound }
+        let requestId = try Self.requestId(request, routeContext)
+        let detail = try await context.services.get(
+            Reads.RequestDetail.self, .reporting, "/v1/requests/\(requestId)", as: person)
+        let steps = try await context.services.get(
+            Reads.Steps.self, .reporting, "/v1/requests/\(requestId)/steps", as: person)
+        let count = try await taskList(person)
+        var people = Set(detail.timeline.map(\.actor.id))
+        for step in steps.steps { if let id = step.responsible?.id { people.insert(id) } }
+        let names = try await context.sessions.fullNames(people)
+        let history = detail.timeline.map { entry in
+            "\(EventType.label(of: entry.type)) oleh \(Self.who(entry.actor, names)) pada \(Indonesian.moment(entry.occurredAt))."
+        }
+        let open = steps.steps.filter { $0.endedAt == nil }
+        let mine = open.first { $0.role == person.account.role }
+        let action = mine.map { step in
+            let (what, how) = Self.action(step.phase, requestId: requestId)
+            return RequestView.Action(
+                step: Self.stepName(step.step, step.name), what: what, how: how,
+                deadline: StepLine.deadlineText(step.deadline, provisional: step.provisional),
+                overdue: step.status == "overdue")
+        }
+        let waitingOn =
+            mine == nil
+            ? open.first.map { "Menunggu \($0.role.label): \(Self.stepName($0.step, $0.name))." } : nil
+        func line(_ step: Reads.Steps.Step) -> StepLine {
+            StepLine(
+                step: step.step, name: step.name, role: step.role, deadline: step.deadline,
+                provisional: step.provisional, withinTarget: step.withinTarget, responsible: step.responsible,
+                deviations: step.deviations,
+                justification: step.justification.map {
+                    "\($0.justification) — \(names[$0.justifiedBy.id] ?? $0.justifiedBy.id)"
+                },
+                status: step.status, startedAt: step.startedAt, endedAt: step.endedAt, standard: step.standardLabel,
+                usedPercent: step.usedPercent, open: "berjalan", names: names)
+        }
+        let view = RequestView(
+            requestId: requestId, title: detail.request.title ?? "Permohonan \(requestId.prefix(8))",
+            agency: detail.request.agencyCode ?? "–", profileName: steps.profileName ?? steps.profile,
+            stateLabel: detail.request.state.label, history: history, action: action, waitingOn: waitingOn,
+            steps: steps.steps.map(line), overall: steps.overall.map(line),
+            mayReadReport: person.account.role != .consumer)
+        return try Pages.render(
+            "request", title: view.title, signedIn: person, active: "/permohonan",
+            taskCount: count.tasks.count + count.notices.count, page: view)
+    }
+
+    /// A person by name and position when the workspace knows them, else the account name.
+    static func who(_ actor: ActorReference, _ names: [String: String]) -> String {
+        if actor.role == .system { return "sistem (\(actor.id))" }
+        return names[actor.id] ?? "\(actor.id) (\(actor.role.label))"
+    }
+
+    /// What the person does now in the step of `phase`, and how until its form arrives (the forms
+    /// issue puts a form behind each of these).
+    static func action(_ phase: Phase, requestId: String) -> (what: String, how: String) {
+        func api(_ service: String, _ call: String) -> String {
+            "Formulirnya menyusul; sementara ini langkah ini dijalankan melalui API layanan \(service): \(call)."
+        }
+        let path = "/v1/requests/\(requestId)"
+        switch phase {
+        case .disposition:
+            return ("Beri disposisi kepada tim teknis.", api("intake", "POST \(path)/disposition"))
+        case .definition, .evaluation:
+            return (
+                "Kaji definisi data dan hasil kajian otomatis, lalu setujui atau kembalikan ke OPD.",
+                api("evaluation", "POST \(path)/decision")
+            )
+        case .revision, .request:
+            return (
+                "Perbaiki permohonan sesuai catatan pengembalian dan ajukan kembali.", api("intake", "PUT \(path)")
+            )
+        case .interchangeDocument, .assignment, .design, .build:
+            return ("Catat dokumen langkah ini sebagai selesai.", api("evaluation", "POST \(path)/steps"))
+        case .fix:
+            return (
+                "Muat daftar referensi yang kurang, lalu jalankan ulang uji integrasi.",
+                api("provisioning", "POST \(path)/integration-test")
+            )
+        case .delivery:
+            return ("Serahkan hasil integrasi kepada OPD produsen.", api("provisioning", "POST \(path)/delivery"))
+        case .handOver:
+            return ("Serah terima hasil integrasi.", api("provisioning", "POST \(path)/hand-over"))
+        case .producerValidation:
+            return (
+                "Periksa data hasil integrasi: uji mutu dan rekonsiliasi dengan sistem Anda.",
+                api("validation", "POST \(path)/reconciliations")
+            )
+        case .finalEvaluation:
+            return (
+                "Terima hasil integrasi atau kembalikan ke evaluasi, berdasarkan hasil pemeriksaan.",
+                api("validation", "POST \(path)/decision")
+            )
+        case .headReview:
+            return (
+                "Nilai data terintegrasi: setujui, atau kembalikan ke langkah 3.",
+                api("validation", "POST \(path)/head-review")
+            )
+        case .apiPreparation, .integrationTest, .report:
+            return ("Langkah ini berjalan otomatis; tidak ada yang perlu Anda lakukan.", "")
+        }
+    }
+
+    static func requestId(_ request: Request, _ routeContext: WorkspaceRequestContext) throws -> String {
+        guard let id = routeContext.parameters.get("id"), UUIDText.isValid(id) else { throw PageError.notFound }
+        return id.lowercased()
+    }
+
+    // MARK: Reports, passed on from reporting
+
+    @Sendable func report(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: [.producer, .head, .supervisor, .technical, .admin])
+        let requestId = try Self.requestId(request, routeContext)
+        let reply = try await context.services.raw("GET", .reporting, "/v1/requests/\(requestId)/report", as: person)
+        return Self.passOn(reply, type: "text/html; charset=utf-8")
+    }
+
+    @Sendable func reportPDF(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: [.producer, .head, .supervisor, .technical, .admin])
+        let requestId = try Self.requestId(request, routeContext)
+        let reply = try await context.services.raw(
+            "GET", .reporting, "/v1/requests/\(requestId)/report.pdf", as: person)
+        var response = Self.passOn(reply, type: "application/pdf")
+        response.headers[.contentDisposition] = "inline; filename=\"laporan-\(requestId.prefix(8)).pdf\""
+        return response
+    }
+
+    static func passOn(_ reply: JembatanClientReply, type: String) -> Response {
+        var headers: HTTPFields = [.contentType: reply.header("Content-Type") ?? type]
+        Pages.secure(&headers)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply.data)))
+    }
+}
