@@ -153,7 +153,9 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkspaceTests",
-            dependencies: ["Workspace", "JembatanShared"],
+            dependencies: [
+                "Workspace", "JembatanShared", .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             path: "Tests/WorkspaceTests",
             swiftSettings: swiftSettings
         ),

@@ -63,18 +63,28 @@ struct WorkspacePage<Model: Sendable>: Sendable {
 
 /// Rendering, redirects and the error pages of the workspace.
 enum Pages {
+    /// `template` in the frame, as HTML.
+    static func html<Model: Sendable>(
+        _ template: String, title: String, signedIn: SignedIn?, active: String = "", taskCount: Int? = nil,
+        page: Model
+    ) throws -> String {
+        try WorkspaceService.views.render(
+            template,
+            WorkspacePage(
+                frame: WorkspaceFrame(title: title, signedIn: signedIn, active: active, taskCount: taskCount),
+                page: page))
+    }
+
     /// `template` in the frame, with `status`.
     static func render<Model: Sendable>(
         _ template: String, title: String, signedIn: SignedIn?, active: String = "", taskCount: Int? = nil,
         page: Model, status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        var response = try WorkspaceService.views.response(
-            template,
-            WorkspacePage(
-                frame: WorkspaceFrame(title: title, signedIn: signedIn, active: active, taskCount: taskCount),
-                page: page), status: status)
-        Self.secure(&response.headers)
-        return response
+        let text = try html(
+            template, title: title, signedIn: signedIn, active: active, taskCount: taskCount, page: page)
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8"]
+        Self.secure(&headers)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// Headers every page carries: no caching of personal pages, no framing, no outside resources.
@@ -102,6 +112,16 @@ enum Pages {
 
     /// The 403, 404 or 500 page, inside the workspace.
     static func error(_ status: HTTPResponse.Status, signedIn: SignedIn?, reference: String? = nil) -> Response {
+        let (title, view) = errorView(status, reference: reference)
+        do {
+            return try render("error", title: title, signedIn: signedIn, page: view, status: status)
+        } catch {
+            return Response(status: status, body: .init(byteBuffer: ByteBuffer(string: title)))
+        }
+    }
+
+    /// The title and text of the 403, 404 or 500 page.
+    static func errorView(_ status: HTTPResponse.Status, reference: String?) -> (String, ErrorView) {
         let (title, message): (String, String) =
             switch status.code {
             case 403:
@@ -117,13 +137,7 @@ enum Pages {
                     "Permintaan Anda belum dapat diproses. Tidak ada data yang berubah karena gangguan ini. Coba lagi sebentar lagi; bila berulang, sampaikan kode rujukan di bawah kepada admin."
                 )
             }
-        do {
-            return try render(
-                "error", title: title, signedIn: signedIn,
-                page: ErrorView(heading: title, message: message, reference: reference), status: status)
-        } catch {
-            return Response(status: status, body: .init(byteBuffer: ByteBuffer(string: title)))
-        }
+        return (title, ErrorView(heading: title, message: message, reference: reference))
     }
 }
 

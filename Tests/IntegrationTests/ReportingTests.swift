@@ -4,8 +4,8 @@ import PostgresNIO
 import Testing
 
 extension RealStack {
-    /// Stored and published reports, the monthly report, the dashboard in a browser, and the read model rebuilt from the topics.
-    @Suite("Reports, dashboard and replay")
+    /// Stored and published reports, the monthly report, and the read model rebuilt from the topics (the pages people read are the workspace's: WorkspaceTests and Tests/Browser).
+    @Suite("Reports and replay")
     struct ReportingTests {
         static func storedReports(_ subject: String, token: String) async throws -> [[String: Any]] {
             let reply = try await ServiceHTTP.call("GET", "reporting", "/v1/reports?subject=\(subject)", token: token)
@@ -166,81 +166,5 @@ extension RealStack {
                 ).status == 403)
         }
 
-        @Test(
-            "the dashboard's pages render in headless Chromium without console errors or outside resources, and hide other agencies' requests"
-        )
-        func dashboardInBrowser() async throws {
-            let requestId = try await ProcedureTests.walkToCompletion(dataset: "dashboard_probe")
-            let head = try await Actors.head
-            let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(
-                ".local/test-artifacts")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            func render(_ file: URL, to shot: URL) async throws -> String {
-                try await ExchangeHubTests.shell(
-                    """
-                    (timeout 90 chromium --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 --user-data-dir='\(folder.path)/chromium-profile' \
-                    --window-size=1280,1400 --screenshot='\(shot.path)' '\(file.absoluteString)'; true)
-                    """)
-            }
-            // The console watch works: a page that logs an error is caught.
-            let control = folder.appendingPathComponent("console-control.html")
-            try Data("<!doctype html><p>kontrol</p><script>console.error('kontrol-galat')</script>".utf8).write(
-                to: control)
-            #expect(
-                try await render(control, to: folder.appendingPathComponent("console-control.png")).contains(
-                    "kontrol-galat"))
-            for (name, path) in [
-                ("overview", "/"), ("request", "/requests/\(requestId)"), ("catalogue", "/catalogue"),
-                ("volume", "/volume"), ("reports", "/reports"),
-            ] {
-                let page = try await ServiceHTTP.call(
-                    "GET", "reporting", path, headers: ["Cookie": "jembatan_session=\(head)"])
-                #expect(page.status == 200, "\(path): \(page.status)")
-                #expect(
-                    !page.text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"),
-                    "\(path) loads nothing from elsewhere")
-                let file = folder.appendingPathComponent("dashboard-\(name).html")
-                try Data(page.text.utf8).write(to: file)
-                let shot = folder.appendingPathComponent("dashboard-\(name).png")
-                try? FileManager.default.removeItem(at: shot)
-                let log = try await render(file, to: shot)
-                #expect(
-                    !log.contains("CONSOLE"),
-                    "\(path) console: \(log.split(separator: "\n").filter { $0.contains("CONSOLE") })")
-                #expect(
-                    FileManager.default.fileExists(atPath: shot.path), "screenshot of \(path) saved as \(shot.path)")
-            }
-            let overview = try await ServiceHTTP.call(
-                "GET", "reporting", "/", headers: ["Cookie": "jembatan_session=\(head)"])
-            #expect(
-                overview.text.contains(requestId) && overview.text.contains("<svg"),
-                "the head sees the request and the charts")
-            let detail = try await ServiceHTTP.call(
-                "GET", "reporting", "/requests/\(requestId)", headers: ["Cookie": "jembatan_session=\(head)"])
-            #expect(
-                detail.text.contains("Waktu per langkah terhadap mutu baku")
-                    && detail.text.contains("Hasil diterima produsen") && !detail.text.contains("id.jembatan."),
-                "the timeline says what happened in words")
-            let catalogue = try await ServiceHTTP.call(
-                "GET", "reporting", "/catalogue", headers: ["Cookie": "jembatan_session=\(head)"])
-            #expect(
-                catalogue.text.contains("dashboard_probe-\(requestId.prefix(8))"),
-                "the provisioned dataset is in the catalogue")
-
-            let other = try await Actors.otherAgencyProducer
-            for path in ["/", "/catalogue", "/reports"] {
-                let page = try await ServiceHTTP.call(
-                    "GET", "reporting", path, headers: ["Cookie": "jembatan_session=\(other)"])
-                #expect(
-                    page.status == 200 && !page.text.contains(requestId.prefix(8)),
-                    "\(path) hides another agency's request")
-            }
-            let hidden = try await ServiceHTTP.call(
-                "GET", "reporting", "/requests/\(requestId)", headers: ["Cookie": "jembatan_session=\(other)"])
-            #expect(hidden.status == 404)
-            let own = try await ServiceHTTP.call(
-                "GET", "reporting", "/", headers: ["Cookie": "jembatan_session=\(try await Actors.producer)"])
-            #expect(own.text.contains(requestId), "the producing agency sees its own")
-        }
     }
 }

@@ -25,13 +25,25 @@ struct DeploymentTests {
     }
 
     @Test(
-        "docker-compose accepts the compose file; its services are the five executables plus Kafka, PostgreSQL, the topic and migration jobs"
+        "docker-compose accepts the compose file; its services are the five executables and the workspace plus Kafka, PostgreSQL, the topic and migration jobs"
     )
     func composeMatchesExecutables() throws {
         let services = try #require(try Self.composeConfig()["services"] as? [String: [String: Any]])
         #expect(
             Set(services.keys)
-                == Set(ServiceName.allCases.map(\.rawValue) + ["postgres", "kafka", "topics", "migrate", "operator"]))
+                == Set(
+                    ServiceName.allCases.map(\.rawValue) + [
+                        "workspace", "postgres", "kafka", "topics", "migrate", "operator",
+                    ]
+                ))
+        // The workspace: published on 8080, ready when its database is, after the services it calls.
+        let workspace = try #require(services["workspace"])
+        #expect(workspace["command"] as? [String] == ["workspace"])
+        #expect((workspace["ports"] as? [Any] ?? []).map { "\($0)" }.joined().contains("8080"))
+        let calls = workspace["environment"] as? [String: Any] ?? [:]
+        #expect(calls["JEMBATAN_REPORTING_URL"] as? String == "http://reporting:8085")
+        let waitsFor = workspace["depends_on"] as? [String: [String: String]] ?? [:]
+        #expect(ServiceName.allCases.allSatisfy { waitsFor[$0.rawValue]?["condition"] == "service_healthy" })
         for service in ServiceName.allCases {
             let definition = try #require(services[service.rawValue])
             #expect(
@@ -68,10 +80,10 @@ struct DeploymentTests {
             guard let range = line.range(of: ".executable(name: \"") else { return nil }
             return String(line[range.upperBound...].prefix { $0 != "\"" })
         }
-        #expect(Set(products) == Set(ServiceName.allCases.map(\.executableName) + ["jembatan"]))
+        #expect(Set(products) == Set(ServiceName.allCases.map(\.executableName) + ["jembatan-workspace", "jembatan"]))
         let entrypoint = try String(
             contentsOf: Self.root.appendingPathComponent("deploy/entrypoint.sh"), encoding: .utf8)
-        #expect(entrypoint.contains(ServiceName.allCases.map(\.rawValue).joined(separator: "|")))
+        #expect(entrypoint.contains((ServiceName.allCases.map(\.rawValue) + ["workspace"]).joined(separator: "|")))
         let dockerfile = try String(contentsOf: Self.root.appendingPathComponent("deploy/Dockerfile"), encoding: .utf8)
         #expect(
             dockerfile.contains("USER jembatan") && dockerfile.contains("HEALTHCHECK")

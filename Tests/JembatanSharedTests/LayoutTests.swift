@@ -19,6 +19,8 @@ struct LayoutTests {
         "Shared/JembatanShared/Messaging/OutboxRelay.swift",  // the relay's batch
         "Shared/JembatanShared/Audit/AuditChain.swift",  // the audit chain table
         "Shared/JembatanShared/Identity/AccountDirectory.swift",  // accounts and tokens
+        // The identity schema's writes (the workspace and jembatan accounts).
+        "Shared/JembatanShared/Identity/AccountAdministration.swift",
         "Shared/JembatanShared/Records/HubReader.swift",  // read-only view of the hub for other roles
         "Shared/JembatanShared/Records/ValidationReader.swift",  // read-only view of the producer's decision
         "Shared/JembatanShared/Profiles/ProfileReader.swift",  // read-only view of intake's profiles

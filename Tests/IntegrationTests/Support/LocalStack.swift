@@ -42,7 +42,9 @@ enum LocalStack {
     }
 
     static func port(of service: String) -> Int {
-        portBase + ["intake", "evaluation", "provisioning", "validation", "reporting"].firstIndex(of: service)! + 1
+        if service == "workspace" { return portBase }
+        return portBase + ["intake", "evaluation", "provisioning", "validation", "reporting"].firstIndex(of: service)!
+            + 1
     }
 
     /// Runs `stack.sh <arguments>` (or its compose equivalent); throws with its output when it fails.
