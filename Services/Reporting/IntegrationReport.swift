@@ -326,7 +326,7 @@ enum ReportPage {
             },
             validation: report.validationRun.map { run in
                 Validation(
-                    score: String(format: "%.1f", run.score), checks: run.checks, records: run.records,
+                    score: Indonesian.number(run.score), checks: run.checks, records: run.records,
                     at: WIB.format(run.completedAt),
                     failed: run.failedChecks.isEmpty ? nil : run.failedChecks.joined(separator: ", "))
             },

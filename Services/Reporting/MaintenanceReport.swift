@@ -162,7 +162,7 @@ struct MaintenanceReport: Encodable {
             title: title, from: WIB.format(from), to: WIB.format(to), generated: WIB.format(generatedAt),
             provisional: provisional, checks: checks,
             checksPassed: checksPassed,
-            share: checks == 0 ? "–" : String(format: "%.1f %%", Double(checksPassed) * 100 / Double(checks)),
+            share: checks == 0 ? "–" : Indonesian.percent(Double(checksPassed) * 100 / Double(checks)),
             components: components.map { .init(component: $0.component, failedChecks: $0.failedChecks) },
             incidents: incidents.map {
                 .init(

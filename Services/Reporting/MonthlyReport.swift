@@ -233,12 +233,12 @@ struct MonthlyReport: Encodable {
                 .init(
                     agencyCode: $0.agencyCode, submitted: $0.submitted, completed: $0.completed,
                     stepsMeasured: $0.stepsMeasured, onTime: $0.onTime, late: $0.late,
-                    compliance: $0.compliancePercent.map { String(format: "%.1f %%", $0) } ?? "–")
+                    compliance: $0.compliancePercent.map(Indonesian.percent) ?? "–")
             },
             lateSteps: lateSteps.map {
                 .init(
                     requestId: $0.requestId, agencyCode: $0.agencyCode, step: $0.step, name: $0.name,
-                    used: String(format: "%.1f %%", $0.usedPercent),
+                    used: Indonesian.percent($0.usedPercent),
                     remark: $0.status == "incomplete"
                         ? "kelengkapan: dikembalikan untuk revisi"
                         : $0.status == "late" ? "selesai terlambat" : "masih berjalan, terlambat",
@@ -251,7 +251,7 @@ struct MonthlyReport: Encodable {
                 .init(
                     datasetId: $0.datasetId, agencyCode: $0.agencyCode, batches: $0.batches, accepted: $0.accepted,
                     rejected: $0.rejected,
-                    score: $0.latestScore.map { String(format: "%.1f", $0) } ?? "–")
+                    score: $0.latestScore.map { Indonesian.number($0) } ?? "–")
             })
     }
 

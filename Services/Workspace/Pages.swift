@@ -147,30 +147,3 @@ struct PageError: Error {
     static let notFound = PageError(status: .notFound)
     static let forbidden = PageError(status: .forbidden)
 }
-
-/// Indonesian number and date formats.
-enum Indonesian {
-    /// `1.234,5`: thousands with '.', decimals with ','.
-    static func number(_ value: Double, digits: Int = 1) -> String {
-        let formatter = NumberFormatter()
-        formatter.locale = Locale(identifier: "id_ID")
-        formatter.numberStyle = .decimal
-        formatter.minimumFractionDigits = digits
-        formatter.maximumFractionDigits = digits
-        return formatter.string(from: NSNumber(value: value)) ?? String(value)
-    }
-
-    /// `1.234`.
-    static func integer(_ value: Int) -> String { number(Double(value), digits: 0) }
-
-    /// `4 Desember 2026 pukul 09.30 WIB`.
-    static func moment(_ date: Date) -> String { momentFormatter.string(from: date) }
-
-    nonisolated(unsafe) private static let momentFormatter: DateFormatter = {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "id_ID")
-        formatter.timeZone = TimeZone(identifier: "Asia/Jakarta")
-        formatter.dateFormat = "d MMMM yyyy 'pukul' HH.mm 'WIB'"
-        return formatter
-    }()
-}

@@ -94,7 +94,7 @@ struct WorkspacePagesTests {
         let html = try Self.render("request", view, role: .technical)
         #expect(!html.contains("<script>") && html.contains(Self.escaped))
         #expect(html.contains("Tindakan Anda sekarang: Langkah 3 · Evaluasi") && html.contains("TERLAMBAT"))
-        #expect(html.contains("Permohonan diajukan oleh") && html.contains("3 hari kerja") && html.contains("120.0 %"))
+        #expect(html.contains("Permohonan diajukan oleh") && html.contains("3 hari kerja") && html.contains("120,0 %"))
         #expect(html.contains("<tr class=\"overdue\">") && html.contains("data-label=\"Penanggung jawab\""))
         #expect(html.contains("/permohonan/r1/laporan.pdf"))
     }

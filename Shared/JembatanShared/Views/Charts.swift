@@ -41,7 +41,7 @@ public struct BarChart: Sendable {
         rows = items.enumerated().map { index, item in
             let y = index * rowHeight + 2
             let value =
-                item.value == item.value.rounded() ? String(Int(item.value)) : String(format: "%.1f", item.value)
+                item.value == item.value.rounded() ? String(Int(item.value)) : Indonesian.number(item.value)
             return Row(
                 label: String(item.label.prefix(30)), value: value + unit, color: item.color, textY: y + 15,
                 barY: y + 3,
@@ -68,7 +68,7 @@ public struct SLABar: Sendable {
         width = Int(min(max(usedPercent, 0), 150))
         color =
             usedPercent > 100 ? "#c62828" : usedPercent >= 90 ? "#e07b00" : usedPercent >= 75 ? "#d4a800" : "#2e7d32"
-        label = String(format: "%.1f %%", usedPercent)
+        label = Indonesian.percent(usedPercent)
         rounded = String(format: "%.0f %%", usedPercent)
     }
 }

@@ -2,10 +2,11 @@ import Foundation
 
 /// Times and durations as the offices read them.
 public enum WIB {
-    /// `4 Des 2026 09:30 WIB`: Western Indonesian Time, Indonesian month names.
+    /// `4 Des 2026 09.30 WIB`: Western Indonesian Time, Indonesian month names, the hour and
+    /// minutes separated by a point as Indonesian writing does.
     public static func format(_ date: Date) -> String { formatter.string(from: date) }
 
-    /// `4 Des 2026 09:30 WIB`, or `–` when there is no date.
+    /// `4 Des 2026 09.30 WIB`, or `–` when there is no date.
     public static func format(_ date: Date?, missing: String = "–") -> String { date.map(format) ?? missing }
 
     /// The calendar of Asia/Jakarta (days and months of reports).
@@ -19,7 +20,37 @@ public enum WIB {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "id_ID")
         formatter.timeZone = TimeZone(identifier: "Asia/Jakarta")
-        formatter.dateFormat = "d MMM yyyy HH:mm 'WIB'"
+        formatter.dateFormat = "d MMM yyyy HH.mm 'WIB'"
+        return formatter
+    }()
+}
+
+/// Numbers as Indonesian text writes them: `1.234,5` (thousands with a point, decimals with a comma).
+public enum Indonesian {
+    /// `1.234,5` with `digits` decimals.
+    public static func number(_ value: Double, digits: Int = 1) -> String {
+        let formatter = NumberFormatter()
+        formatter.locale = Locale(identifier: "id_ID")
+        formatter.numberStyle = .decimal
+        formatter.minimumFractionDigits = digits
+        formatter.maximumFractionDigits = digits
+        return formatter.string(from: NSNumber(value: value)) ?? String(value)
+    }
+
+    /// `1.234`.
+    public static func integer(_ value: Int) -> String { number(Double(value), digits: 0) }
+
+    /// `82,5 %`.
+    public static func percent(_ value: Double) -> String { "\(number(value)) %" }
+
+    /// `4 Desember 2026 pukul 09.30 WIB`.
+    public static func moment(_ date: Date) -> String { momentFormatter.string(from: date) }
+
+    nonisolated(unsafe) private static let momentFormatter: DateFormatter = {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "id_ID")
+        formatter.timeZone = TimeZone(identifier: "Asia/Jakarta")
+        formatter.dateFormat = "d MMMM yyyy 'pukul' HH.mm 'WIB'"
         return formatter
     }()
 }

@@ -71,7 +71,7 @@ public struct StepLine: Sendable {
         started = WIB.format(startedAt)
         ended = WIB.format(endedAt, missing: open)
         self.standard = standard ?? "–"
-        used = usedPercent.map { String(format: "%.1f %%", $0) } ?? "–"
+        used = usedPercent.map(Indonesian.percent) ?? "–"
         bar = usedPercent.map(SLABar.init(usedPercent:))
     }
 }
