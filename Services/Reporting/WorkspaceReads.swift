@@ -26,42 +26,11 @@ struct WorkspaceReads: Sendable {
 
     // MARK: Tugas saya
 
-    struct Task: Encodable {
-        let requestId: String
-        let title: String?
-        let agencyCode: String?
-        /// The profile's step number (0 outside its numbering).
-        let step: Int
-        let name: String
-        let role: Role
-        let phase: Phase
-        let startedAt: Date
-        let deadline: Date?
-        let provisional: Bool
-        let usedPercent: Double?
-        /// `open`, `overdue`, `open_no_standard`.
-        let status: String
-        /// The standard in words ("3 hari kerja").
-        let standard: String?
-    }
-
-    struct Notice: Encodable {
-        /// `calendar_year_missing`.
-        let kind: String
-        let year: Int
-        let message: String
-    }
-
-    struct TaskList: Encodable {
-        let tasks: [Task]
-        let notices: [Notice]
-    }
-
     /// The open steps of the requests the caller may see whose actor is the caller's role, oldest
     /// first; for the admin, the calendar years whose decree is missing.
     @Sendable func tasks(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require(Set(Role.allCases))
-        var tasks: [Task] = []
+        var tasks: [TaskList.Task] = []
         if account.role != .consumer && account.role != .admin {
             for row in try await ReportReads.requests(client: context.client, logger: routeContext.logger)
             where !row.state.isClosed && account.mayAccess(agency: row.agencyCode) {
@@ -71,7 +40,7 @@ struct WorkspaceReads: Sendable {
                 else { continue }
                 for step in report.steps where step.endedAt == nil && step.role == account.role {
                     tasks.append(
-                        Task(
+                        TaskList.Task(
                             requestId: row.requestId, title: row.title, agencyCode: row.agencyCode, step: step.step,
                             name: step.name, role: step.role, phase: step.phase, startedAt: step.startedAt,
                             deadline: step.deadline, provisional: step.provisional, usedPercent: step.usedPercent,
@@ -79,11 +48,11 @@ struct WorkspaceReads: Sendable {
                 }
             }
         }
-        var notices: [Notice] = []
+        var notices: [TaskList.Notice] = []
         if account.role == .admin {
             for year in ReportingService.calendars.missingYears() {
                 notices.append(
-                    Notice(
+                    TaskList.Notice(
                         kind: "calendar_year_missing", year: year,
                         message:
                             "Muat keputusan bersama libur nasional dan cuti bersama tahun \(year): batas waktu yang jatuh pada tahun itu masih sementara."
@@ -96,50 +65,6 @@ struct WorkspaceReads: Sendable {
     }
 
     // MARK: Overview
-
-    struct Dashboard: Encodable {
-        struct Alert: Encodable {
-            let requestId: String
-            let agencyCode: String?
-            let step: Int
-            let threshold: Int
-            let usedPercent: Double
-            let deadline: Date
-        }
-
-        struct PhaseCount: Encodable {
-            let phase: Phase
-            let label: String
-            let count: Int
-        }
-
-        struct AgencyCompliance: Encodable {
-            let agencyCode: String
-            let compliancePercent: Double?
-        }
-
-        struct Line: Encodable {
-            let requestId: String
-            let agencyCode: String?
-            let title: String?
-            let step: Int
-            let phase: Phase?
-            let state: RequestState
-            let updatedAt: Date
-        }
-
-        let period: String
-        let requestCount: Int
-        let completedCount: Int
-        /// Steps measured this month that kept their standard, in percent; nil when none was measured.
-        let compliancePercent: Double?
-        let openByPhase: [PhaseCount]
-        let agencies: [AgencyCompliance]
-        let alerts: [Alert]
-        /// Years within three months whose decree is missing (deadlines there are provisional).
-        let missingCalendarYears: [Int]
-        let requests: [Line]
-    }
 
     @Sendable func dashboard(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
@@ -163,7 +88,7 @@ struct WorkspaceReads: Sendable {
         }
         let alerts = highest.values.sorted(by: { ($0.threshold, $1.deadline) > ($1.threshold, $0.deadline) })
         return try JSONResponse.make(
-            Dashboard(
+            DashboardSummary(
                 period: month.period, requestCount: requests.count,
                 completedCount: requests.filter { $0.state == .completed }.count,
                 compliancePercent: measured == 0 ? nil : (Double(onTime) * 1000 / Double(measured)).rounded() / 10,
@@ -186,23 +111,8 @@ struct WorkspaceReads: Sendable {
 
     // MARK: Catalogue
 
-    struct CatalogueEntry: Encodable {
-        let datasetId: String
-        let requestId: String
-        let agencyCode: String
-        var name = ""
-        var classification: String?
-        var updateFrequency: String?
-        var consumers: [String] = []
-        var qualityScore: Double?
-        var records = 0
-        var lastIngestAt: Date?
-        /// When the freshness check found it stale (after its last ingest).
-        var staleSince: Date?
-    }
-
     /// Every provisioned dataset with its contract terms, quality, volume and freshness, from the stored events.
-    func catalogueEntries() async throws -> [CatalogueEntry] {
+    func catalogueEntries() async throws -> [DatasetCatalogue.Entry] {
         let logger = context.logger
         var contracts: [String: ContractAgreed] = [:]
         for stored in try await ReportReads.latestEvents(
@@ -213,12 +123,12 @@ struct WorkspaceReads: Sendable {
         let scores = try await ReportReads.latestScores(client: context.client, logger: logger)
         let volume = try await ReportReads.datasetVolumes(client: context.client, logger: logger)
         let findings = try await ReportReads.latestFreshnessFindings(client: context.client, logger: logger)
-        var entries: [String: CatalogueEntry] = [:]
+        var entries: [String: DatasetCatalogue.Entry] = [:]
         for stored in try await ReportReads.events(ofTypes: [.apiProvisioned], client: context.client, logger: logger) {
             let provisioned = try CloudEventCodec.decodeJSON(APIProvisioned.self, from: stored.data)
             for endpoint in provisioned.endpoints {
                 let datasetId = endpoint.datasetId ?? endpoint.dataset
-                var entry = CatalogueEntry(
+                var entry = DatasetCatalogue.Entry(
                     datasetId: datasetId, requestId: provisioned.requestId, agencyCode: provisioned.agencyCode)
                 entry.name = endpoint.dataset
                 if let contract = contracts[provisioned.requestId],
@@ -242,10 +152,6 @@ struct WorkspaceReads: Sendable {
         return entries.values.sorted { ($0.agencyCode, $0.datasetId) < ($1.agencyCode, $1.datasetId) }
     }
 
-    struct Catalogue: Encodable {
-        let datasets: [CatalogueEntry]
-    }
-
     @Sendable func catalogue(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require(Set(Role.allCases))
         // A consumer agency sees the datasets it may read; a producer its own; the office every one.
@@ -253,23 +159,10 @@ struct WorkspaceReads: Sendable {
             account.role == .consumer
                 ? $0.consumers.contains(account.agencyCode ?? "") : account.mayAccess(agency: $0.agencyCode)
         }
-        return try JSONResponse.make(Catalogue(datasets: entries))
+        return try JSONResponse.make(DatasetCatalogue(datasets: entries))
     }
 
     // MARK: Volume
-
-    struct Volume: Encodable {
-        struct Day: Encodable {
-            /// WIB day, yyyy-MM-dd.
-            let day: String
-            let batches: Int
-            let accepted: Int
-            let rejected: Int
-        }
-
-        /// The last 30 WIB days, oldest first (days without pushes count 0).
-        let days: [Day]
-    }
 
     @Sendable func volume(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
@@ -280,7 +173,7 @@ struct WorkspaceReads: Sendable {
             let current = totals[day] ?? (0, 0, 0)
             totals[day] = (current.accepted + accepted, current.rejected + rejected, current.batches + batches)
         }
-        var days: [Volume.Day] = []
+        var days: [ExchangeVolume.Day] = []
         for offset in (0..<30).reversed() {
             let date = Date().addingTimeInterval(-Double(offset) * 86_400)
             let parts = WIB.calendar.dateComponents([.year, .month, .day], from: date)
@@ -288,6 +181,6 @@ struct WorkspaceReads: Sendable {
             let value = totals[day] ?? (0, 0, 0)
             days.append(.init(day: day, batches: value.batches, accepted: value.accepted, rejected: value.rejected))
         }
-        return try JSONResponse.make(Volume(days: days))
+        return try JSONResponse.make(ExchangeVolume(days: days))
     }
 }

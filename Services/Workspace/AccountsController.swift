@@ -20,7 +20,7 @@ struct AccountsController: Sendable {
     }
 
     func taskCount(_ person: SignedIn) async throws -> Int {
-        let list = try await context.services.get(Reads.TaskList.self, .reporting, "/v1/tasks", as: person)
+        let list = try await context.services.get(TaskList.self, .reporting, "/v1/tasks", as: person)
         return list.tasks.count + list.notices.count
     }
 

@@ -20,7 +20,7 @@ struct OverviewController: Sendable {
     static let office: Set<Role> = [.producer, .head, .supervisor, .technical, .admin]
 
     func taskCount(_ person: SignedIn) async throws -> Int {
-        let list = try await context.services.get(Reads.TaskList.self, .reporting, "/v1/tasks", as: person)
+        let list = try await context.services.get(TaskList.self, .reporting, "/v1/tasks", as: person)
         return list.tasks.count + list.notices.count
     }
 
@@ -70,7 +70,7 @@ struct OverviewController: Sendable {
 
     @Sendable func overview(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
         let person = try routeContext.person(in: Self.office)
-        let data = try await context.services.get(Reads.Dashboard.self, .reporting, "/v1/dashboard", as: person)
+        let data = try await context.services.get(DashboardSummary.self, .reporting, "/v1/dashboard", as: person)
         let view = OverviewView(
             requestCount: Indonesian.integer(data.requestCount),
             completedCount: Indonesian.integer(data.completedCount),
@@ -132,7 +132,7 @@ struct OverviewController: Sendable {
 
     @Sendable func catalogue(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
         let person = try routeContext.person()
-        let data = try await context.services.get(Reads.Catalogue.self, .reporting, "/v1/catalogue", as: person)
+        let data = try await context.services.get(DatasetCatalogue.self, .reporting, "/v1/catalogue", as: person)
         let entries = data.datasets.map { entry in
             CatalogueView.Line(
                 datasetId: entry.datasetId, requestId: entry.requestId, agency: entry.agencyCode,
@@ -162,7 +162,7 @@ struct OverviewController: Sendable {
 
     @Sendable func volume(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
         let person = try routeContext.person(in: Self.office)
-        let data = try await context.services.get(Reads.Volume.self, .reporting, "/v1/volume", as: person)
+        let data = try await context.services.get(ExchangeVolume.self, .reporting, "/v1/volume", as: person)
         let view = VolumeView(
             chart: ColumnChart(data.days.map { (String($0.day.suffix(5)), Double($0.accepted)) }),
             days: data.days.filter { $0.batches > 0 }.reversed().map {

@@ -16,8 +16,8 @@ struct TasksController: Sendable {
     }
 
     /// The person's waiting tasks (the count in the navigation reads the same list).
-    func taskList(_ person: SignedIn) async throws -> Reads.TaskList {
-        try await context.services.get(Reads.TaskList.self, .reporting, "/v1/tasks", as: person)
+    func taskList(_ person: SignedIn) async throws -> TaskList {
+        try await context.services.get(TaskList.self, .reporting, "/v1/tasks", as: person)
     }
 
     // MARK: Tugas saya

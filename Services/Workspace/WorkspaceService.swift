@@ -3,7 +3,6 @@ import Hummingbird
 import JembatanClient
 import JembatanShared
 import Logging
-import Metrics
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
@@ -45,28 +44,7 @@ public enum WorkspaceService {
             FileHandle.standardError.write(Data("jembatan-workspace: cannot load the page templates: \(error)\n".utf8))
             exit(78)
         }
-        let (level, format) = (configuration.logLevel, configuration.logFormat)
-        LoggingSystem.bootstrap { label in
-            switch format {
-            case .text:
-                var handler = StreamLogHandler.standardOutput(label: label)
-                handler.logLevel = level
-                return handler
-            case .json:
-                var handler = JSONLogHandler(label: label)
-                handler.logLevel = level
-                return handler
-            }
-        }
-        let registry = PrometheusCollectorRegistry()
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.nameAndLabelSanitizer = { name, labels in
-            (
-                name.replacingOccurrences(of: ".", with: "_"),
-                labels.map { ($0.0.replacingOccurrences(of: ".", with: "_"), $0.1) }
-            )
-        }
-        MetricsSystem.bootstrap(factory)
+        let registry = ServiceRuntime.bootstrapObservability(configuration)
         let logger = Logger(label: "jembatan-workspace")
         // `jembatan-workspace migrate`: apply the identity schema's migrations and exit (the compose migration job).
         if CommandLine.arguments.dropFirst().first == "migrate" {

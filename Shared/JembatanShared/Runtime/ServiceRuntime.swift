@@ -90,6 +90,32 @@ public enum ServiceRuntime {
                 Data("\(definition.service.executableName): invalid configuration: \(error)\n".utf8))
             exit(78)
         }
+        let registry = bootstrapObservability(configuration)
+        let logger = Logger(label: definition.service.executableName)
+        // `jembatan-<service> migrate`: apply the schema's migrations and exit (the compose migration job).
+        if CommandLine.arguments.dropFirst().first == "migrate" {
+            await migrateAndExit(definition, configuration: configuration, logger: logger)
+        }
+        do {
+            let application = try buildApplication(
+                definition, configuration: configuration, registry: registry, logger: logger)
+            var group = ServiceGroupConfiguration(
+                services: [.init(service: application), .init(service: ShutdownBound(logger: logger))],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+            // Graceful first (drain, commit, leave the group); past 7 s, cancellation; ShutdownBound ends it at 9 s.
+            group.maximumGracefulShutdownDuration = .seconds(7)
+            try await ServiceGroup(configuration: group).run()
+        } catch {
+            logger.critical("Service stopped with an error", metadata: [LogKey.error: "\(String(reflecting: error))"])
+            exit(1)
+        }
+    }
+
+    /// Sets up logging (text or JSON lines at the configured level) and the Prometheus metrics of
+    /// the process; returns the registry `/metrics` serves. Once per process, before anything logs.
+    public static func bootstrapObservability(_ configuration: JembatanConfiguration) -> PrometheusCollectorRegistry {
         let (level, format) = (configuration.logLevel, configuration.logFormat)
         LoggingSystem.bootstrap { label in
             switch format {
@@ -113,26 +139,7 @@ public enum ServiceRuntime {
             )
         }
         MetricsSystem.bootstrap(factory)
-        let logger = Logger(label: definition.service.executableName)
-        // `jembatan-<service> migrate`: apply the schema's migrations and exit (the compose migration job).
-        if CommandLine.arguments.dropFirst().first == "migrate" {
-            await migrateAndExit(definition, configuration: configuration, logger: logger)
-        }
-        do {
-            let application = try buildApplication(
-                definition, configuration: configuration, registry: registry, logger: logger)
-            var group = ServiceGroupConfiguration(
-                services: [.init(service: application), .init(service: ShutdownBound(logger: logger))],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-            // Graceful first (drain, commit, leave the group); past 7 s, cancellation; ShutdownBound ends it at 9 s.
-            group.maximumGracefulShutdownDuration = .seconds(7)
-            try await ServiceGroup(configuration: group).run()
-        } catch {
-            logger.critical("Service stopped with an error", metadata: [LogKey.error: "\(String(reflecting: error))"])
-            exit(1)
-        }
+        return registry
     }
 
     /// The migrations of `definition`'s schema (and the shared identity schema), in order.
