@@ -19,11 +19,6 @@ struct AccountsController: Sendable {
         router.post("admin/akun/:username/token/:tokenId/cabut", use: revokeToken)
     }
 
-    func taskCount(_ person: SignedIn) async throws -> Int {
-        let list = try await context.services.get(TaskList.self, .reporting, "/v1/tasks", as: person)
-        return list.tasks.count + list.notices.count
-    }
-
     /// Field errors by field name, for the templates (`errors.password`).
     struct FieldErrors: Sendable {
         var username: String?
@@ -107,7 +102,8 @@ struct AccountsController: Sendable {
             throw PageError.notFound
         }
         return try Pages.render(
-            "account", title: "Akun saya", signedIn: person, active: "/akun", taskCount: try await taskCount(person),
+            "account", title: "Akun saya", signedIn: person, active: "/akun",
+            taskCount: try await context.taskCount(person),
             page: OwnView(person: PersonView(listing), csrf: person.csrf, changed: changed, errors: errors),
             status: errors.any ? .unprocessableContent : .ok)
     }
@@ -181,7 +177,7 @@ struct AccountsController: Sendable {
         }
         return try Pages.render(
             "accounts", title: "Akun pengguna", signedIn: person, active: "/admin/akun",
-            taskCount: try await taskCount(person),
+            taskCount: try await context.taskCount(person),
             page: ListView(
                 accounts: accounts, csrf: person.csrf, roles: roles, values: values, errors: errors, created: created),
             status: errors.any ? .unprocessableContent : .ok)
@@ -252,7 +248,7 @@ struct AccountsController: Sendable {
         }
         return try Pages.render(
             "account-detail", title: "Akun \(listing.fullName ?? listing.name)", signedIn: admin,
-            active: "/admin/akun", taskCount: try await taskCount(admin),
+            active: "/admin/akun", taskCount: try await context.taskCount(admin),
             page: DetailView(
                 person: PersonView(listing), csrf: admin.csrf, tokens: tokens, newToken: newToken, message: message,
                 errors: errors, isSelf: username == admin.account.name),

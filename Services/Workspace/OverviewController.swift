@@ -19,11 +19,6 @@ struct OverviewController: Sendable {
 
     static let office: Set<Role> = [.producer, .head, .supervisor, .technical, .admin]
 
-    func taskCount(_ person: SignedIn) async throws -> Int {
-        let list = try await context.services.get(TaskList.self, .reporting, "/v1/tasks", as: person)
-        return list.tasks.count + list.notices.count
-    }
-
     struct OverviewView: Sendable {
         struct Alert: Sendable {
             let requestId: String
@@ -108,7 +103,7 @@ struct OverviewController: Sendable {
             })
         return try Pages.render(
             "overview", title: "Ringkasan integrasi data", signedIn: person, active: "/ringkasan",
-            taskCount: try await taskCount(person), page: view)
+            taskCount: try await context.taskCount(person), page: view)
     }
 
     struct CatalogueView: Sendable {
@@ -145,7 +140,7 @@ struct OverviewController: Sendable {
         }
         return try Pages.render(
             "catalogue", title: "Katalog dataset", signedIn: person, active: "/katalog",
-            taskCount: try await taskCount(person), page: CatalogueView(entries: entries))
+            taskCount: try await context.taskCount(person), page: CatalogueView(entries: entries))
     }
 
     struct VolumeView: Sendable {
@@ -172,7 +167,7 @@ struct OverviewController: Sendable {
             })
         return try Pages.render(
             "volume", title: "Volume pertukaran", signedIn: person, active: "/volume",
-            taskCount: try await taskCount(person), page: view)
+            taskCount: try await context.taskCount(person), page: view)
     }
 
     struct ReportsView: Sendable {
@@ -208,7 +203,7 @@ struct OverviewController: Sendable {
             })
         return try Pages.render(
             "reports", title: "Laporan", signedIn: person, active: "/laporan",
-            taskCount: try await taskCount(person), page: view)
+            taskCount: try await context.taskCount(person), page: view)
     }
 
     @Sendable func monthly(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {

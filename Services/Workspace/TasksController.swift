@@ -15,11 +15,6 @@ struct TasksController: Sendable {
         router.get("permohonan/:id/laporan.pdf", use: reportPDF)
     }
 
-    /// The person's waiting tasks (the count in the navigation reads the same list).
-    func taskList(_ person: SignedIn) async throws -> TaskList {
-        try await context.services.get(TaskList.self, .reporting, "/v1/tasks", as: person)
-    }
-
     // MARK: Tugas saya
 
     struct TasksView: Sendable {
@@ -46,7 +41,7 @@ struct TasksController: Sendable {
 
     @Sendable func tasks(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
         let person = try routeContext.person()
-        let list = try await taskList(person)
+        let list = try await context.tasks(of: person)
         let lines = list.tasks.map { task in
             TasksView.Line(
                 requestId: task.requestId, title: task.title ?? "Permohonan \(task.requestId.prefix(8))",
@@ -90,7 +85,6 @@ struct TasksController: Sendable {
     @Sendable func requests(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
         let person = try routeContext.person(in: [.producer, .head, .supervisor, .technical, .admin])
         let list = try await context.services.get(Reads.RequestList.self, .reporting, "/v1/requests", as: person)
-        let count = try await taskList(person)
         let lines = list.requests.map { item in
             RequestsView.Line(
                 requestId: item.requestId, shortId: String(item.requestId.prefix(8)),
@@ -100,7 +94,7 @@ struct TasksController: Sendable {
         }
         return try Pages.render(
             "requests", title: "Permohonan", signedIn: person, active: "/permohonan",
-            taskCount: count.tasks.count + count.notices.count, page: RequestsView(requests: lines))
+            taskCount: try await context.taskCount(person), page: RequestsView(requests: lines))
     }
 
     // MARK: One request
@@ -136,7 +130,6 @@ struct TasksController: Sendable {
             Reads.RequestDetail.self, .reporting, "/v1/requests/\(requestId)", as: person)
         let steps = try await context.services.get(
             Reads.Steps.self, .reporting, "/v1/requests/\(requestId)/steps", as: person)
-        let count = try await taskList(person)
         var people = Set(detail.timeline.map(\.actor.id))
         for step in steps.steps { if let id = step.responsible?.id { people.insert(id) } }
         let names = try await context.sessions.fullNames(people)
@@ -174,7 +167,7 @@ struct TasksController: Sendable {
             mayReadReport: person.account.role != .consumer)
         return try Pages.render(
             "request", title: view.title, signedIn: person, active: "/permohonan",
-            taskCount: count.tasks.count + count.notices.count, page: view)
+            taskCount: try await context.taskCount(person), page: view)
     }
 
     /// A person by name and position when the workspace knows them, else the account name.

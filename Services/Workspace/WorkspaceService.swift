@@ -18,6 +18,17 @@ struct WorkspaceContext: Sendable {
     let services: ServiceCalls
     /// Cookies carry `Secure` when people reach the workspace over https.
     var secureCookies: Bool { configuration.publicBaseURL.hasPrefix("https://") }
+
+    /// The person's waiting tasks (Tugas saya, and its count in every page's header).
+    func tasks(of person: SignedIn) async throws -> TaskList {
+        try await services.get(TaskList.self, .reporting, "/v1/tasks", as: person)
+    }
+
+    /// How many things wait for the person: the count in the header.
+    func taskCount(_ person: SignedIn) async throws -> Int {
+        let list = try await tasks(of: person)
+        return list.tasks.count + list.notices.count
+    }
 }
 
 /// The people's workspace (port 8080): sign-in, sessions, accounts, Tugas saya and every page. It
