@@ -28,7 +28,7 @@ func role(_ name: String) -> Target {
 }
 
 /// Roles that render pages: their Mustache templates ship beside the executable (`<package>_<role>.resources`).
-let rolesWithViews: Set<String> = ["Evaluation", "Reporting"]
+let rolesWithViews: Set<String> = ["Evaluation", "Intake", "Reporting"]
 
 /// A role's process: `main` runs the role's service definition.
 func server(_ name: String) -> Target {

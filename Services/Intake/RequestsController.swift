@@ -55,6 +55,9 @@ struct RequestsController: Sendable {
                 submission, profile: profile, requestId: requestId, account: account, isNew: true, outbox: outbox,
                 on: connection,
                 logger: logger)
+            // The request letter, numbered in this transaction: a submission that does not commit takes no number.
+            _ = try await RequestLetter.issue(
+                submission, requestId: requestId, account: account, at: Date(), on: connection, logger: logger)
             if let idempotencyKey {
                 try await RequestStore.setIdempotencyKey(
                     idempotencyKey, requestId: requestId, on: connection, logger: logger)

@@ -194,6 +194,24 @@ def test_pages_fit_a_375px_phone(people, base_url, credentials, open_page):
     assert not too_wide, "pages scroll sideways at 375 px:\n  " + "\n  ".join(too_wide)
 
 
+# 2b. The request letter (naskah dinas): listed on the request page with its number, opened from there.
+def test_request_letter_is_numbered_and_opens(people, base_url, credentials, open_page):
+    head = person_with_role(people, "head")
+    page, _ = open_page(1280)
+    sign_in(page, base_url, head["username"], credentials[head["username"]])
+    goto(page, base_url, first_request_path(page, base_url))
+    link = page.get_by_role("link", name="Surat Permohonan Integrasi dan Pertukaran Data")
+    expect(link).to_have_count(1)
+    listed = page.locator("li", has=link).inner_text()
+    number = re.search(r"nomor (\S+)", listed)
+    assert number, f"the letter is listed without its number: {listed!r}"
+    link.click()
+    page.wait_for_load_state()
+    text = page_text(page)
+    assert number.group(1) in text and "Perihal" in text, f"the letter does not show its number: {text[:300]!r}"
+    page.screenshot(path=str(ARTIFACTS / "surat-permohonan.png"), full_page=True)
+
+
 # 3. Every visible form field has a label.
 def test_every_form_field_has_a_label(people, base_url, credentials, open_page):
     missing = []

@@ -19,6 +19,9 @@ struct LayoutTests {
         "Shared/JembatanShared/Messaging/OutboxRelay.swift",  // the relay's batch
         "Shared/JembatanShared/Audit/AuditChain.swift",  // the audit chain table
         "Shared/JembatanShared/Identity/AccountDirectory.swift",  // accounts and tokens
+        // Every role's documents of record and their numbering (one shared shape per schema).
+        "Shared/JembatanShared/Documents/DocumentSequence.swift",
+        "Shared/JembatanShared/Documents/DocumentStore.swift",
         // The identity schema's writes (the workspace and jembatan accounts).
         "Shared/JembatanShared/Identity/AccountAdministration.swift",
         "Shared/JembatanShared/Records/HubReader.swift",  // read-only view of the hub for other roles

@@ -90,13 +90,19 @@ struct WorkspacePagesTests {
             stateLabel: RequestState.underEvaluation.label,
             history: ["Permohonan diajukan oleh \(Self.hostile) pada 4 Desember 2026 pukul 09.30 WIB."],
             action: .init(step: "Langkah 3 · Evaluasi", what: what, how: how, deadline: "7 Des 2026", overdue: true),
-            waitingOn: nil, steps: [line], overall: nil, mayReadReport: true)
+            waitingOn: nil, steps: [line], overall: nil, mayReadReport: true,
+            documents: [
+                .init(
+                    documentId: "d1", title: "Surat Permohonan", number: "000.5.2/007/35.14-dinkes/XII/2026",
+                    state: "konsep", created: "4 Des 2026")
+            ])
         let html = try Self.render("request", view, role: .technical)
         #expect(!html.contains("<script>") && html.contains(Self.escaped))
         #expect(html.contains("Tindakan Anda sekarang: Langkah 3 · Evaluasi") && html.contains("TERLAMBAT"))
         #expect(html.contains("Permohonan diajukan oleh") && html.contains("3 hari kerja") && html.contains("120,0 %"))
         #expect(html.contains("<tr class=\"overdue\">") && html.contains("data-label=\"Penanggung jawab\""))
         #expect(html.contains("/permohonan/r1/laporan.pdf"))
+        #expect(html.contains("href=\"/dokumen/d1\"") && html.contains("000.5.2/007/35.14-dinkes/XII/2026"))
     }
 
     @Test(

@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import JembatanShared
+import PostgresNIO
+
+/// Step 1's letter (Surat Permohonan): generated from the request when it is submitted, numbered
+/// by the agency's scheme in the submission's own transaction (a refused or rolled-back
+/// submission consumes no number).
+enum RequestLetter {
+    static let schema = SchemaName("intake")
+    static let kind = "surat_permohonan"
+    /// The archive classification when the agency has set none (`PUT /v1/numbering-schemes/…`).
+    static let defaultClassification = "000.5.2"
+
+    /// Numbers and stores the letter of `submission` on `connection`.
+    static func issue(
+        _ submission: RequestSubmission, requestId: String, account: Account, at date: Date,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> StoredDocument {
+        var body: [String: String] = [
+            "title": submission.title, "purpose": submission.purpose,
+            "legalBasis": submission.legalBasis ?? "–",
+            "datasets": submission.datasets.map(\.name).joined(separator: ", "),
+            "consumers": (submission.intendedConsumers ?? []).joined(separator: ", "),
+            "submittedBy": account.name, "date": Indonesian.moment(date),
+        ]
+        if let contact = submission.contactPerson {
+            body["contact"] = [contact.name, contact.email].compactMap { $0 }.joined(separator: ", ")
+        }
+        return try await DocumentStore.issue(
+            schema: schema, requestId: requestId, kind: kind, agency: submission.agencyCode ?? account.agencyCode ?? "",
+            title: "Surat Permohonan Integrasi dan Pertukaran Data", body: body,
+            defaultClassification: defaultClassification, at: date, on: connection, logger: logger)
+    }
+}
+
+/// `/v1/requests/{id}/documents` and `/v1/documents/{id}`: the request's documents of record, as
+/// JSON and as the printable letter.
+struct DocumentsController: Sendable {
+    let context: ServiceContext
+
+    func register(on router: Router<JembatanRequestContext>) {
+        router.get("v1/requests/:id/documents", use: list)
+        router.get("v1/documents/:documentId", use: show)
+        router.put("v1/numbering-schemes/:agency/:kind", use: setScheme)
+    }
+
+    struct Listing: Encodable {
+        struct Document: Encodable {
+            let documentId: String
+            let kind: String
+            let number: String
+            let title: String
+            let state: String
+            let createdAt: Date
+        }
+
+        let documents: [Document]
+    }
+
+    static let readers: Set<Role> = [.producer, .head, .supervisor, .technical, .admin]
+
+    @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require(Self.readers)
+        let requestId = try request.requestIDParameter(routeContext)
+        let documents = try await DocumentStore.documents(
+            schema: RequestLetter.schema, requestId: requestId, client: context.client, logger: routeContext.logger)
+        guard let first = documents.first, account.mayAccess(agency: first.agencyCode) else {
+            throw APIError.notFound("request")
+        }
+        return try JSONResponse.make(
+            Listing(
+                documents: documents.map {
+                    .init(
+                        documentId: $0.documentId, kind: $0.kind, number: $0.number, title: $0.title, state: $0.state,
+                        createdAt: $0.createdAt)
+                }))
+    }
+
+    struct LetterView: Sendable {
+        let number: String
+        let title: String
+        let agency: String
+        let fields: [String: String]
+        let state: String
+    }
+
+    @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require(Self.readers)
+        guard let id = routeContext.parameters.get("documentId"), UUIDText.isValid(id),
+            let document = try await DocumentStore.document(
+                schema: RequestLetter.schema, id: id.lowercased(), client: context.client, logger: routeContext.logger),
+            account.mayAccess(agency: document.agencyCode)
+        else { throw APIError.notFound("document") }
+        let stateLabels = ["draft": "konsep", "verified": "diparaf", "signed": "ditandatangani"]
+        return try IntakeService.views.response(
+            "request-letter",
+            LetterView(
+                number: document.number, title: document.title, agency: document.agencyCode, fields: document.body,
+                state: stateLabels[document.state] ?? document.state))
+    }
+
+    struct SchemeBody: Decodable {
+        let pattern: String?
+        let classification: String
+    }
+
+    /// The admin sets an agency's numbering scheme for a kind of letter (the next number follows it).
+    @Sendable func setScheme(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        _ = try routeContext.require([.admin])
+        guard let agency = routeContext.parameters.get("agency"), let kind = routeContext.parameters.get("kind"),
+            kind == RequestLetter.kind
+        else {
+            throw APIError(
+                .notFound, code: "not_found", message: "intake numbers kind '\(RequestLetter.kind)'", field: "kind")
+        }
+        let body = try await JSONResponse.decode(SchemeBody.self, from: request)
+        let scheme: NumberingScheme
+        do {
+            scheme = try NumberingScheme(
+                pattern: body.pattern ?? NumberingScheme.standard, classification: body.classification)
+        } catch let error as NumberingError {
+            throw APIError.validationFailed([
+                FieldViolation(field: error.field, rule: "numbering", message: error.message)
+            ])
+        }
+        try await DocumentSchemes.set(
+            schema: RequestLetter.schema, agency: agency, kind: kind, scheme: scheme, client: context.client,
+            logger: routeContext.logger)
+        return try JSONResponse.make(["pattern": scheme.pattern, "classification": scheme.classification])
+    }
+}
