@@ -34,8 +34,8 @@ enum IntakeOpenAPI {
               "get": {"summary": "Read a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
               "responses": {"200": {"description": "the request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Request"}}}},
                 "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
-            "/v1/requests/{id}/disposition": {"post": {"summary": "Issue the disposition to the technical team (head)", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
-              "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["note"], "properties": {"note": {"type": "string", "maxLength": 2000}}}}}},
+            "/v1/requests/{id}/disposition": {"post": {"summary": "Issue the disposition (head) with its disposition sheet, numbered as a document of record: addressee (default Tim Teknis), instruction (default the note), urgency, deadline", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["note"], "properties": {"note": {"type": "string", "maxLength": 2000}, "addressee": {"type": "string", "maxLength": 120}, "instruction": {"type": "string", "maxLength": 2000}, "urgency": {"type": "string", "enum": ["biasa", "segera", "sangat_segera"]}, "deadline": {"type": "string", "format": "date"}}}}}},
               "responses": {"200": {"description": "dispositioned", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
                 "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
                 "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}}

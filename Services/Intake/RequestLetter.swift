@@ -34,6 +34,35 @@ enum RequestLetter {
     }
 }
 
+/// The head's disposition sheet (lembar disposisi), numbered in the disposition's transaction.
+enum DispositionSheetDocument {
+    static let kind = "lembar_disposisi"
+
+    static func issue(
+        fields: (addressee: String, instruction: String, urgency: String, deadline: Date?), note: String,
+        requestId: String, agency: String, title: String, by actor: ActorReference, at date: Date,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> StoredDocument {
+        let deadline: String =
+            fields.deadline.map { day in
+                let formatter = DateFormatter()
+                formatter.locale = Locale(identifier: "id_ID")
+                formatter.timeZone = WIB.calendar.timeZone
+                formatter.dateFormat = "d MMMM yyyy"
+                return formatter.string(from: day)
+            } ?? "–"
+        return try await DocumentStore.issue(
+            schema: RequestLetter.schema, requestId: requestId, kind: kind, agency: agency,
+            title: "Lembar Disposisi",
+            body: [
+                "subject": title, "addressee": fields.addressee, "instruction": fields.instruction,
+                "urgency": DispositionSheet.urgencies[fields.urgency] ?? fields.urgency, "deadline": deadline,
+                "from": actor.id, "date": Indonesian.moment(date), "note": note,
+            ],
+            defaultClassification: RequestLetter.defaultClassification, at: date, on: connection, logger: logger)
+    }
+}
+
 /// `/v1/requests/{id}/documents` and `/v1/documents/{id}`: the request's documents of record, as
 /// JSON and as the printable letter.
 struct DocumentsController: Sendable {
@@ -94,7 +123,7 @@ struct DocumentsController: Sendable {
         else { throw APIError.notFound("document") }
         let stateLabels = ["draft": "konsep", "verified": "diparaf", "signed": "ditandatangani"]
         return try IntakeService.views.response(
-            "request-letter",
+            document.kind == DispositionSheetDocument.kind ? "disposition-sheet" : "request-letter",
             LetterView(
                 number: document.number, title: document.title, agency: document.agencyCode, fields: document.body,
                 state: stateLabels[document.state] ?? document.state))

@@ -110,6 +110,61 @@ struct RequestsController: Sendable {
 
     struct DispositionBody: Decodable {
         var note: String
+        /// The person or unit it goes to (default: the technical team).
+        var addressee: String?
+        /// What to do (default: the note).
+        var instruction: String?
+        /// `biasa` (default), `segera` or `sangat_segera`.
+        var urgency: String?
+        /// `yyyy-MM-dd` (WIB), today or later.
+        var deadline: String?
+    }
+
+    /// The sheet's fields from the body: every broken rule named with its field.
+    static func sheetFields(_ body: DispositionBody, today: Date) throws -> (
+        addressee: String, instruction: String, urgency: String, deadline: Date?
+    ) {
+        var violations: [FieldViolation] = []
+        let addressee = (body.addressee ?? "").trimmed.isEmpty ? "Tim Teknis" : (body.addressee ?? "").trimmed
+        if addressee.count > 120 {
+            violations.append(
+                FieldViolation(field: "addressee", rule: "max_length", message: "addressee: at most 120 characters"))
+        }
+        let instruction =
+            (body.instruction ?? "").trimmed.isEmpty ? body.note.trimmed : (body.instruction ?? "").trimmed
+        do { _ = try NoteRule.validated(instruction, field: "instruction", required: false) } catch let error
+            as APIError
+        {
+            violations +=
+                error.violations.isEmpty
+                ? [FieldViolation(field: "instruction", rule: "note", message: error.message)] : error.violations
+        }
+        let urgency = body.urgency ?? "biasa"
+        if DispositionSheet.urgencies[urgency] == nil {
+            violations.append(
+                FieldViolation(
+                    field: "urgency", rule: "enum", message: "urgency is one of biasa, segera, sangat_segera"))
+        }
+        var deadline: Date?
+        if let text = body.deadline, !text.isEmpty {
+            let formatter = DateFormatter()
+            formatter.calendar = WIB.calendar
+            formatter.timeZone = WIB.calendar.timeZone
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.dateFormat = "yyyy-MM-dd"
+            if let day = formatter.date(from: text), formatter.string(from: day) == text {
+                if day < WIB.calendar.startOfDay(for: today) {
+                    violations.append(
+                        FieldViolation(field: "deadline", rule: "not_past", message: "deadline is today or later"))
+                }
+                deadline = day
+            } else {
+                violations.append(
+                    FieldViolation(field: "deadline", rule: "date", message: "deadline is a date yyyy-MM-dd"))
+            }
+        }
+        guard violations.isEmpty else { throw APIError.validationFailed(violations) }
+        return (addressee, instruction, urgency, deadline)
     }
 
     @Sendable func disposition(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -117,9 +172,12 @@ struct RequestsController: Sendable {
         let requestId = try request.requestIDParameter(routeContext)
         let body = try await JSONResponse.decode(DispositionBody.self, from: request)
         _ = try NoteRule.validated(body.note, field: "note", required: false)
-        let event = RequestDispositioned(
-            requestId: requestId, note: body.note.trimmed, dispositionedBy: actor, dispositionedAt: Date())
+        let now = Date()
+        let fields = try Self.sheetFields(body, today: now)
         let logger = routeContext.logger
+        guard let stored = try await RequestStore.find(requestId, client: context.client, logger: logger) else {
+            throw APIError.notFound("request")
+        }
         let outbox = context.outbox
         try await context.client.inTransaction(logger: logger) { connection in
             guard let state = try await RequestStore.lockedState(of: requestId, on: connection, logger: logger) else {
@@ -131,6 +189,15 @@ struct RequestsController: Sendable {
                     message: "request is \(state.rawValue); only a submitted request can be dispositioned",
                     field: "state")
             }
+            // The sheet is numbered in this transaction, like the request letter.
+            let document = try await DispositionSheetDocument.issue(
+                fields: fields, note: body.note.trimmed, requestId: requestId, agency: stored.agencyCode,
+                title: stored.title, by: actor, at: now, on: connection, logger: logger)
+            let event = RequestDispositioned(
+                requestId: requestId, note: body.note.trimmed, dispositionedBy: actor, dispositionedAt: now,
+                sheet: DispositionSheet(
+                    addressee: fields.addressee, instruction: fields.instruction, urgency: fields.urgency,
+                    deadline: fields.deadline, number: document.number))
             try await RequestStore.recordDisposition(event, on: connection, logger: logger)
             try await outbox.enqueue(event, on: connection, logger: logger)
         }

@@ -126,5 +126,68 @@ extension RealStack {
                 numbers.last == "B-0001/800/\(NumberingScheme.roman(parts.month ?? 1))/\(parts.year ?? 0)",
                 "\(numbers)")
         }
+
+        @Test(
+            "the head's disposition sheet: every field on the numbered sheet and in the event; bad fields refused, nothing stored"
+        )
+        func dispositionSheet() async throws {
+            let producer = try await Actors.producer
+            let head = try await Actors.head
+            let submitted = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests", token: producer, json: submission(datasetName: "disposisi_uji"))
+            let requestId = try #require(submitted.json["requestId"] as? String)
+            let tomorrow = Date().addingTimeInterval(86_400)
+            let formatter = DateFormatter()
+            formatter.timeZone = WIB.calendar.timeZone
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.dateFormat = "yyyy-MM-dd"
+            let refused = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests/\(requestId)/disposition", token: head,
+                json: ["note": "x", "urgency": "kilat", "deadline": "2020-01-01"])
+            #expect(refused.status == 422)
+            let fields = Set(
+                ((refused.json["error"] as? [String: Any])?["violations"] as? [[String: Any]] ?? []).compactMap {
+                    $0["field"] as? String
+                })
+            #expect(fields == ["urgency", "deadline"], "each broken rule named: \(refused.text)")
+            let count = try await TestDatabase.count(
+                "SELECT count(*)::int FROM intake.documents WHERE request_id = \(requestId)")
+            #expect(count == 1, "only the letter: a refused disposition stores no sheet")
+
+            let done = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests/\(requestId)/disposition", token: head,
+                json: [
+                    "note": "Mohon ditindaklanjuti", "addressee": "Bidang Aplikasi Informatika",
+                    "instruction": "Kaji struktur data dan siapkan kontrak", "urgency": "sangat_segera",
+                    "deadline": formatter.string(from: tomorrow),
+                ])
+            #expect(done.status == 200, "\(done.text)")
+            let listed = try await ServiceHTTP.call(
+                "GET", "intake", "/v1/requests/\(requestId)/documents", token: head)
+            let sheet = try #require(
+                (listed.json["documents"] as? [[String: Any]])?.first { $0["kind"] as? String == "lembar_disposisi" })
+            let number = try #require(sheet["number"] as? String)
+            let page = try await ServiceHTTP.call(
+                "GET", "intake", "/v1/documents/\(sheet["documentId"] as? String ?? "")", token: head)
+            for text in [
+                "LEMBAR DISPOSISI", number, "Bidang Aplikasi Informatika", "Kaji struktur data dan siapkan kontrak",
+                "Sangat segera", "kepala-dinas",
+            ] {
+                #expect(page.text.contains(text), "the sheet shows \(text)")
+            }
+            // The event announces the sheet (reporting stores it as read).
+            var announced = ""
+            for _ in 0..<100 {
+                announced = try await TestDatabase.with { client in
+                    for try await text in try await client.query(
+                        "SELECT envelope::text FROM reporting.events WHERE request_id = \(requestId) AND event_type = \(EventType.requestDispositioned.rawValue)"
+                    ).decode(String.self) { return text }
+                    return ""
+                }
+                if !announced.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(announced.contains("sangat_segera") && announced.contains(number), "\(announced.prefix(400))")
+        }
     }
 }

@@ -69,13 +69,47 @@ public struct RequestDispositioned: EventPayload, Equatable {
     public var dispositionedBy: ActorReference
     /// When.
     public var dispositionedAt: Date
+    /// The disposition sheet (lembar disposisi): addressee, instruction, urgency, deadline, and the
+    /// number of the sheet as a document of record. Absent in events written before it existed.
+    public var sheet: DispositionSheet?
 
     /// Creates the payload.
-    public init(requestId: String, note: String, dispositionedBy: ActorReference, dispositionedAt: Date) {
+    public init(
+        requestId: String, note: String, dispositionedBy: ActorReference, dispositionedAt: Date,
+        sheet: DispositionSheet? = nil
+    ) {
         self.requestId = requestId
         self.note = note
         self.dispositionedBy = dispositionedBy
         self.dispositionedAt = dispositionedAt
+        self.sheet = sheet
+    }
+}
+
+/// What a disposition sheet says, as SRIKANDI's disposition does: to whom, what to do, how urgent,
+/// by when.
+public struct DispositionSheet: Codable, Sendable, Equatable {
+    /// The person or unit it is addressed to.
+    public var addressee: String
+    /// The instruction.
+    public var instruction: String
+    /// `biasa`, `segera` or `sangat_segera`.
+    public var urgency: String
+    /// The day it is to be done by (WIB), if the head set one.
+    public var deadline: Date?
+    /// The sheet's number.
+    public var number: String
+
+    /// The urgencies, as the offices name them.
+    public static let urgencies = ["biasa": "Biasa", "segera": "Segera", "sangat_segera": "Sangat segera"]
+
+    /// A sheet.
+    public init(addressee: String, instruction: String, urgency: String, deadline: Date?, number: String) {
+        self.addressee = addressee
+        self.instruction = instruction
+        self.urgency = urgency
+        self.deadline = deadline
+        self.number = number
     }
 }
 
