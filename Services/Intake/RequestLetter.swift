@@ -74,19 +74,6 @@ struct DocumentsController: Sendable {
         router.put("v1/numbering-schemes/:agency/:kind", use: setScheme)
     }
 
-    struct Listing: Encodable {
-        struct Document: Encodable {
-            let documentId: String
-            let kind: String
-            let number: String
-            let title: String
-            let state: String
-            let createdAt: Date
-        }
-
-        let documents: [Document]
-    }
-
     static let readers: Set<Role> = [.producer, .head, .supervisor, .technical, .admin]
 
     @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
@@ -97,13 +84,7 @@ struct DocumentsController: Sendable {
         guard let first = documents.first, account.mayAccess(agency: first.agencyCode) else {
             throw APIError.notFound("request")
         }
-        return try JSONResponse.make(
-            Listing(
-                documents: documents.map {
-                    .init(
-                        documentId: $0.documentId, kind: $0.kind, number: $0.number, title: $0.title, state: $0.state,
-                        createdAt: $0.createdAt)
-                }))
+        return try JSONResponse.make(DocumentListing(documents: documents.map(DocumentListing.Document.init)))
     }
 
     struct LetterView: Sendable {

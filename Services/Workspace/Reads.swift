@@ -66,20 +66,6 @@ enum Reads {
         let overall: Step?
     }
 
-    /// `GET /v1/requests/{id}/documents` (intake).
-    struct Documents: Decodable {
-        struct Document: Decodable {
-            let documentId: String
-            let kind: String
-            let number: String
-            let title: String
-            let state: String
-            let createdAt: Date
-        }
-
-        let documents: [Document]
-    }
-
     /// `GET /v1/reports` (reporting).
     struct Reports: Decodable {
         struct Report: Decodable {

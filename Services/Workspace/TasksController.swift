@@ -249,10 +249,10 @@ struct TasksController: Sendable {
     }
 
     /// The request's documents of record (none yet for a request submitted before they existed).
-    func documents(of requestId: String, as person: SignedIn) async throws -> [Reads.Documents.Document] {
+    func documents(of requestId: String, as person: SignedIn) async throws -> [DocumentListing.Document] {
         do {
             return try await context.services.get(
-                Reads.Documents.self, .intake, "/v1/requests/\(requestId)/documents", as: person
+                DocumentListing.self, .intake, "/v1/requests/\(requestId)/documents", as: person
             ).documents
         } catch let error as PageError where error.status == .notFound {
             return []

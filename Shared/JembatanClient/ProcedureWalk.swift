@@ -108,7 +108,11 @@ public struct ProcedureWalk: Sendable {
         }
         acknowledged(requestId)
         let profile = try await profile(of: submission)
-        let note = ["note": "Mohon ditindaklanjuti oleh Tim Teknis"]
+        // The head's disposition sheet: to whom, what, how urgent (the deadline is left to the team's standard).
+        let note = [
+            "note": "Mohon ditindaklanjuti oleh Tim Teknis", "addressee": "Tim Teknis (Bidang Aplikasi Informatika)",
+            "instruction": "Kaji struktur data yang diajukan dan siapkan kontrak dataset", "urgency": "segera",
+        ]
         try await observe?(.submitted, requestId, submitted.json)
         let disposition = try await act(
             "POST", .intake, "/v1/requests/\(requestId)/disposition", token: head, json: note, accept: Self.doneOrDone)

@@ -187,3 +187,39 @@ public enum DocumentSchemes {
             logger: logger)
     }
 }
+
+/// `GET /v1/requests/{id}/documents`: a request's documents of record, as the owning role lists
+/// them and the workspace reads them (one definition for both sides).
+public struct DocumentListing: Codable, Sendable {
+    /// One document, without its content.
+    public struct Document: Codable, Sendable {
+        /// Id.
+        public var documentId: String
+        /// `surat_permohonan`, `lembar_disposisi`, …
+        public var kind: String
+        /// Its number.
+        public var number: String
+        /// Its title.
+        public var title: String
+        /// `draft`, `verified` or `signed`.
+        public var state: String
+        /// When it was made.
+        public var createdAt: Date
+
+        /// The listing of `document`.
+        public init(_ document: StoredDocument) {
+            documentId = document.documentId
+            kind = document.kind
+            number = document.number
+            title = document.title
+            state = document.state
+            createdAt = document.createdAt
+        }
+    }
+
+    /// The documents, oldest first.
+    public var documents: [Document]
+
+    /// A listing.
+    public init(documents: [Document]) { self.documents = documents }
+}
