@@ -14,7 +14,7 @@ enum RequestLetter {
 
     /// Numbers and stores the letter of `submission` on `connection`.
     static func issue(
-        _ submission: RequestSubmission, requestId: String, account: Account, at date: Date,
+        _ submission: RequestSubmission, profile: SOPProfile, requestId: String, account: Account, at date: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> StoredDocument {
         var body: [String: String] = [
@@ -30,7 +30,8 @@ enum RequestLetter {
         return try await DocumentStore.issue(
             schema: schema, requestId: requestId, kind: kind, agency: submission.agencyCode ?? account.agencyCode ?? "",
             title: "Surat Permohonan Integrasi dan Pertukaran Data", body: body,
-            defaultClassification: defaultClassification, at: date, on: connection, logger: logger)
+            defaultClassification: defaultClassification, rule: profile.documentRule(kind), at: date, on: connection,
+            logger: logger)
     }
 }
 
@@ -40,7 +41,7 @@ enum DispositionSheetDocument {
 
     static func issue(
         fields: (addressee: String, instruction: String, urgency: String, deadline: Date?), note: String,
-        requestId: String, agency: String, title: String, by actor: ActorReference, at date: Date,
+        requestId: String, agency: String, title: String, rule: DocumentRule?, by actor: ActorReference, at date: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> StoredDocument {
         let deadline: String =
@@ -59,32 +60,20 @@ enum DispositionSheetDocument {
                 "urgency": DispositionSheet.urgencies[fields.urgency] ?? fields.urgency, "deadline": deadline,
                 "from": actor.id, "date": Indonesian.moment(date), "note": note,
             ],
-            defaultClassification: RequestLetter.defaultClassification, at: date, on: connection, logger: logger)
+            defaultClassification: RequestLetter.defaultClassification, rule: rule, at: date, on: connection,
+            logger: logger)
     }
 }
 
-/// `/v1/requests/{id}/documents` and `/v1/documents/{id}`: the request's documents of record, as
-/// JSON and as the printable letter.
+/// Intake's documents of record (the letter and the disposition sheet) through the shared
+/// ``DocumentRoutes`` (listing, reading, paraf, signature, verification), and the agencies'
+/// numbering schemes.
 struct DocumentsController: Sendable {
     let context: ServiceContext
 
     func register(on router: Router<JembatanRequestContext>) {
-        router.get("v1/requests/:id/documents", use: list)
-        router.get("v1/documents/:documentId", use: show)
+        DocumentRoutes(signing: Self.signing(context), emptyIsNotFound: true).register(on: router)
         router.put("v1/numbering-schemes/:agency/:kind", use: setScheme)
-    }
-
-    static let readers: Set<Role> = [.producer, .head, .supervisor, .technical, .admin]
-
-    @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
-        let account = try routeContext.require(Self.readers)
-        let requestId = try request.requestIDParameter(routeContext)
-        let documents = try await DocumentStore.documents(
-            schema: RequestLetter.schema, requestId: requestId, client: context.client, logger: routeContext.logger)
-        guard let first = documents.first, account.mayAccess(agency: first.agencyCode) else {
-            throw APIError.notFound("request")
-        }
-        return try JSONResponse.make(DocumentListing(documents: documents.map(DocumentListing.Document.init)))
     }
 
     struct LetterView: Sendable {
@@ -95,19 +84,19 @@ struct DocumentsController: Sendable {
         let state: String
     }
 
-    @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
-        let account = try routeContext.require(Self.readers)
-        guard let id = routeContext.parameters.get("documentId"), UUIDText.isValid(id),
-            let document = try await DocumentStore.document(
-                schema: RequestLetter.schema, id: id.lowercased(), client: context.client, logger: routeContext.logger),
-            account.mayAccess(agency: document.agencyCode)
-        else { throw APIError.notFound("document") }
-        let stateLabels = ["draft": "konsep", "verified": "diparaf", "signed": "ditandatangani"]
-        return try IntakeService.views.response(
-            document.kind == DispositionSheetDocument.kind ? "disposition-sheet" : "request-letter",
-            LetterView(
-                number: document.number, title: document.title, agency: document.agencyCode, fields: document.body,
-                state: stateLabels[document.state] ?? document.state))
+    static let stateLabels = ["draft": "konsep", "verified": "diparaf", "signed": "ditandatangani"]
+
+    /// Signing over intake's documents, each page rendered from its template.
+    static func signing(_ context: ServiceContext) -> DocumentSigning {
+        DocumentSigning(
+            owner: .intake, schema: RequestLetter.schema, client: context.client, configuration: context.configuration
+        ) { document, _ in
+            try IntakeService.views.render(
+                document.kind == DispositionSheetDocument.kind ? "disposition-sheet" : "request-letter",
+                LetterView(
+                    number: document.number, title: document.title, agency: document.agencyCode,
+                    fields: document.body, state: stateLabels[document.state] ?? document.state))
+        }
     }
 
     struct SchemeBody: Decodable {

@@ -57,7 +57,8 @@ struct RequestsController: Sendable {
                 logger: logger)
             // The request letter, numbered in this transaction: a submission that does not commit takes no number.
             _ = try await RequestLetter.issue(
-                submission, requestId: requestId, account: account, at: Date(), on: connection, logger: logger)
+                submission, profile: profile, requestId: requestId, account: account, at: Date(), on: connection,
+                logger: logger)
             if let idempotencyKey {
                 try await RequestStore.setIdempotencyKey(
                     idempotencyKey, requestId: requestId, on: connection, logger: logger)
@@ -178,6 +179,8 @@ struct RequestsController: Sendable {
         guard let stored = try await RequestStore.find(requestId, client: context.client, logger: logger) else {
             throw APIError.notFound("request")
         }
+        let rule = try await ProfileChoice.load(context, logger: logger).resolve(stored.profile)?.documentRule(
+            DispositionSheetDocument.kind)
         let outbox = context.outbox
         try await context.client.inTransaction(logger: logger) { connection in
             guard let state = try await RequestStore.lockedState(of: requestId, on: connection, logger: logger) else {
@@ -192,7 +195,7 @@ struct RequestsController: Sendable {
             // The sheet is numbered in this transaction, like the request letter.
             let document = try await DispositionSheetDocument.issue(
                 fields: fields, note: body.note.trimmed, requestId: requestId, agency: stored.agencyCode,
-                title: stored.title, by: actor, at: now, on: connection, logger: logger)
+                title: stored.title, rule: rule, by: actor, at: now, on: connection, logger: logger)
             let event = RequestDispositioned(
                 requestId: requestId, note: body.note.trimmed, dispositionedBy: actor, dispositionedAt: now,
                 sheet: DispositionSheet(

@@ -54,7 +54,8 @@ struct ReportSchedule: Service {
             let draft = ReportArchive.Draft(
                 kind: "integration", subject: requestId, period: nil, agencyCode: report.submission?.agencyCode,
                 title: "Laporan Hasil Integrasi Data — \(report.submission?.title ?? requestId)",
-                html: try ReportPage.render(report))
+                html: try ReportPage.render(report),
+                rule: IntegrationReportDocument.rule(profile: report.submission?.profile))
             if let event = try await archive.publish(draft, onlyFirst: true, at: now) {
                 published += 1
                 context.logger.notice(

@@ -28,12 +28,15 @@ public enum ReportingService {
         migrations: [
             CreateReadModel.migration, CreateSLAAlerts.migration, CreateEventStore.migration, CreateReports.migration,
             AddProcedureClock.migration, CreateCalendarYears.migration,
+            DocumentStore.migration(schema: IntegrationReportDocument.schema, version: 16),
+            DocumentStore.signingMigration(schema: IntegrationReportDocument.schema, version: 17),
         ],
         openAPIDocument: ReportingOpenAPI.document,
         consumers: { context in [ReadModelProjector(context: context).consumer] },
         routes: { router, context in
             ReportsController(context: context).register(on: router)
             IntegrationReportController(context: context).register(on: router)
+            DocumentRoutes(signing: IntegrationReportDocument.signing(context)).register(on: router)
             PublishedReportsController(context: context).register(on: router)
             WorkspaceReads(context: context).register(on: router)
             ReplayController(context: context).register(on: router)

@@ -58,5 +58,34 @@ struct ServiceCalls: Sendable {
     }
 }
 
+extension ServiceCalls {
+    /// A form's call: the service's refusal (4xx but 401) comes back as a reply for the page to
+    /// explain beside the field; only a lost session and a 5xx are thrown.
+    func submit(_ method: String, _ service: ServiceName, _ path: String, as person: SignedIn, json: Any? = nil)
+        async throws -> ServiceClient.Reply
+    {
+        let reply = try await client.call(method, service, path, token: person.token.text, json: json)
+        switch reply.status {
+        case 401: throw SignedOut()
+        case 200..<500: return reply
+        default: throw Failed(service: service, path: path, status: reply.status, body: reply.text)
+        }
+    }
+
+    /// A public call (no sign-in): the verification of a signed document, the seal keys.
+    func anonymous(_ service: ServiceName, _ path: String) async throws -> ServiceClient.Reply {
+        try await client.call("GET", service, path)
+    }
+
+    /// The machine-readable code of a service's refusal.
+    static func errorCode(_ reply: ServiceClient.Reply) -> String {
+        struct Body: Decodable {
+            struct Detail: Decodable { let code: String }
+            let error: Detail
+        }
+        return (try? JSONDecoder().decode(Body.self, from: reply.data).error.code) ?? "http_\(reply.status)"
+    }
+}
+
 /// A service's answer as the workspace passes it on.
 typealias JembatanClientReply = ServiceClient.Reply

@@ -13,7 +13,6 @@ struct TasksController: Sendable {
         router.get("permohonan/:id", use: request)
         router.get("permohonan/:id/laporan", use: report)
         router.get("permohonan/:id/laporan.pdf", use: reportPDF)
-        router.get("dokumen/:documentId", use: document)
     }
 
     // MARK: Tugas saya
@@ -119,6 +118,7 @@ struct TasksController: Sendable {
         let waitingOn: String?
         struct Document: Sendable {
             let documentId: String
+            let owner: String
             let title: String
             let number: String
             let state: String
@@ -177,9 +177,9 @@ struct TasksController: Sendable {
             stateLabel: detail.request.state.label, history: history, action: action, waitingOn: waitingOn,
             steps: steps.steps.map(line), overall: steps.overall.map(line),
             mayReadReport: person.account.role != .consumer,
-            documents: try await documents(of: requestId, as: person).map {
+            documents: try await DocumentsController.documents(of: requestId, as: person, context: context).map {
                 .init(
-                    documentId: $0.documentId, title: $0.title, number: $0.number,
+                    documentId: $0.documentId, owner: $0.owner ?? "intake", title: $0.title, number: $0.number,
                     state: Self.documentStates[$0.state] ?? $0.state, created: WIB.format($0.createdAt))
             })
         return try Pages.render(
@@ -246,25 +246,6 @@ struct TasksController: Sendable {
     static func requestId(_ request: Request, _ routeContext: WorkspaceRequestContext) throws -> String {
         guard let id = routeContext.parameters.get("id"), UUIDText.isValid(id) else { throw PageError.notFound }
         return id.lowercased()
-    }
-
-    /// The request's documents of record (none yet for a request submitted before they existed).
-    func documents(of requestId: String, as person: SignedIn) async throws -> [DocumentListing.Document] {
-        do {
-            return try await context.services.get(
-                DocumentListing.self, .intake, "/v1/requests/\(requestId)/documents", as: person
-            ).documents
-        } catch let error as PageError where error.status == .notFound {
-            return []
-        }
-    }
-
-    /// A document of record, printable, as its owning service renders it.
-    @Sendable func document(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
-        let person = try routeContext.person(in: [.producer, .head, .supervisor, .technical, .admin])
-        guard let id = routeContext.parameters.get("documentId"), UUIDText.isValid(id) else { throw PageError.notFound }
-        let reply = try await context.services.raw("GET", .intake, "/v1/documents/\(id.lowercased())", as: person)
-        return Self.passOn(reply, type: "text/html; charset=utf-8")
     }
 
     // MARK: Reports, passed on from reporting

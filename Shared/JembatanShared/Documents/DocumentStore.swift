@@ -24,6 +24,47 @@ public struct StoredDocument: Sendable, Equatable {
     public var state: String
     /// When it was made.
     public var createdAt: Date
+    /// The phase whose output it is (its step on the clock).
+    public var phase: Phase?
+    /// Who verifies it (paraf) before signature; nil when it goes straight to signature.
+    public var verifierRole: Role?
+    /// Who signs it.
+    public var signerRole: Role?
+    /// The paraf, once given.
+    public var verification: Verification?
+    /// The signature, once given.
+    public var signature: Signature?
+
+    /// A paraf: who verified the draft, and when.
+    public struct Verification: Sendable, Equatable, Codable {
+        /// Account name.
+        public var by: String
+        /// Full name and position, as printed.
+        public var name: String
+        /// When.
+        public var at: Date
+    }
+
+    /// A signature: the person (name, NIP, position, as printed), the moment, the signed file's
+    /// SHA-256 and the service's seal over them.
+    public struct Signature: Sendable, Equatable, Codable {
+        /// Account name.
+        public var by: String
+        /// Full name.
+        public var name: String
+        /// NIP (18 digits) or empty.
+        public var nip: String
+        /// Position (jabatan).
+        public var position: String
+        /// When.
+        public var at: Date
+        /// SHA-256 of the signed PDF, hex.
+        public var sha256: String
+        /// Ed25519 seal, base64.
+        public var seal: String
+        /// The seal key's id.
+        public var keyId: String
+    }
 
     /// A document.
     public init(
@@ -79,6 +120,37 @@ public enum DocumentStore {
             ])
     }
 
+    /// The migration adding paraf and signature to `documents` in `schema`: who verifies and signs
+    /// (from the profile, kept with the document), the paraf, the signer as printed, and the signed
+    /// PDF with its SHA-256 and seal (in PostgreSQL, so the backups hold it).
+    public static func signingMigration(schema: SchemaName, version: Int) -> Migration {
+        let name = schema.rawValue
+        return Migration(
+            version: version, name: "paraf and signature of documents of record",
+            statements: [
+                """
+                ALTER TABLE \(name).documents
+                    ADD COLUMN phase text,
+                    ADD COLUMN verifier_role text,
+                    ADD COLUMN signer_role text,
+                    ADD COLUMN verified_by text,
+                    ADD COLUMN verified_name text,
+                    ADD COLUMN verified_at timestamptz,
+                    ADD COLUMN signed_by text,
+                    ADD COLUMN signer_name text,
+                    ADD COLUMN signer_nip text,
+                    ADD COLUMN signer_position text,
+                    ADD COLUMN signed_at timestamptz,
+                    ADD COLUMN pdf bytea,
+                    ADD COLUMN sha256 text,
+                    ADD COLUMN seal text,
+                    ADD COLUMN key_id text,
+                    ADD CONSTRAINT documents_signed_whole CHECK ((state = 'signed') = (signed_at IS NOT NULL
+                        AND pdf IS NOT NULL AND sha256 IS NOT NULL AND seal IS NOT NULL))
+                """
+            ])
+    }
+
     /// The agency's scheme for `kind`, else the standard one with `classification`.
     public static func scheme(
         schema: SchemaName, agency: String, kind: String, defaultClassification: String,
@@ -100,7 +172,7 @@ public enum DocumentStore {
     /// transaction gives it back and concurrent ones queue for it.
     public static func issue(
         schema: SchemaName, requestId: String, kind: String, agency: String, title: String,
-        body: [String: String], defaultClassification: String, at date: Date = Date(),
+        body: [String: String], defaultClassification: String, rule: DocumentRule?, at date: Date = Date(),
         on connection: PostgresConnection, logger: Logger
     ) async throws -> StoredDocument {
         let scheme = try await scheme(
@@ -109,19 +181,26 @@ public enum DocumentStore {
         let year = WIB.calendar.component(.year, from: date)
         let sequence = try await DocumentSequence.next(
             schema: schema, agency: agency, kind: kind, year: year, on: connection, logger: logger)
-        let document = StoredDocument(
+        var document = StoredDocument(
             documentId: UUID().uuidString.lowercased(), requestId: requestId, kind: kind,
             number: scheme.number(sequence: sequence, agency: agency, date: date), agencyCode: agency,
             title: title, body: body, createdAt: date)
+        document.phase = rule?.phase
+        document.verifierRole = rule?.verifier
+        document.signerRole = rule?.signer
         let json = String(decoding: try JSONEncoder().encode(body), as: UTF8.self)
         var values = binds(document.documentId, requestId, kind, document.number, agency, title, json)
         values.append(date)
+        values.append(rule?.phase.rawValue)
+        values.append(rule?.verifier?.rawValue)
+        values.append(rule?.signer.rawValue)
         try await connection.query(
             PostgresQuery(
                 unsafeSQL: """
                     INSERT INTO \(schema.rawValue).documents
-                        (document_id, request_id, kind, number, agency_code, title, body, created_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)
+                        (document_id, request_id, kind, number, agency_code, title, body, created_at,
+                         phase, verifier_role, signer_role)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11)
                     """, binds: values), logger: logger)
         return document
     }
@@ -140,26 +219,52 @@ public enum DocumentStore {
         try await read(schema: schema, where: "document_id = $1", id, client: client, logger: logger).first
     }
 
+    static let columns = """
+        document_id, request_id, kind, number, agency_code, title, body::text, state, created_at,
+        phase, verifier_role, signer_role, verified_by, verified_name, verified_at,
+        signed_by, signer_name, signer_nip, signer_position, signed_at, sha256, seal, key_id
+        """
+
     static func read(
         schema: SchemaName, where condition: String, _ value: String, client: PostgresClient, logger: Logger
     ) async throws -> [StoredDocument] {
         let rows = try await client.query(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT document_id, request_id, kind, number, agency_code, title, body::text, state, created_at
+                    SELECT \(columns)
                     FROM \(schema.rawValue).documents WHERE \(condition) ORDER BY created_at, number
                     """, binds: binds(value)), logger: logger)
         var result: [StoredDocument] = []
-        for try await (id, request, kind, number, agency, title, body, state, created) in rows.decode(
-            (String, String, String, String, String, String, String, String, Date).self)
-        {
-            let fields = (try? JSONDecoder().decode([String: String].self, from: Data(body.utf8))) ?? [:]
-            result.append(
-                StoredDocument(
-                    documentId: id, requestId: request, kind: kind, number: number, agencyCode: agency, title: title,
-                    body: fields, state: state, createdAt: created))
+        for try await row in rows {
+            result.append(try document(from: row))
         }
         return result
+    }
+
+    static func document(from row: PostgresRow) throws -> StoredDocument {
+        let cells = row.makeRandomAccess()
+        func text(_ index: Int) throws -> String? { try cells[index].decode(String?.self) }
+        func date(_ index: Int) throws -> Date? { try cells[index].decode(Date?.self) }
+        let body = try text(6) ?? "{}"
+        var document = StoredDocument(
+            documentId: try text(0) ?? "", requestId: try text(1) ?? "", kind: try text(2) ?? "",
+            number: try text(3) ?? "", agencyCode: try text(4) ?? "", title: try text(5) ?? "",
+            body: (try? JSONDecoder().decode([String: String].self, from: Data(body.utf8))) ?? [:],
+            state: try text(7) ?? "draft", createdAt: try date(8) ?? Date())
+        document.phase = try text(9).map(Phase.init(stored:))
+        document.verifierRole = try text(10).map(Role.init(stored:))
+        document.signerRole = try text(11).map(Role.init(stored:))
+        if let by = try text(12), let name = try text(13), let at = try date(14) {
+            document.verification = .init(by: by, name: name, at: at)
+        }
+        if let by = try text(15), let at = try date(19), let sha256 = try text(20), let seal = try text(21),
+            let keyId = try text(22)
+        {
+            document.signature = .init(
+                by: by, name: try text(16) ?? by, nip: try text(17) ?? "", position: try text(18) ?? "", at: at,
+                sha256: sha256, seal: seal, keyId: keyId)
+        }
+        return document
     }
 
     static func binds(_ values: String...) -> PostgresBindings {
@@ -205,15 +310,30 @@ public struct DocumentListing: Codable, Sendable {
         public var state: String
         /// When it was made.
         public var createdAt: Date
+        /// The service that owns it (where it is verified, signed and checked).
+        public var owner: String?
+        /// Who verifies it (paraf); nil when it goes straight to signature.
+        public var verifierRole: Role?
+        /// Who signs it.
+        public var signerRole: Role?
+        /// The paraf, once given.
+        public var verification: StoredDocument.Verification?
+        /// The signature, once given.
+        public var signature: StoredDocument.Signature?
 
-        /// The listing of `document`.
-        public init(_ document: StoredDocument) {
+        /// The listing of `document`, owned by `owner`.
+        public init(_ document: StoredDocument, owner: ServiceName? = nil) {
             documentId = document.documentId
             kind = document.kind
             number = document.number
             title = document.title
             state = document.state
             createdAt = document.createdAt
+            self.owner = owner?.rawValue
+            verifierRole = document.verifierRole
+            signerRole = document.signerRole
+            verification = document.verification
+            signature = document.signature
         }
     }
 

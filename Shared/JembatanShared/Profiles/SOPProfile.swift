@@ -93,6 +93,14 @@ public struct SOPProfile: Codable, Sendable, Equatable {
     /// Lines outside the seed's numbering: the producer's revision time, the fix after a failed
     /// integration test (when the seed does not number one).
     public var otherLines: [Step]
+    /// Who verifies (paraf) and who signs each document of record, where this profile differs
+    /// from ``DocumentRule/standard``.
+    public var documents: [DocumentRule]? = nil
+
+    /// The rule for documents of `kind`: this profile's, else the standard one.
+    public func documentRule(_ kind: String) -> DocumentRule? {
+        (documents ?? []).first { $0.kind == kind } ?? DocumentRule.standard.first { $0.kind == kind }
+    }
 
     /// Every line: numbered steps, then the others.
     public var lines: [Step] { steps + otherLines }

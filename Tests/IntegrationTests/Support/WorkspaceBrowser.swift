@@ -93,14 +93,16 @@ actor TestPeople {
     static let shared = TestPeople()
     private var created: Set<String> = []
 
-    func person(_ username: String, _ role: Role, agency: String? = nil, password: String) async throws {
+    func person(_ username: String, _ role: Role, agency: String? = nil, password: String, nip: String = "")
+        async throws
+    {
         guard !created.contains(username) else { return }
         try await TestDatabase.with { client in
             let administration = AccountAdministration(client: client, logger: .init(label: "test-people"))
             try await administration.prepare()
             try await administration.create(
                 PersonDetails(
-                    username: username, fullName: "Uji \(username)", nip: "", position: "Penguji", role: role,
+                    username: username, fullName: "Uji \(username)", nip: nip, position: "Penguji", role: role,
                     agencyCode: agency),
                 password: password, createdBy: "tests")
         }

@@ -1,13 +1,17 @@
 import Foundation
-import JembatanShared
 
-/// Prints an HTML page to PDF with headless Chromium (no network: the page has no external resources).
-struct PDFRenderer: Sendable {
+/// Prints an HTML page to PDF with headless Chromium (no network: the page has no external
+/// resources). Reporting prints its reports with it; every role prints its signed documents.
+public struct PDFRenderer: Sendable {
     /// The browser to run (`JEMBATAN_CHROMIUM`).
-    let chromium: String
+    public let chromium: String
     static let limit: TimeInterval = 60
 
-    func render(html: String) async throws -> Data {
+    /// A renderer running `chromium`.
+    public init(chromium: String) { self.chromium = chromium }
+
+    /// The PDF of `html`.
+    public func render(html: String) async throws -> Data {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "jembatan-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
