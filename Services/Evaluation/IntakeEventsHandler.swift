@@ -12,7 +12,8 @@ struct IntakeEventsHandler: Sendable {
         ConsumerDefinition(
             name: "evaluation", topics: ServiceName.evaluation.consumedTopics,
             handledTypes: [
-                .requestSubmitted, .requestDispositioned, .requestResubmitted, .requestWithdrawn, .requestReopened,
+                .requestSubmitted, .requestDispositioned, .requestResubmitted, .requestWithdrawn, .requestDeclined,
+                .requestReopened,
             ]
         ) { event, connection, logger in
             switch event.attributes.type {
@@ -37,7 +38,8 @@ struct IntakeEventsHandler: Sendable {
                 try await startReview(
                     event.requestId, datasets: nil, version: nil, extra: findings, from: [.agreed], trigger: "reopened",
                     on: connection, logger: logger)
-            case .requestWithdrawn:
+            case .requestWithdrawn, .requestDeclined:
+                // Declined by the head before any evaluation: closed here as a withdrawn one is.
                 try await EvaluationStore.setState(.withdrawn, of: event.requestId, on: connection, logger: logger)
             default: break
             }

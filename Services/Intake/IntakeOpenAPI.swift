@@ -5,10 +5,7 @@ enum IntakeOpenAPI {
     static let document = OpenAPIDocument.make(
         service: .intake, summary: "SOP steps 1-2: requests, data definitions, completeness check, disposition",
         paths: """
-            "/v1/requests/{id}/documents": {"get": {"summary": "The request's documents of record (naskah dinas): the request letter (Surat Permohonan), numbered by the agency's scheme when the request was submitted", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
-              "responses": {"200": {"description": "documents", "content": {"application/json": {"schema": {"type": "object", "required": ["documents"], "properties": {"documents": {"type": "array", "items": {"type": "object", "required": ["documentId", "kind", "number", "title", "state", "createdAt"], "properties": {"documentId": {"type": "string", "format": "uuid"}, "kind": {"type": "string"}, "number": {"type": "string"}, "title": {"type": "string"}, "state": {"type": "string", "enum": ["draft", "verified", "signed"]}, "createdAt": {"type": "string", "format": "date-time"}}}}}}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
-            "/v1/documents/{documentId}": {"get": {"summary": "A document of record as printable HTML (A4)", "parameters": [{"name": "documentId", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
-              "responses": {"200": {"description": "the document", "content": {"text/html": {"schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
+            \(DocumentRoutes.openAPIPaths)
             "/v1/numbering-schemes/{agency}/{kind}": {"put": {"summary": "An agency's numbering scheme for a kind of letter (admin): pattern with {nomor} or {nomor:N}, {klasifikasi}, {instansi}, {bulan} (Roman), {tahun}; the sequence runs per agency, kind and year", "parameters": [{"name": "agency", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "kind", "in": "path", "required": true, "schema": {"type": "string", "enum": ["surat_permohonan"]}}],
               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["classification"], "properties": {"pattern": {"type": "string"}, "classification": {"type": "string"}}}}}},
               "responses": {"200": {"description": "the scheme in force", "content": {"application/json": {"schema": {"type": "object"}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
@@ -34,6 +31,9 @@ enum IntakeOpenAPI {
               "get": {"summary": "Read a request", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
               "responses": {"200": {"description": "the request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Request"}}}},
                 "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
+            "/v1/requests/{id}/decline": {"post": {"summary": "Decline a submitted request with a reason (head) instead of dispositioning it: a terminal state, announced with request.declined", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 2000}}}}}},
+              "responses": {"200": {"description": "declined", "content": {"application/json": {"schema": {"type": "object", "required": ["requestId", "state"], "properties": {"requestId": {"type": "string"}, "state": {"type": "string", "enum": ["declined"]}}}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
             "/v1/requests/{id}/disposition": {"post": {"summary": "Issue the disposition (head) with its disposition sheet, numbered as a document of record: addressee (default Tim Teknis), instruction (default the note), urgency, deadline", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["note"], "properties": {"note": {"type": "string", "maxLength": 2000}, "addressee": {"type": "string", "maxLength": 120}, "instruction": {"type": "string", "maxLength": 2000}, "urgency": {"type": "string", "enum": ["biasa", "segera", "sangat_segera"]}, "deadline": {"type": "string", "format": "date"}}}}}},
               "responses": {"200": {"description": "dispositioned", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}},
@@ -68,6 +68,7 @@ enum IntakeOpenAPI {
                 "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}}
             """,
         schemas: """
+            \(DocumentRoutes.openAPIComponents),
             "Draft": {"type": "object", "description": "Like Submission, with every member optional"},
             "Saved": {"type": "object", "required": ["requestId", "state", "missing"], "properties": {"requestId": {"type": "string"}, "state": {"type": "string"},
               "missing": {"type": "array", "items": {"type": "object", "required": ["field", "rule", "message"], "properties": {"field": {"type": "string"}, "rule": {"type": "string"}, "message": {"type": "string"}}}}}},
@@ -86,7 +87,7 @@ enum IntakeOpenAPI {
             "Accepted": {"type": "object", "required": ["requestId", "state"], "properties": {"requestId": {"type": "string", "format": "uuid"}, "state": {"type": "string"}}},
             "Request": {"type": "object", "required": ["requestId", "agencyCode", "title", "purpose", "profile", "state", "submittedBy", "submittedAt", "datasets"], "properties": {
               "requestId": {"type": "string"}, "agencyCode": {"type": "string"}, "title": {"type": "string"}, "purpose": {"type": "string"}, "profile": {"type": "string"},
-              "state": {"type": "string", "enum": ["draft", "submitted", "dispositioned", "returned", "resubmitted", "withdrawn"]}, "submittedBy": {"type": "string"}, "submittedAt": {"type": "string", "format": "date-time"},
+              "state": {"type": "string", "enum": ["draft", "submitted", "dispositioned", "returned", "resubmitted", "withdrawn", "declined"]}, "submittedBy": {"type": "string"}, "submittedAt": {"type": "string", "format": "date-time"},
               "datasets": {"type": "array", "items": {"$ref": "#/components/schemas/Dataset"}}}}
             """)
 }

@@ -18,7 +18,7 @@ public enum IntakeService {
             CreateRequests.migration, AddVersionsAndReturns.migration, AddDrafts.migration,
             AddSubmissionIdempotency.migration, CreateProfiles.migration,
             DocumentStore.migration(schema: RequestLetter.schema, version: 15),
-            DocumentStore.signingMigration(schema: RequestLetter.schema, version: 16),
+            DocumentStore.signingMigration(schema: RequestLetter.schema, version: 16), AddDecline.migration,
         ],
         openAPIDocument: IntakeOpenAPI.document,
         consumers: { _ in [EvaluationEventsHandler().consumer] },

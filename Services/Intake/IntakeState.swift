@@ -15,4 +15,6 @@ enum IntakeState: String, StoredState, CaseIterable {
     case resubmitted
     /// Withdrawn by the agency.
     case withdrawn
+    /// Declined by the head with a reason (instead of a disposition).
+    case declined
 }

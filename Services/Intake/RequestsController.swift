@@ -14,6 +14,38 @@ struct RequestsController: Sendable {
         group.post(use: submit)
         group.get(":id", use: show)
         group.post(":id/disposition", use: disposition)
+        group.post(":id/decline", use: decline)
+    }
+
+    struct DeclineBody: Decodable {
+        var reason: String?
+    }
+
+    /// The head declines a submitted request with a reason instead of dispositioning it: a
+    /// terminal state, announced with `request.declined` in the same transaction.
+    @Sendable func decline(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let actor = try routeContext.require([.head]).actor
+        let requestId = try request.requestIDParameter(routeContext)
+        let body = try await JSONResponse.decode(DeclineBody.self, from: request)
+        let reason = try NoteRule.validated(
+            body.reason, field: "reason", required: true, purpose: "a reason the producer reads")
+        let logger = routeContext.logger
+        let outbox = context.outbox
+        let now = Date()
+        try await context.client.inTransaction(logger: logger) { connection in
+            guard let state = try await RequestStore.lockedState(of: requestId, on: connection, logger: logger) else {
+                throw APIError.notFound("request")
+            }
+            guard state == .submitted else {
+                throw APIError(
+                    .conflict, code: "invalid_state",
+                    message: "request is \(state.rawValue); only a submitted request can be declined", field: "state")
+            }
+            let event = RequestDeclined(requestId: requestId, reason: reason, declinedBy: actor, declinedAt: now)
+            try await RequestStore.recordDecline(event, on: connection, logger: logger)
+            try await outbox.enqueue(event, on: connection, logger: logger)
+        }
+        return try JSONResponse.make(Accepted(requestId: requestId, state: .declined))
     }
 
     struct Accepted: Encodable {

@@ -22,13 +22,10 @@ enum IntegrationReportDocument {
         DocumentSigning(
             owner: .reporting, schema: schema, client: context.client, configuration: context.configuration
         ) { document, logger in
-            guard let reportId = document.body["reportId"] else { throw APIError.notFound("report") }
-            for try await html in try await context.client.query(
-                "SELECT html FROM reporting.reports WHERE report_id = \(reportId)", logger: logger
-            ).decode(String.self) {
-                return html
-            }
-            throw APIError.notFound("report")
+            guard let reportId = document.body["reportId"],
+                let html = try await ReportArchive(context: context).html(reportId: reportId)
+            else { throw APIError.notFound("report") }
+            return html
         }
     }
 }

@@ -51,6 +51,8 @@ struct ReadModelProjector: Sendable {
             return Milestone(type, at: at, by: try event.payload(RequestResubmitted.self).resubmittedBy, id: id)
         case .requestWithdrawn:
             return Milestone(type, at: at, by: try event.payload(RequestWithdrawn.self).withdrawnBy, id: id)
+        case .requestDeclined:
+            return Milestone(type, at: at, by: try event.payload(RequestDeclined.self).declinedBy, id: id)
         case .evaluationStarted:
             return Milestone(type, at: at, by: try event.payload(EvaluationStarted.self).startedBy, id: id)
         case .phaseRecorded:

@@ -6,6 +6,7 @@ enum ReportingOpenAPI {
         service: .reporting,
         summary: "SOP step 10: read model of every request, timeline, SLA clock on the working-day calendar, dashboard",
         paths: """
+            \(DocumentRoutes.openAPIPaths)
             "/v1/calendar/years": {"get": {"summary": "The loaded holiday decrees per year, and the years within three months whose decree is missing (deadlines there are provisional)",
               "responses": {"200": {"description": "years", "content": {"application/json": {"schema": {"type": "object", "required": ["years", "provisionalYears"]}}}}, "401": {"$ref": "#/components/responses/Error"}}}},
             "/v1/calendar/years/{year}": {"put": {"summary": "Load or correct a year's decree of national holidays and cuti bersama (admin; jembatan calendar import)", "parameters": [{"name": "year", "in": "path", "required": true, "schema": {"type": "integer"}}],
@@ -87,6 +88,7 @@ enum ReportingOpenAPI {
                 "401": {"$ref": "#/components/responses/Error"}}}}
             """,
         schemas: """
+            \(DocumentRoutes.openAPIComponents),
             "RequestSummary": {"type": "object", "required": ["requestId", "state", "sopStep", "updatedAt"], "properties": {
               "requestId": {"type": "string"}, "agencyCode": {"type": "string"}, "title": {"type": "string"}, "profile": {"type": "string"},
               "state": {"type": "string"}, "sopStep": {"type": "integer"}, "phase": {"type": "string"}, "submittedAt": {"type": "string", "format": "date-time"},

@@ -189,5 +189,41 @@ extension RealStack {
             }
             #expect(announced.contains("sangat_segera") && announced.contains(number), "\(announced.prefix(400))")
         }
+
+        @Test("the head declines with a reason instead of a disposition: a terminal state, announced; nothing after it")
+        func decline() async throws {
+            let producer = try await Actors.producer
+            let head = try await Actors.head
+            let submitted = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests", token: producer, json: submission(datasetName: "ditolak_kadis"))
+            let requestId = try #require(submitted.json["requestId"] as? String)
+            let empty = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests/\(requestId)/decline", token: head, json: ["reason": " "])
+            #expect(empty.status == 422 && empty.text.contains("reason"), "\(empty.text)")
+            let byProducer = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests/\(requestId)/decline", token: producer, json: ["reason": "x"])
+            #expect(byProducer.status == 403)
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM intake.requests WHERE request_id = \(requestId) AND state = 'submitted'")
+                    == 1, "refusals change nothing")
+            let declined = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests/\(requestId)/decline", token: head,
+                json: ["reason": "Data ini sudah tersedia di Satu Data Kabupaten"])
+            #expect(declined.status == 200 && declined.json["state"] as? String == "declined", "\(declined.text)")
+            let after = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests/\(requestId)/disposition", token: head, json: ["note": "lanjut"])
+            #expect(after.status == 409, "a declined request is not dispositioned")
+            // Reporting shows it closed as declined, and the head's task is gone.
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)", token: head) {
+                ($0["request"] as? [String: Any])?["state"] as? String == "declined"
+            }
+            let tasks = try await ServiceHTTP.call("GET", "reporting", "/v1/tasks", token: head)
+            #expect(!tasks.text.contains(requestId), "no task remains on a declined request")
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM reporting.events WHERE request_id = \(requestId) AND event_type = \(EventType.requestDeclined.rawValue) AND envelope::text LIKE '%Satu Data Kabupaten%'"
+                ) == 1, "announced once, with the reason")
+        }
     }
 }

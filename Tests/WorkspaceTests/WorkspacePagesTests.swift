@@ -103,7 +103,9 @@ struct WorkspacePagesTests {
         #expect(html.contains("Permohonan diajukan oleh") && html.contains("3 hari kerja") && html.contains("120,0 %"))
         #expect(html.contains("<tr class=\"overdue\">") && html.contains("data-label=\"Penanggung jawab\""))
         #expect(html.contains("/permohonan/r1/laporan.pdf"))
-        #expect(html.contains("href=\"/dokumen/d1\"") && html.contains("000.5.2/007/35.14-dinkes/XII/2026"))
+        #expect(
+            html.contains("href=\"/permohonan/r1/dokumen/intake/d1\"")
+                && html.contains("000.5.2/007/35.14-dinkes/XII/2026"))
     }
 
     @Test(

@@ -143,6 +143,16 @@ enum RequestStore {
             """, logger: logger)
     }
 
+    static func recordDecline(_ event: RequestDeclined, on connection: PostgresConnection, logger: Logger) async throws
+    {
+        try await connection.query(
+            """
+            UPDATE intake.requests SET state = \(IntakeState.declined.rawValue), declined_by = \(event.declinedBy.id),
+                declined_at = \(event.declinedAt), decline_reason = \(event.reason)
+            WHERE request_id = \(event.requestId)
+            """, logger: logger)
+    }
+
     /// Title, purpose and profile as stored.
     static func texts(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> (
         title: String, purpose: String, profile: String

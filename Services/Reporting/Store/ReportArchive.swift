@@ -83,6 +83,14 @@ struct ReportArchive: Sendable {
         return printed
     }
 
+    /// The stored HTML of `reportId`.
+    func html(reportId: String) async throws -> String? {
+        for try await text in try await context.client.query(
+            "SELECT html FROM reporting.reports WHERE report_id = \(reportId)", logger: context.logger
+        ).decode(String.self) { return text }
+        return nil
+    }
+
     /// Prints up to `limit` stored reports that have no PDF yet (oldest first).
     func printPending(limit: Int) async throws {
         var pending: [String] = []

@@ -108,4 +108,28 @@ public struct DocumentRoutes: Sendable {
     @Sendable func keys(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         try JSONResponse.make(SealKeys(try? signing.seal()))
     }
+
+    /// The routes in OpenAPI 3.1 (members of `paths`, each followed by a comma), for every owner's document.
+    public static let openAPIPaths = """
+        "/v1/requests/{id}/documents": {"get": {"summary": "The request's documents of record (naskah dinas) this service keeps: number, state, who verifies (paraf) and signs, the paraf and signature once given", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+          "responses": {"200": {"description": "documents", "content": {"application/json": {"schema": {"type": "object", "required": ["documents"], "properties": {"documents": {"type": "array", "items": {"$ref": "#/components/schemas/DocumentOfRecord"}}}}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/documents/{documentId}": {"get": {"summary": "A document of record as printable HTML (A4)", "parameters": [{"$ref": "#/components/parameters/DocumentId"}],
+          "responses": {"200": {"description": "the document", "content": {"text/html": {"schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/documents/{documentId}/pdf": {"get": {"summary": "The signed PDF (number, signer's name, NIP and position, QR code of the verification address)", "parameters": [{"$ref": "#/components/parameters/DocumentId"}],
+          "responses": {"200": {"description": "the signed file", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/documents/{documentId}/paraf": {"post": {"summary": "The paraf (verification) by the role the profile names; draft → verified", "parameters": [{"$ref": "#/components/parameters/DocumentId"}],
+          "responses": {"200": {"description": "verified", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DocumentOfRecord"}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/documents/{documentId}/signature": {"post": {"summary": "The signature by the role the profile names, the signer re-entering their password: prints the PDF, stores it with its SHA-256 and the service's Ed25519 seal", "parameters": [{"$ref": "#/components/parameters/DocumentId"}],
+          "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["password"], "properties": {"password": {"type": "string"}}}}}},
+          "responses": {"200": {"description": "signed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DocumentOfRecord"}}}}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/documents/{documentId}/verification": {"get": {"summary": "Public (no token): number, title, paraf, signer, the signed file's SHA-256, the seal and whether it holds", "security": [], "parameters": [{"$ref": "#/components/parameters/DocumentId"}],
+          "responses": {"200": {"description": "the record", "content": {"application/json": {"schema": {"type": "object", "required": ["documentId", "number", "state", "address"]}}}}, "404": {"$ref": "#/components/responses/Error"}}}},
+        "/.well-known/jembatan-keys.json": {"get": {"summary": "Public: the Ed25519 public keys that check the seals", "security": [],
+          "responses": {"200": {"description": "keys", "content": {"application/json": {"schema": {"type": "object", "required": ["keys"], "properties": {"keys": {"type": "array", "items": {"type": "object", "required": ["keyId", "algorithm", "publicKey"], "properties": {"keyId": {"type": "string"}, "algorithm": {"type": "string", "enum": ["Ed25519"]}, "publicKey": {"type": "string"}}}}}}}}}}}},
+        """
+
+    /// The components the paths refer to (members of `components`), after the owner's own.
+    public static let openAPIComponents = """
+        "DocumentOfRecord": {"type": "object", "required": ["documentId", "kind", "number", "title", "state", "createdAt"], "properties": {"documentId": {"type": "string", "format": "uuid"}, "kind": {"type": "string"}, "number": {"type": "string"}, "title": {"type": "string"}, "state": {"type": "string", "enum": ["draft", "verified", "signed"]}, "createdAt": {"type": "string", "format": "date-time"}, "owner": {"type": "string"}, "verifierRole": {"type": "string"}, "signerRole": {"type": "string"}, "verification": {"type": "object"}, "signature": {"type": "object"}}}
+        """
 }

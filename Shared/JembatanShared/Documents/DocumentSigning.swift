@@ -59,24 +59,11 @@ public struct DocumentSigning: Sendable {
         return document
     }
 
-    /// The person behind `account`, as printed under a paraf or signature, with their password hash.
-    struct Person {
-        let fullName: String
-        let nip: String
-        let position: String
-        let passwordHash: String?
-    }
-
-    func person(_ account: Account, logger: Logger) async throws -> Person {
-        let rows = try await client.query(
-            """
-            SELECT coalesce(full_name, name), coalesce(nip, ''), coalesce(position, ''), password_hash
-            FROM identity.accounts WHERE account_id = \(account.id) AND deactivated_at IS NULL
-            """, logger: logger)
-        for try await (name, nip, position, hash) in rows.decode((String, String, String, String?).self) {
-            return Person(fullName: name, nip: nip, position: position, passwordHash: hash)
+    func person(_ account: Account, logger: Logger) async throws -> AccountDirectory.Signer {
+        guard let person = try await AccountDirectory(client: client, logger: logger).signer(account) else {
+            throw APIError(.unauthorized, code: "invalid_token", message: "the account is no longer active")
         }
-        throw APIError(.unauthorized, code: "invalid_token", message: "the account is no longer active")
+        return person
     }
 
     static func refuse(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil)
@@ -103,15 +90,8 @@ public struct DocumentSigning: Sendable {
             throw Self.refuse(.forbidden, "not_a_person", "a paraf is given by a person, not a machine account")
         }
         let name = person.position.isEmpty ? person.fullName : "\(person.fullName) (\(person.position))"
-        let rows = try await client.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    UPDATE \(schema.rawValue).documents
-                    SET state = 'verified', verified_by = $2, verified_name = $3, verified_at = now()
-                    WHERE document_id = $1 AND state = 'draft' RETURNING document_id
-                    """, binds: DocumentStore.binds(document.documentId, account.name, name)), logger: logger)
-        var changed = false
-        for try await _ in rows.decode(String.self) { changed = true }
+        let changed = try await DocumentStore.markVerified(
+            schema: schema, id: document.documentId, by: account.name, name: name, client: client, logger: logger)
         guard changed else { throw Self.refuse(.conflict, "already_verified", "this document was verified just now") }
         logger.notice(
             "Document verified (paraf)",
@@ -163,31 +143,21 @@ public struct DocumentSigning: Sendable {
         let address = verificationAddress(document.documentId)
         let block = SignatureBlock(
             number: document.number, name: person.fullName, nip: person.nip, position: person.position,
-            signedAt: signedAt, verification: document.verification, address: address, keyId: seal.keyId,
-            qr: try await QRCode.svg(address))
-        let html = block.inserted(into: try await page(document, logger))
+            signedAt: Indonesian.moment(signedAt),
+            paraf: document.verification.map { "\($0.name), \(Indonesian.moment($0.at))" }, address: address,
+            keyId: seal.keyId, qr: try await QRCode.png(address).base64EncodedString())
+        let html = try block.inserted(into: try await page(document, logger))
         let pdf = try await PDFRenderer(chromium: configuration.chromium).render(html: html)
         let sha256 = DocumentSeal.sha256(pdf)
         let sealText = try seal.seal(
             documentId: document.documentId, number: document.number, sha256: sha256, signer: account.name,
             signedAt: signedAt)
-        var binds = DocumentStore.binds(
-            document.documentId, expected, account.name, person.fullName, person.nip, person.position)
-        binds.append(signedAt)
-        binds.append(ByteBuffer(bytes: pdf))
-        binds.append(sha256)
-        binds.append(sealText)
-        binds.append(seal.keyId)
-        let rows = try await client.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    UPDATE \(schema.rawValue).documents
-                    SET state = 'signed', signed_by = $3, signer_name = $4, signer_nip = $5, signer_position = $6,
-                        signed_at = $7, pdf = $8, sha256 = $9, seal = $10, key_id = $11
-                    WHERE document_id = $1 AND state = $2 RETURNING document_id
-                    """, binds: binds), logger: logger)
-        var changed = false
-        for try await _ in rows.decode(String.self) { changed = true }
+        let signature = StoredDocument.Signature(
+            by: account.name, name: person.fullName, nip: person.nip, position: person.position, at: signedAt,
+            sha256: sha256, seal: sealText, keyId: seal.keyId)
+        let changed = try await DocumentStore.markSigned(
+            schema: schema, id: document.documentId, from: expected, signature: signature, pdf: pdf, client: client,
+            logger: logger)
         guard changed else { throw Self.refuse(.conflict, "already_signed", "this document was signed just now") }
         logger.notice(
             "Document signed",
@@ -200,12 +170,7 @@ public struct DocumentSigning: Sendable {
 
     /// The signed PDF of document `id`, if it is signed.
     public func signedFile(_ id: String, logger: Logger) async throws -> Data? {
-        let rows = try await client.query(
-            PostgresQuery(
-                unsafeSQL: "SELECT pdf FROM \(schema.rawValue).documents WHERE document_id = $1 AND state = 'signed'",
-                binds: DocumentStore.binds(id.lowercased())), logger: logger)
-        for try await buffer in rows.decode(ByteBuffer.self) { return Data(buffer: buffer) }
-        return nil
+        try await DocumentStore.signedFile(schema: schema, id: id.lowercased(), client: client, logger: logger)
     }
 
     /// What anyone may learn about document `id` (no sign-in): number, title, who verified and
@@ -287,45 +252,25 @@ public struct SealKeys: Codable, Sendable {
     }
 }
 
-/// The signature block printed at the foot of a signed document.
-struct SignatureBlock {
+/// The signature block printed at the foot of a signed document (template `signature-block`).
+struct SignatureBlock: Sendable {
     let number: String
     let name: String
     let nip: String
     let position: String
-    let signedAt: Date
-    let verification: StoredDocument.Verification?
+    let signedAt: String
+    let paraf: String?
     let address: String
     let keyId: String
+    /// The QR code, PNG, base64.
     let qr: String
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    var html: String {
-        let paraf =
-            verification.map {
-                "<p style=\"margin:.2em 0\">Paraf: \(Self.escape($0.name)), \(Self.escape(Indonesian.moment($0.at)))</p>"
-            } ?? ""
-        return """
-            <section class="signature" style="margin-top:2em;page-break-inside:avoid;display:flex;gap:1.2em;align-items:flex-start;border-top:1px solid #999;padding-top:1em">
-            <div style="width:4.2cm;height:4.2cm;flex:none">\(qr.replacingOccurrences(of: "<svg", with: "<svg style=\"width:4.2cm;height:4.2cm\""))</div>
-            <div style="font-size:10.5pt">
-            <p style="margin:.2em 0">Nomor: <strong>\(Self.escape(number))</strong></p>
-            <p style="margin:.2em 0">Ditandatangani secara elektronik melalui Jembatan pada \(Self.escape(Indonesian.moment(signedAt))) oleh</p>
-            <p style="margin:.6em 0 .2em"><strong>\(Self.escape(name))</strong><br>\(Self.escape(position))<br>NIP \(Self.escape(nip))</p>
-            \(paraf)
-            <p style="margin:.6em 0 .2em;font-size:9pt">Periksa keaslian naskah ini di \(Self.escape(address)) (pindai kode QR). Naskah disegel oleh layanan Jembatan (Ed25519, kunci \(Self.escape(keyId))); segel ini bukan tanda tangan elektronik tersertifikasi BSrE.</p>
-            </div>
-            </section>
-            """
-    }
+    static let views = Result { try PageViews(roleTemplates: nil) }
 
     /// `page` with the block before its closing body tag.
-    func inserted(into page: String) -> String {
-        guard let end = page.range(of: "</body>", options: .backwards) else { return page + html }
-        return page.replacingCharacters(in: end, with: html + "</body>")
+    func inserted(into page: String) throws -> String {
+        let block = try Self.views.get().render("signature-block", self)
+        guard let end = page.range(of: "</body>", options: .backwards) else { return page + block }
+        return page.replacingCharacters(in: end, with: block + "</body>")
     }
 }

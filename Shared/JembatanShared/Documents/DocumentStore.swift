@@ -219,6 +219,56 @@ public enum DocumentStore {
         try await read(schema: schema, where: "document_id = $1", id, client: client, logger: logger).first
     }
 
+    /// The paraf: draft → verified; false when the document was no longer a draft.
+    public static func markVerified(
+        schema: SchemaName, id: String, by account: String, name: String, client: PostgresClient, logger: Logger
+    ) async throws -> Bool {
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE \(schema.rawValue).documents
+                    SET state = 'verified', verified_by = $2, verified_name = $3, verified_at = now()
+                    WHERE document_id = $1 AND state = 'draft' RETURNING document_id
+                    """, binds: binds(id, account, name)), logger: logger)
+        for try await _ in rows.decode(String.self) { return true }
+        return false
+    }
+
+    /// The signature with its file: `from` → signed; false when the document had left `from`.
+    public static func markSigned(
+        schema: SchemaName, id: String, from state: String, signature: StoredDocument.Signature, pdf: Data,
+        client: PostgresClient, logger: Logger
+    ) async throws -> Bool {
+        var values = binds(id, state, signature.by, signature.name, signature.nip, signature.position)
+        values.append(signature.at)
+        values.append(ByteBuffer(bytes: pdf))
+        values.append(signature.sha256)
+        values.append(signature.seal)
+        values.append(signature.keyId)
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    UPDATE \(schema.rawValue).documents
+                    SET state = 'signed', signed_by = $3, signer_name = $4, signer_nip = $5, signer_position = $6,
+                        signed_at = $7, pdf = $8, sha256 = $9, seal = $10, key_id = $11
+                    WHERE document_id = $1 AND state = $2 RETURNING document_id
+                    """, binds: values), logger: logger)
+        for try await _ in rows.decode(String.self) { return true }
+        return false
+    }
+
+    /// The signed PDF of document `id`, if it is signed.
+    public static func signedFile(schema: SchemaName, id: String, client: PostgresClient, logger: Logger)
+        async throws -> Data?
+    {
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL: "SELECT pdf FROM \(schema.rawValue).documents WHERE document_id = $1 AND state = 'signed'",
+                binds: binds(id)), logger: logger)
+        for try await buffer in rows.decode(ByteBuffer.self) { return Data(buffer: buffer) }
+        return nil
+    }
+
     static let columns = """
         document_id, request_id, kind, number, agency_code, title, body::text, state, created_at,
         phase, verifier_role, signer_role, verified_by, verified_name, verified_at,

@@ -1,13 +1,13 @@
 import Foundation
 
-/// A QR code as inline SVG, drawn by Debian's `qrencode` (the signed document's verification
-/// address, printed beside the signature so anyone holding the paper or the file can check it).
+/// A QR code as a PNG, drawn by Debian's `qrencode` (the signed document's verification address,
+/// printed beside the signature so anyone holding the paper or the file can check it).
 public enum QRCode {
-    /// The SVG of `text`, without the XML declaration, ready to inline in a page.
-    public static func svg(_ text: String, executable: String = "qrencode") async throws -> String {
+    /// The PNG of `text` (error correction M, 8 pixels a module, a 2-module margin).
+    public static func png(_ text: String, executable: String = "qrencode") async throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable, "-t", "SVG", "-l", "M", "-m", "2", "-s", "4", "--svg-path", "-o", "-", text]
+        process.arguments = [executable, "-t", "PNG", "-l", "M", "-m", "2", "-s", "8", "-o", "-", text]
         let output = Pipe()
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
@@ -24,12 +24,11 @@ public enum QRCode {
                 }
             }
         }
-        let text = String(decoding: data, as: UTF8.self)
-        guard let start = text.range(of: "<svg") else {
+        guard data.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
             throw APIError(
                 .serviceUnavailable, code: "qrencode_unavailable",
                 message: "the verification QR code could not be drawn: install qrencode (apt install qrencode)")
         }
-        return String(text[start.lowerBound...])
+        return data
     }
 }

@@ -7,6 +7,8 @@ import Foundation
 /// Where a request stands, as the read model, the dashboard and the reports say it.
 public enum RequestState: String, Codable, Sendable, CaseIterable {
     case submitted, dispositioned, resubmitted, withdrawn
+    /// The head declined it with a reason: closed before any evaluation.
+    case declined
     case underEvaluation = "under_evaluation"
     case returned, provisioning
     case integrationTested = "integration_tested"
@@ -26,6 +28,7 @@ public enum RequestState: String, Codable, Sendable, CaseIterable {
         case .dispositioned: "didisposisi"
         case .resubmitted: "diajukan ulang"
         case .withdrawn: "ditarik"
+        case .declined: "ditolak"
         case .underEvaluation: "dievaluasi"
         case .returned: "dikembalikan"
         case .provisioning: "penyiapan API"
@@ -41,8 +44,8 @@ public enum RequestState: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// Completed or withdrawn: no step is open any more.
-    public var isClosed: Bool { self == .completed || self == .withdrawn }
+    /// Completed, withdrawn or declined: no step is open any more.
+    public var isClosed: Bool { self == .completed || self == .withdrawn || self == .declined }
 
     /// The label of a state stored as text (the text itself when it is not a known state).
     public static func label(of text: String) -> String { RequestState(rawValue: text)?.label ?? text }

@@ -9,6 +9,7 @@ extension EventType {
         case .requestDispositioned: RequestDispositioned.self
         case .requestResubmitted: RequestResubmitted.self
         case .requestWithdrawn: RequestWithdrawn.self
+        case .requestDeclined: RequestDeclined.self
         case .evaluationStarted: EvaluationStarted.self
         case .contractAgreed: ContractAgreed.self
         case .requestReturned: RequestReturned.self

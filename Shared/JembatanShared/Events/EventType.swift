@@ -4,6 +4,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case requestDispositioned = "id.jembatan.request.dispositioned.v1"
     case requestResubmitted = "id.jembatan.request.resubmitted.v1"
     case requestWithdrawn = "id.jembatan.request.withdrawn.v1"
+    case requestDeclined = "id.jembatan.request.declined.v1"
     case evaluationStarted = "id.jembatan.evaluation.started.v1"
     case contractAgreed = "id.jembatan.contract.agreed.v1"
     case requestReturned = "id.jembatan.request.returned.v1"
@@ -34,7 +35,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     /// The topic events of this type are written to (by the service named in the topic).
     public var topic: Topic {
         switch self {
-        case .requestSubmitted, .requestDispositioned, .requestResubmitted, .requestWithdrawn: .intake
+        case .requestSubmitted, .requestDispositioned, .requestResubmitted, .requestWithdrawn, .requestDeclined: .intake
         case .evaluationStarted, .contractAgreed, .requestReturned, .phaseRecorded: .evaluation
         case .apiProvisioned, .integrationTestPassed, .integrationTestFailed, .resultsDelivered, .recordsIngested,
             .resultsHandedOver:

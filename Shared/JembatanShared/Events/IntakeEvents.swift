@@ -162,3 +162,26 @@ public struct RequestWithdrawn: EventPayload, Equatable {
         self.withdrawnAt = withdrawnAt
     }
 }
+
+/// The head declined the request with a reason instead of dispositioning it (the disposition
+/// sheet's other outcome): a terminal state, nothing further happens to it.
+public struct RequestDeclined: EventPayload, Equatable {
+    /// The type this payload is published as.
+    public static let eventType = EventType.requestDeclined
+    /// The request the event belongs to (the Kafka key).
+    public var requestId: String
+    /// Why, in words (the producer reads it).
+    public var reason: String
+    /// Who declined it.
+    public var declinedBy: ActorReference
+    /// When.
+    public var declinedAt: Date
+
+    /// Creates the payload.
+    public init(requestId: String, reason: String, declinedBy: ActorReference, declinedAt: Date) {
+        self.requestId = requestId
+        self.reason = reason
+        self.declinedBy = declinedBy
+        self.declinedAt = declinedAt
+    }
+}

@@ -28,7 +28,8 @@ public enum OpenAPIDocument {
             },
             "parameters": {
               "RequestId": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
-              "ContractId": {"name": "contractId", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}\(parameters.isEmpty ? "" : ",")
+              "ContractId": {"name": "contractId", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
+              "DocumentId": {"name": "documentId", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}\(parameters.isEmpty ? "" : ",")
               \(parameters)
             },
             "responses": {

@@ -39,6 +39,31 @@ public struct AccountDirectory: Sendable {
     let client: PostgresClient
     let logger: Logger
 
+    /// A person as printed under a paraf or signature, with their password hash (nil: a machine account).
+    public struct Signer: Sendable {
+        /// Full name (the account name when none is set).
+        public let fullName: String
+        /// NIP, or empty.
+        public let nip: String
+        /// Position, or empty.
+        public let position: String
+        /// bcrypt hash of the password; nil for a machine account.
+        public let passwordHash: String?
+    }
+
+    /// The active person behind `account`.
+    public func signer(_ account: Account) async throws -> Signer? {
+        let rows = try await client.query(
+            """
+            SELECT coalesce(full_name, name), coalesce(nip, ''), coalesce(position, ''), password_hash
+            FROM identity.accounts WHERE account_id = \(account.id) AND deactivated_at IS NULL
+            """, logger: logger)
+        for try await (name, nip, position, hash) in rows.decode((String, String, String, String?).self) {
+            return Signer(fullName: name, nip: nip, position: position, passwordHash: hash)
+        }
+        return nil
+    }
+
     /// Creates a directory reading through `client`.
     public init(client: PostgresClient, logger: Logger) {
         self.client = client

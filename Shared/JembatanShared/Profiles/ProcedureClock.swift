@@ -55,7 +55,7 @@ public struct ProcedureClock: Sendable {
         .requestSubmitted, .requestDispositioned, .evaluationStarted, .requestReturned, .requestResubmitted,
         .phaseRecorded, .contractAgreed, .integrationTestFailed, .integrationTestPassed, .apiProvisioned,
         .resultsDelivered, .requestReopened, .requestAccepted, .resultsHandedOver, .integrationApproved,
-        .requestWithdrawn,
+        .requestWithdrawn, .requestDeclined,
     ]
 
     /// The events that move a request through its steps.
@@ -140,7 +140,7 @@ public struct ProcedureClock: Sendable {
             if !visits.isEmpty { visits[visits.count - 1].endedBy = actor }
             visits.append((next, time, nil))
         }
-        for milestone in ordered where state != .withdrawn {
+        for milestone in ordered where state != .withdrawn && state != .declined {
             if milestone.event == .requestAccepted, phase == .producerValidation, let last = visits.last {
                 // The final evaluation began when the evidence it rests on was ready.
                 let began = min(max(milestone.evidenceAt ?? milestone.at, last.start), milestone.at)
@@ -244,6 +244,7 @@ public struct ProcedureClock: Sendable {
             return profile.has(.headReview) ? (.headReview, .handedOver) : (.report, .completed)
         case .integrationApproved: return (.report, .completed)
         case .requestWithdrawn: return (nil, .withdrawn)
+        case .requestDeclined: return (nil, .declined)
         default: return (phase, state)
         }
     }

@@ -79,6 +79,7 @@ extension EventType {
         case .requestDispositioned: "Permohonan didisposisi"
         case .requestResubmitted: "Permohonan diajukan ulang"
         case .requestWithdrawn: "Permohonan ditarik"
+        case .requestDeclined: "Permohonan ditolak"
         case .evaluationStarted: "Evaluasi teknis dimulai"
         case .contractAgreed: "Kontrak data disetujui"
         case .requestReturned: "Permohonan dikembalikan"
