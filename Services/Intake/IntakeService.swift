@@ -19,6 +19,7 @@ public enum IntakeService {
             AddSubmissionIdempotency.migration, CreateProfiles.migration,
             DocumentStore.migration(schema: RequestLetter.schema, version: 15),
             DocumentStore.signingMigration(schema: RequestLetter.schema, version: 16), AddDecline.migration,
+            CreateAttachments.migration,
         ],
         openAPIDocument: IntakeOpenAPI.document,
         consumers: { _ in [EvaluationEventsHandler().consumer] },
@@ -29,6 +30,7 @@ public enum IntakeService {
             DraftsController(context: context).register(on: router)
             ProfilesController(context: context).register(on: router)
             DocumentsController(context: context).register(on: router)
+            AttachmentsController(context: context).register(on: router)
         }
     )
 }

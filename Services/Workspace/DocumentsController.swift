@@ -20,6 +20,45 @@ struct DocumentsController: Sendable {
         router.post("permohonan/:id/dokumen/:owner/:documentId/tanda-tangan", use: sign)
         router.get("dokumen/:owner/:documentId", use: read)
         router.get("dokumen/:owner/:documentId/pdf", use: pdf)
+        router.get("permohonan/:id/lampiran/:attachmentId", use: attachment)
+    }
+
+    /// A request's attachments (steps 1 and 2), as intake lists them.
+    struct Attachments: Decodable {
+        struct Attachment: Decodable {
+            let attachmentId: String
+            let kind: String
+            let fileName: String
+            let sizeBytes: Int
+            let sha256: String
+        }
+        let attachments: [Attachment]
+    }
+
+    static func attachments(of requestId: String, as person: SignedIn, context: WorkspaceContext) async throws
+        -> [Attachments.Attachment]
+    {
+        do {
+            return try await context.services.get(
+                Attachments.self, .intake, "/v1/requests/\(requestId)/attachments", as: person
+            ).attachments
+        } catch let error as PageError where error.status == .notFound {
+            return []
+        }
+    }
+
+    /// An attachment, downloaded through the workspace (intake checks who may have it).
+    @Sendable func attachment(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: Self.readers)
+        guard let id = routeContext.parameters.get("attachmentId"), UUIDText.isValid(id) else {
+            throw PageError.notFound
+        }
+        let reply = try await context.services.raw("GET", .intake, "/v1/attachments/\(id.lowercased())", as: person)
+        var response = TasksController.passOn(reply, type: "application/octet-stream")
+        if let disposition = reply.header("Content-Disposition") {
+            response.headers[.contentDisposition] = disposition
+        }
+        return response
     }
 
     /// Every document of a request, from every owner, oldest first (an owner that is down hides

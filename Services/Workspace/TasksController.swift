@@ -129,6 +129,15 @@ struct TasksController: Sendable {
         let overall: StepLine?
         let mayReadReport: Bool
         let documents: [Document]
+        struct Attachment: Sendable {
+            let attachmentId: String
+            let name: String
+            let kind: String
+            let size: String
+            let sha256: String
+        }
+
+        let attachments: [Attachment]
     }
 
     static let documentStates = ["draft": "konsep", "verified": "diparaf", "signed": "ditandatangani"]
@@ -181,6 +190,14 @@ struct TasksController: Sendable {
                 .init(
                     documentId: $0.documentId, owner: $0.owner ?? "intake", title: $0.title, number: $0.number,
                     state: Self.documentStates[$0.state] ?? $0.state, created: WIB.format($0.createdAt))
+            },
+            attachments: try await DocumentsController.attachments(of: requestId, as: person, context: context).map {
+                .init(
+                    attachmentId: $0.attachmentId, name: $0.fileName,
+                    kind: $0.kind == "dokumen_aplikasi"
+                        ? "Dokumen data dan informasi aplikasi" : "Dokumen tertulis data",
+                    size: "\(Indonesian.number(Double($0.sizeBytes) / 1024)) KB",
+                    sha256: String($0.sha256.prefix(16)))
             })
         return try Pages.render(
             "request", title: view.title, signedIn: person, active: "/permohonan",

@@ -96,6 +96,12 @@ struct WorkspacePagesTests {
                     documentId: "d1", owner: "intake", title: "Surat Permohonan",
                     number: "000.5.2/007/35.14-dinkes/XII/2026",
                     state: "konsep", created: "4 Des 2026")
+            ],
+            attachments: [
+                .init(
+                    attachmentId: "a1", name: Self.hostile, kind: "Dokumen data dan informasi aplikasi",
+                    size: "12,0 KB",
+                    sha256: "0123456789abcdef")
             ])
         let html = try Self.render("request", view, role: .technical)
         #expect(!html.contains("<script>") && html.contains(Self.escaped))
