@@ -5,6 +5,7 @@ enum EvaluationOpenAPI {
     static let document = OpenAPIDocument.make(
         service: .evaluation, summary: "SOP steps 3-4: technical review, decision, versioned dataset contract",
         paths: """
+            \(DocumentRoutes.openAPIPaths)
             "/v1/requests/{id}/steps": {"post": {"summary": "Record a step the request's profile has its actor record as done: the interchange document (step 4), the laboratory's assignment, design and build. The last one before the API announces the contract.", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["phase", "note"], "properties": {"phase": {"type": "string", "enum": ["assignment", "interchange_document", "design", "build"]}, "note": {"type": "string", "minLength": 1, "maxLength": 2000}}}}}},
               "responses": {"201": {"description": "recorded", "content": {"application/json": {"schema": {"type": "object", "required": ["requestId", "phase", "contractAnnounced"]}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
@@ -30,6 +31,7 @@ enum EvaluationOpenAPI {
                 "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}}
             """,
         schemas: """
+            \(DocumentRoutes.openAPIComponents),
             "Contract": {"type": "object", "required": ["contractId", "requestId", "version", "agencyCode", "consumers", "agreedAt", "datasets"], "properties": {
               "contractId": {"type": "string"}, "requestId": {"type": "string"}, "version": {"type": "integer"}, "agencyCode": {"type": "string"},
               "consumers": {"type": "array", "items": {"type": "string"}}, "agreedAt": {"type": "string", "format": "date-time"}, "datasets": {"type": "array", "items": {"$ref": "#/components/schemas/Dataset"}}}},

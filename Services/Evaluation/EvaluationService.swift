@@ -21,6 +21,8 @@ public enum EvaluationService {
         migrations: [
             CreateEvaluationTables.migration, AddDecisionFlow.migration, AddConsumersToSubmissions.migration,
             AddRecordedPhases.migration,
+            DocumentStore.migration(schema: FormulationDocument.schema, version: 14),
+            DocumentStore.signingMigration(schema: FormulationDocument.schema, version: 15),
         ],
         openAPIDocument: EvaluationOpenAPI.document,
         consumers: { context in [IntakeEventsHandler(context: context).consumer] },
@@ -28,6 +30,7 @@ public enum EvaluationService {
             ContractsController(context: context).register(on: router)
             DecisionController(context: context).register(on: router)
             StepsController(context: context).register(on: router)
+            DocumentRoutes(signing: FormulationDocument.signing(context)).register(on: router)
             ContractDocumentController(context: context).register(on: router)
         }
     )

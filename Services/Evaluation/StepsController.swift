@@ -110,6 +110,12 @@ struct StepsController: Sendable {
             try await EvaluationStore.recordPhase(
                 phase, of: requestId, contractId: contract.contractId, note: note, by: actor.id, at: now,
                 on: connection, logger: logger)
+            if phase == .interchangeDocument {
+                // The step's document of record, numbered with the record (a step not recorded takes no number).
+                _ = try await FormulationDocument.issue(
+                    contract: contract, note: note, step: line.reference, profile: profile, by: actor, at: now,
+                    on: connection, logger: logger)
+            }
             guard pending.count == 1 else {
                 try await outbox.enqueue(
                     PhaseRecorded(requestId: requestId, phase: phase, note: note, recordedBy: actor, recordedAt: now),

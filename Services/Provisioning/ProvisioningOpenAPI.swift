@@ -7,6 +7,7 @@ enum ProvisioningOpenAPI {
         summary:
             "SOP steps 5-7 and the exchange hub: dataset storage, the integration unit test, credentials, delivery of results, and the data exchange API (exchange keys jbk_... as bearer tokens on /v1/datasets/{dataset}/records and /changes)",
         paths: """
+            \(DocumentRoutes.openAPIPaths)
             "/v1/requests/{id}/integration-test": {"post": {"summary": "The technical team runs a failed integration test again after the fix (the missing reference list loaded): passed, the API is announced", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
               "responses": {"201": {"description": "the test ran", "content": {"application/json": {"schema": {"type": "object", "required": ["requestId", "contractId", "passed"]}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
             "/v1/requests/{id}/hand-over": {"post": {"summary": "The results document is handed over (Kaltim step 10, the laboratory's hand-over), once per contract, after the producer accepted; by the profile's actor", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
@@ -79,6 +80,7 @@ enum ProvisioningOpenAPI {
                 "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "429": {"$ref": "#/components/responses/RateLimited"}}}}
             """,
         schemas: """
+            \(DocumentRoutes.openAPIComponents),
             "Provisioning": {"type": "object", "required": ["requestId", "endpoints", "integrationTests"], "properties": {
               "requestId": {"type": "string"},
               "endpoints": {"type": "array", "items": {"type": "object", "required": ["contractId", "dataset", "path", "provisionedAt"], "properties": {"contractId": {"type": "string"}, "dataset": {"type": "string"}, "datasetId": {"type": "string"}, "path": {"type": "string"}, "provisionedAt": {"type": "string", "format": "date-time"}}}},

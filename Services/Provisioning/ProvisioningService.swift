@@ -10,7 +10,11 @@ public enum ProvisioningService {
 
     public static let definition = ServiceDefinition(
         service: .provisioning,
-        migrations: [CreateHubTables.migration, CreateExchangeTables.migration, AddHandOversAndReruns.migration],
+        migrations: [
+            CreateHubTables.migration, CreateExchangeTables.migration, AddHandOversAndReruns.migration,
+            DocumentStore.migration(schema: HandOverRecord.schema, version: 13),
+            DocumentStore.signingMigration(schema: HandOverRecord.schema, version: 14),
+        ],
         openAPIDocument: ProvisioningOpenAPI.document,
         consumers: { context in
             [
@@ -20,6 +24,7 @@ public enum ProvisioningService {
         },
         routes: { router, context in
             EndpointsController(context: context).register(on: router)
+            DocumentRoutes(signing: HandOverRecord.signing(context)).register(on: router)
             CredentialsController(context: context).register(on: router)
             StepsAfterTestController(
                 context: context,

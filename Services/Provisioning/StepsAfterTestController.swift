@@ -88,6 +88,11 @@ struct StepsAfterTestController: Sendable {
                     .conflict, code: "already_handed_over",
                     message: "the results of this contract version were already handed over")
             }
+            // The hand-over record (berita acara serah terima), numbered with the hand-over.
+            let profile = try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: logger)
+            _ = try await HandOverRecord.issue(
+                requestId: requestId, contractId: latest.contractId, note: note, profile: profile, by: account.actor,
+                at: now, on: connection, logger: logger)
             let event = ResultsHandedOver(
                 requestId: requestId, contractId: latest.contractId, note: note, handedOverBy: account.actor,
                 handedOverAt: now)

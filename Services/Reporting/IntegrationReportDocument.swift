@@ -25,7 +25,8 @@ enum IntegrationReportDocument {
             guard let reportId = document.body["reportId"],
                 let html = try await ReportArchive(context: context).html(reportId: reportId)
             else { throw APIError.notFound("report") }
-            return html
+            // The stored report is not changed: its number is printed below it, as the signature is.
+            return try DocumentNumberLine.inserted(into: html, number: document.number, state: document.state)
         }
     }
 }

@@ -102,6 +102,11 @@ struct DecisionsController: Sendable {
                 of: requestId, state: newState, by: actor.id, at: now, note: note, runId: evidence.runId,
                 on: connection, logger: logger)
             if body.decision == "accept" {
+                // The producer's validation result report, numbered with the acceptance.
+                let profile = try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: logger)
+                _ = try await ValidationReportDocument.issue(
+                    requestId: requestId, agency: locked.agencyCode, evidence: evidence, note: note, profile: profile,
+                    by: actor, at: now, on: connection, logger: logger)
                 try await outbox.enqueue(
                     RequestAccepted(
                         requestId: requestId, note: note, evidence: evidence, decidedBy: actor, decidedAt: now),

@@ -7,6 +7,7 @@ enum ValidationOpenAPI {
         summary:
             "SOP steps 8-9: quality checks of the hub's records (scorecards), reconciliation with the producer's system, freshness findings, and the producer's final evaluation resting on a run",
         paths: """
+            \(DocumentRoutes.openAPIPaths)
             "/v1/requests/{id}/head-review": {"post": {"summary": "Kaltim step 11: the head judges the integrated data after the hand-over: approve (done, kept updated) or send_back to step 3 with reasons", "parameters": [{"$ref": "#/components/parameters/RequestId"}],
               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["decision"], "properties": {"decision": {"type": "string", "enum": ["approve", "send_back"]}, "note": {"type": "string", "maxLength": 2000}, "reasons": {"type": "array", "items": {"type": "string"}}}}}}},
               "responses": {"200": {"description": "the case", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}},
@@ -46,6 +47,7 @@ enum ValidationOpenAPI {
                 "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}}
             """,
         schemas: """
+            \(DocumentRoutes.openAPIComponents),
             "Case": {"type": "object", "required": ["requestId", "contractId", "state", "provisionedAt"], "properties": {
               "requestId": {"type": "string"}, "contractId": {"type": "string"}, "state": {"type": "string", "enum": ["awaiting_decision", "accepted", "reopened"]},
               "provisionedAt": {"type": "string", "format": "date-time"}, "decidedBy": {"type": "string"}, "decidedAt": {"type": "string", "format": "date-time"}, "note": {"type": "string"}, "decisionRunId": {"type": "string"}}},

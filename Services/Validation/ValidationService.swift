@@ -9,11 +9,16 @@ public enum ValidationService {
 
     public static let definition = ServiceDefinition(
         service: .validation,
-        migrations: [CreateCases.migration, CreateRuns.migration, AddHeadReview.migration],
+        migrations: [
+            CreateCases.migration, CreateRuns.migration, AddHeadReview.migration,
+            DocumentStore.migration(schema: ValidationReportDocument.schema, version: 13),
+            DocumentStore.signingMigration(schema: ValidationReportDocument.schema, version: 14),
+        ],
         openAPIDocument: ValidationOpenAPI.document,
         consumers: { context in [ProvisioningEventsHandler().consumer] },
         routes: { router, context in
             DecisionsController(context: context).register(on: router)
+            DocumentRoutes(signing: ValidationReportDocument.signing(context)).register(on: router)
             RunsController(
                 context: context, runner: ValidationRunner(context: context),
                 reconciliation: Reconciliation(context: context, references: references)

@@ -10,7 +10,7 @@ struct DocumentsController: Sendable {
     let context: WorkspaceContext
 
     /// The services that keep documents of record.
-    static let owners: [ServiceName] = [.intake, .reporting]
+    static let owners: [ServiceName] = [.intake, .evaluation, .validation, .provisioning, .reporting]
 
     static let readers: Set<Role> = [.producer, .head, .supervisor, .technical, .admin]
 

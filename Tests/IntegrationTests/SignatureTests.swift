@@ -1,4 +1,5 @@
 import Foundation
+import JembatanClient
 import JembatanShared
 import PostgresNIO
 import Testing
@@ -191,6 +192,43 @@ extension RealStack {
                 "\(page)/tanda-tangan", ["_csrf": form.csrf ?? "", "password": Self.password])
             #expect(signed.text.contains("Naskah ditandatangani"), "\(signed.text.prefix(600))")
             #expect(try await Self.stored("intake", id) == ("signed", true))
+        }
+
+        @Test(
+            "a Kaltim walk leaves each step's document of record, numbered, with its rule: letter, disposition sheet, formulation (step 4), validation report (step 9), hand-over record (step 10), integration report (step 12)"
+        )
+        func kaltimDocuments() async throws {
+            let walk = ProcedureWalk(
+                client: ServiceHTTP.client, producer: try await Actors.producer, head: try await Actors.head,
+                technical: try await Actors.technical, supervisor: try await Actors.supervisor, resilient: false,
+                stepSeconds: 60)
+            var body = submission(datasetName: "kaltim_naskah")
+            body["profile"] = "kaltim"
+            let requestId = try await walk.walk(body)
+            let head = try await Actors.head
+            var kinds: [String: (owner: String, verifier: String?, signer: String?)] = [:]
+            for owner in ["intake", "evaluation", "validation", "provisioning", "reporting"] {
+                let documents = try await Self.documents(owner, of: requestId, token: head)
+                for document in documents {
+                    let kind = document["kind"] as? String ?? ""
+                    kinds[kind] = (owner, document["verifierRole"] as? String, document["signerRole"] as? String)
+                    let page = try await ServiceHTTP.call(
+                        "GET", owner, "/v1/documents/\(document["documentId"] as? String ?? "")", token: head)
+                    #expect(page.status == 200 && page.text.contains(document["number"] as? String ?? "?"))
+                }
+            }
+            #expect(kinds["surat_permohonan"]?.owner == "intake" && kinds["surat_permohonan"]?.signer == "producer")
+            #expect(kinds["lembar_disposisi"]?.owner == "intake" && kinds["lembar_disposisi"]?.signer == "head")
+            #expect(
+                kinds["dokumen_rumusan_integrasi"]?.owner == "evaluation"
+                    && kinds["dokumen_rumusan_integrasi"]?.verifier == "technical")
+            #expect(
+                kinds["laporan_hasil_validasi"]?.owner == "validation"
+                    && kinds["laporan_hasil_validasi"]?.signer == "producer")
+            #expect(
+                kinds["berita_acara_serah_terima"]?.owner == "provisioning"
+                    && kinds["berita_acara_serah_terima"]?.signer == "supervisor")
+            #expect(kinds["laporan_integrasi"]?.owner == "reporting" && kinds["laporan_integrasi"]?.signer == "head")
         }
     }
 }

@@ -135,8 +135,14 @@ enum DatasetStore {
     static func endpoints(ofRequest requestId: String, client: PostgresClient, logger: Logger) async throws
         -> [StoredEndpoint]
     {
+        try await client.withConnection { try await endpoints(ofRequest: requestId, on: $0, logger: logger) }
+    }
+
+    static func endpoints(ofRequest requestId: String, on connection: PostgresConnection, logger: Logger)
+        async throws -> [StoredEndpoint]
+    {
         var endpoints: [StoredEndpoint] = []
-        for try await (contract, dataset, datasetId, path, at, agency) in try await client.query(
+        for try await (contract, dataset, datasetId, path, at, agency) in try await connection.query(
             """
             SELECT contract_id, dataset, dataset_id, endpoint_path, provisioned_at, agency_code FROM provisioning.hub_datasets WHERE request_id = \(requestId) ORDER BY provisioned_at, dataset
             """, logger: logger
