@@ -32,12 +32,16 @@ struct IntegrationReport: Encodable {
         var responsible: ActorReference?
         /// The responsible person's justification of a deviation.
         var justification: StoredJustification?
+        /// The step's documents of record that are missing or not yet signed now that it has ended
+        /// (an output deviation, `naskah`), each with the role that owes it.
+        var outputs: [String] = []
 
         /// The deviations from the standard ("Mutu Baku") this run is: `waktu` when it is late or
         /// overdue; `kelengkapan` for the producer's revision (the request was returned because what it
         /// handed over was not complete or not right).
         var deviations: [String] {
             (status == "late" || status == "overdue" ? ["waktu"] : []) + (phase == .revision ? ["kelengkapan"] : [])
+                + outputs.map { "naskah: \($0)" }
         }
 
         /// A deviation the responsible person accounts for.
@@ -393,6 +397,18 @@ extension IntegrationReport {
         let justifications = try await ReadModelStore.justifications(
             of: requestId, client: context.client, logger: context.logger)
         report.steps = StepMaths.steps(reading, justifications: justifications)
+        do {
+            let documents = try await DocumentReader.documents(
+                ofRequest: requestId, client: context.client, logger: context.logger)
+            StepMaths.checkOutputs(&report.steps, profile: profile, documents: documents)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // A role whose schema is not migrated yet: the steps are read without their outputs this time.
+            context.logger.warning(
+                "Documents of record unreadable; steps shown without output checks",
+                metadata: [LogKey.requestID: "\(requestId)", LogKey.error: "\(String(reflecting: error))"])
+        }
         report.overall = reading.overall.map { StepMaths.step($0) }
         report.profileName = profile.name
         for entry in try await ReportReads.timelineBySteps(

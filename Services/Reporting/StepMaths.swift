@@ -14,6 +14,30 @@ enum StepMaths {
         }
     }
 
+    /// An ended step's documents of record checked against the profile's rules: a document the step
+    /// should have produced that is missing, or not yet verified and signed, is an output deviation
+    /// (`naskah`) owed by the role named. The report step is not checked (its document is the report).
+    static func checkOutputs(
+        _ steps: inout [IntegrationReport.Step], profile: SOPProfile, documents: [DocumentReader.Entry]
+    ) {
+        for index in steps.indices where steps[index].endedAt != nil {
+            guard let line = profile.line(for: steps[index].phase) else { continue }
+            let kinds = DocumentKind.titles.keys.sorted().compactMap { profile.documentRule($0) }.filter {
+                line.phases.contains($0.phase) && $0.phase != .report
+            }
+            steps[index].outputs = kinds.compactMap { rule in
+                let title = DocumentKind.titles[rule.kind] ?? rule.kind
+                let issued = documents.filter { $0.kind == rule.kind }
+                guard !issued.isEmpty else { return "\(title) belum ada (\(rule.signer.label))" }
+                guard let open = issued.first(where: { $0.state != "signed" }) else { return nil }
+                if open.state == "draft", let verifier = open.verifierRole ?? rule.verifier {
+                    return "\(title) \(open.number) belum diparaf (\(verifier.label))"
+                }
+                return "\(title) \(open.number) belum ditandatangani (\((open.signerRole ?? rule.signer).label))"
+            }
+        }
+    }
+
     /// One run as a report line.
     static func step(_ run: ProcedureClock.Run, justification: StoredJustification? = nil) -> IntegrationReport.Step {
         do {

@@ -26,6 +26,7 @@ struct LayoutTests {
         "Shared/JembatanShared/Identity/AccountAdministration.swift",
         "Shared/JembatanShared/Records/HubReader.swift",  // read-only view of the hub for other roles
         "Shared/JembatanShared/Records/ValidationReader.swift",  // read-only view of the producer's decision
+        "Shared/JembatanShared/Records/DocumentReader.swift",  // read-only view of every role's documents of record
         "Shared/JembatanShared/Profiles/ProfileReader.swift",  // read-only view of intake's profiles
         "Shared/JembatanShared/Records/ReferenceCodes.swift",  // reference lists
         "Shared/JembatanShared/Records/RecordStage.swift",  // the hub's staged batch (COPY/UNNEST)
