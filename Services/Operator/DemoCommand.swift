@@ -51,6 +51,8 @@ struct DemoCommand: AsyncParsableCommand {
         let supervisor = token(.supervisor)
         let consumer = token(.consumer)
         try await loadRegionCodes(client, token: technical)
+        // Each step's document is verified and signed as the step goes, so the report finds none missing.
+        let documents = DemoDocuments(client: client, people: people, workspace: workspaceURL)
         say("1  Produsen (Dinas Kesehatan, 35.14) submits a request to share data …")
         // The same scripted walk as the tests and the fault run; the demo narrates each moment and
         // does what happens between them (delivery, keys, a push, a reconciliation).
@@ -62,9 +64,11 @@ struct DemoCommand: AsyncParsableCommand {
             observe: { moment, requestId, answer in
                 switch moment {
                 case .submitted:
-                    say("   request \(requestId) submitted")
+                    say("   request \(requestId) submitted; its letter (Surat Permohonan) signed by the operator")
+                    try await documents.complete(.intake, of: requestId)
                     say("1  Kepala Dinas issues the disposition to the technical team …")
                 case .dispositioned:
+                    try await documents.complete(.intake, of: requestId)
                     say("2  The data definition came with the request; 3 automated technical review of it …")
                 case .reviewed:
                     for finding in answer["findings"] as? [[String: Any]] ?? [] {
@@ -77,6 +81,7 @@ struct DemoCommand: AsyncParsableCommand {
                     say("   contract \(answer["contractId"] ?? "?") version \(answer["contractVersion"] ?? "?") agreed")
                     say("4  Technical team records the interchange document (data needs, API plan) …")
                 case .recorded:
+                    try await documents.complete(.evaluation, of: requestId)
                     let announced = (answer["contractAnnounced"] as? Bool) == true
                     say(
                         "   recorded: \(answer["phase"] ?? "?")\(announced ? "; the contract is announced to the hub" : "")"
@@ -100,8 +105,11 @@ struct DemoCommand: AsyncParsableCommand {
                     try await Self.reconcile(requestId, client: client, producer: producer, technical: technical)
                     say("8  Produsen's final evaluation: accepts, on the evidence of that run …")
                 case .accepted:
+                    try await documents.complete(.validation, of: requestId)
                     say("9  Reporting records the completed request and prepares the integration report …")
-                case .handedOver, .approved:
+                case .handedOver:
+                    try await documents.complete(.provisioning, of: requestId)
+                case .approved:
                     break
                 case .completed:
                     // Reporting reads five topics in no fixed order: wait until every step's event
@@ -126,6 +134,10 @@ struct DemoCommand: AsyncParsableCommand {
                 }
             })
         say("demo request completed: \(requestId)")
+        // The integration report, numbered when reporting publishes it: Kepala Bidang's paraf, Kepala Dinas's signature.
+        try await documents.complete(.reporting, of: requestId, seconds: 60)
+        say("Naskah dinas of the demo request (sign in first; the verification page needs no sign-in):")
+        for line in try await documents.lines(of: requestId) { say(line) }
         say(
             "Integration result report (sign in first): \(workspaceURL)/permohonan/\(requestId)/laporan  ·  …/laporan.pdf"
         )

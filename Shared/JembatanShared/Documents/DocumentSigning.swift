@@ -146,7 +146,10 @@ public struct DocumentSigning: Sendable {
             signedAt: Indonesian.moment(signedAt),
             paraf: document.verification.map { "\($0.name), \(Indonesian.moment($0.at))" }, address: address,
             keyId: seal.keyId, qr: try await QRCode.png(address).base64EncodedString())
-        let html = try block.inserted(into: try await page(document, logger))
+        // The file says what it is once signed.
+        var printed = document
+        printed.state = "signed"
+        let html = try block.inserted(into: try await page(printed, logger))
         let pdf = try await PDFRenderer(chromium: configuration.chromium).render(html: html)
         let sha256 = DocumentSeal.sha256(pdf)
         let sealText = try seal.seal(
