@@ -207,9 +207,60 @@ def test_request_letter_is_numbered_and_opens(people, base_url, credentials, ope
     assert number, f"the letter is listed without its number: {listed!r}"
     link.click()
     page.wait_for_load_state()
+    assert number.group(1) in page_text(page), "the document's page shows its number"
+    page.get_by_role("link", name="Baca naskah").click()
+    page.wait_for_load_state()
     text = page_text(page)
     assert number.group(1) in text and "Perihal" in text, f"the letter does not show its number: {text[:300]!r}"
     page.screenshot(path=str(ARTIFACTS / "surat-permohonan.png"), full_page=True)
+
+
+# 2b. The producer signs a letter by typing their password; anyone checks it from the QR's address.
+def test_producer_signs_the_letter_and_anyone_verifies_it(people, base_url, credentials, open_page, tmp_path):
+    producer = person_with_role(people, "producer")
+    page, _ = open_page(1280)
+    sign_in(page, base_url, producer["username"], credentials[producer["username"]])
+    goto(page, base_url, "/")
+    # The request waiting for the producer: its letter is not signed yet (the demo signs only its own walk).
+    page.get_by_role("link", name=re.compile("imunisasi dasar")).first.click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Surat Permohonan Integrasi dan Pertukaran Data").click()
+    page.wait_for_load_state()
+    assert "Tanda tangani" in page_text(page), page_text(page)[:400]
+    page.get_by_label("Kata sandi").fill("bukan-kata-sandinya-1")
+    page.get_by_role("button", name="Tanda tangani").click()
+    page.wait_for_load_state()
+    assert "Kata sandi salah" in page_text(page)
+    page.get_by_label("Kata sandi").fill(credentials[producer["username"]])
+    page.get_by_role("button", name="Tanda tangani").click()
+    page.wait_for_load_state()
+    text = page_text(page)
+    assert "Naskah ditandatangani" in text and "NIP" in text, text[:400]
+    page.screenshot(path=str(ARTIFACTS / "naskah-ditandatangani.png"), full_page=True)
+    pdf_href = page.get_by_role("link", name="Unduh PDF bertanda tangan").get_attribute("href")
+    pdf = page.request.get(base_url + pdf_href)
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    signed = tmp_path / "surat.pdf"
+    signed.write_bytes(pdf.body())
+    changed = tmp_path / "surat-diubah.pdf"
+    body = bytearray(pdf.body())
+    body[len(body) // 2] ^= 0x20
+    changed.write_bytes(bytes(body))
+    verify_href = page.get_by_role("link", name="Periksa keaslian").get_attribute("href")
+    # Someone not signed in: the seal holds; the same file is valid, a changed one is not.
+    anyone, _ = open_page(390)
+    goto(anyone, base_url, verify_href)
+    assert "Segel sah" in page_text(anyone)
+    anyone.get_by_label(re.compile("Berkas PDF naskah")).set_input_files(str(signed))
+    anyone.get_by_role("button", name="Periksa").click()
+    anyone.wait_for_load_state()
+    assert "Berkas sah" in page_text(anyone) and "Berkas tidak sah" not in page_text(anyone)
+    anyone.get_by_label(re.compile("Berkas PDF naskah")).set_input_files(str(changed))
+    anyone.get_by_role("button", name="Periksa").click()
+    anyone.wait_for_load_state()
+    assert "Berkas tidak sah" in page_text(anyone)
+    anyone.screenshot(path=str(ARTIFACTS / "verifikasi-375.png"), full_page=True)
+    assert anyone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 # 3. Every visible form field has a label.
