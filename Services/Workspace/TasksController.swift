@@ -219,7 +219,10 @@ struct TasksController: Sendable {
         let path = "/v1/requests/\(requestId)"
         switch phase {
         case .disposition:
-            return ("Beri disposisi kepada tim teknis.", api("intake", "POST \(path)/disposition"))
+            return (
+                "Beri disposisi kepada tim teknis (lembar disposisi), atau tolak permohonan dengan alasan.",
+                api("intake", "POST \(path)/disposition, atau POST \(path)/decline dengan alasan")
+            )
         case .definition, .evaluation:
             return (
                 "Kaji definisi data dan hasil kajian otomatis, lalu setujui atau kembalikan ke OPD.",

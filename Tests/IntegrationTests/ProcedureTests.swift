@@ -526,8 +526,16 @@ extension RealStack {
                 "every step of the Kaltim profile, the second round from step 3: \(numbers)")
             let review = (steps.json["steps"] as? [[String: Any]] ?? [])[10]
             #expect((review["responsible"] as? [String: Any])?["role"] as? String == "head")
-            // Nothing here took longer than its standard: there is no deviation to justify.
-            let first = try #require((steps.json["steps"] as? [[String: Any]])?.first)
+            // Step 1's letter and sheet are not signed (nobody signs in this walk): an output deviation,
+            // owed by the roles that sign them.
+            let lines = steps.json["steps"] as? [[String: Any]] ?? []
+            let opening = (lines.first?["deviations"] as? [String]) ?? []
+            #expect(
+                opening.contains { $0.hasPrefix("naskah: Surat Permohonan") && $0.contains("belum ditandatangani") }
+                    && opening.contains { $0.hasPrefix("naskah: Lembar Disposisi") }, "\(opening)")
+            // A step that kept its standard and owes no document has no deviation to justify.
+            let first = try #require(
+                lines.first { ($0["deviations"] as? [String])?.isEmpty == true && $0["step"] as? Int == 2 })
             let justified = try await ServiceHTTP.call(
                 "POST", "reporting", "/v1/requests/\(requestId)/justifications", token: head,
                 json: [
