@@ -68,6 +68,8 @@ struct TasksController: Sendable {
     // MARK: Permohonan
 
     struct RequestsView: Sendable {
+        /// A producer may start a new request here.
+        var mayCreate = false
         struct Line: Sendable {
             let requestId: String
             let shortId: String
@@ -94,7 +96,8 @@ struct TasksController: Sendable {
         }
         return try Pages.render(
             "requests", title: "Permohonan", signedIn: person, active: "/permohonan",
-            taskCount: try await context.taskCount(person), page: RequestsView(requests: lines))
+            taskCount: try await context.taskCount(person),
+            page: RequestsView(mayCreate: person.account.role == .producer, requests: lines))
     }
 
     // MARK: One request
@@ -103,10 +106,14 @@ struct TasksController: Sendable {
         struct Action: Sendable {
             let step: String
             let what: String
-            let how: String
+            let how: String?
             let deadline: String
             let overdue: Bool
+            let form: StepForm?
         }
+
+        var done: String? = nil
+        var error: String? = nil
 
         let requestId: String
         let title: String
@@ -144,9 +151,18 @@ struct TasksController: Sendable {
 
     @Sendable func request(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
         let person = try routeContext.person()
+        let done = request.uri.queryParameters["selesai"].flatMap { StepFormsController.done(String($0)) }
+        return try await renderRequest(
+            try Self.requestId(request, routeContext), person: person, outcome: nil, done: done)
+    }
+
+    /// The request's page; with `outcome`, the refused form's errors beside its fields.
+    func renderRequest(
+        _ requestId: String, person: SignedIn, outcome: FormOutcome?, done: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         // A consumer agency reads datasets, not the producer's requests: as for another agency, no such page.
         guard person.account.role != .consumer else { throw PageError.notFound }
-        let requestId = try Self.requestId(request, routeContext)
         let detail = try await context.services.get(
             Reads.RequestDetail.self, .reporting, "/v1/requests/\(requestId)", as: person)
         let steps = try await context.services.get(
@@ -159,12 +175,15 @@ struct TasksController: Sendable {
         }
         let open = steps.steps.filter { $0.endedAt == nil }
         let mine = open.first { $0.role == person.account.role }
-        let action = mine.map { step in
+        var action: RequestView.Action?
+        if let step = mine {
             let (what, how) = Self.action(step.phase, requestId: requestId)
-            return RequestView.Action(
-                step: Self.stepName(step.step, step.name), what: what, how: how,
+            let form = try await StepForm.make(
+                step.phase, requestId: requestId, person: person, outcome: outcome, context: context)
+            action = RequestView.Action(
+                step: Self.stepName(step.step, step.name), what: what, how: form == nil ? how : nil,
                 deadline: StepLine.deadlineText(step.deadline, provisional: step.provisional),
-                overdue: step.status == "overdue")
+                overdue: step.status == "overdue", form: form)
         }
         let waitingOn =
             mine == nil
@@ -199,9 +218,12 @@ struct TasksController: Sendable {
                     size: "\(Indonesian.number(Double($0.sizeBytes) / 1024)) KB",
                     sha256: String($0.sha256.prefix(16)))
             })
+        var page = view
+        page.done = done
+        page.error = outcome?.error
         return try Pages.render(
             "request", title: view.title, signedIn: person, active: "/permohonan",
-            taskCount: try await context.taskCount(person), page: view)
+            taskCount: try await context.taskCount(person), page: page, status: status)
     }
 
     /// A person by name and position when the workspace knows them, else the account name.

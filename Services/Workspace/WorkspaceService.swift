@@ -130,6 +130,8 @@ public enum WorkspaceService {
         SignInController(context: context).register(on: pages)
         TasksController(context: context).register(on: pages)
         DocumentsController(context: context).register(on: pages)
+        StepFormsController(context: context).register(on: pages)
+        NewRequestController(context: context).register(on: pages)
         OverviewController(context: context).register(on: pages)
         AccountsController(context: context).register(on: pages)
         return Application(

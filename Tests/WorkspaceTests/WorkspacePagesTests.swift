@@ -89,7 +89,11 @@ struct WorkspacePagesTests {
             requestId: "r1", title: Self.hostile, agency: "35.14-dinkes", profileName: "Pasuruan",
             stateLabel: RequestState.underEvaluation.label,
             history: ["Permohonan diajukan oleh \(Self.hostile) pada 4 Desember 2026 pukul 09.30 WIB."],
-            action: .init(step: "Langkah 3 · Evaluasi", what: what, how: how, deadline: "7 Des 2026", overdue: true),
+            action: .init(
+                step: "Langkah 3 · Evaluasi", what: what, how: nil, deadline: "7 Des 2026", overdue: true,
+                form: StepForm(
+                    requestId: "r1", csrf: "token-csrf", decision: true,
+                    errors: ["reasons": "Wajib diisi."], values: ["reasons": Self.hostile])),
             waitingOn: nil, steps: [line], overall: nil, mayReadReport: true,
             documents: [
                 .init(
@@ -109,6 +113,12 @@ struct WorkspacePagesTests {
         #expect(html.contains("Permohonan diajukan oleh") && html.contains("3 hari kerja") && html.contains("120,0 %"))
         #expect(html.contains("<tr class=\"overdue\">") && html.contains("data-label=\"Penanggung jawab\""))
         #expect(html.contains("/permohonan/r1/laporan.pdf"))
+        // The technical team's form: agree, or return with reasons; the refused reasons kept, the rule beside them.
+        #expect(html.contains("action=\"/permohonan/r1/langkah/setujui\"") && html.contains("Setujui kontrak dataset"))
+        #expect(html.contains("action=\"/permohonan/r1/langkah/kembalikan\"") && html.contains("value=\"token-csrf\""))
+        #expect(html.contains("aria-describedby=\"galat-reasons\"") && html.contains("Wajib diisi."))
+        #expect(!html.contains("Formulirnya menyusul"), "a step with a form does not send people to the API")
+        _ = how
         #expect(
             html.contains("href=\"/permohonan/r1/dokumen/intake/d1\"")
                 && html.contains("000.5.2/007/35.14-dinkes/XII/2026"))

@@ -1,0 +1,161 @@
+import Foundation
+import Hummingbird
+import JembatanShared
+
+/// The producer's new request: what is shared, why, on what legal basis, with whom, and the
+/// dataset's columns (one per line: `name type [wajib]`), its key, classification and update
+/// frequency. Intake's completeness check answers; every rule it finds broken is shown beside its
+/// field in Indonesian, the entered values kept, nothing stored.
+struct NewRequestController: Sendable {
+    let context: WorkspaceContext
+
+    func register(on router: RouterGroup<WorkspaceRequestContext>) {
+        router.get("permohonan/baru", use: show)
+        router.post("permohonan/baru", use: submit)
+    }
+
+    struct Option: Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct View: Sendable {
+        let csrf: String
+        let values: [String: String]
+        let errors: [String: String]
+        let error: String?
+        let classifications: [Option]
+        let frequencies: [Option]
+        let types: String
+    }
+
+    static let classifications = [("public", "Terbuka"), ("internal", "Internal"), ("restricted", "Terbatas")]
+    static let frequencies = [
+        ("daily", "Harian"), ("weekly", "Mingguan"), ("monthly", "Bulanan"), ("quarterly", "Triwulanan"),
+        ("yearly", "Tahunan"), ("on_change", "Setiap ada perubahan"),
+    ]
+
+    func page(
+        _ person: SignedIn, values: [String: String] = [:], errors: [String: String] = [:], error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let view = View(
+            csrf: person.csrf, values: values, errors: errors, error: error,
+            classifications: Self.classifications.map {
+                Option(value: $0.0, label: $0.1, selected: $0.0 == (values["classification"] ?? "public"))
+            },
+            frequencies: Self.frequencies.map {
+                Option(value: $0.0, label: $0.1, selected: $0.0 == (values["updateFrequency"] ?? "monthly"))
+            },
+            types: FieldKind.allCases.map(\.rawValue).joined(separator: ", "))
+        return try Pages.render(
+            "new-request", title: "Permohonan baru", signedIn: person, active: "/permohonan",
+            taskCount: try await context.taskCount(person), page: view, status: status)
+    }
+
+    @Sendable func show(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        try await page(try routeContext.person(in: [.producer]))
+    }
+
+    /// The columns written one per line as `name type [wajib]`; a line that is not that is kept for
+    /// intake to refuse by name.
+    static func fields(_ text: String) -> [[String: Any]] {
+        StepFormsController.lines(text).map { line in
+            let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
+            var field: [String: Any] = ["name": words.first ?? "", "type": words.count > 1 ? words[1] : ""]
+            field["required"] = words.dropFirst(2).contains { ["wajib", "required"].contains($0.lowercased()) }
+            return field
+        }
+    }
+
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    static func submission(_ form: Form) -> [String: Any] {
+        var contact: [String: Any] = [:]
+        for (key, name) in [("contactName", "name"), ("contactEmail", "email"), ("contactPhone", "phone")]
+        where !form.trimmed(key).isEmpty {
+            contact[name] = form.trimmed(key)
+        }
+        var body: [String: Any] = [
+            "title": form.trimmed("title"), "purpose": form.trimmed("purpose"),
+            "datasets": [
+                [
+                    "name": form.trimmed("dataset"), "primaryKey": list(form["primaryKey"]),
+                    "classification": form.trimmed("classification"),
+                    "updateFrequency": form.trimmed("updateFrequency"),
+                    "fields": fields(form["fields"]),
+                ]
+            ],
+        ]
+        if !form.trimmed("legalBasis").isEmpty { body["legalBasis"] = form.trimmed("legalBasis") }
+        if !contact.isEmpty { body["contactPerson"] = contact }
+        let consumers = list(form["consumers"])
+        if !consumers.isEmpty { body["intendedConsumers"] = consumers }
+        return body
+    }
+
+    /// A violation's field path as the form's field: `datasets[0].fields[2].type` → `fields`.
+    static func formField(_ path: String) -> String {
+        let mapping: [(String, String)] = [
+            ("contactPerson.email", "contactEmail"), ("contactPerson.phone", "contactPhone"),
+            ("contactPerson", "contactName"), ("intendedConsumers", "consumers"), (".primaryKey", "primaryKey"),
+            (".classification", "classification"), (".updateFrequency", "updateFrequency"), (".fields", "fields"),
+            ("].name", "dataset"), ("datasets", "fields"),
+        ]
+        for (part, field) in mapping where path.contains(part) { return field }
+        return path.split(separator: ".").first.map(String.init) ?? path
+    }
+
+    @Sendable func submit(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: [.producer])
+        let form = routeContext.form
+        let reply = try await context.services.submit(
+            "POST", .intake, "/v1/requests", as: person, json: Self.submission(form))
+        if reply.status == 201, let id = reply.json["requestId"] as? String {
+            // The request's page reads reporting, which learns of the request a moment later.
+            try await StepFormsController.awaitProjection(id, person: person, context: context) { $0 != nil }
+            return Pages.redirect(to: "/permohonan/\(id)?selesai=ajukan")
+        }
+        struct Body: Decodable {
+            struct Detail: Decodable {
+                let code: String
+                let violations: [FieldViolation]?
+            }
+            let error: Detail
+        }
+        var errors: [String: String] = [:]
+        let detail = try? JSONDecoder().decode(Body.self, from: reply.data).error
+        for violation in detail?.violations ?? [] {
+            let field = Self.formField(violation.field)
+            let text = Self.words(violation)
+            errors[field] = errors[field].map { "\($0) \(text)" } ?? text
+        }
+        return try await page(
+            person, values: form.fields.filter { $0.key != "_csrf" }, errors: errors,
+            error: errors.isEmpty
+                ? "Permohonan tidak dapat diajukan (\(detail?.code ?? "HTTP \(reply.status)")). Tidak ada yang disimpan."
+                : "Permohonan belum lengkap: perbaiki isian yang ditandai. Tidak ada yang disimpan.",
+            status: .unprocessableContent)
+    }
+
+    /// Intake's rule in Indonesian, naming the column where there is one.
+    static func words(_ violation: FieldViolation) -> String {
+        let column =
+            violation.field.contains(".fields[") ? "Kolom \(violation.field.split(separator: ".").last ?? ""): " : ""
+        let rule: String =
+            switch violation.rule {
+            case "required": "wajib diisi."
+            case "min_items": "isi paling sedikit satu."
+            case "enum": "pilih salah satu pilihan yang ada."
+            case "type", "field_type": "tipe tidak dikenal."
+            case "unique", "duplicate": "nama ganda."
+            case "pattern", "identifier": "gunakan huruf kecil, angka dan garis bawah, diawali huruf."
+            default: "tidak diterima: \(violation.message)."
+            }
+        let text = column + rule
+        return text.prefix(1).uppercased() + text.dropFirst()
+    }
+}

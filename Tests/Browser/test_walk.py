@@ -1,0 +1,135 @@
+"""One request from the producer's new-request form to the signed integration report, by typing
+and clicking only, as five different people (the demo's people, on the browser tests' own stack).
+
+Runs before test_workspace.py (which changes the consumer's password and then locks sign-ins)."""
+
+import re
+import secrets
+import subprocess
+import time
+
+from playwright.sync_api import expect
+
+from conftest import ARTIFACTS
+from test_workspace import goto, page_text, person_with_role, sign_in
+
+
+def wait_for(page, url, text, seconds=90):
+    """Reloads `url` until `text` is on the page (automated steps run between the people's)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        page.goto(url)
+        page.wait_for_load_state()
+        if text in page_text(page):
+            return
+        assert time.monotonic() < deadline, f"{url} never showed {text!r}: {page_text(page)[:600]!r}"
+        time.sleep(1.5)
+
+
+def person_page(open_page, base_url, people, credentials, role):
+    person = person_with_role(people, role)
+    page, _ = open_page(1280)
+    sign_in(page, base_url, person["username"], credentials[person["username"]])
+    return page, person
+
+
+def test_a_request_walked_from_the_form_to_the_signed_report(people, base_url, credentials, open_page, tmp_path):
+    dataset = "posyandu_" + secrets.token_hex(3)
+    title = f"Integrasi data posyandu {dataset[-6:]}"
+
+    # 1. The producer: an incomplete form comes back with the reasons beside the fields; then the full one.
+    producer, _ = person_page(open_page, base_url, people, credentials, "producer")
+    goto(producer, base_url, "/permohonan")
+    producer.get_by_role("link", name="Ajukan permohonan baru").click()
+    producer.wait_for_load_state()
+    producer.get_by_label("Judul").fill(title)
+    producer.get_by_label("Nama dataset (huruf kecil, angka, garis bawah)").fill(dataset)
+    producer.get_by_role("button", name="Ajukan permohonan").click()
+    producer.wait_for_load_state()
+    text = page_text(producer)
+    assert "Permohonan belum lengkap" in text and "Wajib diisi" in text or "wajib diisi" in text, text[:800]
+    assert producer.get_by_label("Judul").input_value() == title, "what was typed is kept"
+    producer.screenshot(path=str(ARTIFACTS / "permohonan-baru-galat.png"), full_page=True)
+    producer.get_by_label("Tujuan berbagi data").fill("Berbagi pakai data posyandu untuk perencanaan gizi")
+    producer.get_by_label("Dasar hukum").fill("Perpres 39/2019 tentang Satu Data Indonesia")
+    producer.get_by_label("Narahubung: nama").fill("Rina Wulandari")
+    producer.get_by_label("Narahubung: e-mail").fill("data@dinkes.example.go.id")
+    producer.get_by_label(re.compile("Instansi pengguna data")).fill("35.14-bappeda")
+    producer.get_by_label(re.compile("Kolom, satu per baris")).fill(
+        "kode_posyandu string wajib\nnama_posyandu string wajib\njumlah_kader integer")
+    producer.get_by_label(re.compile("Kunci utama")).fill("kode_posyandu")
+    producer.get_by_role("button", name="Ajukan permohonan").click()
+    producer.wait_for_load_state()
+    assert "Permohonan diajukan" in page_text(producer), page_text(producer)[:800]
+    request_url = producer.url.split("?")[0]
+    assert re.search(r"/permohonan/[0-9a-f-]{36}$", request_url), request_url
+
+    # 2. The head: the disposition sheet.
+    head, head_person = person_page(open_page, base_url, people, credentials, "head")
+    wait_for(head, request_url, "Beri disposisi")
+    head.get_by_label("Instruksi").fill("Kaji struktur data posyandu dan siapkan kontrak")
+    head.get_by_label("Sifat").select_option("segera")
+    head.get_by_role("button", name="Beri disposisi").click()
+    head.wait_for_load_state()
+    assert "Disposisi tercatat" in page_text(head), page_text(head)[:600]
+
+    # 3. The technical team: agrees, then records the interchange document.
+    technical, _ = person_page(open_page, base_url, people, credentials, "technical")
+    wait_for(technical, request_url, "Setujui kontrak dataset")
+    technical.get_by_role("button", name="Setujui kontrak dataset").click()
+    technical.wait_for_load_state()
+    assert "Kontrak dataset disetujui" in page_text(technical), page_text(technical)[:600]
+    wait_for(technical, request_url, "Catat selesai")
+    technical.get_by_label(re.compile("Keluaran langkah ini")).fill("Dokumen rumusan integrasi data posyandu")
+    technical.get_by_role("button", name="Catat selesai").click()
+    technical.wait_for_load_state()
+    assert "Langkah dicatat selesai" in page_text(technical), page_text(technical)[:600]
+
+    # 4. The Kepala Bidang delivers once the hub provisioned and tested the API.
+    supervisor, _ = person_page(open_page, base_url, people, credentials, "supervisor")
+    wait_for(supervisor, request_url, "Serahkan hasil integrasi", seconds=120)
+    supervisor.get_by_label("Yang diserahkan kepada OPD").fill("Laporan hasil integrasi dan alamat API")
+    supervisor.get_by_role("button", name="Serahkan hasil integrasi").click()
+    supervisor.wait_for_load_state()
+    assert "Hasil integrasi diserahkan" in page_text(supervisor), page_text(supervisor)[:600]
+
+    # 5. The producer runs the quality checks and accepts on that run, its scorecard in view.
+    wait_for(producer, request_url, "Jalankan uji mutu")
+    producer.get_by_role("button", name="Jalankan uji mutu").click()
+    producer.wait_for_load_state()
+    assert "Skor" in page_text(producer), page_text(producer)[:800]
+    producer.get_by_label(re.compile("Catatan penerimaan")).fill("Data sesuai dengan sistem sumber")
+    producer.get_by_role("button", name="Terima hasil integrasi").click()
+    producer.wait_for_load_state()
+    assert "Hasil integrasi diterima" in page_text(producer), page_text(producer)[:600]
+
+    # 6. The report: the Kepala Bidang's paraf, then the Kepala Dinas signs with their password.
+    wait_for(supervisor, request_url, "Laporan Hasil Integrasi Data —", seconds=120)
+    supervisor.get_by_role("link", name=re.compile("^Laporan Hasil Integrasi Data —")).click()
+    supervisor.wait_for_load_state()
+    supervisor.get_by_role("button", name="Beri paraf").click()
+    supervisor.wait_for_load_state()
+    assert "Paraf Anda tercatat" in page_text(supervisor)
+    head.goto(request_url)
+    head.get_by_role("link", name=re.compile("^Laporan Hasil Integrasi Data —")).click()
+    head.wait_for_load_state()
+    head.get_by_label("Kata sandi").fill(credentials[head_person["username"]])
+    head.get_by_role("button", name="Tanda tangani").click()
+    head.wait_for_load_state()
+    assert "Naskah ditandatangani" in page_text(head), page_text(head)[:600]
+    number = re.search(r"Nomor (\S+)", page_text(head)).group(1)
+    head.screenshot(path=str(ARTIFACTS / "laporan-ditandatangani.png"), full_page=True)
+    pdf_href = head.get_by_role("link", name="Unduh PDF bertanda tangan").get_attribute("href")
+    verify_href = head.get_by_role("link", name="Periksa keaslian").get_attribute("href")
+    pdf = head.request.get(base_url + pdf_href)
+    assert pdf.ok
+    report = tmp_path / "laporan.pdf"
+    report.write_bytes(pdf.body())
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(report), "-"], capture_output=True, text=True, check=True).stdout
+    assert number in text, f"the PDF carries its number {number}"
+    assert (base_url + verify_href) in "".join(text.split()), "the PDF carries its verification address"
+
+    # 7. The consumer agency finds the dataset in the catalogue.
+    consumer, _ = person_page(open_page, base_url, people, credentials, "consumer")
+    wait_for(consumer, base_url + "/katalog", dataset, seconds=60)
