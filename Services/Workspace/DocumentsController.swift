@@ -21,6 +21,35 @@ struct DocumentsController: Sendable {
         router.get("dokumen/:owner/:documentId", use: read)
         router.get("dokumen/:owner/:documentId/pdf", use: pdf)
         router.get("permohonan/:id/lampiran/:attachmentId", use: attachment)
+        router.post("permohonan/:id/lampiran", use: upload)
+    }
+
+    /// The producer attaches a step's document (at most 20 MB; intake reads its kind from its bytes).
+    @Sendable func upload(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: [.producer])
+        let requestId = try TasksController.requestId(request, routeContext)
+        let pages = TasksController(context: context)
+        guard let file = routeContext.files["berkas"], !file.data.isEmpty else {
+            return try await pages.renderRequest(
+                requestId, person: person,
+                outcome: FormOutcome(
+                    action: "lampiran", error: "Pilih berkas yang akan dilampirkan.", fields: ["file": "Pilih berkas."]),
+                status: .unprocessableContent)
+        }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._")
+        let name = (file.fileName ?? "").addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        let kind = routeContext.form.trimmed("kind").addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        let reply = try await context.services.upload(
+            .intake, "/v1/requests/\(requestId)/attachments?kind=\(kind)&name=\(name)", as: person, data: file.data,
+            contentType: "application/octet-stream")
+        guard reply.status >= 300 else {
+            return Pages.redirect(to: "/permohonan/\(requestId)?selesai=lampiran#lampiran")
+        }
+        return try await pages.renderRequest(
+            requestId, person: person,
+            outcome: FormOutcome(refusal: reply, form: routeContext.form, action: "lampiran"),
+            status: reply.status == 413 ? .contentTooLarge : .unprocessableContent)
     }
 
     /// A request's attachments (steps 1 and 2), as intake lists them.

@@ -12,6 +12,56 @@ struct NewRequestController: Sendable {
     func register(on router: RouterGroup<WorkspaceRequestContext>) {
         router.get("permohonan/baru", use: show)
         router.post("permohonan/baru", use: submit)
+        router.post("permohonan/baru/ddl", use: importDDL)
+    }
+
+    /// The largest DDL file read.
+    static let ddlLimit = 1024 * 1024
+
+    /// The producer's own `CREATE TABLE` text fills in the dataset (intake reads it; nothing is stored).
+    @Sendable func importDDL(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: [.producer])
+        guard let file = routeContext.files["ddl"], !file.data.isEmpty else {
+            return try await page(
+                person, errors: ["ddl": "Pilih berkas DDL (.sql) yang berisi CREATE TABLE."],
+                status: .unprocessableContent)
+        }
+        guard file.data.count <= Self.ddlLimit else {
+            return try await page(
+                person,
+                errors: [
+                    "ddl":
+                        "Berkas DDL paling besar 1 MB; berkas ini \(Indonesian.number(Double(file.data.count) / 1_048_576)) MB."
+                ],
+                status: .contentTooLarge)
+        }
+        let reply = try await context.services.upload(
+            .intake, "/v1/ddl/import", as: person, data: file.data, contentType: "text/plain; charset=utf-8")
+        struct Imported: Decodable {
+            struct Problem: Decodable {
+                let line: Int
+                let message: String
+            }
+            let datasets: [DatasetDefinition]
+            let problems: [Problem]
+        }
+        guard reply.status == 200, let imported = try? JSONDecoder().decode(Imported.self, from: reply.data) else {
+            return try await page(
+                person, errors: ["ddl": "Berkas ini bukan teks CREATE TABLE yang terbaca (UTF-8)."],
+                status: .unprocessableContent)
+        }
+        let problems = imported.problems.map { "Baris \($0.line): \($0.message)" }
+        guard let dataset = imported.datasets.first else {
+            return try await page(
+                person, errors: ["ddl": "Tidak ada CREATE TABLE yang terbaca di berkas ini."], problems: problems,
+                status: .unprocessableContent)
+        }
+        let values = [
+            "dataset": dataset.name, "primaryKey": dataset.primaryKey.joined(separator: ", "),
+            "fields": dataset.fields.map { "\($0.name) \($0.type)\($0.required ? " wajib" : "")" }
+                .joined(separator: "\n"),
+        ]
+        return try await page(person, values: values, problems: problems, imported: dataset.name)
     }
 
     struct Option: Sendable {
@@ -25,6 +75,8 @@ struct NewRequestController: Sendable {
         let values: [String: String]
         let errors: [String: String]
         let error: String?
+        let problems: [String]
+        let imported: String?
         let classifications: [Option]
         let frequencies: [Option]
         let types: String
@@ -38,10 +90,10 @@ struct NewRequestController: Sendable {
 
     func page(
         _ person: SignedIn, values: [String: String] = [:], errors: [String: String] = [:], error: String? = nil,
-        status: HTTPResponse.Status = .ok
+        problems: [String] = [], imported: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let view = View(
-            csrf: person.csrf, values: values, errors: errors, error: error,
+            csrf: person.csrf, values: values, errors: errors, error: error, problems: problems, imported: imported,
             classifications: Self.classifications.map {
                 Option(value: $0.0, label: $0.1, selected: $0.0 == (values["classification"] ?? "public"))
             },

@@ -72,6 +72,19 @@ extension ServiceCalls {
         }
     }
 
+    /// A form's upload: `data` as the body (a file the service checks itself); errors as for ``submit(_:_:_:as:json:)``.
+    func upload(_ service: ServiceName, _ path: String, as person: SignedIn, data: [UInt8], contentType: String)
+        async throws -> ServiceClient.Reply
+    {
+        let reply = try await client.call(
+            "POST", service, path, token: person.token.text, body: Data(data), contentType: contentType)
+        switch reply.status {
+        case 401: throw SignedOut()
+        case 200..<500: return reply
+        default: throw Failed(service: service, path: path, status: reply.status, body: reply.text)
+        }
+    }
+
     /// A public call (no sign-in): the verification of a signed document, the seal keys.
     func anonymous(_ service: ServiceName, _ path: String) async throws -> ServiceClient.Reply {
         try await client.call("GET", service, path)

@@ -61,8 +61,10 @@ struct SessionMiddleware: RouterMiddleware {
     typealias Context = WorkspaceRequestContext
     let sessions: SessionStore
     let logger: Logger
-    /// Largest form body read (the forms issue streams uploads separately).
+    /// Largest form body read.
     static let formLimit = 256 * 1024
+    /// Largest file form read (an attachment is at most 20 MB; each form states its own limit).
+    static let uploadLimit = 21 * 1024 * 1024
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -75,8 +77,32 @@ struct SessionMiddleware: RouterMiddleware {
         var request = request
         do {
             if request.method == .post {
-                let body = try await request.body.collect(upTo: Self.formLimit)
-                let form = Form.parse(String(buffer: body))
+                let type = request.headers[.contentType] ?? ""
+                let isMultipart = type.lowercased().hasPrefix("multipart/form-data")
+                let body: ByteBuffer
+                do {
+                    body = try await request.body.collect(upTo: isMultipart ? Self.uploadLimit : Self.formLimit)
+                } catch {
+                    return try Pages.render(
+                        "error", title: "Berkas terlalu besar", signedIn: context.signedIn,
+                        page: Pages.ErrorView(
+                            heading: "Berkas terlalu besar",
+                            message:
+                                "Kiriman ini melebihi batas formulir (\(isMultipart ? "20 MB per berkas" : "256 KB")). Tidak ada yang disimpan. Kembali dan pilih berkas yang lebih kecil.",
+                            reference: nil), status: .contentTooLarge)
+                }
+                var form = Form.parse(isMultipart ? "" : String(buffer: body))
+                if isMultipart {
+                    var fields: [String: String] = [:]
+                    for part in Multipart.parts(in: Array(buffer: body), contentType: type) {
+                        if part.fileName != nil {
+                            context.files[part.name] = part
+                        } else if fields[part.name] == nil {
+                            fields[part.name] = String(decoding: part.data, as: UTF8.self)
+                        }
+                    }
+                    form = Form(fields: fields)
+                }
                 let expected: String? =
                     request.uri.path == "/masuk" ? Cookies.value(Cookies.signIn, in: request) : context.signedIn?.csrf
                 guard let expected, !expected.isEmpty,

@@ -144,9 +144,11 @@ struct StepFormsController: Sendable {
 
     /// The message shown after `name` went through.
     static func done(_ name: String) -> String? {
-        name == "ajukan"
-            ? "Permohonan diajukan; surat permohonannya dibuat. Kepala Dinas mendapat tugas disposisi."
-            : action(name, requestId: "")?.done
+        switch name {
+        case "ajukan": "Permohonan diajukan; surat permohonannya dibuat. Kepala Dinas mendapat tugas disposisi."
+        case "lampiran": "Lampiran tersimpan, dengan SHA-256-nya."
+        default: action(name, requestId: "")?.done
+        }
     }
 }
 
@@ -156,6 +158,13 @@ struct FormOutcome: Sendable {
     let error: String?
     let fields: [String: String]
     let values: [String: String]
+
+    init(action: String, error: String?, fields: [String: String]) {
+        self.action = action
+        self.error = error
+        self.fields = fields
+        values = [:]
+    }
 
     init(refusal reply: JembatanClientReply, form: Form, action: String) {
         self.action = action
@@ -199,6 +208,11 @@ struct FormOutcome: Sendable {
         case "max_length", "maxLength", "length": "Terlalu panjang."
         case "control_characters": "Mengandung karakter yang tidak diizinkan."
         case "required_with_failed_checks": "Uji mutu gagal: tuliskan mengapa data tetap benar."
+        case "too_large": "Berkas paling besar 20 MB."
+        case "content_type":
+            "Isi berkas bukan PDF, ODT, DOCX, XLSX, ODS, CSV, PNG atau JPEG, atau tidak sesuai dengan nama berkasnya."
+        case "extension": "Nama berkas harus berakhiran jenis isinya, misalnya .pdf."
+        case "file_name": "Nama berkas 1 sampai 200 karakter, tanpa '/'."
         default: "Tidak diterima: \(violation.message)."
         }
     }

@@ -145,6 +145,13 @@ struct TasksController: Sendable {
         }
 
         let attachments: [Attachment]
+        /// The producer's upload form for the steps' documents.
+        struct AttachForm: Sendable {
+            let csrf: String
+            let errors: [String: String]
+        }
+
+        var attach: AttachForm? = nil
     }
 
     static let documentStates = ["draft": "konsep", "verified": "diparaf", "signed": "ditandatangani"]
@@ -221,6 +228,9 @@ struct TasksController: Sendable {
         var page = view
         page.done = done
         page.error = outcome?.error
+        if person.account.role == .producer, !detail.request.state.isClosed {
+            page.attach = .init(csrf: person.csrf, errors: outcome?.action == "lampiran" ? outcome?.fields ?? [:] : [:])
+        }
         return try Pages.render(
             "request", title: view.title, signedIn: person, active: "/permohonan",
             taskCount: try await context.taskCount(person), page: page, status: status)

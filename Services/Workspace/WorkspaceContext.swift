@@ -14,6 +14,8 @@ public struct WorkspaceRequestContext: RequestContext {
     public var signedIn: SignedIn?
     /// The posted form, once its CSRF token was checked.
     var form = Form(fields: [:])
+    /// The files of a posted `multipart/form-data` form, by field name.
+    var files: [String: Multipart.Part] = [:]
 
     /// A context for a request from `source`.
     public init(source: ApplicationRequestContextSource) {

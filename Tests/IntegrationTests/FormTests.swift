@@ -6,6 +6,11 @@ extension RealStack {
     /// The forms behind the steps: bad input comes back on the same page in Indonesian, and nothing is stored.
     @Suite("Workspace forms: refusals on the same page, nothing stored")
     struct FormTests {
+        /// The notices and field errors of a page, for a failure's message.
+        static func messages(_ html: String) -> [String] {
+            html.matches(of: /(?:notice|field-error)"[^>]*>([^<]*)/).map { String($0.output.1) }
+        }
+
         @Test(
             "an incomplete new request and a disposition with a past deadline come back with the rule beside the field; the database holds nothing of them"
         )
@@ -54,6 +59,66 @@ extension RealStack {
             let declined = try await head.post(
                 "/permohonan/\(requestId)/langkah/tolak", ["_csrf": page.csrf ?? "", "reason": ""])
             #expect(declined.status == 422 && declined.text.contains("galat-reason"), "a decline needs its reason")
+        }
+
+        @Test(
+            "uploads through the forms: a DDL fills the dataset, a broken one is named; an oversized or disguised attachment comes back with the rule, nothing stored"
+        )
+        func uploads() async throws {
+            let producer = try await WorkspaceTests.signedIn("form.operator", .producer, agency: "35.14-dinkes")
+            let form = try await producer.get("/permohonan/baru")
+            let csrf = ["_csrf": form.csrf ?? ""]
+            let good = Data(
+                "CREATE TABLE posyandu (\n  kode_posyandu varchar(12) PRIMARY KEY,\n  nama text NOT NULL,\n  kader integer\n);\n"
+                    .utf8)
+            let filled = try await producer.postMultipart(
+                "/permohonan/baru/ddl", csrf, files: [("ddl", "posyandu.sql", good)])
+            #expect(
+                filled.status == 200 && filled.text.contains("Dataset posyandu diisi dari DDL"),
+                "\(filled.text.suffix(2000))")
+            #expect(
+                filled.text.contains("kode_posyandu string wajib") && filled.text.contains("value=\"kode_posyandu\""))
+            let broken = try await producer.postMultipart(
+                "/permohonan/baru/ddl", csrf, files: [("ddl", "salah.sql", Data("SELECT * FROM posyandu;".utf8))])
+            #expect(broken.status == 422 && broken.text.contains("Tidak ada CREATE TABLE yang terbaca"))
+            let noToken = try await producer.postMultipart(
+                "/permohonan/baru/ddl", [:], files: [("ddl", "posyandu.sql", good)])
+            #expect(noToken.status == 403, "a file form is checked for its CSRF token like any other")
+
+            let submitted = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests", token: try await Actors.producer,
+                json: submission(datasetName: "form_lampiran"))
+            let requestId = try #require(submitted.json["requestId"] as? String)
+            var page = try await producer.get("/permohonan/\(requestId)")
+            for _ in 0..<40 where page.status != 200 {
+                try await Task.sleep(for: .milliseconds(250))
+                page = try await producer.get("/permohonan/\(requestId)")
+            }
+            #expect(page.text.contains("Lampirkan"))
+            let fields = ["_csrf": page.csrf ?? "", "kind": "dokumen_aplikasi"]
+            var large = Data("%PDF-1.4\n".utf8)
+            large.append(Data(count: 20 * 1024 * 1024 + 1 - large.count))
+            let oversized = try await producer.postMultipart(
+                "/permohonan/\(requestId)/lampiran", fields, files: [("berkas", "besar.pdf", large)])
+            #expect(
+                oversized.status == 413 && oversized.text.contains("Berkas paling besar 20 MB."), "\(oversized.status)")
+            let disguised = try await producer.postMultipart(
+                "/permohonan/\(requestId)/lampiran", fields,
+                files: [("berkas", "surat.pdf", Data([0x4D, 0x5A, 0x90, 0, 3]))])
+            #expect(disguised.status == 422 && disguised.text.contains("Isi berkas bukan PDF"))
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM intake.attachments WHERE request_id = \(requestId)") == 0,
+                "refused uploads store nothing")
+            let stored = try await producer.postMultipart(
+                "/permohonan/\(requestId)/lampiran", fields,
+                files: [("berkas", "dokumen aplikasi.pdf", Data("%PDF-1.4\n%%EOF\n".utf8))])
+            #expect(
+                stored.status == 303 && stored.location?.contains("selesai=lampiran") == true,
+                "\(stored.status) \(Self.messages(stored.text))")
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM intake.attachments WHERE request_id = \(requestId)") == 1)
         }
     }
 }

@@ -32,6 +32,7 @@ struct LayoutTests {
         "Shared/JembatanShared/Records/RecordStage.swift",  // the hub's staged batch (COPY/UNNEST)
         "Services/Intake/DDLImporter.swift",  // reads an agency's CREATE TABLE text; runs no SQL
         "Services/Intake/DDLImportController.swift",  // tells people what to send (CREATE TABLE text)
+        "Services/Workspace/NewRequestController.swift",  // the same, on the new-request form
         "Services/Intake/IntakeOpenAPI.swift",  // the same, in the API description
     ]
 

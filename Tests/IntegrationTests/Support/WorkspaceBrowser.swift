@@ -44,8 +44,36 @@ final class WorkspaceBrowser: NSObject, URLSessionTaskDelegate, @unchecked Senda
         try await send("POST", path, form: form)
     }
 
-    func send(_ method: String, _ path: String, form: [String: String]?) async throws -> Page {
+    /// Posts a `multipart/form-data` form with `files` (field, file name, bytes), as a browser's file form does.
+    func postMultipart(_ path: String, _ fields: [String: String], files: [(String, String, Data)]) async throws -> Page
+    {
+        let boundary = "uji-\(UUID().uuidString)"
+        var body = Data()
+        for (name, value) in fields {
+            body.append(
+                Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        for (name, file, data) in files {
+            body.append(
+                Data(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(file)\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                        .utf8))
+            body.append(data)
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        return try await send(
+            "POST", path, form: nil, body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+    }
+
+    func send(
+        _ method: String, _ path: String, form: [String: String]?, body: Data? = nil, contentType: String? = nil
+    ) async throws -> Page {
         var request = URLRequest(url: URL(string: Self.base + path)!)
+        if let body, let contentType {
+            request.httpBody = body
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        }
         request.httpMethod = method
         let jar = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
         if !jar.isEmpty { request.setValue(jar, forHTTPHeaderField: "Cookie") }
