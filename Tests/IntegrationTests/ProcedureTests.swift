@@ -533,9 +533,27 @@ extension RealStack {
             #expect(
                 opening.contains { $0.hasPrefix("naskah: Surat Permohonan") && $0.contains("belum ditandatangani") }
                     && opening.contains { $0.hasPrefix("naskah: Lembar Disposisi") }, "\(opening)")
-            // A step that kept its standard and owes no document has no deviation to justify.
-            let first = try #require(
-                lines.first { ($0["deviations"] as? [String])?.isEmpty == true && $0["step"] as? Int == 2 })
+            // Once the operator signs the letter and the head the sheet, step 1 owes nothing: no deviation to justify.
+            try await TestPeople.shared.person(
+                "kaltim.operator", .producer, agency: "35.14-dinkes", password: SignatureTests.password,
+                nip: "199001012015031002")
+            try await TestPeople.shared.person(
+                "kaltim.kepala", .head, password: SignatureTests.password, nip: "197001012000031002")
+            for (username, kind) in [("kaltim.operator", "surat_permohonan"), ("kaltim.kepala", "lembar_disposisi")] {
+                let documents = try await SignatureTests.documents("intake", of: requestId, token: head)
+                let id = try #require(documents.first { $0["kind"] as? String == kind }?["documentId"] as? String)
+                let browser = WorkspaceBrowser()
+                _ = try await browser.signIn(username, SignatureTests.password)
+                let page = "/permohonan/\(requestId)/dokumen/intake/\(id)"
+                let form = try await browser.get(page)
+                let signed = try await browser.post(
+                    "\(page)/tanda-tangan", ["_csrf": form.csrf ?? "", "password": SignatureTests.password])
+                #expect(signed.text.contains("Naskah ditandatangani"), "\(kind) signed by \(username)")
+            }
+            let cleared = try await ServiceHTTP.call(
+                "GET", "reporting", "/v1/requests/\(requestId)/steps", token: head)
+            let first = try #require((cleared.json["steps"] as? [[String: Any]])?.first)
+            #expect((first["deviations"] as? [String]) == [], "signed, step 1's documents are no deviation")
             let justified = try await ServiceHTTP.call(
                 "POST", "reporting", "/v1/requests/\(requestId)/justifications", token: head,
                 json: [
