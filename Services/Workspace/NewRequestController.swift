@@ -76,6 +76,7 @@ struct NewRequestController: Sendable {
         let errors: [String: String]
         let error: String?
         let problems: [String]
+        let hasProblems: Bool
         let imported: String?
         let classifications: [Option]
         let frequencies: [Option]
@@ -93,7 +94,8 @@ struct NewRequestController: Sendable {
         problems: [String] = [], imported: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let view = View(
-            csrf: person.csrf, values: values, errors: errors, error: error, problems: problems, imported: imported,
+            csrf: person.csrf, values: values, errors: errors, error: error, problems: problems,
+            hasProblems: !problems.isEmpty, imported: imported,
             classifications: Self.classifications.map {
                 Option(value: $0.0, label: $0.1, selected: $0.0 == (values["classification"] ?? "public"))
             },

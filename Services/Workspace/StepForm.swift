@@ -19,8 +19,27 @@ struct StepForm: Sendable {
         let at: String
     }
 
+    struct Finding: Sendable {
+        let severity: String
+        let blocking: Bool
+        let place: String
+        let rule: String
+        let message: String
+    }
+
     let requestId: String
     let csrf: String
+    /// The automated review's findings the technical team decides on.
+    var findings: [Finding] = [] {
+        didSet { hasFindings = !findings.isEmpty }
+    }
+    /// Whether there are findings (set with them in ``make``; the template cannot count).
+    var hasFindings = false
+    /// Why the request was returned, for the producer's revision.
+    var returnReasons: [String] = [] {
+        didSet { hasReturnReasons = !returnReasons.isEmpty }
+    }
+    var hasReturnReasons = false
     var disposition = false
     var decision = false
     /// The phase the form records as done (interchange document, assignment, design, build).
@@ -51,6 +70,22 @@ struct StepForm: Sendable {
             }
         case .evaluation:
             form.decision = true
+            form.findings = try await review(requestId, person: person, context: context).findings.map {
+                Finding(
+                    severity: ["blocking": "harus diperbaiki", "warning": "peringatan"][$0.severity.rawValue]
+                        ?? "catatan",
+                    blocking: $0.severity == .blocking,
+                    place: [$0.dataset, $0.field].compactMap { $0 }.joined(separator: "."), rule: $0.rule,
+                    message: $0.message)
+            }
+        case .revision:
+            // The revision itself goes through the API for now; the reasons are what the producer reads first.
+            let reasons =
+                try await review(requestId, person: person, context: context).reviews.last {
+                    $0.decision == "returned"
+                }?.reasons ?? []
+            form.returnReasons = reasons.map { ($0.field.map { "\($0): " } ?? "") + $0.message }
+            return form.returnReasons.isEmpty ? nil : form
         case .interchangeDocument, .assignment, .design, .build:
             form.record = phase.rawValue
             form.recordOutput = phase.label
@@ -69,6 +104,20 @@ struct StepForm: Sendable {
             return nil
         }
         return form
+    }
+
+    struct Review: Decodable {
+        struct Past: Decodable {
+            let decision: String
+            let reasons: [ReturnReason]
+        }
+        let findings: [ReviewFinding]
+        let reviews: [Past]
+    }
+
+    /// Evaluation's review of the request: the automated findings and the team's past decisions.
+    static func review(_ requestId: String, person: SignedIn, context: WorkspaceContext) async throws -> Review {
+        try await context.services.get(Review.self, .evaluation, "/v1/requests/\(requestId)/review", as: person)
     }
 
     /// The producer's latest quality-check run: the decision rests on it, with its scorecard in view.

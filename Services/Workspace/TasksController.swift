@@ -188,7 +188,8 @@ struct TasksController: Sendable {
             let form = try await StepForm.make(
                 step.phase, requestId: requestId, person: person, outcome: outcome, context: context)
             action = RequestView.Action(
-                step: Self.stepName(step.step, step.name), what: what, how: form == nil ? how : nil,
+                step: Self.stepName(step.step, step.name), what: what,
+                how: form == nil || step.phase == .revision ? how : nil,
                 deadline: StepLine.deadlineText(step.deadline, provisional: step.provisional),
                 overdue: step.status == "overdue", form: form)
         }

@@ -69,7 +69,7 @@ extension RealStack {
             let form = try await producer.get("/permohonan/baru")
             let csrf = ["_csrf": form.csrf ?? ""]
             let good = Data(
-                "CREATE TABLE posyandu (\n  kode_posyandu varchar(12) PRIMARY KEY,\n  nama text NOT NULL,\n  kader integer\n);\n"
+                "CREATE TABLE posyandu (\n  kode_posyandu varchar(12) PRIMARY KEY,\n  nama text NOT NULL,\n  kader integer\n);\nCREATE INDEX posyandu_nama ON posyandu (nama);\n"
                     .utf8)
             let filled = try await producer.postMultipart(
                 "/permohonan/baru/ddl", csrf, files: [("ddl", "posyandu.sql", good)])
@@ -78,6 +78,9 @@ extension RealStack {
                 "\(filled.text.suffix(2000))")
             #expect(
                 filled.text.contains("kode_posyandu string wajib") && filled.text.contains("value=\"kode_posyandu\""))
+            #expect(
+                filled.text.contains("Bagian DDL yang tidak diambil") && filled.text.contains("Baris 6"),
+                "what intake could not read is listed by line")
             let broken = try await producer.postMultipart(
                 "/permohonan/baru/ddl", csrf, files: [("ddl", "salah.sql", Data("SELECT * FROM posyandu;".utf8))])
             #expect(broken.status == 422 && broken.text.contains("Tidak ada CREATE TABLE yang terbaca"))

@@ -92,8 +92,13 @@ struct WorkspacePagesTests {
             action: .init(
                 step: "Langkah 3 · Evaluasi", what: what, how: nil, deadline: "7 Des 2026", overdue: true,
                 form: StepForm(
-                    requestId: "r1", csrf: "token-csrf", decision: true,
-                    errors: ["reasons": "Wajib diisi."], values: ["reasons": Self.hostile])),
+                    requestId: "r1", csrf: "token-csrf",
+                    findings: [
+                        .init(
+                            severity: "harus diperbaiki", blocking: true, place: "puskesmas.kode", rule: "primary_key",
+                            message: Self.hostile)
+                    ], hasFindings: true, decision: true, errors: ["reasons": "Wajib diisi."],
+                    values: ["reasons": Self.hostile])),
             waitingOn: nil, steps: [line], overall: nil, mayReadReport: true,
             documents: [
                 .init(
@@ -118,6 +123,7 @@ struct WorkspacePagesTests {
         #expect(html.contains("action=\"/permohonan/r1/langkah/kembalikan\"") && html.contains("value=\"token-csrf\""))
         #expect(html.contains("aria-describedby=\"galat-reasons\"") && html.contains("Wajib diisi."))
         #expect(!html.contains("Formulirnya menyusul"), "a step with a form does not send people to the API")
+        #expect(html.contains("Hasil kajian otomatis") && html.contains("<code>puskesmas.kode</code>"))
         _ = how
         #expect(
             html.contains("href=\"/permohonan/r1/dokumen/intake/d1\"")
