@@ -13,6 +13,7 @@ struct OverviewController: Sendable {
         router.get("volume", use: volume)
         router.get("laporan", use: reports)
         router.get("laporan/bulanan/:month", use: monthly)
+        router.post("laporan/terbitkan", use: publish)
         router.get("laporan/:reportId", use: report)
         router.get("laporan/:reportId/pdf", use: reportPDF)
     }
@@ -183,6 +184,33 @@ struct OverviewController: Sendable {
         /// The running month's live report, for the office (not for an agency's own account).
         let month: String?
         let reports: [Line]
+        /// The head, the Kepala Bidang and the admin publish a month's report here.
+        var publish: Publish? = nil
+        var done: String? = nil
+
+        struct Publish: Sendable {
+            let csrf: String
+            let month: String
+            let error: String?
+        }
+    }
+
+    /// A month's report published now (stored, numbered by version, announced), e.g. after a late justification.
+    @Sendable func publish(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: [.head, .supervisor, .admin])
+        let month = routeContext.form.trimmed("month")
+        guard month.count == 7, month.firstMatch(of: /^\d{4}-(0[1-9]|1[0-2])$/) != nil else {
+            return try await reportsPage(
+                person, error: "Tulis bulan sebagai tahun-bulan, misalnya 2026-11.", status: .unprocessableContent)
+        }
+        let reply = try await context.services.submit(
+            "POST", .reporting, "/v1/monthly-reports/\(month)/publications", as: person)
+        guard reply.status < 300 else {
+            return try await reportsPage(
+                person, error: FormOutcome.explain(ServiceCalls.errorCode(reply)) + " Tidak ada yang diterbitkan.",
+                status: .unprocessableContent)
+        }
+        return try await reportsPage(person, done: "Laporan bulanan \(month) diterbitkan dan diumumkan.")
     }
 
     static let kindLabels = [
@@ -190,7 +218,12 @@ struct OverviewController: Sendable {
     ]
 
     @Sendable func reports(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
-        let person = try routeContext.person(in: Self.office)
+        try await reportsPage(try routeContext.person(in: Self.office))
+    }
+
+    func reportsPage(
+        _ person: SignedIn, done: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let data = try await context.services.get(Reads.Reports.self, .reporting, "/v1/reports", as: person)
         let parts = WIB.calendar.dateComponents([.year, .month], from: Date())
         let view = ReportsView(
@@ -201,9 +234,17 @@ struct OverviewController: Sendable {
                     reportId: $0.reportId, title: $0.title, kind: Self.kindLabels[$0.kind] ?? $0.kind,
                     version: $0.version, generated: WIB.format($0.generatedAt), sha: String($0.sha256.prefix(16)))
             })
+        var page = view
+        page.done = done
+        if [.head, .supervisor, .admin].contains(person.account.role) {
+            let last = WIB.calendar.date(byAdding: .month, value: -1, to: Date()) ?? Date()
+            let parts = WIB.calendar.dateComponents([.year, .month], from: last)
+            page.publish = .init(
+                csrf: person.csrf, month: String(format: "%04d-%02d", parts.year ?? 0, parts.month ?? 0), error: error)
+        }
         return try Pages.render(
             "reports", title: "Laporan", signedIn: person, active: "/laporan",
-            taskCount: try await context.taskCount(person), page: view)
+            taskCount: try await context.taskCount(person), page: page, status: status)
     }
 
     @Sendable func monthly(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {

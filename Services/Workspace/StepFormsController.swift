@@ -93,6 +93,10 @@ struct StepFormsController: Sendable {
                     ? ["decision": "send_back", "note": form.trimmed("note"), "reasons": lines(form["note"])]
                     : ["decision": "approve", "note": form.trimmed("note")]
             }
+        case "tarik":
+            return Action(service: .intake, path: "\(path)/withdraw", done: "Permohonan ditarik.") {
+                ["reason": $0.trimmed("reason")]
+            }
         case "uji-ulang":
             return Action(
                 service: .provisioning, path: "\(path)/integration-test", done: "Uji integrasi dijalankan ulang."

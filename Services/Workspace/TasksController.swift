@@ -152,6 +152,8 @@ struct TasksController: Sendable {
         }
 
         var attach: AttachForm? = nil
+        /// The producer may withdraw a request that is still open.
+        var withdraw: AttachForm? = nil
     }
 
     static let documentStates = ["draft": "konsep", "verified": "diparaf", "signed": "ditandatangani"]
@@ -231,6 +233,7 @@ struct TasksController: Sendable {
         page.error = outcome?.error
         if person.account.role == .producer, !detail.request.state.isClosed {
             page.attach = .init(csrf: person.csrf, errors: outcome?.action == "lampiran" ? outcome?.fields ?? [:] : [:])
+            page.withdraw = .init(csrf: person.csrf, errors: outcome?.action == "tarik" ? outcome?.fields ?? [:] : [:])
         }
         return try Pages.render(
             "request", title: view.title, signedIn: person, active: "/permohonan",

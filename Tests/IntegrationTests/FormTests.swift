@@ -123,5 +123,48 @@ extension RealStack {
                 try await TestDatabase.count(
                     "SELECT count(*)::int FROM intake.attachments WHERE request_id = \(requestId)") == 1)
         }
+
+        @Test(
+            "the producer withdraws with a reason; the Kepala Bidang publishes a month's report; a wrong month is named"
+        )
+        func withdrawAndPublish() async throws {
+            let producer = try await WorkspaceTests.signedIn("form.operator", .producer, agency: "35.14-dinkes")
+            let submitted = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests", token: try await Actors.producer,
+                json: submission(datasetName: "form_tarik"))
+            let requestId = try #require(submitted.json["requestId"] as? String)
+            var page = try await producer.get("/permohonan/\(requestId)")
+            for _ in 0..<40 where page.status != 200 {
+                try await Task.sleep(for: .milliseconds(250))
+                page = try await producer.get("/permohonan/\(requestId)")
+            }
+            #expect(page.text.contains("Tarik permohonan"))
+            let empty = try await producer.post(
+                "/permohonan/\(requestId)/langkah/tarik", ["_csrf": page.csrf ?? "", "reason": " "])
+            #expect(empty.status == 422 && empty.text.contains("galat-tarik"), "\(Self.messages(empty.text))")
+            let withdrawn = try await producer.post(
+                "/permohonan/\(requestId)/langkah/tarik",
+                ["_csrf": page.csrf ?? "", "reason": "Data sudah dibagi lewat SIPD"])
+            #expect(withdrawn.status == 303)
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM intake.requests WHERE request_id = \(requestId) AND state = 'withdrawn'")
+                    == 1)
+
+            let supervisor = try await WorkspaceTests.signedIn("form.kabid", .supervisor)
+            let reports = try await supervisor.get("/laporan")
+            #expect(reports.text.contains("Terbitkan laporan bulanan"))
+            let before = try await TestDatabase.count(
+                "SELECT count(*)::int FROM reporting.reports WHERE kind = 'monthly'")
+            let wrong = try await supervisor.post(
+                "/laporan/terbitkan", ["_csrf": reports.csrf ?? "", "month": "2026-13"])
+            #expect(wrong.status == 422 && wrong.text.contains("galat-bulan"))
+            let published = try await supervisor.post(
+                "/laporan/terbitkan", ["_csrf": reports.csrf ?? "", "month": "2026-11"])
+            #expect(published.status == 200 && published.text.contains("Laporan bulanan 2026-11 diterbitkan"))
+            #expect(
+                try await TestDatabase.count("SELECT count(*)::int FROM reporting.reports WHERE kind = 'monthly'")
+                    == before + 1, "a new version is stored")
+        }
     }
 }
