@@ -6,6 +6,17 @@ extension RealStack {
     /// The forms behind the steps: bad input comes back on the same page in Indonesian, and nothing is stored.
     @Suite("Workspace forms: refusals on the same page, nothing stored")
     struct FormTests {
+        /// The request's page once reporting knows the request (it learns of it from the event a moment later).
+        static func requestPage(_ requestId: String, as browser: WorkspaceBrowser) async throws -> WorkspaceBrowser.Page
+        {
+            var page = try await browser.get("/permohonan/\(requestId)")
+            for _ in 0..<40 where page.status != 200 {
+                try await Task.sleep(for: .milliseconds(250))
+                page = try await browser.get("/permohonan/\(requestId)")
+            }
+            return page
+        }
+
         /// The notices and field errors of a page, for a failure's message.
         static func messages(_ html: String) -> [String] {
             html.matches(of: /(?:notice|field-error)"[^>]*>([^<]*)/).map { String($0.output.1) }
@@ -92,11 +103,7 @@ extension RealStack {
                 "POST", "intake", "/v1/requests", token: try await Actors.producer,
                 json: submission(datasetName: "form_lampiran"))
             let requestId = try #require(submitted.json["requestId"] as? String)
-            var page = try await producer.get("/permohonan/\(requestId)")
-            for _ in 0..<40 where page.status != 200 {
-                try await Task.sleep(for: .milliseconds(250))
-                page = try await producer.get("/permohonan/\(requestId)")
-            }
+            let page = try await Self.requestPage(requestId, as: producer)
             #expect(page.text.contains("Lampirkan"))
             let fields = ["_csrf": page.csrf ?? "", "kind": "dokumen_aplikasi"]
             var large = Data("%PDF-1.4\n".utf8)
@@ -133,11 +140,7 @@ extension RealStack {
                 "POST", "intake", "/v1/requests", token: try await Actors.producer,
                 json: submission(datasetName: "form_tarik"))
             let requestId = try #require(submitted.json["requestId"] as? String)
-            var page = try await producer.get("/permohonan/\(requestId)")
-            for _ in 0..<40 where page.status != 200 {
-                try await Task.sleep(for: .milliseconds(250))
-                page = try await producer.get("/permohonan/\(requestId)")
-            }
+            let page = try await Self.requestPage(requestId, as: producer)
             #expect(page.text.contains("Tarik permohonan"))
             let empty = try await producer.post(
                 "/permohonan/\(requestId)/langkah/tarik", ["_csrf": page.csrf ?? "", "reason": " "])
