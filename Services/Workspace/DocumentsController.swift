@@ -38,7 +38,7 @@ struct DocumentsController: Sendable {
         }
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._")
-        let name = (file.fileName ?? "").addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        let name = file.fileName.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
         let kind = routeContext.form.trimmed("kind").addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
         let reply = try await context.services.upload(
             .intake, "/v1/requests/\(requestId)/attachments?kind=\(kind)&name=\(name)", as: person, data: file.data,

@@ -65,6 +65,23 @@ struct SessionMiddleware: RouterMiddleware {
     static let formLimit = 256 * 1024
     /// Largest file form read (an attachment is at most 20 MB; each form states its own limit).
     static let uploadLimit = 21 * 1024 * 1024
+    /// Largest record-file form: the file (256 MB) goes to a temporary file as it arrives.
+    static let recordFileLimit = 256 * 1024 * 1024 + 64 * 1024
+
+    /// Forms that carry a file of records (written to disk as it arrives, not kept in memory).
+    static func takesRecordFiles(_ path: String) -> Bool {
+        path.hasPrefix("/permohonan/") && (path.hasSuffix("/rekaman") || path.hasSuffix("/rekonsiliasi"))
+    }
+
+    private func tooLarge(_ limit: String, _ context: Context) throws -> Response {
+        try Pages.render(
+            "error", title: "Berkas terlalu besar", signedIn: context.signedIn,
+            page: Pages.ErrorView(
+                heading: "Berkas terlalu besar",
+                message:
+                    "Kiriman ini melebihi batas formulir (\(limit)). Tidak ada yang disimpan. Kembali dan pilih berkas yang lebih kecil.",
+                reference: nil), status: .contentTooLarge)
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -75,33 +92,42 @@ struct SessionMiddleware: RouterMiddleware {
             if let person = context.signedIn { context.logger[metadataKey: "account"] = "\(person.account.name)" }
         }
         var request = request
+        var spooled: MultipartForm?
+        // Record files written to disk while the form was read go when the answer is made.
+        defer { spooled?.removeSpooled() }
         do {
             if request.method == .post {
                 let type = request.headers[.contentType] ?? ""
-                let isMultipart = type.lowercased().hasPrefix("multipart/form-data")
-                let body: ByteBuffer
-                do {
-                    body = try await request.body.collect(upTo: isMultipart ? Self.uploadLimit : Self.formLimit)
-                } catch {
-                    return try Pages.render(
-                        "error", title: "Berkas terlalu besar", signedIn: context.signedIn,
-                        page: Pages.ErrorView(
-                            heading: "Berkas terlalu besar",
-                            message:
-                                "Kiriman ini melebihi batas formulir (\(isMultipart ? "20 MB per berkas" : "256 KB")). Tidak ada yang disimpan. Kembali dan pilih berkas yang lebih kecil.",
-                            reference: nil), status: .contentTooLarge)
-                }
-                var form = Form.parse(isMultipart ? "" : String(buffer: body))
-                if isMultipart {
-                    var fields: [String: String] = [:]
-                    for part in Multipart.parts(in: Array(buffer: body), contentType: type) {
-                        if part.fileName != nil {
-                            context.files[part.name] = part
-                        } else if fields[part.name] == nil {
-                            fields[part.name] = String(decoding: part.data, as: UTF8.self)
-                        }
+                var form: Form
+                if type.lowercased().hasPrefix("multipart/form-data") {
+                    let records = Self.takesRecordFiles(request.uri.path)
+                    let uploaded: MultipartForm
+                    do {
+                        uploaded = try await MultipartForm.read(
+                            request.body, contentType: type, limit: records ? Self.recordFileLimit : Self.uploadLimit,
+                            spoolDirectory: records ? FileManager.default.temporaryDirectory : nil)
+                    } catch MultipartForm.Failure.tooLarge {
+                        return try tooLarge(records ? "256 MB per berkas rekaman" : "20 MB per berkas", context)
+                    } catch MultipartForm.Failure.malformed {
+                        return try Pages.render(
+                            "error", title: "Formulir tidak terbaca", signedIn: context.signedIn,
+                            page: Pages.ErrorView(
+                                heading: "Formulir tidak terbaca",
+                                message:
+                                    "Kiriman formulir ini terpotong atau rusak. Tidak ada yang disimpan. Kembali dan kirim ulang.",
+                                reference: nil), status: .badRequest)
                     }
-                    form = Form(fields: fields)
+                    spooled = uploaded
+                    form = Form(fields: uploaded.fields)
+                    context.files = uploaded.files
+                    request.body = .init(buffer: ByteBuffer())
+                } else {
+                    let body: ByteBuffer
+                    do { body = try await request.body.collect(upTo: Self.formLimit) } catch {
+                        return try tooLarge("256 KB", context)
+                    }
+                    form = Form.parse(String(buffer: body))
+                    request.body = .init(buffer: body)
                 }
                 let expected: String? =
                     request.uri.path == "/masuk" ? Cookies.value(Cookies.signIn, in: request) : context.signedIn?.csrf
@@ -122,7 +148,6 @@ struct SessionMiddleware: RouterMiddleware {
                             reference: nil), status: .forbidden)
                 }
                 context.form = form
-                request.body = .init(buffer: body)
             }
             return try await next(request, context)
         } catch let error as PageError {

@@ -82,17 +82,21 @@ struct VerificationController: Sendable {
     @Sendable func check(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
         do {
             let found = try await verification(routeContext)
-            let body: ByteBuffer
-            do { body = try await request.body.collect(upTo: Self.fileLimit) } catch {
+            let form: MultipartForm
+            do {
+                form = try await MultipartForm.read(
+                    request.body, contentType: request.headers[.contentType], limit: Self.fileLimit)
+            } catch MultipartForm.Failure.tooLarge {
                 return try page(
                     found, uploadError: "Berkas lebih dari 25 MB: naskah yang ditandatangani jauh lebih kecil.",
                     status: .contentTooLarge)
+            } catch is MultipartForm.Failure {
+                form = MultipartForm()
             }
-            guard let file = Multipart.firstFile(in: Array(buffer: body), contentType: request.headers[.contentType])
-            else {
+            guard let file = form.files.values.first(where: { $0.size > 0 }) else {
                 return try page(found, uploadError: "Pilih berkas PDF naskah yang akan diperiksa.", status: .badRequest)
             }
-            return try page(found, uploaded: Data(file))
+            return try page(found, uploaded: Data(file.data))
         } catch { return failed(error, routeContext) }
     }
 
@@ -111,112 +115,5 @@ struct VerificationController: Sendable {
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: reply.data)))
-    }
-}
-
-/// A `multipart/form-data` body (RFC 7578): its text fields and its files, read from a body the
-/// workspace has already limited in size.
-enum Multipart {
-    /// One part.
-    struct Part: Sendable {
-        let name: String
-        let fileName: String?
-        let data: [UInt8]
-    }
-
-    /// Every part of `body`.
-    static func parts(in body: [UInt8], contentType: String?) -> [Part] {
-        guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data"),
-            let range = contentType.range(of: "boundary=")
-        else { return [] }
-        var boundary = String(contentType[range.upperBound...])
-        if let end = boundary.firstIndex(of: ";") { boundary = String(boundary[..<end]) }
-        boundary = boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-        let delimiter = Array("--\(boundary)".utf8)
-        let closing = Array("\r\n--\(boundary)".utf8)
-        let blank = Array("\r\n\r\n".utf8)
-        var found: [Part] = []
-        var position = 0
-        while let start = search(delimiter, in: body, from: position) {
-            let headersStart = start + delimiter.count
-            guard let headersEnd = search(blank, in: body, from: headersStart) else { break }
-            let headers = String(decoding: body[headersStart..<headersEnd], as: UTF8.self)
-            let contentStart = headersEnd + blank.count
-            guard let contentEnd = Self.closingDelimiter(closing, in: body, from: contentStart) else { break }
-            if let name = value(of: "name", in: headers) {
-                found.append(
-                    Part(
-                        name: name, fileName: value(of: "filename", in: headers),
-                        data: Array(body[contentStart..<contentEnd])))
-            }
-            position = contentEnd + 2
-        }
-        return found
-    }
-
-    /// The next `closing` delimiter that is one (followed by CRLF or "--"), not text that starts like it.
-    static func closingDelimiter(_ closing: [UInt8], in body: [UInt8], from start: Int) -> Int? {
-        var from = start
-        while let found = search(closing, in: body, from: from) {
-            let after = found + closing.count
-            if after + 2 <= body.count,
-                body[after..<(after + 2)].elementsEqual([0x0D, 0x0A])
-                    || body[after..<(after + 2)].elementsEqual([0x2D, 0x2D])
-            {
-                return found
-            }
-            from = found + 1
-        }
-        return nil
-    }
-
-    /// A `key="value"` parameter of a part's Content-Disposition.
-    static func value(of key: String, in headers: String) -> String? {
-        // "\r\n" is one Character in Swift: split on newlines as such.
-        for piece in headers.split(whereSeparator: { $0 == ";" || $0.isNewline }) {
-            let trimmed = piece.trimmingCharacters(in: .whitespaces)
-            guard trimmed.lowercased().hasPrefix("\(key)=") else { continue }
-            return String(trimmed.dropFirst(key.count + 1)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        }
-        return nil
-    }
-
-    static func firstFile(in body: [UInt8], contentType: String?) -> ArraySlice<UInt8>? {
-        guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data"),
-            let range = contentType.range(of: "boundary=")
-        else { return nil }
-        var boundary = String(contentType[range.upperBound...])
-        if let end = boundary.firstIndex(of: ";") { boundary = String(boundary[..<end]) }
-        boundary = boundary.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-        let delimiter = Array("--\(boundary)".utf8)
-        let closing = Array("\r\n--\(boundary)".utf8)
-        let blank = Array("\r\n\r\n".utf8)
-        var position = 0
-        while let start = search(delimiter, in: body, from: position) {
-            let headersStart = start + delimiter.count
-            guard let headersEnd = search(blank, in: body, from: headersStart) else { return nil }
-            let headers = String(decoding: body[headersStart..<headersEnd], as: UTF8.self).lowercased()
-            let contentStart = headersEnd + blank.count
-            guard let contentEnd = Self.closingDelimiter(closing, in: body, from: contentStart) else { return nil }
-            if headers.contains("filename=") && contentEnd > contentStart { return body[contentStart..<contentEnd] }
-            position = contentEnd + 2
-        }
-        return nil
-    }
-
-    static func search(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else {
-            return nil
-        }
-        let first = needle[0]
-        var index = start
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) {
-                return index
-            }
-            index += 1
-        }
-        return nil
     }
 }

@@ -15,7 +15,7 @@ public struct WorkspaceRequestContext: RequestContext {
     /// The posted form, once its CSRF token was checked.
     var form = Form(fields: [:])
     /// The files of a posted `multipart/form-data` form, by field name.
-    var files: [String: Multipart.Part] = [:]
+    var files: [String: MultipartForm.File] = [:]
 
     /// A context for a request from `source`.
     public init(source: ApplicationRequestContextSource) {

@@ -337,7 +337,12 @@ struct ExchangeController: Sendable {
     private func enter(_ request: Request, _ routeContext: JembatanRequestContext, scope: Scope, operation: String)
         async throws -> (ExchangeCaller, HubDataset, RateLimiter.Decision)
     {
-        let caller = try await credentials.authenticate(request)
+        let caller: ExchangeCaller
+        if scope == .write && !isExchangeKey(request) && request.headers[.authorization] != nil {
+            caller = try await producerAccount(request, routeContext)
+        } else {
+            caller = try await credentials.authenticate(request)
+        }
         let decision = await limiter.take(caller.credentialId, ratePerMinute: caller.ratePerMinute)
         guard decision.allowed else {
             throw RateLimited(decision: decision)
@@ -358,6 +363,29 @@ struct ExchangeController: Sendable {
             throw await refused(error, caller, dataset, operation)
         }
         return (caller, dataset, decision)
+    }
+
+    /// A push by a signed-in producer account (the workspace's record-file form) for its own
+    /// agency's provisioned dataset: authorised like a write key of that dataset, rate limited and
+    /// written to the same audit chain with the account as actor (`akun:{name}`).
+    private func producerAccount(_ request: Request, _ routeContext: JembatanRequestContext) async throws
+        -> ExchangeCaller
+    {
+        let account = try routeContext.require([.producer])
+        let datasetId = routeContext.parameters.get("dataset") ?? ""
+        guard let dataset = try await HubDataset.find(datasetId, client: context.client, logger: context.logger),
+            let agency = account.agencyCode, dataset.agencyCode == agency
+        else {
+            throw APIError.notFound("dataset")
+        }
+        guard dataset.state == .provisioned else {
+            throw APIError(
+                .forbidden, code: "dataset_not_provisioned",
+                message: "the dataset's API is not provisioned (integration test not passed)", field: "Authorization")
+        }
+        return ExchangeCaller(
+            credentialId: "akun:\(account.name)", agencyCode: agency, scope: .write, datasetId: datasetId,
+            requestId: dataset.requestId, ratePerMinute: credentials.defaultRatePerMinute)
     }
 
     /// Records a refused call in the audit log, then hands the error back to be thrown.
