@@ -85,6 +85,19 @@ extension ServiceCalls {
         }
     }
 
+    /// A form's large upload: the temporary file `file` streamed as the body; errors as for ``submit(_:_:_:as:json:)``.
+    func stream(_ service: ServiceName, _ path: String, as person: SignedIn, file: URL, contentType: String)
+        async throws -> ServiceClient.Reply
+    {
+        let reply = try await client.upload(
+            service, path, token: person.token.text, file: file, contentType: contentType)
+        switch reply.status {
+        case 401: throw SignedOut()
+        case 200..<500: return reply
+        default: throw Failed(service: service, path: path, status: reply.status, body: reply.text)
+        }
+    }
+
     /// A public call (no sign-in): the verification of a signed document, the seal keys.
     func anonymous(_ service: ServiceName, _ path: String) async throws -> ServiceClient.Reply {
         try await client.call("GET", service, path)

@@ -70,7 +70,7 @@ struct SessionMiddleware: RouterMiddleware {
 
     /// Forms that carry a file of records (written to disk as it arrives, not kept in memory).
     static func takesRecordFiles(_ path: String) -> Bool {
-        path.hasPrefix("/permohonan/") && (path.hasSuffix("/rekaman") || path.hasSuffix("/rekonsiliasi"))
+        path.hasPrefix("/katalog/") && (path.hasSuffix("/rekaman") || path.hasSuffix("/rekonsiliasi"))
     }
 
     private func tooLarge(_ limit: String, _ context: Context) throws -> Response {

@@ -154,6 +154,36 @@ struct TasksController: Sendable {
         var attach: AttachForm? = nil
         /// The producer may withdraw a request that is still open.
         var withdraw: AttachForm? = nil
+        struct HubDataset: Sendable {
+            let datasetId: String
+            let name: String
+            let producer: Bool
+        }
+
+        /// The request's datasets on the hub, once provisioned.
+        var hubDatasets: [HubDataset] = []
+        var hasHubDatasets = false
+    }
+
+    /// The datasets provisioned for `requestId` that `person` may see (provisioning's list).
+    static func hubDatasets(of requestId: String, as person: SignedIn, context: WorkspaceContext) async throws
+        -> [RequestView.HubDataset]
+    {
+        struct Listing: Decodable {
+            struct Dataset: Decodable {
+                let datasetId: String
+                let name: String
+                let requestId: String
+                let producer: String
+            }
+            let datasets: [Dataset]
+        }
+        return try await context.services.get(Listing.self, .provisioning, "/v1/datasets", as: person).datasets
+            .filter { $0.requestId == requestId }.map {
+                .init(
+                    datasetId: $0.datasetId, name: $0.name,
+                    producer: person.account.role == .producer && person.account.agencyCode == $0.producer)
+            }
     }
 
     static let documentStates = ["draft": "konsep", "verified": "diparaf", "signed": "ditandatangani"]
@@ -229,6 +259,8 @@ struct TasksController: Sendable {
                     sha256: String($0.sha256.prefix(16)))
             })
         var page = view
+        page.hubDatasets = try await Self.hubDatasets(of: requestId, as: person, context: context)
+        page.hasHubDatasets = !page.hubDatasets.isEmpty
         page.done = done
         page.error = outcome?.error
         if person.account.role == .producer, !detail.request.state.isClosed {

@@ -130,6 +130,7 @@ public enum WorkspaceService {
         SignInController(context: context).register(on: pages)
         TasksController(context: context).register(on: pages)
         DocumentsController(context: context).register(on: pages)
+        DatasetsController(context: context).register(on: pages)
         StepFormsController(context: context).register(on: pages)
         NewRequestController(context: context).register(on: pages)
         OverviewController(context: context).register(on: pages)

@@ -93,8 +93,28 @@ def test_a_request_walked_from_the_form_to_the_signed_report(people, base_url, c
     supervisor.wait_for_load_state()
     assert "Hasil integrasi diserahkan" in page_text(supervisor), page_text(supervisor)[:600]
 
-    # 5. The producer runs the quality checks and accepts on that run, its scorecard in view.
+    # 5. The producer sends its records from a file on the dataset's page (a broken file is named
+    # row by row and stores nothing), runs the quality checks and accepts on that run.
     wait_for(producer, request_url, "Jalankan uji mutu")
+    producer.locator('a[href^="/katalog/"]').first.click()
+    producer.wait_for_load_state()
+    broken = tmp_path / "posyandu-salah.csv"
+    broken.write_text("kode_posyandu,nama_posyandu,jumlah_kader\nP001,Melati,5\nP002,Mawar,lima\n")
+    producer.get_by_label(re.compile("^Berkas CSV")).set_input_files(str(broken))
+    producer.get_by_role("button", name="Kirim ke hub").click()
+    producer.wait_for_load_state()
+    text = page_text(producer)
+    assert "1 rekaman melanggar kontrak" in text and "baris 3" in text, text[:800]
+    producer.screenshot(path=str(ARTIFACTS / "rekaman-galat.png"), full_page=True)
+    good = tmp_path / "posyandu.csv"
+    good.write_text("kode_posyandu,nama_posyandu,jumlah_kader\n" + "".join(
+        f"P{n:03d},Posyandu {n},{n % 9 + 1}\n" for n in range(1, 121)))
+    producer.get_by_label(re.compile("^Berkas CSV")).set_input_files(str(good))
+    producer.get_by_role("button", name="Kirim ke hub").click()
+    producer.wait_for_load_state()
+    assert "120 rekaman diterima hub" in page_text(producer), page_text(producer)[:800]
+    producer.screenshot(path=str(ARTIFACTS / "dataset-rekaman.png"), full_page=True)
+    producer.goto(request_url)
     producer.get_by_role("button", name="Jalankan uji mutu").click()
     producer.wait_for_load_state()
     assert "Skor" in page_text(producer), page_text(producer)[:800]
@@ -133,3 +153,10 @@ def test_a_request_walked_from_the_form_to_the_signed_report(people, base_url, c
     # 7. The consumer agency finds the dataset in the catalogue.
     consumer, _ = person_page(open_page, base_url, people, credentials, "consumer")
     wait_for(consumer, base_url + "/katalog", dataset, seconds=60)
+    consumer.locator("tr", has_text=dataset).locator('a[href^="/katalog/"]').first.click()
+    consumer.wait_for_load_state()
+    consumer.get_by_role("button", name="Ambil kunci").first.click()
+    consumer.wait_for_load_state()
+    text = page_text(consumer)
+    assert "hanya ditampilkan sekali" in text and "jbk_" in text, text[:800]
+    assert "curl -H" in text, "an example call"
