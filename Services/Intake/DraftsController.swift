@@ -8,7 +8,9 @@ struct DraftsController: Sendable {
     let context: ServiceContext
 
     func register(on router: Router<JembatanRequestContext>) {
+        router.get("v1/drafts", use: list)
         router.post("v1/drafts", use: create)
+        router.get("v1/drafts/:id", use: show)
         router.put("v1/drafts/:id", use: update)
         router.post("v1/drafts/:id/submit", use: submit)
     }
@@ -18,6 +20,46 @@ struct DraftsController: Sendable {
         let state: IntakeState
         /// What still keeps the draft from being submitted.
         let missing: [FieldViolation]
+    }
+
+    struct Listed: Encodable {
+        let requestId: String
+        let title: String
+        let createdBy: String
+        let createdAt: Date
+    }
+
+    /// The agency's drafts, newest first.
+    @Sendable func list(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer])
+        let drafts = try await RequestStore.drafts(
+            of: account.agencyCode ?? "", client: context.client, logger: routeContext.logger)
+        return try JSONResponse.make([
+            "drafts": drafts.map {
+                Listed(requestId: $0.requestId, title: $0.title, createdBy: $0.createdBy, createdAt: $0.createdAt)
+            }
+        ])
+    }
+
+    struct Shown: Encodable {
+        let requestId: String
+        let draft: RequestDraft
+        let missing: [FieldViolation]
+    }
+
+    /// One draft as saved, to go on editing it.
+    @Sendable func show(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer])
+        let requestId = try request.requestIDParameter(routeContext)
+        guard
+            let stored = try await RequestStore.draft(requestId, client: context.client, logger: routeContext.logger),
+            stored.state == .draft, account.mayAccess(agency: stored.agencyCode)
+        else { throw APIError.notFound("draft") }
+        let profiles = try await ProfileChoice.load(context, logger: routeContext.logger)
+        return try JSONResponse.make(
+            Shown(
+                requestId: requestId, draft: stored.draft,
+                missing: CompletenessCheck.violations(of: stored.draft.asSubmission, profiles: profiles)))
     }
 
     @Sendable func create(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {

@@ -13,6 +13,37 @@ struct NewRequestController: Sendable {
         router.get("permohonan/baru", use: show)
         router.post("permohonan/baru", use: submit)
         router.post("permohonan/baru/ddl", use: importDDL)
+        router.get("permohonan/:id/perbaiki", use: showRevision)
+        router.post("permohonan/:id/perbaiki", use: revise)
+    }
+
+    /// The returned request's definition in the form, to change and send again.
+    @Sendable func showRevision(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: [.producer])
+        let requestId = try TasksController.requestId(request, routeContext)
+        let current = try await context.services.get(Draft.self, .intake, "/v1/requests/\(requestId)", as: person)
+        return try await page(person, values: Self.values(of: current), revisionOf: requestId)
+    }
+
+    /// Sends the returned request again with its changed dataset; the request page then shows what changed.
+    @Sendable func revise(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: [.producer])
+        let requestId = try TasksController.requestId(request, routeContext)
+        let form = routeContext.form
+        var body = Self.submission(form)
+        body = ["title": body["title"] ?? "", "purpose": body["purpose"] ?? "", "datasets": body["datasets"] ?? []]
+        let before = try await StepFormsController.timelineLength(requestId, person: person, context: context)
+        let reply = try await context.services.submit(
+            "PUT", .intake, "/v1/requests/\(requestId)", as: person, json: body)
+        if reply.status < 300 {
+            try await StepFormsController.awaitProjection(requestId, person: person, context: context) {
+                ($0 ?? 0) > (before ?? 0)
+            }
+            return Pages.redirect(to: "/permohonan/\(requestId)?selesai=perbaiki#perubahan")
+        }
+        return try await refused(
+            reply, person: person, values: form.fields.filter { $0.key != "_csrf" }, draftId: nil,
+            revisionOf: requestId)
     }
 
     /// The largest DDL file read.
@@ -81,6 +112,13 @@ struct NewRequestController: Sendable {
         let classifications: [Option]
         let frequencies: [Option]
         let types: String
+        /// The draft this form edits (saved with "Simpan draf"), if any.
+        let draftId: String?
+        let saved: String?
+        /// Where the form posts: a new request or a returned request's revision.
+        let action: String
+        /// The revision of a returned request: the producer changes the dataset and sends it again.
+        let revision: Bool
     }
 
     static let classifications = [("public", "Terbuka"), ("internal", "Internal"), ("restricted", "Terbatas")]
@@ -91,7 +129,8 @@ struct NewRequestController: Sendable {
 
     func page(
         _ person: SignedIn, values: [String: String] = [:], errors: [String: String] = [:], error: String? = nil,
-        problems: [String] = [], imported: String? = nil, status: HTTPResponse.Status = .ok
+        problems: [String] = [], imported: String? = nil, draftId: String? = nil, saved: String? = nil,
+        revisionOf requestId: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let view = View(
             csrf: person.csrf, values: values, errors: errors, error: error, problems: problems,
@@ -102,14 +141,72 @@ struct NewRequestController: Sendable {
             frequencies: Self.frequencies.map {
                 Option(value: $0.0, label: $0.1, selected: $0.0 == (values["updateFrequency"] ?? "monthly"))
             },
-            types: FieldKind.allCases.map(\.rawValue).joined(separator: ", "))
+            types: FieldKind.allCases.map(\.rawValue).joined(separator: ", "), draftId: draftId, saved: saved,
+            action: requestId.map { "/permohonan/\($0)/perbaiki" } ?? "/permohonan/baru", revision: requestId != nil)
         return try Pages.render(
-            "new-request", title: "Permohonan baru", signedIn: person, active: "/permohonan",
+            "new-request", title: requestId == nil ? "Permohonan baru" : "Perbaiki dan ajukan ulang", signedIn: person,
+            active: "/permohonan",
             taskCount: try await context.taskCount(person), page: view, status: status)
     }
 
     @Sendable func show(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
-        try await page(try routeContext.person(in: [.producer]))
+        let person = try routeContext.person(in: [.producer])
+        guard let draftId = request.uri.queryParameters["draf"].map(String.init) else { return try await page(person) }
+        guard UUID(uuidString: draftId) != nil else { throw PageError.notFound }
+        struct Shown: Decodable {
+            let draft: Draft
+            let missing: [FieldViolation]
+        }
+        let shown = try await context.services.get(Shown.self, .intake, "/v1/drafts/\(draftId)", as: person)
+        return try await page(
+            person, values: Self.values(of: shown.draft), errors: Self.errors(shown.missing), draftId: draftId,
+            saved: shown.missing.isEmpty
+                ? "Draf ini lengkap dan siap diajukan." : "Draf tersimpan. Isian yang ditandai belum lengkap.")
+    }
+
+    /// A saved draft or a submitted request as intake returns it.
+    struct Draft: Decodable {
+        struct Contact: Decodable {
+            let name: String?
+            let email: String?
+            let phone: String?
+        }
+        let title: String?
+        let purpose: String?
+        let legalBasis: String?
+        let contactPerson: Contact?
+        let intendedConsumers: [String]?
+        let datasets: [DatasetDefinition]?
+    }
+
+    /// The form's values for `draft` (its first dataset: the form edits one).
+    static func values(of draft: Draft) -> [String: String] {
+        var values: [String: String] = [
+            "title": draft.title ?? "", "purpose": draft.purpose ?? "", "legalBasis": draft.legalBasis ?? "",
+            "contactName": draft.contactPerson?.name ?? "", "contactEmail": draft.contactPerson?.email ?? "",
+            "contactPhone": draft.contactPerson?.phone ?? "",
+            "consumers": (draft.intendedConsumers ?? []).joined(separator: ", "),
+        ]
+        if let dataset = draft.datasets?.first {
+            values["dataset"] = dataset.name
+            values["primaryKey"] = dataset.primaryKey.joined(separator: ", ")
+            values["fields"] = dataset.fields.map { "\($0.name) \($0.type)\($0.required ? " wajib" : "")" }
+                .joined(separator: "\n")
+            values["classification"] = dataset.classification ?? "public"
+            values["updateFrequency"] = dataset.updateFrequency ?? "monthly"
+        }
+        return values
+    }
+
+    /// Intake's broken rules as the form's errors, beside their fields.
+    static func errors(_ violations: [FieldViolation]) -> [String: String] {
+        var errors: [String: String] = [:]
+        for violation in violations {
+            let field = Self.formField(violation.field)
+            let text = Self.words(violation)
+            errors[field] = errors[field].map { "\($0) \(text)" } ?? text
+        }
+        return errors
     }
 
     /// The columns written one per line as `name type [wajib]`; a line that is not that is kept for
@@ -166,13 +263,50 @@ struct NewRequestController: Sendable {
     @Sendable func submit(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
         let person = try routeContext.person(in: [.producer])
         let form = routeContext.form
-        let reply = try await context.services.submit(
-            "POST", .intake, "/v1/requests", as: person, json: Self.submission(form))
-        if reply.status == 201, let id = reply.json["requestId"] as? String {
+        let values = form.fields.filter { !["_csrf", "langkah", "draftId"].contains($0.key) }
+        var draftId = form.trimmed("draftId").isEmpty ? nil : form.trimmed("draftId")
+        if let id = draftId, UUID(uuidString: id) == nil { throw PageError.notFound }
+        if form.trimmed("langkah") == "draf" || draftId != nil {
+            // Save (or replace) the draft first: "Simpan draf" stops here, "Ajukan" then submits it.
+            let reply = try await context.services.submit(
+                draftId == nil ? "POST" : "PUT", .intake, draftId.map { "/v1/drafts/\($0)" } ?? "/v1/drafts",
+                as: person, json: Self.submission(form))
+            guard reply.status < 300, let id = reply.json["requestId"] as? String else {
+                return try await refused(reply, person: person, values: values, draftId: draftId)
+            }
+            draftId = id
+            if form.trimmed("langkah") == "draf" {
+                let missing = (try? JSONDecoder().decode(Missing.self, from: reply.data).missing) ?? []
+                return try await page(
+                    person, values: values, errors: Self.errors(missing), draftId: id,
+                    saved: missing.isEmpty
+                        ? "Draf tersimpan dan sudah lengkap: ajukan bila siap."
+                        : "Draf tersimpan. Isian yang ditandai belum lengkap; lanjutkan kapan saja dari daftar Permohonan."
+                )
+            }
+        }
+        let reply =
+            if let draftId {
+                try await context.services.submit("POST", .intake, "/v1/drafts/\(draftId)/submit", as: person)
+            } else {
+                try await context.services.submit(
+                    "POST", .intake, "/v1/requests", as: person, json: Self.submission(form))
+            }
+        if reply.status < 300, let id = reply.json["requestId"] as? String {
             // The request's page reads reporting, which learns of the request a moment later.
             try await StepFormsController.awaitProjection(id, person: person, context: context) { $0 != nil }
             return Pages.redirect(to: "/permohonan/\(id)?selesai=ajukan")
         }
+        return try await refused(reply, person: person, values: values, draftId: draftId)
+    }
+
+    struct Missing: Decodable { let missing: [FieldViolation] }
+
+    /// Intake's refusal on the form again: each rule beside its field, what was typed kept.
+    func refused(
+        _ reply: JembatanClientReply, person: SignedIn, values: [String: String], draftId: String?,
+        revisionOf requestId: String? = nil
+    ) async throws -> Response {
         struct Body: Decodable {
             struct Detail: Decodable {
                 let code: String
@@ -180,19 +314,14 @@ struct NewRequestController: Sendable {
             }
             let error: Detail
         }
-        var errors: [String: String] = [:]
         let detail = try? JSONDecoder().decode(Body.self, from: reply.data).error
-        for violation in detail?.violations ?? [] {
-            let field = Self.formField(violation.field)
-            let text = Self.words(violation)
-            errors[field] = errors[field].map { "\($0) \(text)" } ?? text
-        }
+        let errors = Self.errors(detail?.violations ?? [])
         return try await page(
-            person, values: form.fields.filter { $0.key != "_csrf" }, errors: errors,
+            person, values: values, errors: errors,
             error: errors.isEmpty
-                ? "Permohonan tidak dapat diajukan (\(detail?.code ?? "HTTP \(reply.status)")). Tidak ada yang disimpan."
-                : "Permohonan belum lengkap: perbaiki isian yang ditandai. Tidak ada yang disimpan.",
-            status: .unprocessableContent)
+                ? "Permohonan tidak dapat diajukan (\(FormOutcome.explain(detail?.code ?? "http_\(reply.status)"))). Tidak ada yang disimpan."
+                : "Permohonan belum lengkap: perbaiki isian yang ditandai. \(draftId == nil ? "Tidak ada yang disimpan." : "Draf tetap tersimpan.")",
+            draftId: draftId, revisionOf: requestId, status: .unprocessableContent)
     }
 
     /// Intake's rule in Indonesian, naming the column where there is one.

@@ -151,6 +151,7 @@ struct StepFormsController: Sendable {
         switch name {
         case "ajukan": "Permohonan diajukan; surat permohonannya dibuat. Kepala Dinas mendapat tugas disposisi."
         case "lampiran": "Lampiran tersimpan, dengan SHA-256-nya."
+        case "perbaiki": "Permohonan diajukan ulang; tim teknis mengkajinya lagi dengan perubahan di bawah."
         default: action(name, requestId: "")?.done
         }
     }

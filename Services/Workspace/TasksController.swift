@@ -82,6 +82,15 @@ struct TasksController: Sendable {
         }
 
         let requests: [Line]
+        struct Draft: Sendable {
+            let requestId: String
+            let title: String
+            let saved: String
+        }
+
+        /// The producer agency's saved drafts.
+        var drafts: [Draft] = []
+        var hasDrafts = false
     }
 
     @Sendable func requests(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
@@ -94,10 +103,26 @@ struct TasksController: Sendable {
                 step: item.phase.map { item.sopStep > 0 ? "\(item.sopStep) · \($0.label)" : $0.label } ?? "–",
                 state: item.state.rawValue, stateLabel: item.state.label, updated: WIB.format(item.updatedAt))
         }
+        var page = RequestsView(mayCreate: person.account.role == .producer, requests: lines)
+        if person.account.role == .producer {
+            struct Drafts: Decodable {
+                struct Draft: Decodable {
+                    let requestId: String
+                    let title: String
+                    let createdAt: Date
+                }
+                let drafts: [Draft]
+            }
+            page.drafts = try await context.services.get(Drafts.self, .intake, "/v1/drafts", as: person).drafts.map {
+                .init(
+                    requestId: $0.requestId, title: $0.title.isEmpty ? "(tanpa judul)" : $0.title,
+                    saved: WIB.format($0.createdAt))
+            }
+            page.hasDrafts = !page.drafts.isEmpty
+        }
         return try Pages.render(
             "requests", title: "Permohonan", signedIn: person, active: "/permohonan",
-            taskCount: try await context.taskCount(person),
-            page: RequestsView(mayCreate: person.account.role == .producer, requests: lines))
+            taskCount: try await context.taskCount(person), page: page)
     }
 
     // MARK: One request
@@ -160,9 +185,53 @@ struct TasksController: Sendable {
             let producer: Bool
         }
 
+        /// What the producer changed when it sent a returned request again (latest version against the one before).
+        var changes: [String] = []
+        var changedVersions: String?
         /// The request's datasets on the hub, once provisioned.
         var hubDatasets: [HubDataset] = []
         var hasHubDatasets = false
+    }
+
+    struct Diff: Decodable {
+        struct Change: Decodable {
+            let path: String
+            let change: String
+            let from: String?
+            let to: String?
+        }
+        let fromVersion: Int
+        let toVersion: Int
+        let changes: [Change]
+    }
+
+    /// The latest revision's changes, when the request was sent again after a return (nil before).
+    static func revision(of requestId: String, as person: SignedIn, context: WorkspaceContext) async throws -> Diff? {
+        let reply = try await context.services.submit("GET", .intake, "/v1/requests/\(requestId)/diff", as: person)
+        guard reply.status == 200, let diff = try? ServiceCalls.decoder.decode(Diff.self, from: reply.data),
+            diff.toVersion > diff.fromVersion
+        else { return nil }
+        return diff
+    }
+
+    /// One change in words.
+    static func change(_ change: Diff.Change) -> String {
+        let what =
+            switch change.change {
+            case "dataset_added": "dataset ditambahkan"
+            case "dataset_removed": "dataset dihapus"
+            case "field_added": "kolom ditambahkan"
+            case "field_removed": "kolom dihapus"
+            case "primary_key_changed": "kunci utama diubah"
+            case "type_changed": "tipe diubah"
+            case "required_changed": "wajib/tidak wajib diubah"
+            default: change.change
+            }
+        let values = [change.from, change.to].compactMap { $0 }
+        let detail =
+            change.from != nil && change.to != nil
+            ? ": \(change.from ?? "") → \(change.to ?? "")" : values.isEmpty ? "" : " (\(values[0]))"
+        return "\(change.path): \(what)\(detail)"
     }
 
     /// The datasets provisioned for `requestId` that `person` may see (provisioning's list).
@@ -221,7 +290,7 @@ struct TasksController: Sendable {
                 step.phase, requestId: requestId, person: person, outcome: outcome, context: context)
             action = RequestView.Action(
                 step: Self.stepName(step.step, step.name), what: what,
-                how: form == nil || step.phase == .revision ? how : nil,
+                how: form == nil ? how : nil,
                 deadline: StepLine.deadlineText(step.deadline, provisional: step.provisional),
                 overdue: step.status == "overdue", form: form)
         }
@@ -261,6 +330,10 @@ struct TasksController: Sendable {
         var page = view
         page.hubDatasets = try await Self.hubDatasets(of: requestId, as: person, context: context)
         page.hasHubDatasets = !page.hubDatasets.isEmpty
+        if let diff = try await Self.revision(of: requestId, as: person, context: context) {
+            page.changedVersions = "versi \(diff.fromVersion) → \(diff.toVersion)"
+            page.changes = diff.changes.map(Self.change)
+        }
         page.done = done
         page.error = outcome?.error
         if person.account.role == .producer, !detail.request.state.isClosed {

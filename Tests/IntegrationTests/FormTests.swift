@@ -169,5 +169,87 @@ extension RealStack {
                 try await TestDatabase.count("SELECT count(*)::int FROM reporting.reports WHERE kind = 'monthly'")
                     == before + 1, "a new version is stored")
         }
+
+        @Test(
+            "a draft is saved incomplete (what is missing beside its fields, the same draft kept), listed, reopened and submitted; a returned request is revised in the form and the request page shows the change"
+        )
+        func draftAndRevision() async throws {
+            let producer = try await WorkspaceTests.signedIn("draf.operator", .producer, agency: "35.14-dinkes")
+            let form = try await producer.get("/permohonan/baru")
+            let title = "Draf data gizi \(UUID().uuidString.prefix(6))"
+            let dataset = "gizi_\(UUID().uuidString.prefix(6).lowercased())"
+            let saved = try await producer.post(
+                "/permohonan/baru",
+                [
+                    "_csrf": form.csrf ?? "", "langkah": "draf", "title": title, "dataset": dataset,
+                    "fields": "kode_posyandu string wajib",
+                ])
+            #expect(saved.status == 200 && saved.text.contains("Draf tersimpan"), "\(Self.messages(saved.text))")
+            #expect(saved.text.contains("galat-purpose"), "what is missing is beside its field")
+            let draftId = try #require(
+                saved.text.firstMatch(of: /name="draftId" value="([0-9a-f-]{36})"/).map { String($0.output.1) })
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM intake.requests WHERE request_id = \(draftId) AND state = 'draft' AND title = \(title)"
+                ) == 1)
+            let list = try await producer.get("/permohonan")
+            #expect(list.text.contains("/permohonan/baru?draf=\(draftId)") && list.text.contains(title))
+            let reopened = try await producer.get("/permohonan/baru?draf=\(draftId)")
+            #expect(
+                reopened.text.contains("value=\"\(title)\"") && reopened.text.contains("kode_posyandu string wajib"))
+
+            let complete: [String: String] = [
+                "_csrf": form.csrf ?? "", "draftId": draftId, "title": title,
+                "purpose": "Perencanaan gizi", "legalBasis": "Perpres 39/2019", "contactName": "Rina",
+                "contactEmail": "rina@dinkes.example.go.id", "consumers": "35.14-bappeda", "dataset": dataset,
+                "fields": "kode_posyandu string wajib\njumlah_balita integer", "primaryKey": "kode_posyandu",
+                "classification": "public", "updateFrequency": "monthly",
+            ]
+            let submitted = try await producer.post("/permohonan/baru", complete)
+            #expect(submitted.status == 303, "\(submitted.status) \(Self.messages(submitted.text))")
+            #expect(submitted.location == "/permohonan/\(draftId)?selesai=ajukan", "the draft itself is submitted")
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM intake.requests WHERE request_id = \(draftId) AND state = 'submitted'")
+                    == 1)
+
+            // Returned by the technical team, revised in the form, the change shown on the request page.
+            _ = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests/\(draftId)/disposition", token: try await Actors.head,
+                json: ["note": "Kaji"])
+            _ = try await ServiceHTTP.eventually(
+                "evaluation", "/v1/requests/\(draftId)/review", token: try await Actors.technical
+            ) { $0["state"] as? String == "awaiting_decision" }
+            let returned = try await ServiceHTTP.call(
+                "POST", "evaluation", "/v1/requests/\(draftId)/decision", token: try await Actors.technical,
+                json: [
+                    "decision": "return",
+                    "reasons": [["field": "\(dataset).nama_posyandu", "message": "tambahkan nama posyandu"]],
+                ])
+            #expect(returned.status == 200, "\(returned.text)")
+            var page = try await producer.get("/permohonan/\(draftId)")
+            for _ in 0..<40 where !page.text.contains("Perbaiki dan ajukan ulang") {
+                try await Task.sleep(for: .milliseconds(250))
+                page = try await producer.get("/permohonan/\(draftId)")
+            }
+            #expect(page.text.contains("tambahkan nama posyandu"), "the return reason is on the page")
+            let revision = try await producer.get("/permohonan/\(draftId)/perbaiki")
+            #expect(revision.status == 200 && revision.text.contains("jumlah_balita integer"), "prefilled")
+            var changed = complete
+            changed.removeValue(forKey: "draftId")
+            changed["_csrf"] = revision.csrf ?? ""
+            changed["fields"] = "kode_posyandu string wajib\nnama_posyandu string wajib\njumlah_balita integer"
+            let resent = try await producer.post("/permohonan/\(draftId)/perbaiki", changed)
+            #expect(resent.status == 303, "\(resent.status) \(Self.messages(resent.text))")
+            let after = try await producer.get("/permohonan/\(draftId)")
+            #expect(after.text.contains("Perubahan pada pengajuan ulang (versi 1 → 2)"))
+            #expect(
+                after.text.contains("\(dataset).nama_posyandu: kolom ditambahkan (string)"),
+                "\(after.text.prefix(3000))")
+            let technical = try await WorkspaceTests.signedIn("draf.teknis", .technical)
+            #expect(
+                try await technical.get("/permohonan/\(draftId)").text.contains("kolom ditambahkan"),
+                "the technical team sees the change")
+        }
     }
 }

@@ -247,6 +247,36 @@ enum RequestStore {
 
     // MARK: - Reads
 
+    /// A draft as saved (no lock: to show it).
+    static func draft(_ requestId: String, client: PostgresClient, logger: Logger) async throws -> StoredDraft? {
+        for try await (state, agency, body) in try await client.query(
+            """
+            SELECT state, agency_code, coalesce(submission::text, '{}') FROM intake.requests WHERE request_id = \(requestId)
+            """, logger: logger
+        ).decode((String, String, String).self) {
+            return StoredDraft(
+                state: try IntakeState(stored: state), agencyCode: agency,
+                draft: try CloudEventCodec.decodeJSON(RequestDraft.self, from: body))
+        }
+        return nil
+    }
+
+    /// An agency's drafts, newest first.
+    static func drafts(of agency: String, client: PostgresClient, logger: Logger) async throws -> [(
+        requestId: String, title: String, createdBy: String, createdAt: Date
+    )] {
+        var found: [(requestId: String, title: String, createdBy: String, createdAt: Date)] = []
+        for try await row in try await client.query(
+            """
+            SELECT request_id, title, submitted_by, submitted_at FROM intake.requests
+            WHERE agency_code = \(agency) AND state = \(IntakeState.draft.rawValue) ORDER BY submitted_at DESC LIMIT 200
+            """, logger: logger
+        ).decode((String, String, String, Date).self) {
+            found.append(row)
+        }
+        return found
+    }
+
     static func find(_ requestId: String, client: PostgresClient, logger: Logger) async throws -> StoredRequest? {
         let rows = try await client.query(
             """
