@@ -32,6 +32,7 @@ struct WorkspaceFrame: Sendable {
         if role != .consumer { sections += [("/permohonan", "Permohonan"), ("/ringkasan", "Ringkasan")] }
         sections.append(("/katalog", "Katalog dataset"))
         if role != .consumer { sections += [("/volume", "Volume"), ("/laporan", "Laporan")] }
+        if role == .admin || role == .technical { sections.append(("/rujukan", "Data rujukan")) }
         if role == .admin { sections.append(("/admin/akun", "Akun pengguna")) }
         sections.append(("/akun", "Akun saya"))
         return sections

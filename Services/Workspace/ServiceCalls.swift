@@ -73,11 +73,12 @@ extension ServiceCalls {
     }
 
     /// A form's upload: `data` as the body (a file the service checks itself); errors as for ``submit(_:_:_:as:json:)``.
-    func upload(_ service: ServiceName, _ path: String, as person: SignedIn, data: [UInt8], contentType: String)
-        async throws -> ServiceClient.Reply
-    {
+    func upload(
+        _ service: ServiceName, _ path: String, method: String = "POST", as person: SignedIn, data: [UInt8],
+        contentType: String
+    ) async throws -> ServiceClient.Reply {
         let reply = try await client.call(
-            "POST", service, path, token: person.token.text, body: Data(data), contentType: contentType)
+            method, service, path, token: person.token.text, body: Data(data), contentType: contentType)
         switch reply.status {
         case 401: throw SignedOut()
         case 200..<500: return reply

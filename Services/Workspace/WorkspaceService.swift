@@ -131,6 +131,7 @@ public enum WorkspaceService {
         TasksController(context: context).register(on: pages)
         DocumentsController(context: context).register(on: pages)
         DatasetsController(context: context).register(on: pages)
+        ReferenceDataController(context: context).register(on: pages)
         StepFormsController(context: context).register(on: pages)
         NewRequestController(context: context).register(on: pages)
         OverviewController(context: context).register(on: pages)

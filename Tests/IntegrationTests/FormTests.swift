@@ -251,5 +251,86 @@ extension RealStack {
                 try await technical.get("/permohonan/\(draftId)").text.contains("kolom ditambahkan"),
                 "the technical team sees the change")
         }
+
+        @Test(
+            "Data rujukan: a reference list with a doubled code is named by line and not loaded, a good one shows its count; a calendar year without its decree is refused, with it loaded; a profile is added once; the technical team loads lists only, a producer not at all"
+        )
+        func referenceData() async throws {
+            let admin = try await WorkspaceTests.signedIn("rujukan.admin", .admin)
+            let page = try await admin.get("/rujukan")
+            #expect(page.status == 200 && page.text.contains("Kalender hari kerja") && page.text.contains("sragen"))
+            let list = "kode_uji_\(UUID().uuidString.prefix(6).lowercased())"
+            let doubled = try await admin.postMultipart(
+                "/rujukan/referensi", ["_csrf": page.csrf ?? "", "name": list],
+                files: [("berkas", "kode.csv", Data("kode,label\nA1,Satu\nA1,Dua\n".utf8))])
+            #expect(doubled.status == 422 && doubled.text.contains("baris 3: ganda"), "\(Self.messages(doubled.text))")
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM provisioning.reference_codes WHERE reference_set = \(list)") == 0)
+            let loaded = try await admin.postMultipart(
+                "/rujukan/referensi", ["_csrf": page.csrf ?? "", "name": list],
+                files: [("berkas", "kode.csv", Data("kode,label\nA1,Satu\nA2,Dua\nA3,Tiga\n".utf8))])
+            #expect(loaded.status == 303)
+            let after = try await admin.get(try #require(loaded.location))
+            #expect(after.text.contains("Daftar referensi dimuat") && after.text.contains("<code>\(list)</code>"))
+            #expect(
+                try await TestDatabase.count(
+                    "SELECT count(*)::int FROM provisioning.reference_codes WHERE reference_set = \(list)") == 3)
+
+            let noDecree = try await admin.post(
+                "/rujukan/kalender",
+                [
+                    "_csrf": page.csrf ?? "", "year": "2031", "decree": "", "holidays": "2031-01-01 Tahun Baru",
+                    "cutiBersama": "",
+                ])
+            #expect(
+                noDecree.status == 422 && noDecree.text.contains("dasar (SKB): wajib diisi"),
+                "\(Self.messages(noDecree.text))")
+            let wrongYear = try await admin.post(
+                "/rujukan/kalender",
+                [
+                    "_csrf": page.csrf ?? "", "year": "2031", "decree": "SKB 2030", "holidays": "2030-12-25",
+                    "cutiBersama": "",
+                ])
+            #expect(
+                wrongYear.status == 422 && wrongYear.text.contains("libur nasional ke-1: tanggal harus di tahun itu"))
+            #expect(
+                try await TestDatabase.count("SELECT count(*)::int FROM reporting.calendar_years WHERE year = 2031")
+                    == 0)
+            let year = try await admin.post(
+                "/rujukan/kalender",
+                [
+                    "_csrf": page.csrf ?? "", "year": "2031", "decree": "SKB Menteri Agama, Menaker dan MenPAN-RB 2030",
+                    "holidays": "2031-01-01 Tahun Baru\n2031-08-17 Hari Kemerdekaan", "cutiBersama": "2031-01-02",
+                ])
+            #expect(year.status == 303, "\(Self.messages(year.text))")
+            #expect(
+                try await TestDatabase.count("SELECT count(*)::int FROM reporting.calendar_years WHERE year = 2031")
+                    == 1)
+
+            let source = try String(
+                contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                    "../../Shared/JembatanShared/Profiles/Data/sragen.json"), encoding: .utf8)
+            let id = "uji_\(UUID().uuidString.prefix(6).lowercased())"
+            let profile = Data(source.replacingOccurrences(of: "\"id\": \"sragen\"", with: "\"id\": \"\(id)\"").utf8)
+            let added = try await admin.postMultipart(
+                "/rujukan/profil", ["_csrf": page.csrf ?? ""], files: [("berkas", "profil.json", profile)])
+            #expect(added.status == 303, "\(Self.messages(added.text))")
+            #expect(try await admin.get("/rujukan").text.contains("<code>\(id)</code> versi 1"))
+            let twice = try await admin.postMultipart(
+                "/rujukan/profil", ["_csrf": page.csrf ?? ""], files: [("berkas", "profil.json", profile)])
+            #expect(twice.status == 422 && twice.text.contains("Versi profil ini sudah ada"))
+
+            let technical = try await WorkspaceTests.signedIn("rujukan.teknis", .technical)
+            let technicalPage = try await technical.get("/rujukan")
+            #expect(technicalPage.status == 200 && technicalPage.text.contains("Muat daftar"))
+            #expect(!technicalPage.text.contains("Muat kalender"), "the calendar is the admin's")
+            #expect(
+                try await technical.post("/rujukan/kalender", ["_csrf": technicalPage.csrf ?? "", "year": "2032"])
+                    .status
+                    == 403)
+            let producer = try await WorkspaceTests.signedIn("rujukan.operator", .producer, agency: "35.14-dinkes")
+            #expect(try await producer.get("/rujukan").status == 403)
+        }
     }
 }
