@@ -10,6 +10,7 @@ struct StepFormsController: Sendable {
 
     func register(on router: RouterGroup<WorkspaceRequestContext>) {
         router.post("permohonan/:id/langkah/:action", use: act)
+        router.post("permohonan/:id/penjelasan", use: justify)
     }
 
     /// One form: which service it calls, and the body it sends from the form's fields.
@@ -129,6 +130,29 @@ struct StepFormsController: Sendable {
         )
     }
 
+    /// The person responsible for a deviation explains it (reporting keeps it once per run of a step).
+    @Sendable func justify(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: [.producer, .head, .supervisor, .technical])
+        let requestId = try TasksController.requestId(request, routeContext)
+        let form = routeContext.form
+        let reply = try await context.services.submit(
+            "POST", .reporting, "/v1/requests/\(requestId)/justifications", as: person,
+            json: [
+                "phase": form.trimmed("phase"), "startedAt": form.trimmed("startedAt"),
+                "justification": form.trimmed("justification"),
+            ])
+        guard reply.status >= 300 else {
+            return Pages.redirect(to: "/permohonan/\(requestId)?selesai=penjelasan")
+        }
+        var outcome = FormOutcome(refusal: reply, form: form, action: "penjelasan")
+        if let reason = outcome.fields["justification"] {
+            outcome = FormOutcome(
+                action: "penjelasan", error: "Penjelasan: \(reason) Tidak ada yang disimpan.", fields: [:])
+        }
+        return try await TasksController(context: context).renderRequest(
+            requestId, person: person, outcome: outcome, status: .unprocessableContent)
+    }
+
     /// How many events reporting has on the request's timeline (nil: it does not know the request yet).
     static func timelineLength(_ requestId: String, person: SignedIn, context: WorkspaceContext) async throws -> Int? {
         let reply = try await context.services.submit("GET", .reporting, "/v1/requests/\(requestId)", as: person)
@@ -151,6 +175,7 @@ struct StepFormsController: Sendable {
         switch name {
         case "ajukan": "Permohonan diajukan; surat permohonannya dibuat. Kepala Dinas mendapat tugas disposisi."
         case "lampiran": "Lampiran tersimpan, dengan SHA-256-nya."
+        case "penjelasan": "Penjelasan penyimpangan tersimpan; Kepala Dinas membacanya di halaman ini."
         case "perbaiki": "Permohonan diajukan ulang; tim teknis mengkajinya lagi dengan perubahan di bawah."
         default: action(name, requestId: "")?.done
         }
@@ -227,6 +252,9 @@ struct FormOutcome: Sendable {
         switch code {
         case "invalid_state": "Langkah ini sudah dijalankan atau belum waktunya."
         case "wrong_role": "Langkah ini bukan untuk peran Anda."
+        case "already_justified": "Penyimpangan ini sudah dijelaskan."
+        case "not_responsible": "Penyimpangan dijelaskan oleh penanggung jawabnya."
+        case "not_a_deviation": "Langkah ini memenuhi standarnya: tidak ada yang perlu dijelaskan."
         case "not_delivered": "Hasil integrasi belum diserahkan oleh Kepala Bidang."
         case "not_provisioned": "API belum disiapkan di hub."
         case "not_accepted": "OPD belum menerima hasil integrasi."

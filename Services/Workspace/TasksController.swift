@@ -185,6 +185,16 @@ struct TasksController: Sendable {
             let producer: Bool
         }
 
+        struct Justify: Sendable {
+            let step: String
+            let phase: String
+            let startedAt: String
+            let deviation: String
+            let csrf: String
+        }
+
+        /// The deviations this person answers for and has not yet explained (seed 003).
+        var justify: [Justify] = []
         /// What the producer changed when it sent a returned request again (latest version against the one before).
         var changes: [String] = []
         var changedVersions: String?
@@ -330,6 +340,21 @@ struct TasksController: Sendable {
         var page = view
         page.hubDatasets = try await Self.hubDatasets(of: requestId, as: person, context: context)
         page.hasHubDatasets = !page.hubDatasets.isEmpty
+        page.justify = steps.steps.filter { step in
+            let deviates = step.status == "late" || step.status == "overdue" || !step.deviations.isEmpty
+            let answers =
+                step.responsible.map { $0.id == person.account.name }
+                ?? (step.endedAt == nil && step.role == person.account.role)
+            return deviates && answers && step.justification == nil
+        }.map { step in
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            return .init(
+                step: Self.stepName(step.step, step.name), phase: step.phase.rawValue,
+                startedAt: formatter.string(from: step.startedAt),
+                deviation: step.deviations.isEmpty ? "melewati standar waktu" : step.deviations.joined(separator: "; "),
+                csrf: person.csrf)
+        }
         if let diff = try await Self.revision(of: requestId, as: person, context: context) {
             page.changedVersions = "versi \(diff.fromVersion) → \(diff.toVersion)"
             page.changes = diff.changes.map(Self.change)

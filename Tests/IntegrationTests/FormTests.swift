@@ -332,5 +332,67 @@ extension RealStack {
             let producer = try await WorkspaceTests.signedIn("rujukan.operator", .producer, agency: "35.14-dinkes")
             #expect(try await producer.get("/rujukan").status == 403)
         }
+
+        @Test(
+            "the person responsible for a deviation (here the head, for a step ended with its documents unsigned) explains it from the request page, an empty explanation refused; others read it beside the step"
+        )
+        func justification() async throws {
+            let producer = try await WorkspaceTests.signedIn("jelaskan.operator", .producer, agency: "35.14-dinkes")
+            let form = try await producer.get("/permohonan/baru")
+            let submitted = try await producer.post(
+                "/permohonan/baru",
+                [
+                    "_csrf": form.csrf ?? "", "title": "Penjelasan \(UUID().uuidString.prefix(6))",
+                    "purpose": "Perencanaan", "legalBasis": "Perpres 39/2019", "contactName": "Rina",
+                    "contactEmail": "rina@dinkes.example.go.id", "consumers": "35.14-bappeda",
+                    "dataset": "jelaskan_\(UUID().uuidString.prefix(6).lowercased())",
+                    "fields": "kode string wajib", "primaryKey": "kode", "classification": "public",
+                    "updateFrequency": "monthly",
+                ])
+            let location = try #require(submitted.location, "\(Self.messages(submitted.text))")
+            let requestId = String(location.dropFirst("/permohonan/".count).prefix(36))
+            // The head dispositions from the form; step 1 ends with its sheet and letter unsigned: an
+            // output deviation the head answers for.
+            let head = try await WorkspaceTests.signedIn("jelaskan.kepala", .head)
+            var page = try await Self.requestPage(requestId, as: head)
+            for _ in 0..<40 where !page.text.contains("Beri disposisi") {
+                try await Task.sleep(for: .milliseconds(250))
+                page = try await head.get("/permohonan/\(requestId)")
+            }
+            let disposition = try await head.post(
+                "/permohonan/\(requestId)/langkah/disposisi",
+                [
+                    "_csrf": page.csrf ?? "", "addressee": "Tim Teknis", "instruction": "Kaji", "urgency": "biasa",
+                    "deadline": "", "note": "",
+                ])
+            #expect(disposition.status == 303, "\(Self.messages(disposition.text))")
+            page = try await head.get("/permohonan/\(requestId)")
+            for _ in 0..<40 where !page.text.contains("Jelaskan penyimpangan") {
+                try await Task.sleep(for: .milliseconds(250))
+                page = try await head.get("/permohonan/\(requestId)")
+            }
+            #expect(page.text.contains("Jelaskan penyimpangan"))
+            #expect(
+                !(try await producer.get("/permohonan/\(requestId)")).text.contains("Jelaskan penyimpangan"),
+                "only the person responsible is asked")
+            let phase = try #require(
+                page.text.firstMatch(of: /name="phase" value="([a-z_]+)"/).map { String($0.output.1) })
+            let startedAt = try #require(
+                page.text.firstMatch(of: /name="startedAt" value="([^"]+)"/).map { String($0.output.1) })
+            let empty = try await head.post(
+                "/permohonan/\(requestId)/penjelasan",
+                ["_csrf": page.csrf ?? "", "phase": phase, "startedAt": startedAt, "justification": ""])
+            #expect(
+                empty.status == 422 && empty.text.contains("Penjelasan: Wajib diisi."), "\(Self.messages(empty.text))")
+            let text = "Lembar disposisi ditandatangani setelah Kepala Dinas kembali dari dinas luar"
+            let saved = try await head.post(
+                "/permohonan/\(requestId)/penjelasan",
+                ["_csrf": page.csrf ?? "", "phase": phase, "startedAt": startedAt, "justification": text])
+            #expect(saved.status == 303, "\(Self.messages(saved.text))")
+            #expect(
+                (try await producer.get("/permohonan/\(requestId)")).text.contains("Penjelasan: \(text)"),
+                "it is read beside the step")
+            #expect(!(try await head.get("/permohonan/\(requestId)")).text.contains("Jelaskan penyimpangan"))
+        }
     }
 }
