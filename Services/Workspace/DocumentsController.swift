@@ -21,7 +21,20 @@ struct DocumentsController: Sendable {
         router.get("dokumen/:owner/:documentId", use: read)
         router.get("dokumen/:owner/:documentId/pdf", use: pdf)
         router.get("permohonan/:id/lampiran/:attachmentId", use: attachment)
+        router.get("kontrak/:contractId", use: contract)
         router.post("permohonan/:id/lampiran", use: upload)
+    }
+
+    /// An agreed contract as evaluation renders it for people (fields, rules, consumers).
+    @Sendable func contract(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: Self.readers)
+        guard let id = routeContext.parameters.get("contractId"),
+            id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
+        else { throw PageError.notFound }
+        let reply = try await context.services.raw("GET", .evaluation, "/v1/contracts/\(id)/document", as: person)
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: reply.data)))
     }
 
     /// The producer attaches a step's document (at most 20 MB; intake reads its kind from its bytes).

@@ -193,6 +193,17 @@ struct TasksController: Sendable {
             let csrf: String
         }
 
+        struct TestRun: Sendable {
+            let ranAt: String
+            let passed: Bool
+            let checks: [String]
+        }
+
+        /// The hub's integration tests of the request (the evidence of SOP step 5), newest first.
+        var tests: [TestRun] = []
+        var hasTests = false
+        /// The agreed contracts, readable as documents.
+        var contracts: [String] = []
         /// The deviations this person answers for and has not yet explained (seed 003).
         var justify: [Justify] = []
         /// What the producer changed when it sent a returned request again (latest version against the one before).
@@ -201,6 +212,38 @@ struct TasksController: Sendable {
         /// The request's datasets on the hub, once provisioned.
         var hubDatasets: [HubDataset] = []
         var hasHubDatasets = false
+    }
+
+    /// The hub's integration tests and contracts for the request (none before provisioning).
+    static func integrationTests(of requestId: String, as person: SignedIn, context: WorkspaceContext) async throws
+        -> ([RequestView.TestRun], [String])
+    {
+        struct Provisioning: Decodable {
+            struct Test: Decodable {
+                let contractId: String
+                let passed: Bool
+                let checks: [String]
+                let evidence: [IntegrationCheck]?
+                let ranAt: Date
+            }
+            let integrationTests: [Test]
+        }
+        let reply = try await context.services.submit(
+            "GET", .provisioning, "/v1/requests/\(requestId)/endpoints", as: person)
+        guard reply.status == 200, let found = try? ServiceCalls.decoder.decode(Provisioning.self, from: reply.data)
+        else { return ([], []) }
+        let runs = found.integrationTests.sorted { $0.ranAt > $1.ranAt }.map { test in
+            RequestView.TestRun(
+                ranAt: WIB.format(test.ranAt), passed: test.passed,
+                checks: test.evidence.map { evidence in
+                    evidence.map { "\($0.passed ? "lulus" : "GAGAL") · \($0.dataset) · \($0.check): \($0.detail)" }
+                } ?? test.checks)
+        }
+        var contracts: [String] = []
+        for test in found.integrationTests where !contracts.contains(test.contractId) {
+            contracts.append(test.contractId)
+        }
+        return (runs, contracts)
     }
 
     struct Diff: Decodable {
@@ -340,6 +383,8 @@ struct TasksController: Sendable {
         var page = view
         page.hubDatasets = try await Self.hubDatasets(of: requestId, as: person, context: context)
         page.hasHubDatasets = !page.hubDatasets.isEmpty
+        (page.tests, page.contracts) = try await Self.integrationTests(of: requestId, as: person, context: context)
+        page.hasTests = !page.tests.isEmpty
         page.justify = steps.steps.filter { step in
             let deviates = step.status == "late" || step.status == "overdue" || !step.deviations.isEmpty
             let answers =

@@ -38,6 +38,12 @@ extension RealStack {
                 request = try await producer.get("/permohonan/\(requestId)")
             }
             #expect(request.text.contains("href=\"/katalog/\(datasetId)\""), "Dataset di hub links the dataset")
+            #expect(
+                request.text.contains("Kontrak dan uji integrasi"), "the integration test's evidence is on the page")
+            let contractLink = try #require(
+                request.text.firstMatch(of: /href="(\/kontrak\/[^"]+)"/).map { String($0.output.1) })
+            let contract = try await producer.get(contractLink)
+            #expect(contract.status == 200 && contract.text.contains("kode_faskes"), "the contract reads as a document")
             let page = try await producer.get("/katalog/\(datasetId)")
             #expect(
                 page.status == 200 && page.text.contains("kode_faskes") && page.text.contains("paling besar 256 MB"))
