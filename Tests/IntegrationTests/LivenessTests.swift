@@ -186,13 +186,19 @@ extension RealStack {
             return exited
         }
 
-        /// Running and not a zombie (an exited service whose parent has not reaped it yet counts as ended).
+        /// Running until every thread has ended: an exited service whose parent has not reaped it yet
+        /// counts as ended, but a zombie leader thread whose other threads still run (and still hold
+        /// the port) does not.
         static func isRunning(_ pid: Int32) -> Bool {
             guard kill(pid, 0) == 0 else { return false }
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                 let close = stat.lastIndex(of: ")")
             else { return true }
-            return !stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+            guard stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z") else {
+                return true
+            }
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").count) ?? 0
+            return threads > 1
         }
 
         @Test("SIGTERM ends every service within 10 s while PostgreSQL is stopped, and while the broker is frozen")
@@ -212,6 +218,11 @@ extension RealStack {
             let withFrozenBroker = try await Self.terminateAll()
             try await LocalStack.script("resume", "broker")
             for service in services { try await LocalStack.script("start", service) }
+            // Every service serves again (a restart that silently did nothing once left evaluation down).
+            for service in services {
+                let ready = try await ServiceHTTP.call("GET", service, "/readyz")
+                #expect(ready.status == 200, "\(service) is back after the restart: \(ready.status)")
+            }
 
             for (situation, exits) in [("PostgreSQL stopped", withoutDatabase), ("broker frozen", withFrozenBroker)] {
                 print(

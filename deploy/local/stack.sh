@@ -64,7 +64,13 @@ service_port() {
 }
 
 # Running, and not a zombie (an exited service its parent has not reaped yet is not running).
-alive() { kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; }
+# A process is alive until all its threads have ended: a leader thread that exited first shows as a
+# zombie (Z) while the others still run (and still hold the port), so Z counts only with no thread left.
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ] && return 0
+  [ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -gt 1 ]
+}
 is_running() { [ -f "$dir/pids/$1.pid" ] && alive "$(cat "$dir/pids/$1.pid")"; }
 
 wait_http() { # url seconds
@@ -130,7 +136,14 @@ start_broker() {
 start_service() {
   local name=$1 port; port=$(service_port "${1%-2}")
   [ "$name" != "${name%-2}" ] && port=$((port + 100))
-  is_running "$name" && return 0
+  if is_running "$name"; then
+    # Running and answering: nothing to do. Running but not answering is a process still shutting
+    # down (or hung): let it end (TERM, then KILL after 15 s) and start a new one, never return
+    # with nothing serving.
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && return 0
+    echo "$name is running but not ready: stopping it before starting anew" >&2
+    stop_process "$name" TERM
+  fi
   JEMBATAN_HTTP_PORT=$port setsid "$bin/jembatan-${name%-2}" >>"$dir/logs/$name.log" 2>&1 &
   echo $! >"$dir/pids/$name.pid"
   if ! wait_http "http://127.0.0.1:$port/readyz" 60; then
