@@ -13,6 +13,7 @@ struct DatasetsController: Sendable {
         router.get("katalog/:dataset", use: show)
         router.post("katalog/:dataset/kunci/:credential", use: collect)
         router.post("katalog/:dataset/rekaman", use: push)
+        router.get("katalog/:dataset/contoh.csv", use: sample)
         router.post("katalog/:dataset/rekonsiliasi", use: reconcile)
     }
 
@@ -184,6 +185,21 @@ struct DatasetsController: Sendable {
             id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
         else { throw PageError.notFound }
         return id
+    }
+
+    /// A CSV with the contract's columns as its header row, to fill in and send.
+    @Sendable func sample(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person()
+        let datasetId = try Self.datasetId(routeContext)
+        let metadata = try await context.services.get(
+            Metadata.self, .provisioning, "/v1/datasets/\(datasetId)", as: person)
+        let header = metadata.fields.map(\.name).joined(separator: ",") + "\n"
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"\(datasetId).csv\"",
+            ], body: .init(byteBuffer: ByteBuffer(string: header)))
     }
 
     // MARK: - Keys

@@ -47,6 +47,9 @@ extension RealStack {
             let page = try await producer.get("/katalog/\(datasetId)")
             #expect(
                 page.status == 200 && page.text.contains("kode_faskes") && page.text.contains("paling besar 256 MB"))
+            let sample = try await producer.get("/katalog/\(datasetId)/contoh.csv")
+            #expect(
+                sample.text == "kode_faskes,kode_wilayah,jenis,jumlah_dokter,tanggal_izin,aktif\n", "\(sample.text)")
             let keyForm = try #require(
                 page.text.firstMatch(of: /action="(\/katalog\/[^"]+\/kunci\/[^"]+)"/).map { String($0.output.1) },
                 "an uncollected key has its button")

@@ -47,6 +47,17 @@ for r in rows:
 PY
 then :; else echo "      (no people in $dir/people.json: see the demo's output above)"; fi
 cat <<EOT
+  Walk a request yourself, in this order (each person in their own browser window or after Keluar):
+      1. operator.dinkes     Permohonan > Ajukan permohonan baru: fill the form > Ajukan permohonan
+      2. kepala.diskominfo   Tugas saya > the request > Beri disposisi
+      3. tim.teknis          the request > Setujui kontrak dataset, then Catat selesai (interchange document)
+                             (the hub then provisions and tests the API by itself, within seconds)
+      4. kabid.aptika        the request > Serahkan hasil integrasi
+      5. operator.dinkes     the request > Dataset di hub > Unduh contoh CSV, add rows > Kirim ke hub;
+                             back on the request > Jalankan uji mutu > Terima hasil integrasi
+      6. kabid.aptika        the request > Laporan Hasil Integrasi Data > Beri paraf
+      7. kepala.diskominfo   the same document > Kata sandi > Tanda tangani; then Unduh PDF bertanda tangan
+                             and Periksa keaslian (that page needs no sign-in)
   Services           intake :8081  evaluation :8082  provisioning :8083  validation :8084  reporting :8085
                      each with /livez /readyz /metrics /openapi.json
   Tail every topic   LD_LIBRARY_PATH=.local/lib .build/debug/jembatan tail
