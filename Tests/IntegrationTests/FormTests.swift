@@ -367,13 +367,13 @@ extension RealStack {
                 ])
             #expect(disposition.status == 303, "\(Self.messages(disposition.text))")
             page = try await head.get("/permohonan/\(requestId)")
-            for _ in 0..<40 where !page.text.contains("Jelaskan penyimpangan") {
+            for _ in 0..<40 where !page.text.contains("Penyimpangan yang Anda jawab") {
                 try await Task.sleep(for: .milliseconds(250))
                 page = try await head.get("/permohonan/\(requestId)")
             }
-            #expect(page.text.contains("Jelaskan penyimpangan"))
+            #expect(page.text.contains("Penyimpangan yang Anda jawab"))
             #expect(
-                !(try await producer.get("/permohonan/\(requestId)")).text.contains("Jelaskan penyimpangan"),
+                !(try await producer.get("/permohonan/\(requestId)")).text.contains("Penyimpangan yang Anda jawab"),
                 "only the person responsible is asked")
             let phase = try #require(
                 page.text.firstMatch(of: /name="phase" value="([a-z_]+)"/).map { String($0.output.1) })
@@ -392,7 +392,7 @@ extension RealStack {
             #expect(
                 (try await producer.get("/permohonan/\(requestId)")).text.contains("Penjelasan: \(text)"),
                 "it is read beside the step")
-            #expect(!(try await head.get("/permohonan/\(requestId)")).text.contains("Jelaskan penyimpangan"))
+            #expect(!(try await head.get("/permohonan/\(requestId)")).text.contains("Penyimpangan yang Anda jawab"))
         }
     }
 }
