@@ -3,7 +3,7 @@ SHELL := /bin/bash
 ROOT := $(CURDIR)
 export LD_LIBRARY_PATH := $(ROOT)/.local/lib$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 
-.PHONY: run test setup build lint format test-unit test-integration test-browser test-liveness test-compose test-faults compose-check stop bench bench-ingest bench-pipeline
+.PHONY: run test setup build lint format test-unit test-integration test-browser test-liveness test-compose test-faults compose-check stop bench bench-ingest bench-pipeline bench-upload
 
 ## Set up on first use, build, start the local stack, walk a demo request through every step; Ctrl-C stops it.
 run: setup build
@@ -81,6 +81,10 @@ bench: setup
 	swift build -c release
 	@deploy/local/bench-pipeline.sh
 	@deploy/local/bench.sh
+
+## A record file through the workspace's form vs straight to the hub (against `make run`'s stack; MB=30).
+bench-upload:
+	@.local/venv/bin/python deploy/tools/bench-record-upload.py
 
 bench-pipeline: setup
 	swift build -c release
