@@ -344,15 +344,7 @@ struct DatasetsController: Sendable {
 
     /// A refused push or reconciliation, in Indonesian: the summary and each broken record.
     static func explain(_ reply: JembatanClientReply) -> (String, [String]) {
-        struct Body: Decodable {
-            struct Detail: Decodable {
-                let code: String
-                let message: String
-                let violations: [FieldViolation]?
-            }
-            let error: Detail
-        }
-        guard let detail = try? JSONDecoder().decode(Body.self, from: reply.data).error else {
+        guard let detail = ServiceCalls.refusal(reply) else {
             return ("Hub tidak menerima berkas ini (HTTP \(reply.status)). Tidak ada yang disimpan.", [])
         }
         let problems = (detail.violations ?? []).map { violation in

@@ -307,14 +307,7 @@ struct NewRequestController: Sendable {
         _ reply: JembatanClientReply, person: SignedIn, values: [String: String], draftId: String?,
         revisionOf requestId: String? = nil
     ) async throws -> Response {
-        struct Body: Decodable {
-            struct Detail: Decodable {
-                let code: String
-                let violations: [FieldViolation]?
-            }
-            let error: Detail
-        }
-        let detail = try? JSONDecoder().decode(Body.self, from: reply.data).error
+        let detail = ServiceCalls.refusal(reply)
         let errors = Self.errors(detail?.violations ?? [])
         return try await page(
             person, values: values, errors: errors,

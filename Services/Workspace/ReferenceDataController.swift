@@ -164,12 +164,7 @@ struct ReferenceDataController: Sendable {
 
     /// A service's violations as lines a person reads: `baris 3: …`.
     static func problems(_ reply: JembatanClientReply) -> [String] {
-        struct Body: Decodable {
-            struct Detail: Decodable { let violations: [FieldViolation]? }
-            let error: Detail
-        }
-        let violations = (try? JSONDecoder().decode(Body.self, from: reply.data).error.violations) ?? nil
-        return (violations ?? []).map { violation in
+        (ServiceCalls.refusal(reply)?.violations ?? []).map { violation in
             var place = violation.field
             if let match = place.wholeMatch(of: /([A-Za-z]+)\[([0-9]+)\]/), let index = Int(match.output.2) {
                 // Lines are counted from 1 by the service already; list items from 0.

@@ -106,11 +106,21 @@ extension ServiceCalls {
 
     /// The machine-readable code of a service's refusal.
     static func errorCode(_ reply: ServiceClient.Reply) -> String {
-        struct Body: Decodable {
-            struct Detail: Decodable { let code: String }
-            let error: Detail
-        }
-        return (try? JSONDecoder().decode(Body.self, from: reply.data).error.code) ?? "http_\(reply.status)"
+        refusal(reply)?.code ?? "http_\(reply.status)"
+    }
+
+    /// A service's refusal as every service writes it: `{"error": {code, message, field?, violations?}}`.
+    struct Refusal: Decodable {
+        let code: String
+        let message: String
+        let field: String?
+        let violations: [FieldViolation]?
+    }
+
+    /// The refusal in `reply`, when it is one.
+    static func refusal(_ reply: ServiceClient.Reply) -> Refusal? {
+        struct Body: Decodable { let error: Refusal }
+        return try? JSONDecoder().decode(Body.self, from: reply.data).error
     }
 }
 

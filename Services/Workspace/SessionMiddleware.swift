@@ -74,13 +74,19 @@ struct SessionMiddleware: RouterMiddleware {
     }
 
     private func tooLarge(_ limit: String, _ context: Context) throws -> Response {
+        try refused(
+            "Berkas terlalu besar",
+            "Kiriman ini melebihi batas formulir (\(limit)). Tidak ada yang disimpan. Kembali dan pilih berkas yang lebih kecil.",
+            .contentTooLarge, context)
+    }
+
+    /// A form refused before any handler ran, on the workspace's error page.
+    private func refused(_ heading: String, _ message: String, _ status: HTTPResponse.Status, _ context: Context)
+        throws -> Response
+    {
         try Pages.render(
-            "error", title: "Berkas terlalu besar", signedIn: context.signedIn,
-            page: Pages.ErrorView(
-                heading: "Berkas terlalu besar",
-                message:
-                    "Kiriman ini melebihi batas formulir (\(limit)). Tidak ada yang disimpan. Kembali dan pilih berkas yang lebih kecil.",
-                reference: nil), status: .contentTooLarge)
+            "error", title: heading, signedIn: context.signedIn,
+            page: Pages.ErrorView(heading: heading, message: message, reference: nil), status: status)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -109,13 +115,10 @@ struct SessionMiddleware: RouterMiddleware {
                     } catch MultipartForm.Failure.tooLarge {
                         return try tooLarge(records ? "256 MB per berkas rekaman" : "20 MB per berkas", context)
                     } catch MultipartForm.Failure.malformed {
-                        return try Pages.render(
-                            "error", title: "Formulir tidak terbaca", signedIn: context.signedIn,
-                            page: Pages.ErrorView(
-                                heading: "Formulir tidak terbaca",
-                                message:
-                                    "Kiriman formulir ini terpotong atau rusak. Tidak ada yang disimpan. Kembali dan kirim ulang.",
-                                reference: nil), status: .badRequest)
+                        return try refused(
+                            "Formulir tidak terbaca",
+                            "Kiriman formulir ini terpotong atau rusak. Tidak ada yang disimpan. Kembali dan kirim ulang.",
+                            .badRequest, context)
                     }
                     spooled = uploaded
                     form = Form(fields: uploaded.fields)
@@ -139,13 +142,10 @@ struct SessionMiddleware: RouterMiddleware {
                     if context.signedIn == nil && request.uri.path != "/masuk" {
                         return Pages.redirect(to: "/masuk")
                     }
-                    return try Pages.render(
-                        "error", title: "Formulir kedaluwarsa", signedIn: context.signedIn,
-                        page: Pages.ErrorView(
-                            heading: "Formulir kedaluwarsa",
-                            message:
-                                "Formulir ini tidak berasal dari sesi Anda yang sekarang (mungkin dibuka sebelum masuk ulang). Tidak ada yang diubah. Buka halaman itu lagi dan kirim ulang.",
-                            reference: nil), status: .forbidden)
+                    return try refused(
+                        "Formulir kedaluwarsa",
+                        "Formulir ini tidak berasal dari sesi Anda yang sekarang (mungkin dibuka sebelum masuk ulang). Tidak ada yang diubah. Buka halaman itu lagi dan kirim ulang.",
+                        .forbidden, context)
                 }
                 context.form = form
             }

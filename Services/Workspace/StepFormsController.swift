@@ -199,16 +199,7 @@ struct FormOutcome: Sendable {
     init(refusal reply: JembatanClientReply, form: Form, action: String) {
         self.action = action
         values = form.fields.filter { $0.key != "_csrf" && $0.key != "password" }
-        struct Body: Decodable {
-            struct Detail: Decodable {
-                let code: String
-                let message: String
-                let field: String?
-                let violations: [FieldViolation]?
-            }
-            let error: Detail
-        }
-        guard let detail = try? JSONDecoder().decode(Body.self, from: reply.data).error else {
+        guard let detail = ServiceCalls.refusal(reply) else {
             error = "Permintaan tidak dapat diproses (HTTP \(reply.status)). Tidak ada yang diubah."
             fields = [:]
             return

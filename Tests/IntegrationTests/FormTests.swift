@@ -385,9 +385,15 @@ extension RealStack {
             #expect(
                 empty.status == 422 && empty.text.contains("Penjelasan: Wajib diisi."), "\(Self.messages(empty.text))")
             let text = "Lembar disposisi ditandatangani setelah Kepala Dinas kembali dari dinas luar"
+            // The page's millisecond time, read back and written again, may lose a millisecond (this once
+            // made the lookup miss): one and a half milliseconds earlier still names the same run.
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            let shifted = formatter.string(
+                from: try #require(formatter.date(from: startedAt)).addingTimeInterval(-0.0015))
             let saved = try await head.post(
                 "/permohonan/\(requestId)/penjelasan",
-                ["_csrf": page.csrf ?? "", "phase": phase, "startedAt": startedAt, "justification": text])
+                ["_csrf": page.csrf ?? "", "phase": phase, "startedAt": shifted, "justification": text])
             #expect(saved.status == 303, "\(Self.messages(saved.text))")
             #expect(
                 (try await producer.get("/permohonan/\(requestId)")).text.contains("Penjelasan: \(text)"),
