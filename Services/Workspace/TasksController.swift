@@ -214,11 +214,18 @@ struct TasksController: Sendable {
         var hasHubDatasets = false
     }
 
-    /// The hub's integration tests and contracts for the request (none before provisioning).
-    static func integrationTests(of requestId: String, as person: SignedIn, context: WorkspaceContext) async throws
-        -> ([RequestView.TestRun], [String])
+    /// What the hub holds for the request, from one call (`/v1/requests/{id}/endpoints`; nothing
+    /// before provisioning): its integration tests newest first, its contracts, and its datasets
+    /// whose contract passed a test (the producer's own agency may send records to them).
+    static func hub(of requestId: String, agency: String?, as person: SignedIn, context: WorkspaceContext)
+        async throws -> (tests: [RequestView.TestRun], contracts: [String], datasets: [RequestView.HubDataset])
     {
         struct Provisioning: Decodable {
+            struct Endpoint: Decodable {
+                let contractId: String
+                let dataset: String
+                let datasetId: String?
+            }
             struct Test: Decodable {
                 let contractId: String
                 let passed: Bool
@@ -226,12 +233,13 @@ struct TasksController: Sendable {
                 let evidence: [IntegrationCheck]?
                 let ranAt: Date
             }
+            let endpoints: [Endpoint]
             let integrationTests: [Test]
         }
         let reply = try await context.services.submit(
             "GET", .provisioning, "/v1/requests/\(requestId)/endpoints", as: person)
         guard reply.status == 200, let found = try? ServiceCalls.decoder.decode(Provisioning.self, from: reply.data)
-        else { return ([], []) }
+        else { return ([], [], []) }
         let runs = found.integrationTests.sorted { $0.ranAt > $1.ranAt }.map { test in
             RequestView.TestRun(
                 ranAt: WIB.format(test.ranAt), passed: test.passed,
@@ -243,7 +251,13 @@ struct TasksController: Sendable {
         for test in found.integrationTests where !contracts.contains(test.contractId) {
             contracts.append(test.contractId)
         }
-        return (runs, contracts)
+        let passed = Set(found.integrationTests.filter(\.passed).map(\.contractId))
+        let producer = person.account.role == .producer && person.account.agencyCode == agency
+        let datasets = found.endpoints.compactMap { endpoint -> RequestView.HubDataset? in
+            guard let id = endpoint.datasetId, passed.contains(endpoint.contractId) else { return nil }
+            return RequestView.HubDataset(datasetId: id, name: endpoint.dataset, producer: producer)
+        }
+        return (runs, contracts, datasets)
     }
 
     struct Diff: Decodable {
@@ -285,27 +299,6 @@ struct TasksController: Sendable {
             change.from != nil && change.to != nil
             ? ": \(change.from ?? "") → \(change.to ?? "")" : values.isEmpty ? "" : " (\(values[0]))"
         return "\(change.path): \(what)\(detail)"
-    }
-
-    /// The datasets provisioned for `requestId` that `person` may see (provisioning's list).
-    static func hubDatasets(of requestId: String, as person: SignedIn, context: WorkspaceContext) async throws
-        -> [RequestView.HubDataset]
-    {
-        struct Listing: Decodable {
-            struct Dataset: Decodable {
-                let datasetId: String
-                let name: String
-                let requestId: String
-                let producer: String
-            }
-            let datasets: [Dataset]
-        }
-        return try await context.services.get(Listing.self, .provisioning, "/v1/datasets", as: person).datasets
-            .filter { $0.requestId == requestId }.map {
-                .init(
-                    datasetId: $0.datasetId, name: $0.name,
-                    producer: person.account.role == .producer && person.account.agencyCode == $0.producer)
-            }
     }
 
     static let documentStates = ["draft": "konsep", "verified": "diparaf", "signed": "ditandatangani"]
@@ -381,10 +374,12 @@ struct TasksController: Sendable {
                     sha256: String($0.sha256.prefix(16)))
             })
         var page = view
-        page.hubDatasets = try await Self.hubDatasets(of: requestId, as: person, context: context)
+        (page.tests, page.contracts, page.hubDatasets) = try await Self.hub(
+            of: requestId, agency: detail.request.agencyCode, as: person, context: context)
         page.hasHubDatasets = !page.hubDatasets.isEmpty
-        (page.tests, page.contracts) = try await Self.integrationTests(of: requestId, as: person, context: context)
         page.hasTests = !page.tests.isEmpty
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         page.justify = steps.steps.filter { step in
             let deviates = step.status == "late" || step.status == "overdue" || !step.deviations.isEmpty
             let answers =
@@ -392,11 +387,10 @@ struct TasksController: Sendable {
                 ?? (step.endedAt == nil && step.role == person.account.role)
             return deviates && answers && step.justification == nil
         }.map { step in
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return .init(
+            .init(
                 step: Self.stepName(step.step, step.name), phase: step.phase.rawValue,
-                startedAt: formatter.string(from: step.startedAt),
+                // Rounded to the millisecond reporting wrote, so the time goes back as it came.
+                startedAt: formatter.string(from: step.startedAt.addingTimeInterval(0.0005)),
                 deviation: step.deviations.isEmpty ? "melewati standar waktu" : step.deviations.joined(separator: "; "),
                 csrf: person.csrf)
         }

@@ -385,12 +385,12 @@ extension RealStack {
             #expect(
                 empty.status == 422 && empty.text.contains("Penjelasan: Wajib diisi."), "\(Self.messages(empty.text))")
             let text = "Lembar disposisi ditandatangani setelah Kepala Dinas kembali dari dinas luar"
-            // The page's millisecond time, read back and written again, may lose a millisecond (this once
-            // made the lookup miss): one and a half milliseconds earlier still names the same run.
+            // Reporting writes the start to the millisecond, dropping up to one; half a millisecond more
+            // still names the same run (a 1 ms window once made the lookup miss).
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             let shifted = formatter.string(
-                from: try #require(formatter.date(from: startedAt)).addingTimeInterval(-0.0015))
+                from: try #require(formatter.date(from: startedAt)).addingTimeInterval(-0.0005))
             let saved = try await head.post(
                 "/permohonan/\(requestId)/penjelasan",
                 ["_csrf": page.csrf ?? "", "phase": phase, "startedAt": shifted, "justification": text])
