@@ -1,5 +1,7 @@
 import Foundation
 import JembatanShared
+import Logging
+import PostgresNIO
 import Testing
 
 extension RealStack {
@@ -100,6 +102,56 @@ extension RealStack {
                     #expect(abandoned.isEmpty, "\(service): \(abandoned.first ?? "")")
                 }
             }
+        }
+
+        @Test(
+            "a connection PostgreSQL closed while it sat in the pool fails the next transaction at once, round after round: nothing waits forever on it"
+        )
+        func closedPooledConnectionNeverHangs() async throws {
+            var configuration = DatabaseConfiguration()
+            configuration.port = LocalStack.postgresPort
+            configuration.password = LocalStack.postgresPassword
+            configuration.maximumConnections = 1
+            let logger = Logger(label: "test-pool")
+            let pool = configuration.makeClient(logger: logger)
+            let (succeeded, refused) = try await TestDatabase.with { admin in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await pool.run() }
+                    defer { group.cancelAll() }
+                    var succeeded = 0
+                    var refused = 0
+                    // One transaction: it succeeds on a live connection or fails at once on a closed one;
+                    // a 10 s wait is the hang this guards against (the deadline then fails the test).
+                    func transaction() async throws -> Int32? {
+                        do {
+                            let pid = try await withDeadline(.seconds(10)) {
+                                try await pool.inTransaction(logger: logger) { connection in
+                                    var pid: Int32 = 0
+                                    for try await value in try await connection.query(
+                                        "SELECT pg_backend_pid()", logger: logger
+                                    ).decode(Int32.self) { pid = value }
+                                    return pid
+                                }
+                            }
+                            succeeded += 1
+                            return pid
+                        } catch let error where DatabaseFailure.isConnectionProblem(error) {
+                            refused += 1
+                            return nil
+                        }
+                    }
+                    for _ in 1...100 {
+                        var backend: Int32?
+                        while backend == nil { backend = try await transaction() }
+                        // What a restart does to every pooled connection: the server ends the backend.
+                        try await admin.query("SELECT pg_terminate_backend(\(backend!))")
+                        _ = try await transaction()
+                    }
+                    return (succeeded, refused)
+                }
+            }
+            print("closed pooled connection: \(succeeded) transactions on a new connection, \(refused) refused at once")
+            #expect(succeeded >= 100, "the pool replaces the closed connection")
         }
 
         /// Short safety-net timings for a service started with a test fault: session 6 s ≤ max poll

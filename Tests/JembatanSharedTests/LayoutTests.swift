@@ -58,7 +58,7 @@ struct LayoutTests {
 
     static let sqlMarkers = try! NSRegularExpression(
         pattern:
-            #"\.query\(|PostgresQuery\(|unsafeSQL|unescaped:|\b(SELECT|INSERT INTO|DELETE FROM|ALTER TABLE|CREATE (TABLE|SCHEMA|INDEX)|DROP (TABLE|SCHEMA))\b|\bUPDATE [a-z_.]+ (r |d )?SET\b"#
+            #"\.query(UnlessClosed)?\(|PostgresQuery\(|unsafeSQL|unescaped:|\b(SELECT|INSERT INTO|DELETE FROM|ALTER TABLE|CREATE (TABLE|SCHEMA|INDEX)|DROP (TABLE|SCHEMA))\b|\bUPDATE [a-z_.]+ (r |d )?SET\b"#
     )
 
     /// Lines of `path` that hold SQL or run it (comments aside).
@@ -91,6 +91,21 @@ struct LayoutTests {
         #expect(
             offenders.isEmpty,
             "SQL outside stores (\(offenders.count) lines):\n\(offenders.prefix(40).joined(separator: "\n"))")
+    }
+
+    @Test(
+        "every statement goes through queryUnlessClosed: PostgresNIO's own query can wait forever on a connection a restart closed"
+    )
+    func noStatementCanWaitForever() {
+        var offenders: [String] = []
+        for file in Self.sources(under: "Services") + Self.sources(under: "Shared")
+        where file != "Shared/JembatanShared/Postgres/Database.swift" {
+            for line in Self.text(file).split(separator: "\n")
+            where line.contains(".query(") && !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
+                offenders.append("\(file): \(line.trimmingCharacters(in: .whitespaces).prefix(100))")
+            }
+        }
+        #expect(offenders.isEmpty, "\(offenders.joined(separator: "\n"))")
     }
 
     @Test("no role library imports another role")

@@ -45,7 +45,7 @@ enum EvaluationStore {
     {
         let datasets = try CloudEventCodec.jsonText(submitted.datasets)
         let consumers = try CloudEventCodec.jsonText(submitted.intendedConsumers ?? [])
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO evaluation.submissions (request_id, agency_code, datasets, consumers, submitted_at)
             VALUES (\(submitted.requestId), \(submitted.agencyCode), \(datasets)::jsonb, \(consumers)::jsonb, \(submitted.submittedAt))
@@ -57,7 +57,7 @@ enum EvaluationStore {
     static func lockedSubmission(_ requestId: String, on connection: PostgresConnection, logger: Logger) async throws
         -> StoredSubmission?
     {
-        for try await (agency, datasets, version, state, findings, consumers) in try await connection.query(
+        for try await (agency, datasets, version, state, findings, consumers) in try await connection.queryUnlessClosed(
             """
             SELECT agency_code, datasets::text, version, state, findings::text, consumers::text FROM evaluation.submissions WHERE request_id = \(requestId) FOR UPDATE
             """, logger: logger
@@ -71,7 +71,7 @@ enum EvaluationStore {
     static func submission(_ requestId: String, client: PostgresClient, logger: Logger) async throws
         -> StoredSubmission?
     {
-        for try await (agency, datasets, version, state, findings, consumers) in try await client.query(
+        for try await (agency, datasets, version, state, findings, consumers) in try await client.queryUnlessClosed(
             """
             SELECT agency_code, datasets::text, version, state, findings::text, consumers::text FROM evaluation.submissions WHERE request_id = \(requestId)
             """, logger: logger
@@ -98,7 +98,7 @@ enum EvaluationStore {
     ) async throws {
         let datasetsJSON = try CloudEventCodec.jsonText(datasets)
         let findingsJSON = try CloudEventCodec.jsonText(findings)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE evaluation.submissions SET datasets = \(datasetsJSON)::jsonb, version = \(version), findings = \(findingsJSON)::jsonb, state = \(EvaluationState.awaitingDecision.rawValue)
             WHERE request_id = \(requestId)
@@ -108,7 +108,7 @@ enum EvaluationStore {
     static func setState(
         _ state: EvaluationState, of requestId: String, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             "UPDATE evaluation.submissions SET state = \(state.rawValue) WHERE request_id = \(requestId)",
             logger: logger)
     }
@@ -123,7 +123,7 @@ enum EvaluationStore {
     ) async throws {
         let findingsJSON = try CloudEventCodec.jsonText(findings)
         let reasonsJSON = try CloudEventCodec.jsonText(reasons)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO evaluation.reviews (request_id, findings, decision, decided_by, decided_at, version, reasons)
             VALUES (\(requestId), \(findingsJSON)::jsonb, \(decision.rawValue), \(actor), \(date), \(version), \(reasonsJSON)::jsonb)
@@ -132,7 +132,7 @@ enum EvaluationStore {
 
     static func reviews(of requestId: String, client: PostgresClient, logger: Logger) async throws -> [StoredReview] {
         var reviews: [StoredReview] = []
-        for try await (decision, version, findings, reasons, by, at) in try await client.query(
+        for try await (decision, version, findings, reasons, by, at) in try await client.queryUnlessClosed(
             """
             SELECT decision, version, findings::text, reasons::text, decided_by, decided_at FROM evaluation.reviews WHERE request_id = \(requestId) ORDER BY review_id
             """, logger: logger
@@ -153,7 +153,7 @@ enum EvaluationStore {
     static func nextContractVersion(of requestId: String, on connection: PostgresConnection, logger: Logger)
         async throws -> Int
     {
-        for try await next in try await connection.query(
+        for try await next in try await connection.queryUnlessClosed(
             "SELECT coalesce(max(version), 0) + 1 FROM evaluation.contracts WHERE request_id = \(requestId)",
             logger: logger
         ).decode(Int.self) {
@@ -167,7 +167,7 @@ enum EvaluationStore {
     {
         let datasetsJSON = try CloudEventCodec.jsonText(contract.datasets)
         let consumersJSON = try CloudEventCodec.jsonText(contract.consumers)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO evaluation.contracts (contract_id, request_id, version, datasets, agreed_at, agency_code, consumers)
             VALUES (\(contract.contractId), \(contract.requestId), \(contract.version), \(datasetsJSON)::jsonb, \(contract.agreedAt), \(contract.agencyCode), \(consumersJSON)::jsonb)
@@ -178,7 +178,7 @@ enum EvaluationStore {
     static func contracts(of requestId: String, client: PostgresClient, logger: Logger) async throws -> [StoredContract]
     {
         var contracts: [StoredContract] = []
-        for try await (id, version, agency, consumers, at, datasets) in try await client.query(
+        for try await (id, version, agency, consumers, at, datasets) in try await client.queryUnlessClosed(
             """
             SELECT contract_id, version, coalesce(agency_code, ''), consumers::text, agreed_at, datasets::text FROM evaluation.contracts WHERE request_id = \(requestId) ORDER BY version
             """, logger: logger
@@ -193,7 +193,7 @@ enum EvaluationStore {
     }
 
     static func contract(_ contractId: String, client: PostgresClient, logger: Logger) async throws -> StoredContract? {
-        for try await (requestId, version, agency, consumers, agreedAt, datasets) in try await client.query(
+        for try await (requestId, version, agency, consumers, agreedAt, datasets) in try await client.queryUnlessClosed(
             """
             SELECT request_id, version, coalesce(agency_code, ''), consumers::text, agreed_at, datasets::text FROM evaluation.contracts WHERE contract_id = \(contractId)
             """, logger: logger
@@ -211,7 +211,7 @@ enum EvaluationStore {
         -> [TechnicalReview.ExistingDataset]
     {
         var existing: [TechnicalReview.ExistingDataset] = []
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             """
             SELECT DISTINCT ON (request_id) request_id, datasets::text FROM evaluation.contracts
             WHERE request_id <> \(requestId) ORDER BY request_id, version DESC
@@ -228,7 +228,7 @@ enum EvaluationStore {
     static func latestContractDatasets(of requestId: String, on connection: PostgresConnection, logger: Logger)
         async throws -> [DatasetDefinition]?
     {
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             "SELECT datasets::text FROM evaluation.contracts WHERE request_id = \(requestId) ORDER BY version DESC LIMIT 1",
             logger: logger)
         for try await datasets in rows.decode(String.self) {
@@ -244,7 +244,7 @@ enum EvaluationStore {
         _ phase: Phase, of requestId: String, contractId: String?, note: String, by actor: String, at date: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO evaluation.phase_records (request_id, phase, contract_id, note, recorded_by, recorded_at)
             VALUES (\(requestId), \(phase.rawValue), \(contractId), \(note), \(actor), \(date))
@@ -256,7 +256,7 @@ enum EvaluationStore {
         of requestId: String, contractId: String?, on connection: PostgresConnection, logger: Logger
     ) async throws -> Set<Phase> {
         var phases: Set<Phase> = []
-        for try await phase in try await connection.query(
+        for try await phase in try await connection.queryUnlessClosed(
             """
             SELECT phase FROM evaluation.phase_records WHERE request_id = \(requestId)
               AND coalesce(contract_id, '') = coalesce(\(contractId), '')
@@ -271,7 +271,7 @@ enum EvaluationStore {
     static func latestContract(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws
         -> StoredContract?
     {
-        for try await (id, version, agency, consumers, at, datasets) in try await connection.query(
+        for try await (id, version, agency, consumers, at, datasets) in try await connection.queryUnlessClosed(
             """
             SELECT contract_id, version, coalesce(agency_code, ''), consumers::text, agreed_at, datasets::text
             FROM evaluation.contracts WHERE request_id = \(requestId) ORDER BY version DESC LIMIT 1

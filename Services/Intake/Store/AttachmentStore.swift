@@ -21,7 +21,7 @@ enum AttachmentStore {
         async throws
     {
         let bytes = ByteBuffer(bytes: content)
-        try await client.query(
+        try await client.queryUnlessClosed(
             """
             INSERT INTO intake.attachments
                 (attachment_id, request_id, kind, file_name, media_type, size_bytes, sha256, content, uploaded_by, uploaded_at)
@@ -32,7 +32,7 @@ enum AttachmentStore {
     }
 
     static func list(requestId: String, client: PostgresClient, logger: Logger) async throws -> [StoredAttachment] {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             SELECT attachment_id, request_id, kind, file_name, media_type, size_bytes, sha256, uploaded_by, uploaded_at
             FROM intake.attachments WHERE request_id = \(requestId) ORDER BY uploaded_at, attachment_id
@@ -53,7 +53,7 @@ enum AttachmentStore {
     static func content(_ id: String, client: PostgresClient, logger: Logger) async throws -> (
         attachment: StoredAttachment, agency: String, content: ByteBuffer
     )? {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             SELECT a.attachment_id, a.request_id, a.kind, a.file_name, a.media_type, a.size_bytes, a.sha256,
                    a.uploaded_by, a.uploaded_at, r.agency_code, a.content

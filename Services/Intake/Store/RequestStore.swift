@@ -40,7 +40,7 @@ enum RequestStore {
         async throws
     {
         let lockName = "intake.submission:\(account):\(key)"
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(lockName)))", logger: logger)
+        try await connection.queryUnlessClosed("SELECT pg_advisory_xact_lock(hashtext(\(lockName)))", logger: logger)
     }
 
     /// The request an earlier submission with this key created, and whether its body was the same.
@@ -48,7 +48,7 @@ enum RequestStore {
         key: String, account: String, body: String,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> (requestId: String, sameBody: Bool)? {
-        for try await (requestId, same) in try await connection.query(
+        for try await (requestId, same) in try await connection.queryUnlessClosed(
             """
             SELECT request_id, submission = \(body)::jsonb FROM intake.requests
             WHERE submitted_by = \(account) AND idempotency_key = \(key)
@@ -62,7 +62,7 @@ enum RequestStore {
     static func setIdempotencyKey(_ key: String, requestId: String, on connection: PostgresConnection, logger: Logger)
         async throws
     {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             "UPDATE intake.requests SET idempotency_key = \(key) WHERE request_id = \(requestId)", logger: logger)
     }
 
@@ -74,14 +74,14 @@ enum RequestStore {
         let requestId = event.requestId
         let definition = try CloudEventCodec.jsonText(event.datasets)
         if isNew {
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 """
                 INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, profile_version, definition, submission, state, submitted_by, submitted_at)
                 VALUES (\(requestId), \(event.agencyCode), \(event.title), \(event.purpose), \(event.profile), \(event.profileVersion),
                         \(definition)::jsonb, \(body)::jsonb, \(IntakeState.submitted.rawValue), \(account), \(event.submittedAt))
                 """, logger: logger)
         } else {
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 """
                 UPDATE intake.requests SET title = \(event.title), purpose = \(event.purpose), profile = \(event.profile), profile_version = \(event.profileVersion),
                     definition = \(definition)::jsonb, submission = \(body)::jsonb, state = \(IntakeState.submitted.rawValue), submitted_by = \(account), submitted_at = \(event.submittedAt)
@@ -97,7 +97,7 @@ enum RequestStore {
         _ version: Int, of requestId: String, definition: String, by account: String, at date: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO intake.request_versions (request_id, version, definition, created_by, created_at)
             VALUES (\(requestId), \(version), \(definition)::jsonb, \(account), \(date))
@@ -110,7 +110,7 @@ enum RequestStore {
     static func lockedState(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws
         -> IntakeState?
     {
-        for try await state in try await connection.query(
+        for try await state in try await connection.queryUnlessClosed(
             "SELECT state FROM intake.requests WHERE request_id = \(requestId) FOR UPDATE", logger: logger
         ).decode(String.self) {
             return try IntakeState(stored: state)
@@ -122,7 +122,7 @@ enum RequestStore {
     static func lockedStanding(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws
         -> RequestStanding?
     {
-        for try await (state, version, agency) in try await connection.query(
+        for try await (state, version, agency) in try await connection.queryUnlessClosed(
             """
             SELECT state, version, agency_code FROM intake.requests WHERE request_id = \(requestId) FOR UPDATE
             """, logger: logger
@@ -135,7 +135,7 @@ enum RequestStore {
     static func recordDisposition(_ event: RequestDispositioned, on connection: PostgresConnection, logger: Logger)
         async throws
     {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE intake.requests SET state = \(IntakeState.dispositioned.rawValue), disposition_note = \(event.note),
                 dispositioned_by = \(event.dispositionedBy.id), dispositioned_at = \(event.dispositionedAt)
@@ -145,7 +145,7 @@ enum RequestStore {
 
     static func recordDecline(_ event: RequestDeclined, on connection: PostgresConnection, logger: Logger) async throws
     {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE intake.requests SET state = \(IntakeState.declined.rawValue), declined_by = \(event.declinedBy.id),
                 declined_at = \(event.declinedAt), decline_reason = \(event.reason)
@@ -157,7 +157,7 @@ enum RequestStore {
     static func texts(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> (
         title: String, purpose: String, profile: String
     )? {
-        for try await row in try await connection.query(
+        for try await row in try await connection.queryUnlessClosed(
             "SELECT title, purpose, profile FROM intake.requests WHERE request_id = \(requestId)", logger: logger
         )
         .decode((String, String, String).self) {
@@ -172,7 +172,7 @@ enum RequestStore {
         by account: String, at date: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let definition = try CloudEventCodec.jsonText(datasets)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE intake.requests SET state = \(IntakeState.resubmitted.rawValue), version = \(version), definition = \(definition)::jsonb, title = \(title), purpose = \(purpose)
             WHERE request_id = \(requestId)
@@ -185,7 +185,7 @@ enum RequestStore {
         of requestId: String, reason: String, by account: String, at date: Date, on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE intake.requests SET state = \(IntakeState.withdrawn.rawValue), withdrawn_by = \(account), withdrawn_at = \(date), withdrawal_reason = \(reason)
             WHERE request_id = \(requestId)
@@ -195,7 +195,7 @@ enum RequestStore {
     /// The technical team sent the request back (a withdrawn request stays withdrawn).
     static func recordReturn(_ event: RequestReturned, on connection: PostgresConnection, logger: Logger) async throws {
         let reasons = try CloudEventCodec.jsonText(event.reasons)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE intake.requests SET state = \(IntakeState.returned.rawValue), return_reasons = \(reasons)::jsonb
             WHERE request_id = \(event.requestId) AND state <> \(IntakeState.withdrawn.rawValue)
@@ -209,7 +209,7 @@ enum RequestStore {
         logger: Logger
     ) async throws {
         let body = try CloudEventCodec.jsonText(draft)
-        try await client.query(
+        try await client.queryUnlessClosed(
             """
             INSERT INTO intake.requests (request_id, agency_code, title, purpose, profile, definition, state, submitted_by, submitted_at, submission)
             VALUES (\(requestId), \(draft.agencyCode ?? ""), \(draft.title ?? ""), \(draft.purpose ?? ""), \(draft.profile ?? ""),
@@ -221,7 +221,7 @@ enum RequestStore {
         async throws
     {
         let body = try CloudEventCodec.jsonText(draft)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE intake.requests SET title = \(draft.title ?? ""), purpose = \(draft.purpose ?? ""),
                 profile = \(draft.profile ?? ""), submission = \(body)::jsonb
@@ -233,7 +233,7 @@ enum RequestStore {
     static func lockedDraft(_ requestId: String, on connection: PostgresConnection, logger: Logger) async throws
         -> StoredDraft?
     {
-        for try await (state, agency, body) in try await connection.query(
+        for try await (state, agency, body) in try await connection.queryUnlessClosed(
             """
             SELECT state, agency_code, coalesce(submission::text, '{}') FROM intake.requests WHERE request_id = \(requestId) FOR UPDATE
             """, logger: logger
@@ -249,7 +249,7 @@ enum RequestStore {
 
     /// A draft as saved (no lock: to show it).
     static func draft(_ requestId: String, client: PostgresClient, logger: Logger) async throws -> StoredDraft? {
-        for try await (state, agency, body) in try await client.query(
+        for try await (state, agency, body) in try await client.queryUnlessClosed(
             """
             SELECT state, agency_code, coalesce(submission::text, '{}') FROM intake.requests WHERE request_id = \(requestId)
             """, logger: logger
@@ -266,7 +266,7 @@ enum RequestStore {
         requestId: String, title: String, createdBy: String, createdAt: Date
     )] {
         var found: [(requestId: String, title: String, createdBy: String, createdAt: Date)] = []
-        for try await row in try await client.query(
+        for try await row in try await client.queryUnlessClosed(
             """
             SELECT request_id, title, submitted_by, submitted_at FROM intake.requests
             WHERE agency_code = \(agency) AND state = \(IntakeState.draft.rawValue) ORDER BY submitted_at DESC LIMIT 200
@@ -278,7 +278,7 @@ enum RequestStore {
     }
 
     static func find(_ requestId: String, client: PostgresClient, logger: Logger) async throws -> StoredRequest? {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             SELECT request_id, agency_code, title, purpose, profile, state, submitted_by, submitted_at, definition::text
             FROM intake.requests WHERE request_id = \(requestId)
@@ -300,7 +300,7 @@ enum RequestStore {
     )? {
         var agencyCode: String?
         var versions: [Int: [DatasetDefinition]] = [:]
-        for try await (number, definition, agency) in try await client.query(
+        for try await (number, definition, agency) in try await client.queryUnlessClosed(
             """
             SELECT v.version, v.definition::text, r.agency_code FROM intake.request_versions v JOIN intake.requests r USING (request_id)
             WHERE v.request_id = \(requestId) ORDER BY v.version

@@ -23,7 +23,7 @@ enum DatabaseInspection {
         schema: String, table: String
     )] {
         var tables: [(String, String)] = []
-        for try await (schema, table) in try await connection.query(
+        for try await (schema, table) in try await connection.queryUnlessClosed(
             """
             SELECT table_schema, table_name FROM information_schema.tables
             WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg_temp%'
@@ -43,7 +43,9 @@ enum DatabaseInspection {
         let query: PostgresQuery = """
             SELECT count(*)::int, coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') FROM \(identifier: name) t
             """
-        for try await (rows, checksum) in try await connection.query(query, logger: logger).decode((Int, String).self) {
+        for try await (rows, checksum) in try await connection.queryUnlessClosed(query, logger: logger).decode(
+            (Int, String).self)
+        {
             return (rows, checksum)
         }
         return (0, "")
@@ -52,9 +54,10 @@ enum DatabaseInspection {
     /// Opens a read-only repeatable-read transaction on `connection` and exports its snapshot, so a
     /// dump and the manifest's sums see the same data; end it with ``endSnapshot(on:commit:logger:)``.
     static func exportSnapshot(on connection: PostgresConnection, logger: Logger) async throws -> String {
-        try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
-        for try await id in try await connection.query("SELECT pg_export_snapshot()", logger: logger).decode(
-            String.self)
+        try await connection.queryUnlessClosed("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+        for try await id in try await connection.queryUnlessClosed("SELECT pg_export_snapshot()", logger: logger)
+            .decode(
+                String.self)
         { return id }
         throw NoSnapshot()
     }
@@ -64,16 +67,16 @@ enum DatabaseInspection {
     }
 
     static func endSnapshot(on connection: PostgresConnection, commit: Bool, logger: Logger) async throws {
-        try await connection.query(commit ? "COMMIT" : "ROLLBACK", logger: logger)
+        try await connection.queryUnlessClosed(commit ? "COMMIT" : "ROLLBACK", logger: logger)
     }
 
     /// Creates the scratch database a backup is restored into.
     static func createDatabase(_ name: SQLIdentifier, client: PostgresClient, logger: Logger) async throws {
-        try await client.query("CREATE DATABASE \(identifier: name)", logger: logger)
+        try await client.queryUnlessClosed("CREATE DATABASE \(identifier: name)", logger: logger)
     }
 
     static func dropDatabase(_ name: SQLIdentifier, client: PostgresClient, logger: Logger) async throws {
-        try await client.query("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)", logger: logger)
+        try await client.queryUnlessClosed("DROP DATABASE IF EXISTS \(identifier: name) WITH (FORCE)", logger: logger)
     }
 
     // MARK: - Replay
@@ -83,7 +86,7 @@ enum DatabaseInspection {
         type: String, envelope: String
     )] {
         var events: [(String, String)] = []
-        for try await row in try await client.query(
+        for try await row in try await client.queryUnlessClosed(
             """
             SELECT event_type, envelope::text FROM reporting.events WHERE request_id = \(requestId) ORDER BY occurred_at, event_id
             """, logger: logger
@@ -95,7 +98,7 @@ enum DatabaseInspection {
 
     /// Completed requests still without their stored integration report.
     static func completedWithoutReport(client: PostgresClient, logger: Logger) async throws -> Int {
-        for try await count in try await client.query(
+        for try await count in try await client.queryUnlessClosed(
             """
             SELECT count(*)::int FROM reporting.requests r WHERE r.completed_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM reporting.reports p WHERE p.kind = 'integration' AND p.subject = r.request_id)
@@ -129,7 +132,9 @@ enum DatabaseInspection {
     /// How many of `outcome` each request has.
     static func count(_ outcome: Outcome, client: PostgresClient, logger: Logger) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for try await (id, count) in try await client.query(outcome.query, logger: logger).decode((String, Int).self) {
+        for try await (id, count) in try await client.queryUnlessClosed(outcome.query, logger: logger).decode(
+            (String, Int).self)
+        {
             counts[id] = count
         }
         return counts
@@ -142,7 +147,7 @@ enum DatabaseInspection {
         of table: SQLIdentifier, after key: String, limit: Int, client: PostgresClient, logger: Logger
     ) async throws -> [(key: String, record: String)] {
         var page: [(String, String)] = []
-        for try await row in try await client.query(
+        for try await row in try await client.queryUnlessClosed(
             """
             SELECT record_key, record::text FROM provisioning.\(identifier: table) WHERE record_key > \(key) ORDER BY record_key LIMIT \(limit)
             """, logger: logger
@@ -151,7 +156,7 @@ enum DatabaseInspection {
     }
 
     static func hubRecordCount(of table: SQLIdentifier, client: PostgresClient, logger: Logger) async throws -> Int64 {
-        for try await count in try await client.query(
+        for try await count in try await client.queryUnlessClosed(
             "SELECT count(*) FROM provisioning.\(identifier: table)", logger: logger
         ).decode(Int64.self) { return count }
         return 0
@@ -171,7 +176,7 @@ enum DatabaseInspection {
 
     /// Transactions committed in this database so far.
     static func commits(client: PostgresClient, logger: Logger) async throws -> Int {
-        for try await value in try await client.query(
+        for try await value in try await client.queryUnlessClosed(
             "SELECT xact_commit::int8 FROM pg_stat_database WHERE datname = current_database()", logger: logger
         ).decode(Int.self) { return value }
         return 0

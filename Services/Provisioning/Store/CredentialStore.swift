@@ -44,7 +44,7 @@ struct CredentialStore: Sendable {
     func issue(dataset: HubDataset, agency: String, scope: Scope, at date: Date, on connection: PostgresConnection)
         async throws -> IssuedCredential
     {
-        let existing = try await connection.query(
+        let existing = try await connection.queryUnlessClosed(
             """
             SELECT credential_id, expires_at FROM provisioning.credentials
             WHERE dataset_id = \(dataset.datasetId) AND agency_code = \(agency) AND scope = \(scope.rawValue) AND revoked_at IS NULL AND expires_at > \(date)
@@ -57,7 +57,7 @@ struct CredentialStore: Sendable {
         }
         let id = ExchangeKey.newCredentialID()
         let expires = date.addingTimeInterval(Self.validity)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO provisioning.credentials (credential_id, dataset_id, request_id, agency_code, scope, issued_at, expires_at, rate_per_minute)
             VALUES (\(id), \(dataset.datasetId), \(dataset.requestId), \(agency), \(scope.rawValue), \(date), \(expires), \(defaultRatePerMinute))
@@ -71,7 +71,7 @@ struct CredentialStore: Sendable {
     func revokeExcept(dataset: String, agencies: Set<String>, at date: Date, on connection: PostgresConnection)
         async throws
     {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE provisioning.credentials SET revoked_at = \(date), revoked_by = 'jembatan-provisioning'
             WHERE dataset_id = \(dataset) AND revoked_at IS NULL AND NOT (agency_code = ANY(\(Array(agencies))))
@@ -90,7 +90,7 @@ struct CredentialStore: Sendable {
                 .unauthorized, code: "invalid_credential",
                 message: "not an exchange key (jbk_…), or mistyped (checksum)", field: "Authorization")
         }
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             SELECT c.secret_hash, c.agency_code, c.scope, c.dataset_id, c.request_id, c.rate_per_minute, c.expires_at, c.revoked_at, d.state
             FROM provisioning.credentials c JOIN provisioning.datasets d USING (dataset_id)
@@ -168,7 +168,7 @@ extension CredentialStore {
     static func find(_ id: String, lock: Bool = false, on connection: PostgresConnection, logger: Logger) async throws
         -> StoredCredential?
     {
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT \(columns) FROM provisioning.credentials WHERE credential_id = $1\(lock ? " FOR UPDATE" : "")
@@ -181,7 +181,7 @@ extension CredentialStore {
     static func credentials(ofRequest requestId: String, client: PostgresClient, logger: Logger) async throws
         -> [StoredCredential]
     {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT \(columns) FROM provisioning.credentials WHERE request_id = $1 ORDER BY issued_at, credential_id
@@ -192,7 +192,7 @@ extension CredentialStore {
     }
 
     static func setRate(_ ratePerMinute: Int, of id: String, client: PostgresClient, logger: Logger) async throws {
-        try await client.query(
+        try await client.queryUnlessClosed(
             "UPDATE provisioning.credentials SET rate_per_minute = \(ratePerMinute) WHERE credential_id = \(id)",
             logger: logger)
     }
@@ -202,7 +202,7 @@ extension CredentialStore {
         of id: String, keyHash: [UInt8], by account: String, at date: Date, on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE provisioning.credentials SET secret_hash = \(ByteBuffer(bytes: keyHash)), collected_at = \(date), collected_by = \(account)
             WHERE credential_id = \(id)
@@ -215,14 +215,14 @@ extension CredentialStore {
         overlapEnd: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO provisioning.credentials (credential_id, dataset_id, request_id, agency_code, scope, secret_hash, issued_at, collected_at, collected_by,
                 expires_at, rotated_from, rate_per_minute)
             VALUES (\(id), \(old.datasetId), \(old.requestId), \(old.agencyCode), \(old.scope), \(ByteBuffer(bytes: keyHash)), \(date), \(date), \(account),
                 \(date.addingTimeInterval(validity)), \(old.credentialId), \(old.ratePerMinute))
             """, logger: logger)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE provisioning.credentials SET expires_at = least(expires_at, \(overlapEnd)) WHERE credential_id = \(old.credentialId)
             """, logger: logger)
@@ -231,7 +231,7 @@ extension CredentialStore {
     static func recordRevocation(
         of id: String, by account: String, at date: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE provisioning.credentials SET revoked_at = \(date), revoked_by = \(account) WHERE credential_id = \(id)
             """, logger: logger)

@@ -36,7 +36,7 @@ enum DatasetStore {
         storageVersion: Int, at date: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
         let definitionJSON = try CloudEventCodec.jsonText(definition)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO provisioning.datasets (dataset_id, request_id, agency_code, name, contract_id, contract_version, definition, consumers,
                 storage_table, storage_version, state, provisioned_at, updated_at)
@@ -46,7 +46,7 @@ enum DatasetStore {
                 definition = EXCLUDED.definition, consumers = EXCLUDED.consumers, storage_table = EXCLUDED.storage_table,
                 storage_version = EXCLUDED.storage_version, state = \(DatasetState.testFailed.rawValue), updated_at = EXCLUDED.updated_at
             """, logger: logger)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO provisioning.hub_datasets (contract_id, dataset, request_id, agency_code, storage_table, endpoint_path, provisioned_at, dataset_id, contract_version)
             VALUES (\(contract.contractId), \(definition.name), \(contract.requestId), \(contract.agencyCode), \(table),
@@ -59,7 +59,7 @@ enum DatasetStore {
     static func setState(
         _ state: DatasetState, of datasetIds: [String], at date: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE provisioning.datasets SET state = \(state.rawValue), updated_at = \(date)
             WHERE dataset_id = ANY(\(datasetIds))
@@ -70,7 +70,7 @@ enum DatasetStore {
         of contract: ContractAgreed, passed: Bool, lines: [String], checks: [IntegrationCheck], at date: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO provisioning.integration_tests (request_id, contract_id, passed, checks, evidence, ran_at)
             VALUES (\(contract.requestId), \(contract.contractId), \(passed), \(try CloudEventCodec.jsonText(lines))::jsonb,
@@ -80,7 +80,7 @@ enum DatasetStore {
 
     /// The provisioned datasets, in id order.
     static func provisioned(client: PostgresClient, logger: Logger) async throws -> [HubDataset] {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL:
                     "SELECT \(HubDataset.columns) FROM provisioning.datasets WHERE state = 'provisioned' ORDER BY dataset_id"
@@ -93,7 +93,7 @@ enum DatasetStore {
 
     /// The agency of the request's datasets (nil: the hub has none).
     static func agency(ofRequest requestId: String, client: PostgresClient, logger: Logger) async throws -> String? {
-        for try await agency in try await client.query(
+        for try await agency in try await client.queryUnlessClosed(
             "SELECT agency_code FROM provisioning.datasets WHERE request_id = \(requestId) LIMIT 1", logger: logger
         )
         .decode(String.self) {
@@ -106,7 +106,7 @@ enum DatasetStore {
     static func lockedLatestDataset(ofRequest requestId: String, on connection: PostgresConnection, logger: Logger)
         async throws -> (contractId: String, state: DatasetState)?
     {
-        for try await (contract, state) in try await connection.query(
+        for try await (contract, state) in try await connection.queryUnlessClosed(
             """
             SELECT contract_id, state FROM provisioning.datasets WHERE request_id = \(requestId) ORDER BY updated_at DESC LIMIT 1 FOR UPDATE
             """, logger: logger
@@ -121,7 +121,7 @@ enum DatasetStore {
         ofRequest requestId: String, contractId: String, note: String, by account: String, at date: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> Bool {
-        let inserted = try await connection.query(
+        let inserted = try await connection.queryUnlessClosed(
             """
             INSERT INTO provisioning.deliveries (request_id, contract_id, note, delivered_by, delivered_at)
             VALUES (\(requestId), \(contractId), \(note), \(account), \(date)) ON CONFLICT DO NOTHING RETURNING contract_id
@@ -142,7 +142,7 @@ enum DatasetStore {
         async throws -> [StoredEndpoint]
     {
         var endpoints: [StoredEndpoint] = []
-        for try await (contract, dataset, datasetId, path, at, agency) in try await connection.query(
+        for try await (contract, dataset, datasetId, path, at, agency) in try await connection.queryUnlessClosed(
             """
             SELECT contract_id, dataset, dataset_id, endpoint_path, provisioned_at, agency_code FROM provisioning.hub_datasets WHERE request_id = \(requestId) ORDER BY provisioned_at, dataset
             """, logger: logger
@@ -159,7 +159,7 @@ enum DatasetStore {
         -> [StoredIntegrationTest]
     {
         var tests: [StoredIntegrationTest] = []
-        for try await (contract, passed, checks, evidence, at) in try await client.query(
+        for try await (contract, passed, checks, evidence, at) in try await client.queryUnlessClosed(
             """
             SELECT contract_id, passed, checks::text, evidence::text, ran_at FROM provisioning.integration_tests WHERE request_id = \(requestId) ORDER BY test_id
             """, logger: logger
@@ -181,19 +181,19 @@ enum DatasetStore {
         _ set: String, codes: [String], labels: [String], by account: String, at date: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             "DELETE FROM provisioning.reference_codes WHERE reference_set = \(set)", logger: logger)
         var offset = 0
         while offset < codes.count {
             let end = min(offset + 20_000, codes.count)
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 """
                 INSERT INTO provisioning.reference_codes (reference_set, code, label)
                 SELECT \(set), code, label FROM unnest(\(Array(codes[offset..<end])), \(Array(labels[offset..<end]))) AS t(code, label)
                 """, logger: logger)
             offset = end
         }
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO provisioning.reference_sets (reference_set, codes, imported_at, imported_by) VALUES (\(set), \(codes.count), \(date), \(account))
             ON CONFLICT (reference_set) DO UPDATE SET codes = EXCLUDED.codes, imported_at = EXCLUDED.imported_at, imported_by = EXCLUDED.imported_by
@@ -204,7 +204,7 @@ enum DatasetStore {
         set: String, codes: Int, importedAt: Date, importedBy: String
     )] {
         var lists: [(set: String, codes: Int, importedAt: Date, importedBy: String)] = []
-        for try await (set, codes, at, by) in try await client.query(
+        for try await (set, codes, at, by) in try await client.queryUnlessClosed(
             "SELECT reference_set, codes, imported_at, imported_by FROM provisioning.reference_sets ORDER BY reference_set",
             logger: logger
         ).decode((String, Int, Date, String).self) {
@@ -219,7 +219,7 @@ enum DatasetStore {
     static func keepReceivedContract(_ contract: ContractAgreed, on connection: PostgresConnection, logger: Logger)
         async throws
     {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO provisioning.received_contracts (contract_id, request_id, payload, received_at)
             VALUES (\(contract.contractId), \(contract.requestId), \(try CloudEventCodec.jsonText(contract))::jsonb, now())
@@ -231,7 +231,7 @@ enum DatasetStore {
     static func receivedContract(_ contractId: String, on connection: PostgresConnection, logger: Logger) async throws
         -> ContractAgreed?
     {
-        for try await payload in try await connection.query(
+        for try await payload in try await connection.queryUnlessClosed(
             "SELECT payload::text FROM provisioning.received_contracts WHERE contract_id = \(contractId)",
             logger: logger
         ).decode(String.self) {
@@ -245,7 +245,7 @@ enum DatasetStore {
         ofRequest requestId: String, contractId: String, note: String, by account: String, at date: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> Bool {
-        let inserted = try await connection.query(
+        let inserted = try await connection.queryUnlessClosed(
             """
             INSERT INTO provisioning.hand_overs (request_id, contract_id, note, handed_over_by, handed_over_at)
             VALUES (\(requestId), \(contractId), \(note), \(account), \(date)) ON CONFLICT DO NOTHING RETURNING contract_id

@@ -15,7 +15,7 @@ enum ExchangeStore {
         _ key: String, credential: String, batchId: String, at date: Date, on connection: PostgresConnection,
         logger: Logger
     ) async throws -> Bool {
-        let reserved = try await connection.query(
+        let reserved = try await connection.queryUnlessClosed(
             """
             INSERT INTO provisioning.ingest_batches (credential_id, idempotency_key, batch_id, body_sha256, status, response, created_at)
             VALUES (\(credential), \(key), \(batchId), '\\x'::bytea, 0, '{}'::jsonb, \(date))
@@ -29,7 +29,7 @@ enum ExchangeStore {
     static func answer(to key: String, credential: String, on connection: PostgresConnection, logger: Logger)
         async throws -> (bodySHA256: [UInt8], response: String)?
     {
-        for try await (stored, response) in try await connection.query(
+        for try await (stored, response) in try await connection.queryUnlessClosed(
             """
             SELECT body_sha256, response::text FROM provisioning.ingest_batches WHERE credential_id = \(credential) AND idempotency_key = \(key)
             """, logger: logger
@@ -43,7 +43,7 @@ enum ExchangeStore {
         to key: String, credential: String, bodySHA256: [UInt8], response: String, on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE provisioning.ingest_batches SET body_sha256 = \(ByteBuffer(bytes: bodySHA256)), status = 200, response = \(response)::jsonb
             WHERE credential_id = \(credential) AND idempotency_key = \(key)
@@ -56,7 +56,7 @@ enum ExchangeStore {
     static func countCall(
         of credential: String, records: Int, at date: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE provisioning.credentials SET request_count = request_count + 1, record_count = record_count + \(records), last_used_at = \(date)
             WHERE credential_id = \(credential)
@@ -65,7 +65,7 @@ enum ExchangeStore {
 
     /// One more read call of the credential (the database's clock).
     static func countRead(of credential: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE provisioning.credentials SET request_count = request_count + 1, last_used_at = now() WHERE credential_id = \(credential)
             """, logger: logger)
@@ -94,7 +94,7 @@ enum ExchangeStore {
             binds.append(value)
             conditions += " AND record->>$\(binds.count - 1) = $\(binds.count)"
         }
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT record_key, record::text FROM \(try table(dataset)) WHERE \(conditions) ORDER BY record_key LIMIT $2
@@ -105,7 +105,7 @@ enum ExchangeStore {
     static func record(_ key: String, of dataset: HubDataset, client: PostgresClient, logger: Logger) async throws
         -> String?
     {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: "SELECT record::text FROM \(try table(dataset)) WHERE record_key = $1",
                 binds: HubDataset.binds(key)), logger: logger)
@@ -121,7 +121,7 @@ enum ExchangeStore {
         var binds = PostgresBindings()
         binds.append(since)
         binds.append(limit)
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT change_seq, record_key, record::text FROM \(try table(dataset)) WHERE change_seq > $1 ORDER BY change_seq LIMIT $2
@@ -138,7 +138,7 @@ enum ExchangeStore {
         guard let identifier = SQLIdentifier(schema: "provisioning", name: table) else {
             throw UnsafeIdentifier(text: table)
         }
-        for try await _ in try await connection.query(
+        for try await _ in try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: "SELECT 1 FROM \(identifier) WHERE record_key = $1",
                 binds: HubDataset.binds(key)), logger: logger
@@ -154,7 +154,7 @@ enum ExchangeStore {
             throw UnsafeIdentifier(text: table)
         }
         var same = false
-        for try await equal in try await connection.query(
+        for try await equal in try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: "SELECT record = $2::jsonb FROM \(identifier) WHERE record_key = $1",
                 binds: HubDataset.binds(key, json)), logger: logger
@@ -166,13 +166,13 @@ enum ExchangeStore {
     static func rolledBack(on connection: PostgresConnection, logger: Logger, _ body: () async throws -> Void)
         async throws
     {
-        try await connection.query("SAVEPOINT integration_test", logger: logger)
+        try await connection.queryUnlessClosed("SAVEPOINT integration_test", logger: logger)
         do { try await body() } catch {
-            try await connection.query("ROLLBACK TO SAVEPOINT integration_test", logger: logger)
-            try await connection.query("RELEASE SAVEPOINT integration_test", logger: logger)
+            try await connection.queryUnlessClosed("ROLLBACK TO SAVEPOINT integration_test", logger: logger)
+            try await connection.queryUnlessClosed("RELEASE SAVEPOINT integration_test", logger: logger)
             throw error
         }
-        try await connection.query("ROLLBACK TO SAVEPOINT integration_test", logger: logger)
-        try await connection.query("RELEASE SAVEPOINT integration_test", logger: logger)
+        try await connection.queryUnlessClosed("ROLLBACK TO SAVEPOINT integration_test", logger: logger)
+        try await connection.queryUnlessClosed("RELEASE SAVEPOINT integration_test", logger: logger)
     }
 }

@@ -52,7 +52,7 @@ struct HubDataset: Sendable {
         async throws -> HubDataset?
     {
         let lock = forUpdate ? " FOR UPDATE" : ""
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: "SELECT \(columns) FROM provisioning.datasets WHERE dataset_id = $1\(lock)",
                 binds: binds(datasetId)), logger: logger)
@@ -61,7 +61,7 @@ struct HubDataset: Sendable {
     }
 
     static func find(_ datasetId: String, client: PostgresClient, logger: Logger) async throws -> HubDataset? {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: "SELECT \(columns) FROM provisioning.datasets WHERE dataset_id = $1", binds: binds(datasetId)
             ), logger: logger)
@@ -81,7 +81,7 @@ struct HubDataset: Sendable {
 /// one sequence, bumped only when a record really changes (the feed of `/changes`).
 enum HubStore {
     static func createStorage(_ table: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     CREATE TABLE IF NOT EXISTS provisioning.\(table) (
@@ -91,7 +91,7 @@ enum HubStore {
                         updated_at timestamptz NOT NULL
                     )
                     """), logger: logger)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: "CREATE INDEX IF NOT EXISTS \(table)_changes ON provisioning.\(table) (change_seq)"),
             logger: logger)
@@ -106,19 +106,19 @@ enum HubStore {
     static func upsertStaged(into table: String, at date: Date, on connection: PostgresConnection, logger: Logger)
         async throws -> (inserted: Int, updated: Int)
     {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: "SELECT pg_advisory_xact_lock(hashtext($1))", binds: HubDataset.binds("hub:\(table)")),
             logger: logger)
-        try await connection.query("SAVEPOINT jembatan_upsert", logger: logger)
+        try await connection.queryUnlessClosed("SAVEPOINT jembatan_upsert", logger: logger)
         do {
             let counts = try await upsert(
                 into: table, from: "SELECT record_key, record FROM pg_temp.jembatan_stage", at: date, on: connection,
                 logger: logger)
-            try await connection.query("RELEASE SAVEPOINT jembatan_upsert", logger: logger)
+            try await connection.queryUnlessClosed("RELEASE SAVEPOINT jembatan_upsert", logger: logger)
             return counts
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "21000" {
-            try await connection.query("ROLLBACK TO SAVEPOINT jembatan_upsert", logger: logger)
+            try await connection.queryUnlessClosed("ROLLBACK TO SAVEPOINT jembatan_upsert", logger: logger)
             return try await upsert(
                 into: table,
                 from: """
@@ -132,7 +132,7 @@ enum HubStore {
     ) async throws -> (inserted: Int, updated: Int) {
         var binds = PostgresBindings()
         binds.append(date)
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     WITH latest AS (\(source)), applied AS (

@@ -44,7 +44,7 @@ struct ReadModelStore: Sendable {
 
     /// Keeps the event (once) for the reports.
     func storeEvent(_ event: ReceivedEvent, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO \(identifier: schema).events (event_id, request_id, event_type, occurred_at, envelope)
             VALUES (\(event.attributes.id), \(event.requestId), \(event.attributes.type.rawValue), \(event.attributes.time),
@@ -60,7 +60,7 @@ struct ReadModelStore: Sendable {
     {
         let occurredAt = event.attributes.time
         let placeholder = RequestState.submitted.rawValue
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO \(identifier: schema).timeline (event_id, request_id, event_type, source, actor_id, actor_role, state, sop_step,
                 occurred_at, completed_phase, evidence_at)
@@ -69,7 +69,7 @@ struct ReadModelStore: Sendable {
                     \(milestone.completedPhase?.rawValue), \(milestone.evidenceAt))
             ON CONFLICT (event_id) DO NOTHING
             """, logger: logger)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO \(identifier: schema).requests (request_id, state, sop_step, updated_at)
             VALUES (\(event.requestId), \(placeholder), 0, \(occurredAt))
@@ -80,7 +80,7 @@ struct ReadModelStore: Sendable {
     /// What the submission says about the request (agency, title, profile and its version, when).
     func recordSubmission(_ submitted: RequestSubmitted, on connection: PostgresConnection, logger: Logger) async throws
     {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE \(identifier: schema).requests SET agency_code = \(submitted.agencyCode), title = \(submitted.title),
                 profile = \(submitted.profile), profile_version = \(submitted.profileVersion), submitted_at = \(submitted.submittedAt)
@@ -90,7 +90,7 @@ struct ReadModelStore: Sendable {
 
     /// The profile the request pinned (the built-in default until its submission is known).
     func profile(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> SOPProfile {
-        for try await (id, version) in try await connection.query(
+        for try await (id, version) in try await connection.queryUnlessClosed(
             "SELECT profile, profile_version FROM \(identifier: schema).requests WHERE request_id = \(requestId)",
             logger: logger
         ).decode((String?, Int?).self) {
@@ -107,7 +107,7 @@ struct ReadModelStore: Sendable {
         -> [Milestone]
     {
         var milestones: [Milestone] = []
-        for try await (id, type, actor, role, at, completed, evidence) in try await connection.query(
+        for try await (id, type, actor, role, at, completed, evidence) in try await connection.queryUnlessClosed(
             """
             SELECT event_id, event_type, actor_id, actor_role, occurred_at, completed_phase, evidence_at
             FROM \(identifier: schema).timeline WHERE request_id = \(requestId)
@@ -129,7 +129,7 @@ struct ReadModelStore: Sendable {
     ) async throws -> ProjectedRequest? {
         for entry in reading.entries {
             let step = entry.phase.flatMap { profile.stepNumber(of: $0) } ?? 0
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 """
                 UPDATE \(identifier: schema).timeline SET phase = \(entry.phase?.rawValue), state = \(entry.state.rawValue), sop_step = \(step)
                 WHERE event_id = \(entry.milestone.id) AND (phase IS DISTINCT FROM \(entry.phase?.rawValue)
@@ -138,7 +138,7 @@ struct ReadModelStore: Sendable {
         }
         guard let latest = reading.entries.map(\.milestone.at).max() else { return nil }
         let step = reading.phase.flatMap { profile.stepNumber(of: $0) } ?? 0
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             """
             UPDATE \(identifier: schema).requests r SET state = \(reading.state.rawValue), sop_step = \(step),
                 phase = \(reading.phase?.rawValue), updated_at = \(latest)
@@ -157,7 +157,7 @@ struct ReadModelStore: Sendable {
     func markCompleted(_ requestId: String, at date: Date, on connection: PostgresConnection, logger: Logger)
         async throws
     {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             "UPDATE \(identifier: schema).requests SET completed_at = \(date) WHERE request_id = \(requestId)",
             logger: logger)
     }
@@ -167,17 +167,17 @@ struct ReadModelStore: Sendable {
     /// A fresh scratch schema with empty copies of `tables`.
     func recreate(likeLive tables: [String], client: PostgresClient, logger: Logger) async throws {
         try await drop(client: client, logger: logger)
-        try await client.query("CREATE SCHEMA \(identifier: schema)", logger: logger)
+        try await client.queryUnlessClosed("CREATE SCHEMA \(identifier: schema)", logger: logger)
         for table in tables {
             guard let name = SQLIdentifier(table) else { throw UnsafeIdentifier(text: table) }
-            try await client.query(
+            try await client.queryUnlessClosed(
                 "CREATE TABLE \(identifier: schema).\(identifier: name) (LIKE reporting.\(identifier: name) INCLUDING ALL)",
                 logger: logger)
         }
     }
 
     func drop(client: PostgresClient, logger: Logger) async throws {
-        try await client.query("DROP SCHEMA IF EXISTS \(identifier: schema) CASCADE", logger: logger)
+        try await client.queryUnlessClosed("DROP SCHEMA IF EXISTS \(identifier: schema) CASCADE", logger: logger)
     }
 
     /// Rows of `table` (over `columns`) present here and not in `other`, as JSON (at most 20).
@@ -190,7 +190,7 @@ struct ReadModelStore: Sendable {
             return checked.description
         }.joined(separator: ", ")
         var rows: [String] = []
-        for try await row in try await client.query(
+        for try await row in try await client.queryUnlessClosed(
             """
             SELECT row_to_json(d)::text FROM (SELECT \(unescaped: list) FROM \(identifier: schema).\(identifier: name)
             EXCEPT SELECT \(unescaped: list) FROM \(identifier: other.schema).\(identifier: name) LIMIT 20) d
@@ -203,7 +203,7 @@ struct ReadModelStore: Sendable {
 
     func count(_ table: String, client: PostgresClient, logger: Logger) async throws -> Int {
         guard let name = SQLIdentifier(table) else { throw UnsafeIdentifier(text: table) }
-        for try await count in try await client.query(
+        for try await count in try await client.queryUnlessClosed(
             "SELECT count(*)::int FROM \(identifier: schema).\(identifier: name)", logger: logger
         ).decode(Int.self) {
             return count
@@ -216,13 +216,15 @@ struct ReadModelStore: Sendable {
         _ name: String, client: PostgresClient, logger: Logger, _ body: () async throws -> T
     ) async throws -> T {
         try await client.withConnection { lockConnection in
-            try await lockConnection.query("SELECT pg_advisory_lock(hashtext(\(name)))", logger: logger)
+            try await lockConnection.queryUnlessClosed("SELECT pg_advisory_lock(hashtext(\(name)))", logger: logger)
             do {
                 let result = try await body()
-                try await lockConnection.query("SELECT pg_advisory_unlock(hashtext(\(name)))", logger: logger)
+                try await lockConnection.queryUnlessClosed(
+                    "SELECT pg_advisory_unlock(hashtext(\(name)))", logger: logger)
                 return result
             } catch {
-                _ = try? await lockConnection.query("SELECT pg_advisory_unlock(hashtext(\(name)))", logger: logger)
+                _ = try? await lockConnection.queryUnlessClosed(
+                    "SELECT pg_advisory_unlock(hashtext(\(name)))", logger: logger)
                 throw error
             }
         }
@@ -232,12 +234,13 @@ struct ReadModelStore: Sendable {
 
     /// One checker at a time across instances (until the caller's transaction ends).
     static func lockSLACheck(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('reporting.sla'))", logger: logger)
+        try await connection.queryUnlessClosed(
+            "SELECT pg_advisory_xact_lock(hashtext('reporting.sla'))", logger: logger)
     }
 
     static func openRequests(on connection: PostgresConnection, logger: Logger) async throws -> [OpenRequest] {
         var open: [OpenRequest] = []
-        for try await (id, agency, profile, step) in try await connection.query(
+        for try await (id, agency, profile, step) in try await connection.queryUnlessClosed(
             """
             SELECT request_id, agency_code, profile, sop_step FROM reporting.requests
             WHERE state NOT IN ('completed', 'withdrawn') AND agency_code IS NOT NULL
@@ -253,7 +256,7 @@ struct ReadModelStore: Sendable {
         -> [(step: Int, at: Date)]
     {
         var steps: [(step: Int, at: Date)] = []
-        for try await (step, at) in try await connection.query(
+        for try await (step, at) in try await connection.queryUnlessClosed(
             """
             SELECT sop_step, occurred_at FROM reporting.timeline WHERE request_id = \(requestId) ORDER BY occurred_at DESC, sop_step DESC
             """, logger: logger
@@ -269,7 +272,7 @@ struct ReadModelStore: Sendable {
         at date: Date,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> Bool {
-        let inserted = try await connection.query(
+        let inserted = try await connection.queryUnlessClosed(
             """
             INSERT INTO reporting.sla_alerts (request_id, sop_step, step_started_at, threshold, used_percent, deadline, alerted_at)
             VALUES (\(requestId), \(step), \(stepStartedAt), \(threshold), \(usedPercent), \(deadline), \(date)) ON CONFLICT DO NOTHING RETURNING threshold
@@ -281,7 +284,7 @@ struct ReadModelStore: Sendable {
     /// Thresholds reached by the current step of every open request.
     static func openAlerts(client: PostgresClient, logger: Logger) async throws -> [StoredAlert] {
         var alerts: [StoredAlert] = []
-        for try await (id, agency, step, threshold, used, started, deadline, at) in try await client.query(
+        for try await (id, agency, step, threshold, used, started, deadline, at) in try await client.queryUnlessClosed(
             """
             SELECT a.request_id, r.agency_code, a.sop_step, a.threshold, a.used_percent, a.step_started_at, a.deadline, a.alerted_at
             FROM reporting.sla_alerts a JOIN reporting.requests r USING (request_id)
@@ -305,7 +308,7 @@ struct ReadModelStore: Sendable {
         -> [StoredJustification]
     {
         var found: [StoredJustification] = []
-        for try await (phase, started, step, text, by, role, at) in try await client.query(
+        for try await (phase, started, step, text, by, role, at) in try await client.queryUnlessClosed(
             """
             SELECT phase, step_started_at, sop_step, justification, justified_by, justified_role, justified_at
             FROM reporting.justifications WHERE request_id = \(requestId) ORDER BY justified_at
@@ -324,7 +327,7 @@ struct ReadModelStore: Sendable {
     static func recordJustification(_ justification: StoredJustification, client: PostgresClient, logger: Logger)
         async throws -> Bool
     {
-        for try await _ in try await client.query(
+        for try await _ in try await client.queryUnlessClosed(
             """
             INSERT INTO reporting.justifications (request_id, phase, step_started_at, sop_step, justification, justified_by, justified_role, justified_at)
             VALUES (\(justification.requestId), \(justification.phase.rawValue), \(justification.stepStartedAt), \(justification.step),

@@ -31,17 +31,17 @@ struct ReportArchive: Sendable {
         let digest = SHA256.hash(data: Data(draft.html.utf8)).map { String(format: "%02x", $0) }.joined()
         let reportId = UUID().uuidString.lowercased()
         return try await context.client.inTransaction(logger: logger) { connection in
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 "SELECT pg_advisory_xact_lock(hashtext('reporting.reports'), hashtext(\(draft.kind + "/" + draft.subject)))",
                 logger: logger)
             var latest = 0
-            for try await version in try await connection.query(
+            for try await version in try await connection.queryUnlessClosed(
                 """
                 SELECT coalesce(max(version), 0) FROM reporting.reports WHERE kind = \(draft.kind) AND subject = \(draft.subject)
                 """, logger: logger
             ).decode(Int.self) { latest = version }
             if onlyFirst && latest > 0 { return nil }
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 """
                 INSERT INTO reporting.reports (report_id, kind, subject, period, version, agency_code, title, html, sha256, generated_at)
                 VALUES (\(reportId), \(draft.kind), \(draft.subject), \(draft.period), \(latest + 1), \(draft.agencyCode), \(draft.title), \(draft.html), \(digest), \(now))
@@ -67,7 +67,7 @@ struct ReportArchive: Sendable {
     /// The stored PDF of `reportId`, printed now from the stored HTML if it was not yet; nil when there is no such report.
     func pdf(reportId: String) async throws -> ByteBuffer? {
         var html: String?
-        for try await (text, pdf) in try await context.client.query(
+        for try await (text, pdf) in try await context.client.queryUnlessClosed(
             "SELECT html, pdf FROM reporting.reports WHERE report_id = \(reportId)", logger: context.logger
         )
         .decode((String, ByteBuffer?).self) {
@@ -77,7 +77,7 @@ struct ReportArchive: Sendable {
         guard let html else { return nil }
         let printed = ByteBuffer(
             bytes: try await PDFRenderer(chromium: context.configuration.chromium).render(html: html))
-        try await context.client.query(
+        try await context.client.queryUnlessClosed(
             "UPDATE reporting.reports SET pdf = \(printed) WHERE report_id = \(reportId) AND pdf IS NULL",
             logger: context.logger)
         return printed
@@ -85,7 +85,7 @@ struct ReportArchive: Sendable {
 
     /// The stored HTML of `reportId`.
     func html(reportId: String) async throws -> String? {
-        for try await text in try await context.client.query(
+        for try await text in try await context.client.queryUnlessClosed(
             "SELECT html FROM reporting.reports WHERE report_id = \(reportId)", logger: context.logger
         ).decode(String.self) { return text }
         return nil
@@ -94,7 +94,7 @@ struct ReportArchive: Sendable {
     /// Prints up to `limit` stored reports that have no PDF yet (oldest first).
     func printPending(limit: Int) async throws {
         var pending: [String] = []
-        for try await id in try await context.client.query(
+        for try await id in try await context.client.queryUnlessClosed(
             """
             SELECT report_id FROM reporting.reports WHERE pdf IS NULL ORDER BY generated_at LIMIT \(limit)
             """, logger: context.logger
@@ -103,7 +103,7 @@ struct ReportArchive: Sendable {
     }
 
     func exists(kind: String, subject: String) async throws -> Bool {
-        for try await _ in try await context.client.query(
+        for try await _ in try await context.client.queryUnlessClosed(
             "SELECT 1 FROM reporting.reports WHERE kind = \(kind) AND subject = \(subject) LIMIT 1",
             logger: context.logger
         ).decode(Int.self) {
@@ -120,7 +120,7 @@ struct ReportArchive: Sendable {
     /// Completed requests whose integration report is not stored yet, oldest first.
     func dueIntegrationReports(limit: Int) async throws -> [String] {
         var due: [String] = []
-        for try await id in try await context.client.query(
+        for try await id in try await context.client.queryUnlessClosed(
             """
             SELECT r.request_id FROM reporting.requests r WHERE r.completed_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM reporting.reports p WHERE p.kind = 'integration' AND p.subject = r.request_id)
@@ -146,13 +146,15 @@ struct ReportArchive: Sendable {
     /// Stored reports, newest first (at most 500), optionally of one kind and subject.
     func entries(kind: String?, subject: String?) async throws -> [Entry] {
         var result: [Entry] = []
-        for try await (id, kind, subject, period, version, agency, title, digest, at) in try await context.client.query(
-            """
-            SELECT report_id, kind, subject, period, version, agency_code, title, sha256, generated_at FROM reporting.reports
-            WHERE (\(kind)::text IS NULL OR kind = \(kind)) AND (\(subject)::text IS NULL OR subject = \(subject))
-            ORDER BY generated_at DESC, version DESC LIMIT 500
-            """, logger: context.logger
-        ).decode((String, String, String, String?, Int, String?, String, String, Date).self) {
+        for try await (id, kind, subject, period, version, agency, title, digest, at) in try await context.client
+            .queryUnlessClosed(
+                """
+                SELECT report_id, kind, subject, period, version, agency_code, title, sha256, generated_at FROM reporting.reports
+                WHERE (\(kind)::text IS NULL OR kind = \(kind)) AND (\(subject)::text IS NULL OR subject = \(subject))
+                ORDER BY generated_at DESC, version DESC LIMIT 500
+                """, logger: context.logger
+            ).decode((String, String, String, String?, Int, String?, String, String, Date).self)
+        {
             result.append(
                 Entry(
                     reportId: id, kind: kind, subject: subject, period: period, version: version, agencyCode: agency,
@@ -165,7 +167,7 @@ struct ReportArchive: Sendable {
     /// A stored report's HTML with who may read it.
     func document(_ reportId: String) async throws -> (kind: String, agencyCode: String?, html: String, title: String)?
     {
-        for try await (kind, agency, html, title) in try await context.client.query(
+        for try await (kind, agency, html, title) in try await context.client.queryUnlessClosed(
             """
             SELECT kind, agency_code, html, title FROM reporting.reports WHERE report_id = \(reportId)
             """, logger: context.logger

@@ -46,7 +46,7 @@ enum ReportReads {
         -> [RequestRow]
     {
         var result: [RequestRow] = []
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             SELECT request_id, agency_code, title, profile, state, sop_step, submitted_at, completed_at, updated_at, phase
             FROM reporting.requests WHERE (\(requestId)::text IS NULL OR request_id = \(requestId)) ORDER BY updated_at DESC LIMIT 500
@@ -69,7 +69,7 @@ enum ReportReads {
         -> [RequestRow]
     {
         var result: [RequestRow] = []
-        for try await (id, agency, profile, state, submitted, completed) in try await client.query(
+        for try await (id, agency, profile, state, submitted, completed) in try await client.queryUnlessClosed(
             """
             SELECT request_id, agency_code, profile, state, submitted_at, completed_at FROM reporting.requests WHERE agency_code IS NOT NULL AND submitted_at < \(until)
             """, logger: logger
@@ -86,7 +86,7 @@ enum ReportReads {
     /// A request's timeline in the order things happened (the moment recorded breaks ties).
     static func timeline(of requestId: String, client: PostgresClient, logger: Logger) async throws -> [TimelineRow] {
         var result: [TimelineRow] = []
-        for try await (id, type, source, actor, role, state, step, at) in try await client.query(
+        for try await (id, type, source, actor, role, state, step, at) in try await client.queryUnlessClosed(
             """
             SELECT event_id, event_type, source, actor_id, actor_role, state, sop_step, occurred_at FROM reporting.timeline
             WHERE request_id = \(requestId) ORDER BY occurred_at, recorded_at
@@ -106,7 +106,7 @@ enum ReportReads {
         -> [TimelineRow]
     {
         var result: [TimelineRow] = []
-        for try await (step, at, type, actor, role, state) in try await client.query(
+        for try await (step, at, type, actor, role, state) in try await client.queryUnlessClosed(
             """
             SELECT sop_step, occurred_at, event_type, actor_id, actor_role, state FROM reporting.timeline WHERE request_id = \(requestId) ORDER BY occurred_at, sop_step
             """, logger: logger
@@ -125,7 +125,7 @@ enum ReportReads {
         -> [String: [Milestone]]
     {
         var result: [String: [Milestone]] = [:]
-        for try await (request, id, type, actor, role, at, completed, evidence) in try await client.query(
+        for try await (request, id, type, actor, role, at, completed, evidence) in try await client.queryUnlessClosed(
             """
             SELECT request_id, event_id, event_type, actor_id, actor_role, occurred_at, completed_phase, evidence_at
             FROM reporting.timeline WHERE occurred_at < \(until)
@@ -143,7 +143,7 @@ enum ReportReads {
     /// Every stored event of a request, oldest first.
     static func events(of requestId: String, client: PostgresClient, logger: Logger) async throws -> [StoredEventData] {
         var result: [StoredEventData] = []
-        for try await (type, at, data) in try await client.query(
+        for try await (type, at, data) in try await client.queryUnlessClosed(
             """
             SELECT event_type, occurred_at, (envelope->'data')::text FROM reporting.events WHERE request_id = \(requestId) ORDER BY occurred_at, event_id
             """, logger: logger
@@ -158,7 +158,7 @@ enum ReportReads {
         ofTypes types: [EventType], from: Date? = nil, before until: Date? = nil, client: PostgresClient, logger: Logger
     ) async throws -> [StoredEventData] {
         var result: [StoredEventData] = []
-        for try await (id, type, at, data) in try await client.query(
+        for try await (id, type, at, data) in try await client.queryUnlessClosed(
             """
             SELECT request_id, event_type, occurred_at, (envelope->'data')::text FROM reporting.events
             WHERE event_type = ANY(\(types.map(\.rawValue))) AND (\(from)::timestamptz IS NULL OR occurred_at >= \(from))
@@ -176,7 +176,7 @@ enum ReportReads {
         async throws -> [StoredEventData]
     {
         var result: [StoredEventData] = []
-        for try await (id, at, data) in try await client.query(
+        for try await (id, at, data) in try await client.queryUnlessClosed(
             """
             SELECT DISTINCT ON (request_id) request_id, occurred_at, (envelope->'data')::text FROM reporting.events
             WHERE event_type = \(type.rawValue) AND (\(until)::timestamptz IS NULL OR occurred_at < \(until))
@@ -195,7 +195,7 @@ enum ReportReads {
         Double]
     {
         var scores: [String: Double] = [:]
-        for try await (id, score) in try await client.query(
+        for try await (id, score) in try await client.queryUnlessClosed(
             """
             SELECT DISTINCT ON (request_id) request_id, (envelope->'data'->>'score')::float8 FROM reporting.events
             WHERE event_type = \(EventType.validationRunCompleted.rawValue) AND (\(until)::timestamptz IS NULL OR occurred_at < \(until)) ORDER BY request_id, occurred_at DESC
@@ -213,7 +213,7 @@ enum ReportReads {
         var result:
             [(datasetId: String, requestId: String, agencyCode: String, batches: Int, accepted: Int, rejected: Int)] =
                 []
-        for try await row in try await client.query(
+        for try await row in try await client.queryUnlessClosed(
             """
             SELECT envelope->'data'->>'datasetId', request_id, envelope->'data'->>'agencyCode', count(*)::int,
                    sum((envelope->'data'->>'accepted')::int)::int, sum((envelope->'data'->>'rejected')::int)::int
@@ -231,7 +231,7 @@ enum ReportReads {
         records: Int, lastPush: Date
     )] {
         var volume: [String: (records: Int, lastPush: Date)] = [:]
-        for try await (dataset, records, last) in try await client.query(
+        for try await (dataset, records, last) in try await client.queryUnlessClosed(
             """
             SELECT envelope->'data'->>'datasetId', sum((envelope->'data'->>'accepted')::int)::int, max(occurred_at) FROM reporting.events
             WHERE event_type = \(EventType.recordsIngested.rawValue) GROUP BY 1
@@ -243,7 +243,7 @@ enum ReportReads {
     /// The latest freshness finding per dataset.
     static func latestFreshnessFindings(client: PostgresClient, logger: Logger) async throws -> [String: Date] {
         var findings: [String: Date] = [:]
-        for try await (dataset, at) in try await client.query(
+        for try await (dataset, at) in try await client.queryUnlessClosed(
             """
             SELECT envelope->'data'->>'datasetId', max(occurred_at) FROM reporting.events WHERE event_type = \(EventType.freshnessFinding.rawValue) GROUP BY 1
             """, logger: logger
@@ -256,7 +256,7 @@ enum ReportReads {
         day: String, agencyCode: String, accepted: Int, rejected: Int, batches: Int
     )] {
         var result: [(day: String, agencyCode: String, accepted: Int, rejected: Int, batches: Int)] = []
-        for try await row in try await client.query(
+        for try await row in try await client.queryUnlessClosed(
             """
             SELECT to_char(occurred_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), envelope->'data'->>'agencyCode',
                    sum((envelope->'data'->>'accepted')::int)::int, sum((envelope->'data'->>'rejected')::int)::int, count(*)::int

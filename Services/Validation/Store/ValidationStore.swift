@@ -49,7 +49,7 @@ enum ValidationStore {
     /// Opens (or reopens for a new contract) the case of a provisioned API.
     static func openCase(_ provisioned: APIProvisioned, on connection: PostgresConnection, logger: Logger) async throws
     {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO validation.cases (request_id, contract_id, agency_code, provisioned_at, state)
             VALUES (\(provisioned.requestId), \(provisioned.contractId), \(provisioned.agencyCode), \(provisioned.provisionedAt), 'awaiting_decision')
@@ -62,7 +62,7 @@ enum ValidationStore {
     static func lockedCase(_ requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> (
         state: String, agencyCode: String
     )? {
-        for try await (state, agency) in try await connection.query(
+        for try await (state, agency) in try await connection.queryUnlessClosed(
             "SELECT state, agency_code FROM validation.cases WHERE request_id = \(requestId) FOR UPDATE", logger: logger
         )
         .decode((String, String).self) {
@@ -75,7 +75,7 @@ enum ValidationStore {
     static func caseContract(_ requestId: String, on connection: PostgresConnection, logger: Logger) async throws -> (
         contractId: String, agencyCode: String
     )? {
-        for try await (contract, agency) in try await connection.query(
+        for try await (contract, agency) in try await connection.queryUnlessClosed(
             "SELECT contract_id, agency_code FROM validation.cases WHERE request_id = \(requestId)", logger: logger
         )
         .decode((String, String).self) {
@@ -88,7 +88,7 @@ enum ValidationStore {
         of requestId: String, state: String, by actor: String, at date: Date, note: String, runId: String,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE validation.cases SET state = \(state), decided_by = \(actor), decided_at = \(date), decision_note = \(note), decision_run_id = \(runId)
             WHERE request_id = \(requestId)
@@ -96,11 +96,13 @@ enum ValidationStore {
     }
 
     static func findCase(_ requestId: String, client: PostgresClient, logger: Logger) async throws -> StoredCase? {
-        for try await (id, contract, state, provisioned, by, at, note, agency, runId) in try await client.query(
-            """
-            SELECT request_id, contract_id, state, provisioned_at, decided_by, decided_at, decision_note, agency_code, decision_run_id FROM validation.cases WHERE request_id = \(requestId)
-            """, logger: logger
-        ).decode((String, String, String, Date, String?, Date?, String?, String, String?).self) {
+        for try await (id, contract, state, provisioned, by, at, note, agency, runId)
+            in try await client.queryUnlessClosed(
+                """
+                SELECT request_id, contract_id, state, provisioned_at, decided_by, decided_at, decision_note, agency_code, decision_run_id FROM validation.cases WHERE request_id = \(requestId)
+                """, logger: logger
+            ).decode((String, String, String, Date, String?, Date?, String?, String, String?).self)
+        {
             return StoredCase(
                 requestId: id, contractId: contract, state: state, provisionedAt: provisioned, decidedBy: by,
                 decidedAt: at, note: note,
@@ -111,7 +113,7 @@ enum ValidationStore {
 
     /// The agency of the request's case (nil: no case).
     static func caseAgency(_ requestId: String, client: PostgresClient, logger: Logger) async throws -> String? {
-        for try await agency in try await client.query(
+        for try await agency in try await client.queryUnlessClosed(
             "SELECT agency_code FROM validation.cases WHERE request_id = \(requestId)", logger: logger
         ).decode(String.self) {
             return agency
@@ -122,7 +124,7 @@ enum ValidationStore {
     // MARK: - Runs
 
     static func insertRun(_ run: ValidationRun, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO validation.runs (run_id, request_id, contract_id, trigger, run_by, as_of, started_at, completed_at, passed, score, records, failed_checks, scorecard)
             VALUES (\(run.runId), \(run.requestId), \(run.contractId), \(run.trigger), \(run.runBy), \(run.asOf), \(run.startedAt), \(run.completedAt), \(run.passed), \(run.score),
@@ -134,7 +136,7 @@ enum ValidationStore {
     static func runOfCurrentContract(
         _ runId: String, of requestId: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> StoredRunOutcome? {
-        for try await (score, passed, failed, started, completed) in try await connection.query(
+        for try await (score, passed, failed, started, completed) in try await connection.queryUnlessClosed(
             """
             SELECT r.score, r.passed, r.failed_checks::text, r.started_at, r.completed_at FROM validation.runs r JOIN validation.cases c USING (request_id)
             WHERE r.request_id = \(requestId) AND r.run_id = \(runId) AND r.contract_id = c.contract_id
@@ -150,12 +152,14 @@ enum ValidationStore {
     static func runSummaries(of requestId: String, client: PostgresClient, logger: Logger) async throws -> [RunSummary]
     {
         var runs: [RunSummary] = []
-        for try await (id, contract, trigger, by, at, passed, score, records, failed) in try await client.query(
-            """
-            SELECT run_id, contract_id, trigger, run_by, completed_at, passed, score, records, failed_checks::text FROM validation.runs
-            WHERE request_id = \(requestId) ORDER BY completed_at DESC LIMIT 100
-            """, logger: logger
-        ).decode((String, String, String, String, Date, Bool, Double, Int64, String).self) {
+        for try await (id, contract, trigger, by, at, passed, score, records, failed)
+            in try await client.queryUnlessClosed(
+                """
+                SELECT run_id, contract_id, trigger, run_by, completed_at, passed, score, records, failed_checks::text FROM validation.runs
+                WHERE request_id = \(requestId) ORDER BY completed_at DESC LIMIT 100
+                """, logger: logger
+            ).decode((String, String, String, String, Date, Bool, Double, Int64, String).self)
+        {
             runs.append(
                 RunSummary(
                     runId: id, contractId: contract, trigger: trigger, runBy: by, completedAt: at, passed: passed,
@@ -169,7 +173,7 @@ enum ValidationStore {
         -> ValidationRun?
     {
         for try await (contract, trigger, by, asOf, started, completed, passed, score, records, failed, scorecard)
-            in try await client.query(
+            in try await client.queryUnlessClosed(
                 """
                 SELECT contract_id, trigger, run_by, as_of, started_at, completed_at, passed, score, records, failed_checks::text, scorecard::text
                 FROM validation.runs WHERE request_id = \(requestId) AND run_id = \(runId)
@@ -190,7 +194,7 @@ enum ValidationStore {
 
     /// Asks for a run of the request's checks (a later push moves the request to the back).
     static func queueRun(of requestId: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO validation.pending_runs (request_id, requested_at) VALUES (\(requestId), now())
             ON CONFLICT (request_id) DO UPDATE SET requested_at = EXCLUDED.requested_at
@@ -202,7 +206,7 @@ enum ValidationStore {
     /// the lease, so a run that fails, hangs or dies with its process is taken again once the lease
     /// ends. Nothing a push asked for is lost.
     static func claimQueuedRun(client: PostgresClient, logger: Logger) async throws -> QueuedRun? {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             UPDATE validation.pending_runs SET requested_at = now() + interval '5 minutes' WHERE request_id = (
                 SELECT request_id FROM validation.pending_runs WHERE requested_at < now() - interval '1 second'
@@ -218,7 +222,7 @@ enum ValidationStore {
     /// Removes the entry of a run that completed, unless a push asked again meanwhile (then it stays
     /// queued and runs once more).
     static func finishQueuedRun(_ run: QueuedRun, client: PostgresClient, logger: Logger) async throws {
-        try await client.query(
+        try await client.queryUnlessClosed(
             "DELETE FROM validation.pending_runs WHERE request_id = \(run.requestId) AND requested_at = \(run.lease)::timestamptz",
             logger: logger)
     }
@@ -228,7 +232,7 @@ enum ValidationStore {
     static func insertReconciliation(
         _ report: ReconciliationReport, contractId: String, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO validation.reconciliations (reconciliation_id, request_id, contract_id, dataset_id, submitted_by, completed_at, source_records, hub_records,
                 missing_in_hub, extra_in_hub, changed, matched, report)
@@ -241,7 +245,7 @@ enum ValidationStore {
     static func latestReconciliation(of requestId: String, on connection: PostgresConnection, logger: Logger)
         async throws -> StoredReconciliationCounts?
     {
-        for try await (id, missing, extra, changed) in try await connection.query(
+        for try await (id, missing, extra, changed) in try await connection.queryUnlessClosed(
             """
             SELECT r.reconciliation_id, r.missing_in_hub, r.extra_in_hub, r.changed FROM validation.reconciliations r JOIN validation.cases c USING (request_id)
             WHERE r.request_id = \(requestId) AND r.contract_id = c.contract_id ORDER BY r.completed_at DESC LIMIT 1
@@ -257,7 +261,7 @@ enum ValidationStore {
     static func reconciliationReport(_ id: String, of requestId: String, client: PostgresClient, logger: Logger)
         async throws -> String?
     {
-        for try await report in try await client.query(
+        for try await report in try await client.queryUnlessClosed(
             """
             SELECT report::text FROM validation.reconciliations WHERE request_id = \(requestId) AND reconciliation_id = \(id)
             """, logger: logger
@@ -271,7 +275,7 @@ enum ValidationStore {
     static func recordFreshnessFinding(_ finding: FreshnessFinding, on connection: PostgresConnection, logger: Logger)
         async throws -> Bool
     {
-        let inserted = try await connection.query(
+        let inserted = try await connection.queryUnlessClosed(
             """
             INSERT INTO validation.freshness_findings (dataset_id, last_update, request_id, update_frequency, as_of, age_days, allowed_days)
             VALUES (\(finding.datasetId), \(finding.lastUpdate), \(finding.requestId), \(finding.updateFrequency), \(finding.asOf), \(finding.ageDays), \(finding.allowedDays))
@@ -286,7 +290,7 @@ enum ValidationStore {
         of requestId: String, state: String, by actor: String, at date: Date, note: String,
         on connection: PostgresConnection, logger: Logger
     ) async throws {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             UPDATE validation.cases SET state = \(state), reviewed_by = \(actor), reviewed_at = \(date), review_note = \(note)
             WHERE request_id = \(requestId)

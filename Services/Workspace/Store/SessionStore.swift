@@ -35,13 +35,13 @@ struct SessionStore: Sendable {
         let hash = ByteBuffer(bytes: Self.hash(of: secret))
         let token = AccessToken.derived(fromSessionSecret: secret)
         let expires = now.addingTimeInterval(SessionPolicy.absoluteSeconds)
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query(
+        try await client.inTransaction(logger: logger) { connection in
+            try await connection.queryUnlessClosed(
                 """
                 INSERT INTO identity.sessions (session_hash, account_id, token_id, address, created_at, last_seen_at, expires_at)
                 VALUES (\(hash), \(accountId), \(token.id), \(address), \(now), \(now), \(expires))
                 """, logger: logger)
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 """
                 INSERT INTO identity.tokens (token_id, account_id, token_hash, kind, label, created_by, expires_at, session_hash)
                 VALUES (\(token.id), \(accountId), \(ByteBuffer(bytes: token.hash)), 'session', 'sesi ruang kerja',
@@ -55,7 +55,7 @@ struct SessionStore: Sendable {
     /// within its 12 hours; marks it seen. Nil otherwise (an expired one is ended on the way).
     func resume(secret: String, now: Date = Date()) async throws -> SignedIn? {
         let hash = Self.hash(of: secret)
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             UPDATE identity.sessions s SET last_seen_at = \(now)
             FROM identity.accounts a
@@ -72,7 +72,7 @@ struct SessionStore: Sendable {
                 sessionHash: hash, token: AccessToken.derived(fromSessionSecret: secret), csrf: Self.csrf(of: secret))
         }
         // Idle or past its 12 hours: end it, so its token dies with it.
-        try await client.query(
+        try await client.queryUnlessClosed(
             """
             UPDATE identity.sessions SET ended_at = \(now), ended_reason = 'expired'
             WHERE session_hash = \(ByteBuffer(bytes: hash)) AND ended_at IS NULL
@@ -82,13 +82,13 @@ struct SessionStore: Sendable {
 
     /// Ends the session (logout): its token is refused from now on.
     func end(sessionHash: [UInt8], reason: String) async throws {
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query(
+        try await client.inTransaction(logger: logger) { connection in
+            try await connection.queryUnlessClosed(
                 """
                 UPDATE identity.sessions SET ended_at = now(), ended_reason = \(reason)
                 WHERE session_hash = \(ByteBuffer(bytes: sessionHash)) AND ended_at IS NULL
                 """, logger: logger)
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 """
                 UPDATE identity.tokens SET revoked_at = now()
                 WHERE session_hash = \(ByteBuffer(bytes: sessionHash)) AND revoked_at IS NULL
@@ -98,7 +98,7 @@ struct SessionStore: Sendable {
 
     /// The account that may sign in as `username`: id, password hash, whether it is active.
     func credentials(username: String) async throws -> (id: String, passwordHash: String?, active: Bool)? {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             "SELECT account_id, password_hash, deactivated_at IS NULL FROM identity.accounts WHERE name = \(username)",
             logger: logger)
         for try await (id, hash, active) in rows.decode((String, String?, Bool).self) { return (id, hash, active) }
@@ -109,7 +109,7 @@ struct SessionStore: Sendable {
     func fullNames(_ usernames: Set<String>) async throws -> [String: String] {
         guard !usernames.isEmpty else { return [:] }
         var names: [String: String] = [:]
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             SELECT name, full_name, position FROM identity.accounts
             WHERE name = ANY(\(Array(usernames))) AND full_name IS NOT NULL
@@ -136,7 +136,7 @@ struct SignInThrottle: Sendable {
 
     /// Seconds until `subjects` may try again (0 when none is locked).
     func lockedFor(_ subjects: [String], now: Date = Date()) async throws -> Int {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             "SELECT max(locked_until) FROM identity.signin_failures WHERE subject = ANY(\(subjects))", logger: logger)
         for try await until in rows.decode(Date?.self) {
             if let until, until > now { return Int(until.timeIntervalSince(now).rounded(.up)) }
@@ -148,7 +148,7 @@ struct SignInThrottle: Sendable {
     func fail(_ subjects: [String], now: Date = Date()) async throws -> Int {
         var longest = 0
         for subject in subjects {
-            let rows = try await client.query(
+            let rows = try await client.queryUnlessClosed(
                 """
                 INSERT INTO identity.signin_failures (subject, failures, last_failure_at) VALUES (\(subject), 1, \(now))
                 ON CONFLICT (subject) DO UPDATE SET failures = identity.signin_failures.failures + 1, last_failure_at = \(now)
@@ -158,7 +158,7 @@ struct SignInThrottle: Sendable {
             for try await count in rows.decode(Int.self) { failures = count }
             if let wait = Self.wait(afterFailures: failures) {
                 let until = now.addingTimeInterval(wait)
-                try await client.query(
+                try await client.queryUnlessClosed(
                     "UPDATE identity.signin_failures SET locked_until = \(until) WHERE subject = \(subject)",
                     logger: logger)
                 longest = max(longest, Int(wait))
@@ -169,6 +169,7 @@ struct SignInThrottle: Sendable {
 
     /// A successful sign-in clears the counts.
     func clear(_ subjects: [String]) async throws {
-        try await client.query("DELETE FROM identity.signin_failures WHERE subject = ANY(\(subjects))", logger: logger)
+        try await client.queryUnlessClosed(
+            "DELETE FROM identity.signin_failures WHERE subject = ANY(\(subjects))", logger: logger)
     }
 }

@@ -103,10 +103,11 @@ public enum AuditChain {
     public static func append(_ call: Call, at date: Date = Date(), on connection: PostgresConnection, logger: Logger)
         async throws -> AuditEntry
     {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('jembatan.exchange_audit'))", logger: logger)
+        try await connection.queryUnlessClosed(
+            "SELECT pg_advisory_xact_lock(hashtext('jembatan.exchange_audit'))", logger: logger)
         var sequence: Int64 = 1
         var previous = genesis
-        for try await (last, hash) in try await connection.query(
+        for try await (last, hash) in try await connection.queryUnlessClosed(
             "SELECT seq, entry_hash FROM provisioning.exchange_audit ORDER BY seq DESC LIMIT 1", logger: logger
         ).decode((Int64, ByteBuffer).self) {
             sequence = last + 1
@@ -118,7 +119,7 @@ public enum AuditChain {
             agencyCode: call.agencyCode, datasetId: call.datasetId, operation: call.operation, status: call.status,
             records: call.records, rejected: call.rejected, previousHash: previous
         )
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             INSERT INTO provisioning.exchange_audit (seq, at_ms, actor, agency_code, dataset_id, operation, status, records, rejected, previous_hash, entry_hash)
             VALUES (\(entry.sequence), \(entry.atMilliseconds), \(entry.actor), \(entry.agencyCode), \(entry.datasetId), \(entry.operation),
@@ -147,7 +148,7 @@ public enum AuditChain {
         var expectedSequence: Int64 = 1
         var previous = genesis
         var checked = 0
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             SELECT seq, at_ms, actor, agency_code, dataset_id, operation, status, records, rejected, previous_hash, entry_hash
             FROM provisioning.exchange_audit ORDER BY seq

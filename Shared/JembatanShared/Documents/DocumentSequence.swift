@@ -30,7 +30,7 @@ public enum DocumentSequence {
         schema: SchemaName, agency: String, kind: String, year: Int, on connection: PostgresConnection,
         logger: Logger
     ) async throws -> Int {
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     INSERT INTO \(schema.rawValue).document_sequences (agency_code, kind, year, last_number)

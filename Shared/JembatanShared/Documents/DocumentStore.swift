@@ -156,7 +156,7 @@ public enum DocumentStore {
         schema: SchemaName, agency: String, kind: String, defaultClassification: String,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> NumberingScheme {
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL:
                     "SELECT pattern, classification FROM \(schema.rawValue).numbering_schemes WHERE agency_code = $1 AND kind = $2",
@@ -194,7 +194,7 @@ public enum DocumentStore {
         values.append(rule?.phase.rawValue)
         values.append(rule?.verifier?.rawValue)
         values.append(rule?.signer.rawValue)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     INSERT INTO \(schema.rawValue).documents
@@ -223,7 +223,7 @@ public enum DocumentStore {
     public static func markVerified(
         schema: SchemaName, id: String, by account: String, name: String, client: PostgresClient, logger: Logger
     ) async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     UPDATE \(schema.rawValue).documents
@@ -245,7 +245,7 @@ public enum DocumentStore {
         values.append(signature.sha256)
         values.append(signature.seal)
         values.append(signature.keyId)
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     UPDATE \(schema.rawValue).documents
@@ -261,7 +261,7 @@ public enum DocumentStore {
     public static func signedFile(schema: SchemaName, id: String, client: PostgresClient, logger: Logger)
         async throws -> Data?
     {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: "SELECT pdf FROM \(schema.rawValue).documents WHERE document_id = $1 AND state = 'signed'",
                 binds: binds(id)), logger: logger)
@@ -278,7 +278,7 @@ public enum DocumentStore {
     static func read(
         schema: SchemaName, where condition: String, _ value: String, client: PostgresClient, logger: Logger
     ) async throws -> [StoredDocument] {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT \(columns)
@@ -331,7 +331,7 @@ public enum DocumentSchemes {
         schema: SchemaName, agency: String, kind: String, scheme: NumberingScheme, client: PostgresClient,
         logger: Logger
     ) async throws {
-        try await client.query(
+        try await client.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     INSERT INTO \(schema.rawValue).numbering_schemes (agency_code, kind, pattern, classification)

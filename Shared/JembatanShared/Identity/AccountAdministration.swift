@@ -217,7 +217,7 @@ public struct AccountAdministration: Sendable {
         let id = UUID().uuidString.lowercased()
         func blank(_ text: String) -> String? { text.isEmpty ? nil : text }
         do {
-            try await client.query(
+            try await client.queryUnlessClosed(
                 """
                 INSERT INTO identity.accounts (account_id, name, role, agency_code, created_by, full_name, nip, position,
                     email, telephone, password_hash, password_changed_at)
@@ -243,7 +243,7 @@ public struct AccountAdministration: Sendable {
             throw AccountProblems(problems: [problem], first: problem)
         }
         let hash = await Passwords.hash(password)
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             UPDATE identity.accounts SET password_hash = \(hash), password_changed_at = now()
             WHERE name = \(username) AND deactivated_at IS NULL RETURNING account_id
@@ -271,7 +271,7 @@ public struct AccountAdministration: Sendable {
         }
         let token = AccessToken.generate()
         let expires = Date().addingTimeInterval(TimeInterval(validFor.components.seconds))
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             INSERT INTO identity.tokens (token_id, account_id, token_hash, kind, label, created_by, expires_at)
             SELECT \(token.id), account_id, \(ByteBuffer(bytes: token.hash)), 'api', \(trimmed), \(createdBy), \(expires)
@@ -293,7 +293,7 @@ public struct AccountAdministration: Sendable {
     public func revokeToken(username: String, tokenId: String, by actor: String, address: String? = nil) async throws
         -> Bool
     {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             UPDATE identity.tokens t SET revoked_at = now() FROM identity.accounts a
             WHERE t.account_id = a.account_id AND a.name = \(username) AND t.token_id = \(tokenId)
@@ -310,8 +310,8 @@ public struct AccountAdministration: Sendable {
 
     /// Deactivates the account: its sessions and every token die at once. True when it was active.
     public func deactivate(username: String, by actor: String, address: String? = nil) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query(
+        try await client.inTransaction(logger: logger) { connection in
+            let rows = try await connection.queryUnlessClosed(
                 """
                 UPDATE identity.accounts SET deactivated_at = now()
                 WHERE name = \(username) AND deactivated_at IS NULL RETURNING account_id
@@ -319,15 +319,15 @@ public struct AccountAdministration: Sendable {
             var accountId: String?
             for try await id in rows.decode(String.self) { accountId = id }
             guard let accountId else { return false }
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 "UPDATE identity.tokens SET revoked_at = now() WHERE account_id = \(accountId) AND revoked_at IS NULL",
                 logger: logger)
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 """
                 UPDATE identity.sessions SET ended_at = now(), ended_reason = 'deactivated'
                 WHERE account_id = \(accountId) AND ended_at IS NULL
                 """, logger: logger)
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 """
                 INSERT INTO identity.audit (actor, action, subject, address)
                 VALUES (\(actor), 'account.deactivated', \(username), \(address))
@@ -344,7 +344,7 @@ public struct AccountAdministration: Sendable {
     /// Ends the account's open sessions (and so their tokens), except `except`.
     func endSessions(accountId: String, reason: String, except: [UInt8]?) async throws {
         let keep = ByteBuffer(bytes: except ?? [])
-        try await client.query(
+        try await client.queryUnlessClosed(
             """
             UPDATE identity.sessions SET ended_at = now(), ended_reason = \(reason)
             WHERE account_id = \(accountId) AND ended_at IS NULL AND session_hash <> \(keep)
@@ -354,7 +354,7 @@ public struct AccountAdministration: Sendable {
     /// Every account, newest first.
     public func list() async throws -> [Listing] {
         var result: [Listing] = []
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             SELECT account_id, name, role, agency_code, full_name, nip, position, email, telephone,
                    password_hash IS NOT NULL, deactivated_at, created_at
@@ -380,7 +380,7 @@ public struct AccountAdministration: Sendable {
     /// The API tokens of `username`, newest first (session tokens are not listed).
     public func tokens(username: String) async throws -> [TokenListing] {
         var result: [TokenListing] = []
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             SELECT t.token_id, t.label, t.kind, t.created_at, t.expires_at, t.revoked_at
             FROM identity.tokens t JOIN identity.accounts a ON a.account_id = t.account_id
@@ -398,7 +398,7 @@ public struct AccountAdministration: Sendable {
 
     /// Appends a line to the identity audit trail (never a password, session id or token).
     public func audit(actor: String, action: String, subject: String?, address: String?, detail: String?) async throws {
-        try await client.query(
+        try await client.queryUnlessClosed(
             """
             INSERT INTO identity.audit (actor, action, subject, address, detail)
             VALUES (\(actor), \(action), \(subject), \(address), \(detail))

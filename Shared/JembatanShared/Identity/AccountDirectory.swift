@@ -53,7 +53,7 @@ public struct AccountDirectory: Sendable {
 
     /// The active person behind `account`.
     public func signer(_ account: Account) async throws -> Signer? {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             SELECT coalesce(full_name, name), coalesce(nip, ''), coalesce(position, ''), password_hash
             FROM identity.accounts WHERE account_id = \(account.id) AND deactivated_at IS NULL
@@ -73,7 +73,7 @@ public struct AccountDirectory: Sendable {
     /// The account holding `token`, if the token is valid, unexpired and not revoked, its account
     /// active, and (for a workspace session's token) the session open and not idle.
     public func account(for token: AccessToken, now: Date = Date()) async throws -> Account? {
-        let rows = try await client.query(
+        let rows = try await client.queryUnlessClosed(
             """
             SELECT a.account_id, a.name, a.role, a.agency_code, t.token_hash, t.expires_at, t.revoked_at,
                    a.deactivated_at, t.kind, s.ended_at, s.last_seen_at, s.expires_at

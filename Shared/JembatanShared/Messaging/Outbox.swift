@@ -39,7 +39,7 @@ public struct Outbox: Sendable {
         binds.append(payload.requestId)
         binds.append(payload.publishedType.rawValue)
         binds.append(String(decoding: envelope, as: UTF8.self))
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     INSERT INTO \(schema).outbox (event_id, topic, message_key, event_type, envelope) VALUES ($1, $2, $3, $4, $5)
@@ -70,7 +70,9 @@ extension Outbox {
                 FROM \(schema).outbox WHERE published_at IS NULL
                 """)
         var backlog = OutboxBacklog(pending: 0, oldestAgeSeconds: 0)
-        for try await (pending, age) in try await client.query(query, logger: logger).decode((Int, Double).self) {
+        for try await (pending, age) in try await client.queryUnlessClosed(query, logger: logger).decode(
+            (Int, Double).self)
+        {
             backlog = OutboxBacklog(pending: pending, oldestAgeSeconds: age)
         }
         return backlog
@@ -96,7 +98,7 @@ public struct Inbox: Sendable {
         binds.append(message.topic)
         binds.append(Int(message.partition))
         binds.append(message.offset)
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     INSERT INTO \(schema).inbox (consumer, event_id, event_type, topic, kafka_partition, kafka_offset)

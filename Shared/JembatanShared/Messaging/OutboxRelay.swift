@@ -114,7 +114,7 @@ public struct OutboxRelay: Service {
             stage?.enter("taking the relay lock")
             let lockName = "\(schema).outbox-relay"
             var isLeader = false
-            for try await locked in try await connection.query(
+            for try await locked in try await connection.queryUnlessClosed(
                 "SELECT pg_try_advisory_xact_lock(hashtext(\(lockName)))", logger: logger
             ).decode(Bool.self) {
                 isLeader = locked
@@ -126,7 +126,7 @@ public struct OutboxRelay: Service {
             stage?.enter("reading the outbox")
             var binds = PostgresBindings()
             binds.append(batchSize)
-            let rows = try await connection.query(
+            let rows = try await connection.queryUnlessClosed(
                 PostgresQuery(
                     unsafeSQL: """
                         SELECT seq, topic, message_key, event_type, envelope FROM \(schema).outbox
@@ -154,13 +154,12 @@ public struct OutboxRelay: Service {
                 _ = try await delivery.delivered()
             }
             // PostgreSQL may have closed this connection while the batch waited for the broker (a
-            // restart): a query sent on it then never answers (PostgresNIO 1.33), so check first. The
-            // batch is sent again on a new connection; the consumers' inboxes absorb the repeat.
-            guard !connection.isClosed else { throw ConnectionClosedByServer() }
+            // restart): the statement then fails at once (see `queryUnlessClosed`) and the batch is
+            // sent again on a new connection; the consumers' inboxes absorb the repeat.
             stage?.enter("marking \(sequence.count) rows published")
             var update = PostgresBindings()
             update.append(sequence)
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 PostgresQuery(
                     unsafeSQL: "UPDATE \(schema).outbox SET published_at = now() WHERE seq = ANY($1)", binds: update),
                 logger: logger)

@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import Synchronization
 
 extension DatabaseConfiguration {
     /// Creates the pooled client; run it in the service group before anything queries.
@@ -102,39 +103,108 @@ public struct SchemaName: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension PostgresClient {
-    /// Runs `body` in one transaction; rethrows the closure's own error (not PostgresNIO's wrapper),
-    /// so typed errors such as `APIError` or `EventRejected` reach their handlers.
+    /// Runs `body` in one transaction; rethrows the closure's own error (not a wrapper), so typed
+    /// errors such as `APIError` or `EventRejected` reach their handlers. BEGIN, COMMIT and ROLLBACK
+    /// go through ``PostgresConnection/queryUnlessClosed(_:logger:)``: a connection PostgreSQL
+    /// closed while it sat in the pool fails the transaction at once instead of hanging it.
     public func inTransaction<Result: Sendable>(
         logger: Logger, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        do {
-            return try await withTransaction(logger: logger) { connection in try await body(connection) }
-        } catch let error as PostgresTransactionError {
-            throw error.closureError ?? error.beginError ?? error.commitError ?? error
+        try await inTransactionUnlessClosed(logger: logger, body)
+    }
+
+    /// One transaction (BEGIN … COMMIT) on a leased connection, for work that waits on something
+    /// else in the middle (the outbox relay waits for the broker): when PostgreSQL closed the
+    /// connection meanwhile, no further statement is sent on it — not even ROLLBACK, which the
+    /// server did already by closing. The closed connection goes back to the pool, which replaces it.
+    public func inTransactionUnlessClosed<Result: Sendable>(
+        logger: Logger, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withConnection { connection in
+            try await connection.queryUnlessClosed("BEGIN", logger: logger)
+            do {
+                let result = try await body(connection)
+                try await connection.queryUnlessClosed("COMMIT", logger: logger)
+                return result
+            } catch {
+                if !connection.isClosed { _ = try? await connection.queryUnlessClosed("ROLLBACK", logger: logger) }
+                throw error
+            }
         }
     }
 }
 
 extension PostgresClient {
-    /// One transaction (BEGIN … COMMIT) on a leased connection, for work that waits on something
-    /// else in the middle (the outbox relay waits for the broker): when PostgreSQL closed the
-    /// connection meanwhile, no further statement is sent on it — not even ROLLBACK, which the
-    /// server did already by closing — because a query on a connection the server closed while
-    /// it was idle does not always answer. The closed connection goes back to the pool, which
-    /// replaces it.
-    public func inTransactionUnlessClosed<Result: Sendable>(
-        logger: Logger, _ body: (PostgresConnection) async throws -> Result
-    ) async throws -> Result {
+    /// Runs `query` on a pooled connection and reads its rows whole before the connection goes
+    /// back (the pool's own `query` waits forever when it leases a connection PostgreSQL closed a
+    /// moment before, and keeps that lease; see ``PostgresConnection/queryUnlessClosed(_:logger:file:line:)``).
+    /// For the small answers of a request or an event; stream a large one on a connection of its own.
+    @discardableResult
+    public func queryUnlessClosed(
+        _ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line
+    ) async throws -> CollectedRows {
         try await withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
-            do {
-                let result = try await body(connection)
-                guard !connection.isClosed else { throw ConnectionClosedByServer() }
-                try await connection.query("COMMIT", logger: logger)
-                return result
-            } catch {
-                if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
-                throw error
+            let rows = try await connection.queryUnlessClosed(query, logger: logger, file: file, line: line)
+            return CollectedRows(rows: try await rows.collect())
+        }
+    }
+}
+
+/// The rows of a query, read whole; decoded like PostgresNIO's row sequence (`rows.decode(…)`).
+public struct CollectedRows: AsyncSequence, Sendable {
+    /// A row.
+    public typealias Element = PostgresRow
+    /// The rows in the order the server sent them.
+    public let rows: [PostgresRow]
+
+    /// Iterates the rows.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: IndexingIterator<[PostgresRow]>
+        /// The next row, or nil after the last.
+        public mutating func next() async throws -> PostgresRow? { base.next() }
+    }
+
+    /// An iterator over the rows.
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: rows.makeIterator()) }
+}
+
+extension PostgresConnection {
+    /// Runs `query`, or fails with ``ConnectionClosedByServer`` once the connection is closed with
+    /// no answer. PostgresNIO (1.33) writes a query into the channel without a promise for the
+    /// write: on a connection that closed while idle (PostgreSQL restarted; the pool has not yet
+    /// noticed) the write fails, nobody is told, and the caller would wait forever. A watcher looks
+    /// at the connection every 100 ms; an answer already on its way gets 200 ms more. A query lost
+    /// that way leaves its waiting task behind (one per loss; losses come with restarts only).
+    @discardableResult
+    public func queryUnlessClosed(
+        _ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line
+    ) async throws -> PostgresRowSequence {
+        guard !isClosed else { throw ConnectionClosedByServer() }
+        let finished = Mutex(false)
+        let claim: @Sendable () -> Bool = {
+            finished.withLock { done in
+                defer { done = true }
+                return !done
+            }
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            let watcher = Task {
+                while !Task.isCancelled {
+                    do { try await Task.sleep(for: .milliseconds(100)) } catch { return }
+                    guard isClosed else { continue }
+                    do { try await Task.sleep(for: .milliseconds(200)) } catch { return }
+                    if claim() { continuation.resume(throwing: ConnectionClosedByServer()) }
+                    return
+                }
+            }
+            Task {
+                defer { watcher.cancel() }
+                do {
+                    let rows = try await self.query(query, logger: logger, file: file, line: line)
+                    if claim() { continuation.resume(returning: rows) }
+                } catch {
+                    if claim() { continuation.resume(throwing: error) }
+                }
             }
         }
     }

@@ -89,7 +89,7 @@ public final class DatabaseMonitor: Service, Sendable {
         async throws
     {
         try await withDeadline(limit) {
-            for try await _ in try await client.query("SELECT 1", logger: logger) {}
+            for try await _ in try await client.queryUnlessClosed("SELECT 1", logger: logger) {}
         }
     }
 }

@@ -111,11 +111,11 @@ public struct MigrationService: Service {
         let schema = plan.schema
         let migrations = plan.migrations
         try await client.inTransaction(logger: logger) { connection in
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 "SELECT pg_advisory_xact_lock(hashtext(\(schema.rawValue + ".migrations")))", logger: logger)
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
-            try await connection.query(
+            try await connection.queryUnlessClosed(
                 PostgresQuery(
                     unsafeSQL: """
                         CREATE TABLE IF NOT EXISTS \(schema).schema_migrations (
@@ -125,19 +125,19 @@ public struct MigrationService: Service {
                         )
                         """), logger: logger)
             var applied = Set<Int>()
-            for try await version in try await connection.query(
+            for try await version in try await connection.queryUnlessClosed(
                 PostgresQuery(unsafeSQL: "SELECT version FROM \(schema).schema_migrations"), logger: logger
             ).decode(Int.self) {
                 applied.insert(version)
             }
             for migration in migrations where !applied.contains(migration.version) {
                 for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.queryUnlessClosed(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 var binds = PostgresBindings()
                 binds.append(migration.version)
                 binds.append(migration.name)
-                try await connection.query(
+                try await connection.queryUnlessClosed(
                     PostgresQuery(
                         unsafeSQL: "INSERT INTO \(schema).schema_migrations (version, name) VALUES ($1, $2)",
                         binds: binds), logger: logger)

@@ -15,7 +15,7 @@ public enum ProfileReader {
         _ id: String, version: Int?, on connection: PostgresConnection, logger: Logger
     ) async throws -> SOPProfile? {
         if let version, let cached = cache.withLock({ $0["\(id)@\(version)"] }) { return cached }
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             """
             SELECT body::text FROM intake.sop_profiles WHERE profile_id = \(id)
               AND (\(version)::integer IS NULL OR version = \(version)) ORDER BY version DESC LIMIT 1
@@ -36,7 +36,7 @@ public enum ProfileReader {
     public static func profile(ofRequest requestId: String, on connection: PostgresConnection, logger: Logger)
         async throws -> SOPProfile
     {
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             "SELECT profile, profile_version FROM intake.requests WHERE request_id = \(requestId)", logger: logger)
         for try await (id, version) in rows.decode((String, Int?).self) {
             if let found = try await profile(id, version: version, on: connection, logger: logger) { return found }
@@ -47,7 +47,7 @@ public enum ProfileReader {
     /// Every stored profile's latest version, with the shipped ones intake has not stored.
     public static func all(on connection: PostgresConnection, logger: Logger) async throws -> [SOPProfile] {
         var found: [String: SOPProfile] = SOPProfileCatalog.all
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             "SELECT DISTINCT ON (profile_id) body::text FROM intake.sop_profiles ORDER BY profile_id, version DESC",
             logger: logger)
         for try await body in rows.decode(String.self) {

@@ -45,7 +45,7 @@ public enum DocumentReader {
         }.joined(separator: " UNION ALL ")
         var binds = PostgresBindings()
         binds.append(requestId)
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        let rows = try await client.queryUnlessClosed(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         var found: [Entry] = []
         for try await (owner, kind, number, state, verifier, signer) in rows.decode(
             (String, String, String, String, String?, String?).self)

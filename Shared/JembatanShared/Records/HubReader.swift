@@ -38,7 +38,7 @@ public enum HubReader {
             condition += " AND request_id = $1"
         }
         var views: [HubDatasetView] = []
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT dataset_id, request_id, agency_code, name, contract_id, contract_version, definition::text, storage_table, provisioned_at
@@ -117,7 +117,7 @@ extension HubReader {
         async throws -> Date?
     {
         let table = try table(dataset)
-        for try await last in try await connection.query(
+        for try await last in try await connection.queryUnlessClosed(
             "SELECT max(updated_at) FROM \(identifier: table)", logger: logger
         ).decode(Date?.self) {
             return last
@@ -138,7 +138,7 @@ extension HubReader {
             select.append("count(*) FILTER (WHERE \(condition.rendered(into: &bindings)))::bigint")
         }
         var counts = HubRecordCounts(total: 0, lastUpdate: nil, matching: [])
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             PostgresQuery(unsafeSQL: "SELECT \(select.joined(separator: ", ")) FROM \(table)", binds: bindings),
             logger: logger)
         for try await values in rows {
@@ -159,7 +159,7 @@ extension HubReader {
         var bindings = PostgresBindings()
         let sql = condition.rendered(into: &bindings)
         var keys: [String] = []
-        for try await key in try await connection.query(
+        for try await key in try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: "SELECT record_key FROM \(table) WHERE \(sql) ORDER BY record_key LIMIT \(max(1, limit))",
                 binds: bindings), logger: logger
@@ -185,7 +185,7 @@ extension HubReader {
         let complete = (1...max(1, fields.count)).map { "record ? $\($0)" }.joined(separator: " AND ")
         var groups = 0
         var examples: [String] = []
-        let rows = try await connection.query(
+        let rows = try await connection.queryUnlessClosed(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT count(*) OVER ()::bigint, keys FROM (
@@ -205,13 +205,13 @@ extension HubReader {
         async throws -> HubComparison
     {
         let hub = try table(dataset)
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             CREATE TEMP TABLE jembatan_source ON COMMIT DROP AS
             SELECT DISTINCT ON (record_key) record_key, record FROM pg_temp.jembatan_stage ORDER BY record_key, ordinal DESC
             """, logger: logger)
         var comparison = HubComparison()
-        for try await (key, total) in try await connection.query(
+        for try await (key, total) in try await connection.queryUnlessClosed(
             """
             SELECT record_key, count(*) OVER ()::bigint FROM pg_temp.jembatan_stage GROUP BY record_key HAVING count(*) > 1 ORDER BY record_key LIMIT 20
             """, logger: logger
@@ -219,7 +219,7 @@ extension HubReader {
             comparison.duplicateExamples.append(key)
             comparison.duplicateKeys = max(Int(total), comparison.duplicateExamples.count)
         }
-        for try await (source, hubCount, missing, extra, changed, matched) in try await connection.query(
+        for try await (source, hubCount, missing, extra, changed, matched) in try await connection.queryUnlessClosed(
             """
             SELECT count(s.record_key)::bigint, count(h.record_key)::bigint,
                    count(*) FILTER (WHERE h.record_key IS NULL)::bigint, count(*) FILTER (WHERE s.record_key IS NULL)::bigint,
@@ -232,17 +232,17 @@ extension HubReader {
                 Int(missing), Int(extra), Int(changed), Int(matched)
             )
         }
-        for try await key in try await connection.query(
+        for try await key in try await connection.queryUnlessClosed(
             """
             SELECT s.record_key FROM pg_temp.jembatan_source s LEFT JOIN \(identifier: hub) h USING (record_key) WHERE h.record_key IS NULL ORDER BY s.record_key LIMIT 20
             """, logger: logger
         ).decode(String.self) { comparison.missingExamples.append(key) }
-        for try await key in try await connection.query(
+        for try await key in try await connection.queryUnlessClosed(
             """
             SELECT h.record_key FROM \(identifier: hub) h LEFT JOIN pg_temp.jembatan_source s USING (record_key) WHERE s.record_key IS NULL ORDER BY h.record_key LIMIT 20
             """, logger: logger
         ).decode(String.self) { comparison.extraExamples.append(key) }
-        for try await (key, fields) in try await connection.query(
+        for try await (key, fields) in try await connection.queryUnlessClosed(
             """
             SELECT s.record_key, ARRAY(
                 SELECT k FROM (SELECT jsonb_object_keys(s.record) AS k UNION SELECT jsonb_object_keys(h.record)) names
@@ -280,9 +280,10 @@ extension HubReader {
         var binds = PostgresBindings()
         binds.append(requestId)
         binds.append(contractId)
-        for try await at in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-            .decode(Date.self)
-        {
+        for try await at in try await connection.queryUnlessClosed(
+            PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger
+        )
+        .decode(Date.self) {
             return at
         }
         return nil

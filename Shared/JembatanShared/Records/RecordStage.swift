@@ -10,7 +10,7 @@ public enum RecordStage {
     public static func stage(
         on connection: PostgresConnection, logger: Logger, _ produce: (inout StageBuffer) async throws -> Void
     ) async throws -> Int {
-        try await connection.query(
+        try await connection.queryUnlessClosed(
             """
             CREATE TEMP TABLE jembatan_stage (ordinal bigint NOT NULL, record_key text NOT NULL, record jsonb NOT NULL) ON COMMIT DROP
             """, logger: logger)

@@ -16,7 +16,7 @@ public actor ReferenceCodes {
     {
         guard !sets.isEmpty else { return [:] }
         var result: [String: Set<String>] = [:]
-        let stamps = try await connection.query(
+        let stamps = try await connection.queryUnlessClosed(
             """
             SELECT reference_set, imported_at FROM provisioning.reference_sets WHERE reference_set = ANY(\(Array(sets)))
             """, logger: logger)
@@ -28,7 +28,7 @@ public actor ReferenceCodes {
                 continue
             }
             var codes = Set<String>()
-            for try await code in try await connection.query(
+            for try await code in try await connection.queryUnlessClosed(
                 "SELECT code FROM provisioning.reference_codes WHERE reference_set = \(set)", logger: logger
             ).decode(String.self) {
                 codes.insert(code)

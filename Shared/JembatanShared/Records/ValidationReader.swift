@@ -10,7 +10,7 @@ public enum ValidationReader {
     public static func decision(ofRequest requestId: String, on connection: PostgresConnection, logger: Logger)
         async throws -> (state: String, contractId: String)?
     {
-        for try await (state, contract) in try await connection.query(
+        for try await (state, contract) in try await connection.queryUnlessClosed(
             "SELECT state, contract_id FROM validation.cases WHERE request_id = \(requestId)", logger: logger
         ).decode((String, String).self) {
             return (state, contract)
