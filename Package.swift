@@ -86,6 +86,14 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]
         ),
+        // libcurl's SMTP client (STARTTLS, AUTH) for the workspace's notification mails; the shim
+        // gives the variadic curl_easy_setopt one typed function per argument kind.
+        .systemLibrary(
+            name: "CCurlShim",
+            path: "Shared/CCurlShim",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
         .target(
             name: "JembatanShared",
             dependencies: [
@@ -130,6 +138,7 @@ let package = Package(
             name: "Workspace",
             dependencies: [
                 "JembatanShared",
+                "CCurlShim",
                 "JembatanClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -10,8 +10,10 @@ struct WorkspaceFrame: Sendable {
         let path: String
         let name: String
         let active: Bool
-        /// A count shown beside the name (waiting tasks).
+        /// A count shown beside the name (waiting tasks, unread notifications).
         let count: Int?
+        /// What the count counts, for screen readers.
+        let countLabel: String
     }
 
     struct Person: Sendable {
@@ -28,7 +30,7 @@ struct WorkspaceFrame: Sendable {
 
     /// The sections of `role`, in the order of the header.
     static func sections(for role: Role) -> [(path: String, name: String)] {
-        var sections: [(String, String)] = [("/", "Tugas saya")]
+        var sections: [(String, String)] = [("/", "Tugas saya"), ("/pemberitahuan", "Pemberitahuan")]
         if role != .consumer { sections += [("/permohonan", "Permohonan"), ("/ringkasan", "Ringkasan")] }
         sections.append(("/katalog", "Katalog dataset"))
         if role != .consumer { sections += [("/volume", "Volume"), ("/laporan", "Laporan")] }
@@ -42,7 +44,11 @@ struct WorkspaceFrame: Sendable {
         self.title = title
         if let signedIn {
             nav = Self.sections(for: signedIn.account.role).map {
-                Link(path: $0.path, name: $0.name, active: $0.path == active, count: $0.path == "/" ? taskCount : nil)
+                Link(
+                    path: $0.path, name: $0.name, active: $0.path == active,
+                    count: $0.path == "/"
+                        ? taskCount : $0.path == "/pemberitahuan" && signedIn.unread > 0 ? signedIn.unread : nil,
+                    countLabel: $0.path == "/pemberitahuan" ? "belum dibaca" : "menunggu")
             }
             person = Person(
                 name: signedIn.fullName, username: signedIn.account.name, role: signedIn.account.role.label,

@@ -154,8 +154,8 @@ struct SessionMiddleware: RouterMiddleware {
             return Pages.error(error.status, signedIn: context.signedIn)
         } catch let error as HTTPError where [.notFound, .forbidden].contains(error.status) {
             return Pages.error(error.status, signedIn: context.signedIn)
-        } catch is SignInRequired {
-            return Pages.redirect(to: "/masuk")
+        } catch let error as SignInRequired {
+            return try error.response(from: request, context: context)
         } catch is ServiceCalls.SignedOut {
             return Pages.redirect(to: "/masuk")
         } catch {
@@ -185,7 +185,13 @@ extension WorkspaceRequestContext {
 /// No session: pages send the person to the sign-in form.
 struct SignInRequired: Error, HTTPResponseError {
     var status: HTTPResponse.Status { .seeOther }
+    /// A page asked for by address (a mail's link, a bookmark) is opened after signing in.
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        Pages.redirect(to: "/masuk")
+        let path = request.uri.path
+        guard request.method == .get, path != "/", SignInController.localPath(path) != nil,
+            let escaped = path.addingPercentEncoding(
+                withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_.")))
+        else { return Pages.redirect(to: "/masuk") }
+        return Pages.redirect(to: "/masuk?kembali=\(escaped)")
     }
 }

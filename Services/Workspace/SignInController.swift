@@ -18,14 +18,26 @@ struct SignInController: Sendable {
         let csrf: String
         let username: String
         let error: String?
+        /// Where the person goes after signing in (a workspace path from a mail's link), if not `/`.
+        let next: String?
+    }
+
+    /// A workspace path to return to: one leading `/`, no scheme or host (never another site).
+    static func localPath(_ text: String) -> String? {
+        guard text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\"), text.count <= 512,
+            !text.contains(where: { $0.isWhitespace || $0.isNewline })
+        else { return nil }
+        return text
     }
 
     /// The form, with a fresh double-submit token in its own cookie (there is no session yet).
-    func page(username: String = "", error: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+    func page(
+        username: String = "", next: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok
+    ) throws -> Response {
         let token = SessionStore.newSecret()
         var response = try Pages.render(
             "signin", title: "Masuk", signedIn: nil,
-            page: SignInView(csrf: token, username: username, error: error), status: status)
+            page: SignInView(csrf: token, username: username, error: error, next: next), status: status)
         response.headers.append(
             HTTPField(
                 name: .setCookie,
@@ -34,17 +46,20 @@ struct SignInController: Sendable {
     }
 
     @Sendable func form(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
-        if routeContext.signedIn != nil { return Pages.redirect(to: "/") }
-        return try page()
+        let next = request.uri.queryParameters.get("kembali").flatMap(Self.localPath)
+        if routeContext.signedIn != nil { return Pages.redirect(to: next ?? "/") }
+        return try page(next: next)
     }
 
     @Sendable func signIn(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
         let form = routeContext.form
         let username = String(form.trimmed("username").prefix(64))
         let password = form["password"]
+        let next = Self.localPath(form.trimmed("kembali"))
         guard !username.isEmpty, !password.isEmpty else {
             return try page(
-                username: username, error: "Isi nama pengguna dan kata sandi.", status: .unprocessableContent)
+                username: username, next: next, error: "Isi nama pengguna dan kata sandi.",
+                status: .unprocessableContent)
         }
         let address = routeContext.address
         let subjects = ["akun:\(username.lowercased())", "alamat:\(address)"]
@@ -54,7 +69,7 @@ struct SignInController: Sendable {
                 actor: username, action: "signin.refused-locked", subject: username, address: address,
                 detail: "\(locked) s")
             return try page(
-                username: username,
+                username: username, next: next,
                 error:
                     "Terlalu banyak percobaan gagal. Coba lagi setelah \(locked) detik.",
                 status: .tooManyRequests)
@@ -75,12 +90,13 @@ struct SignInController: Sendable {
                 "Sign-in failed", metadata: ["account": "\(username)", "client.address": "\(address)"])
             if lock > 0 {
                 return try page(
-                    username: username,
+                    username: username, next: next,
                     error: "Terlalu banyak percobaan gagal. Coba lagi setelah \(lock) detik.",
                     status: .tooManyRequests)
             }
             return try page(
-                username: username, error: "Nama pengguna atau kata sandi salah.", status: .unprocessableContent)
+                username: username, next: next, error: "Nama pengguna atau kata sandi salah.",
+                status: .unprocessableContent)
         }
         try await context.throttle.clear(subjects)
         let secret = try await context.sessions.open(accountId: credentials.id, address: address)
@@ -88,7 +104,7 @@ struct SignInController: Sendable {
             actor: username, action: "signin", subject: username, address: address, detail: nil)
         routeContext.logger.info("Signed in", metadata: ["account": "\(username)"])
         return Pages.redirect(
-            to: "/",
+            to: next ?? "/",
             cookies: [
                 Cookies.make(Cookies.session, secret, secure: context.secureCookies),
                 Cookies.make(Cookies.signIn, "", secure: context.secureCookies, maxAge: 0),

@@ -37,4 +37,6 @@ public struct SignedIn: Sendable {
     public let token: AccessToken
     /// The synchronizer token every form of this session carries.
     public let csrf: String
+    /// Unread notifications (the count beside *Pemberitahuan*).
+    public var unread = 0
 }

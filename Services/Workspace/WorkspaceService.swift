@@ -65,8 +65,10 @@ public enum WorkspaceService {
                 defer { group.cancelAll() }
                 for attempt in 1...30 {
                     do {
-                        try await AccountAdministration(client: client, logger: logger).prepare()
-                        logger.notice("Migrations applied", metadata: ["db.schema": "identity"])
+                        for plan in migrationPlans {
+                            try await MigrationService.applyPending(plan, client: client, logger: logger)
+                        }
+                        logger.notice("Migrations applied", metadata: ["db.schema": "identity, workspace"])
                         return 0
                     } catch {
                         logger.warning(
@@ -79,7 +81,7 @@ public enum WorkspaceService {
             exit(status)
         }
         do {
-            let application = buildApplication(configuration: configuration, registry: registry, logger: logger)
+            let application = try buildApplication(configuration: configuration, registry: registry, logger: logger)
             var group = ServiceGroupConfiguration(
                 services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             group.maximumGracefulShutdownDuration = .seconds(7)
@@ -90,10 +92,20 @@ public enum WorkspaceService {
         }
     }
 
+    /// The identity schema (people, sessions) and the workspace's own (inbox, notifications, mails).
+    static let migrationPlans = [
+        SchemaMigrations(schema: IdentityMigrations.schema, migrations: IdentityMigrations.all),
+        SchemaMigrations(schema: NotificationMigrations.schema, migrations: NotificationMigrations.all),
+    ]
+
     static func buildApplication(
         configuration: JembatanConfiguration, registry: PrometheusCollectorRegistry, logger: Logger
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let client = configuration.database.makeClient(logger: logger)
+        let producer = try KafkaProducer(configuration: configuration.kafka, logger: logger)
+        let broker = BrokerMonitor(producer: producer, logger: logger)
+        let health = ConsumerHealth(timing: configuration.consumerTiming)
+        let notifications = NotificationStore(client: client, logger: logger)
         let gate = StartupGate()
         let urls = configuration.serviceURLs
         let context = WorkspaceContext(
@@ -109,7 +121,14 @@ public enum WorkspaceService {
         router.middlewares.add(InputCharactersMiddleware())
         // An address no route knows: the 404 page inside the workspace.
         router.middlewares.add(NotFoundPage(sessions: context.sessions))
-        router.get("livez") { _, _ in try JSONResponse.make(["status": "live"]) }
+        // Live while the notifications consumer turns (or was recreated and recovered), as on every service.
+        router.get("livez") { _, _ in
+            let consumers = health.reports()
+            let live = consumers.allSatisfy(\.live)
+            return try JSONResponse.make(
+                Liveness(status: live ? "live" : "not live", consumers: consumers),
+                status: live ? .ok : .serviceUnavailable)
+        }
         router.get("readyz") { _, _ in
             var ready = gate.isOpen
             if ready {
@@ -136,20 +155,39 @@ public enum WorkspaceService {
         NewRequestController(context: context).register(on: pages)
         OverviewController(context: context).register(on: pages)
         AccountsController(context: context).register(on: pages)
+        NotificationsController(context: context, store: notifications).register(on: pages)
+        let consumer = NotificationsConsumer(mail: configuration.mail != nil).definition
+        var services: [any Service] = [
+            client, database,
+            MigrationService(client: client, plans: migrationPlans, gate: gate, logger: logger),
+            ProducerService(producer: producer), broker,
+            EventConsumerService(
+                name: consumer.name, topics: consumer.topics, handledTypes: consumer.handledTypes,
+                schema: NotificationMigrations.schema, client: client, producer: producer, kafka: configuration.kafka,
+                gate: gate, health: health, broker: broker, fault: configuration.consumerFault, logger: logger,
+                handler: consumer.handler),
+        ]
+        if let mail = configuration.mail {
+            services.append(
+                MailSender(
+                    store: notifications, mailer: SMTPMailer(settings: SMTPSettings(mail)), configuration: mail,
+                    publicBaseURL: configuration.publicBaseURL, gate: gate, logger: logger))
+        }
         return Application(
             router: router,
             configuration: .init(
                 address: .hostname(configuration.http.host, port: configuration.http.port),
                 serverName: "jembatan-workspace"),
-            services: [
-                client, database,
-                MigrationService(
-                    client: client,
-                    plans: [SchemaMigrations(schema: IdentityMigrations.schema, migrations: IdentityMigrations.all)],
-                    gate: gate, logger: logger),
-            ],
+            services: services,
             logger: logger)
     }
+}
+
+/// What `/livez` answers.
+struct Liveness: Encodable {
+    /// `live`, or `not live` once the consumer was recreated K times in a window without recovering.
+    let status: String
+    let consumers: [ConsumerHealthReport]
 }
 
 /// An address no route knows: the 404 page, with the header when the person is signed in.

@@ -46,7 +46,9 @@ extension RealStack {
             }
             #expect(try await other.get("/admin/akun").status == 403, "only the admin manages accounts")
             let anonymous = try await WorkspaceBrowser().get("/permohonan/\(requestId)")
-            #expect(anonymous.status == 303 && anonymous.location == "/masuk")
+            #expect(
+                anonymous.status == 303 && anonymous.location == "/masuk?kembali=/permohonan/\(requestId)",
+                "signing in leads back to the page asked for")
             let reporting = try await ServiceHTTP.call("GET", "reporting", "/")
             #expect(
                 reporting.status == 200 && reporting.text.contains("action=\"/masuk\""),

@@ -147,7 +147,7 @@ struct WorkspacePagesTests {
         let html = try Pages.html(
             "signin", title: "Masuk", signedIn: nil,
             page: SignInController.SignInView(
-                csrf: "t0k", username: Self.hostile, error: "Nama pengguna atau kata sandi salah."))
+                csrf: "t0k", username: Self.hostile, error: "Nama pengguna atau kata sandi salah.", next: nil))
         #expect(Self.unlabelled(html).isEmpty, "\(Self.unlabelled(html))")
         #expect(html.contains("name=\"_csrf\" value=\"t0k\"") && html.contains("salah") && !html.contains("Keluar"))
         #expect(!html.contains("<nav") && html.contains(Self.escaped))

@@ -11,6 +11,7 @@
 #   stack.sh restart-postgres   fast shutdown and start of PostgreSQL (fault tests)
 #   stack.sh crash-postgres     kill -9 of the postmaster, then a start with crash recovery (fault tests)
 #   stack.sh stop-postgres | start-postgres   PostgreSQL alone (shutdown tests)
+#   stack.sh stop-mail | start-mail   the SMTP server alone (mails wait in the workspace's queue meanwhile)
 #   stack.sh status             what runs
 #
 # Settings (environment): JEMBATAN_LOCAL_DIR (default .local/stack), JEMBATAN_POSTGRES_PORT (55432),
@@ -48,6 +49,21 @@ export JEMBATAN_PROVISIONING_URL=http://127.0.0.1:$((port_base + 3)) JEMBATAN_VA
 export JEMBATAN_REPORTING_URL=http://127.0.0.1:$((port_base + 5))
 # The Ed25519 key that seals signed documents (naskah dinas): made once per stack folder and kept
 # across restarts (JEMBATAN_FRESH empties the database, not the key), so signed files stay checkable.
+# The mail server notifications go out through: a real SMTP server (aiosmtpd, STARTTLS and AUTH
+# required) that keeps every mail it takes under $dir/mail/sent (an .eml and a .json each), its
+# certificate and password made once per stack folder.
+smtp_port=${JEMBATAN_SMTP_PORT:-2525}
+mail_dir=$dir/mail
+mkdir -p "$mail_dir/sent"
+if [ ! -s "$mail_dir/password" ]; then (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$mail_dir/password"); fi
+if [ ! -s "$mail_dir/cert.pem" ]; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=localhost" \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$mail_dir/key.pem" -out "$mail_dir/cert.pem" 2>/dev/null
+fi
+export JEMBATAN_SMTP_HOST=${JEMBATAN_SMTP_HOST:-localhost} JEMBATAN_SMTP_PORT=$smtp_port JEMBATAN_SMTP_TLS=starttls
+export JEMBATAN_SMTP_USERNAME=jembatan JEMBATAN_SMTP_PASSWORD_FILE=$mail_dir/password JEMBATAN_SMTP_CA_FILE=$mail_dir/cert.pem
+export JEMBATAN_MAIL_FROM=${JEMBATAN_MAIL_FROM:-jembatan@diskominfo.pasuruankab.example.go.id}
+export JEMBATAN_MAIL_RETRY_MAX_SECONDS=${JEMBATAN_MAIL_RETRY_MAX_SECONDS:-5}
 seal_key=${JEMBATAN_SEAL_KEY_FILE:-$dir/seal.key}
 if [ ! -s "$seal_key" ]; then (umask 077; head -c 32 /dev/urandom | base64 > "$seal_key"); fi
 export JEMBATAN_SEAL_KEY_FILE=$seal_key
@@ -133,6 +149,20 @@ start_broker() {
   echo "broker      127.0.0.1:$broker_port  (tansu, in memory)"
 }
 
+start_mail() {
+  is_running mail && return 0
+  setsid "$root/.local/venv/bin/python" "$root/deploy/local/smtp-sink.py" --port "$smtp_port" --dir "$mail_dir/sent" \
+    --cert "$mail_dir/cert.pem" --key "$mail_dir/key.pem" --user jembatan --password-file "$mail_dir/password" \
+    >>"$dir/logs/mail.log" 2>&1 &
+  echo $! >"$dir/pids/mail.pid"
+  local deadline=$((SECONDS + 20))
+  until (exec 3<>/dev/tcp/127.0.0.1/"$smtp_port") 2>/dev/null; do
+    [ $SECONDS -ge $deadline ] && { echo "mail server did not start; see $dir/logs/mail.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "mail        127.0.0.1:$smtp_port  (SMTP, STARTTLS and AUTH; mails kept in $mail_dir/sent)"
+}
+
 start_service() {
   local name=$1 port; port=$(service_port "${1%-2}")
   [ "$name" != "${name%-2}" ] && port=$((port + 100))
@@ -174,6 +204,7 @@ down() {
   for s in reporting validation provisioning evaluation intake reporting-2 validation-2 provisioning-2 evaluation-2 intake-2; do stop_process "$s" TERM & done
   wait
   stop_process broker TERM
+  stop_process mail TERM
   stop_postgres
 }
 
@@ -182,9 +213,10 @@ case "${1:-}" in
     [ -x "$bin/jembatan-intake" ] || { echo "no build in $bin: run 'swift build' first" >&2; exit 1; }
     [ -x "$bin/jembatan-$workspace" ] || { echo "no jembatan-$workspace in $bin: run 'swift build' first" >&2; exit 1; }
     down
-    if [ "${JEMBATAN_FRESH:-0}" = 1 ]; then rm -rf "$pg_home/postgres"; rm -f "$dir"/logs/*.log; fi
+    if [ "${JEMBATAN_FRESH:-0}" = 1 ]; then rm -rf "$pg_home/postgres"; rm -f "$dir"/logs/*.log "$mail_dir"/sent/*; fi
     start_postgres
     start_broker
+    start_mail
     for s in "${services[@]}"; do start_service "$s"; done
     start_service "$workspace"   # last: its pages call every service
     ;;
@@ -200,10 +232,12 @@ case "${1:-}" in
   crash-postgres) crash_postgres ;;
   stop-postgres) stop_postgres ;;
   start-postgres) start_postgres >/dev/null ;;
+  stop-mail) stop_process mail TERM ;;
+  start-mail) start_mail ;;
   pause) kill -STOP "$(cat "$dir/pids/$2.pid")" ;;
   resume) kill -CONT "$(cat "$dir/pids/$2.pid")" ;;
   status)
-    for s in broker "${services[@]}" "$workspace"; do
+    for s in broker mail "${services[@]}" "$workspace"; do
       if is_running "$s"; then echo "$s running (pid $(cat "$dir/pids/$s.pid"))"; else echo "$s stopped"; fi
     done ;;
   *) sed -n '2,15p' "$0"; exit 2 ;;

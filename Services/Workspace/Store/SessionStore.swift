@@ -62,14 +62,18 @@ struct SessionStore: Sendable {
             WHERE s.session_hash = \(ByteBuffer(bytes: hash)) AND a.account_id = s.account_id
               AND s.ended_at IS NULL AND a.deactivated_at IS NULL
               AND s.expires_at > \(now) AND s.last_seen_at > \(now.addingTimeInterval(-SessionPolicy.idleSeconds))
-            RETURNING a.account_id, a.name, a.role, a.agency_code, coalesce(a.full_name, a.name)
+            RETURNING a.account_id, a.name, a.role, a.agency_code, coalesce(a.full_name, a.name),
+                      (SELECT count(*)::int FROM workspace.notifications n
+                       WHERE n.account_id = a.account_id AND n.read_at IS NULL)
             """, logger: logger)
-        for try await (id, name, role, agency, fullName) in rows.decode((String, String, String, String?, String).self)
+        for try await (id, name, role, agency, fullName, unread) in rows.decode(
+            (String, String, String, String?, String, Int).self)
         {
             guard let role = Role(rawValue: role) else { return nil }
             return SignedIn(
                 account: Account(id: id, name: name, role: role, agencyCode: agency), fullName: fullName,
-                sessionHash: hash, token: AccessToken.derived(fromSessionSecret: secret), csrf: Self.csrf(of: secret))
+                sessionHash: hash, token: AccessToken.derived(fromSessionSecret: secret), csrf: Self.csrf(of: secret),
+                unread: unread)
         }
         // Idle or past its 12 hours: end it, so its token dies with it.
         try await client.queryUnlessClosed(

@@ -78,6 +78,8 @@ public struct JembatanConfiguration: Sendable {
     public var chromium = "chromium"
     /// The file holding the Ed25519 key that seals signed documents (`JEMBATAN_SEAL_KEY_FILE`); nil: nothing can be signed.
     public var sealKeyFile: String?
+    /// The mail server notifications go out through (`JEMBATAN_SMTP_HOST`); nil: in the workspace only.
+    public var mail: MailConfiguration?
     /// `JEMBATAN_CONSUMER_WATCHDOG_SECONDS`: how long a consumer's loop may stand still, or the consumer
     /// stay out of its group while the broker answers, before it is recreated (default 30; more than
     /// `JEMBATAN_KAFKA_MAX_POLL_INTERVAL_MS`).
@@ -108,6 +110,12 @@ public struct JembatanConfiguration: Sendable {
         ("JEMBATAN_DEFAULT_PROFILE", "pasuruan"),
         ("JEMBATAN_CALENDAR_FILE", "(none; read by the working-day calendar)"), ("JEMBATAN_CHROMIUM", "chromium"),
         ("JEMBATAN_SEAL_KEY_FILE", "(none: documents cannot be signed)"),
+        ("JEMBATAN_SMTP_HOST", "(none: notifications stay in the workspace, no e-mail)"),
+        ("JEMBATAN_SMTP_PORT", "587"), ("JEMBATAN_SMTP_TLS", "starttls (or smtps, none)"),
+        ("JEMBATAN_SMTP_USERNAME", "(none: no AUTH)"), ("JEMBATAN_SMTP_PASSWORD", "(empty)"),
+        ("JEMBATAN_SMTP_PASSWORD_FILE", "(none)"), ("JEMBATAN_SMTP_CA_FILE", "(the system's trust store)"),
+        ("JEMBATAN_MAIL_FROM", "jembatan@localhost"), ("JEMBATAN_MAIL_FROM_NAME", "Jembatan Diskominfo"),
+        ("JEMBATAN_MAIL_RETRY_MAX_SECONDS", "300"),
     ]
 
     /// Reads and validates the configuration of `service` from `environment`: one component at a
@@ -154,6 +162,7 @@ public struct JembatanConfiguration: Sendable {
         slaCheckSeconds = try scope.integer("sla_check_seconds", default: 60, range: 1...86_400)
         chromium = scope.string("chromium", default: "chromium")
         sealKeyFile = scope.optional("seal_key_file")
+        mail = try MailConfiguration(config: config)
         defaultProfile = scope.string("default_profile", default: SOPProfileCatalog.builtInDefaultID)
         guard SOPProfile.isValidID(defaultProfile) else {
             throw ConfigurationError(
@@ -185,7 +194,7 @@ public struct JembatanConfiguration: Sendable {
 
     /// Variables that hold secrets: marked secret for swift-configuration (never in its access
     /// reports) and each readable from the file `<name>_FILE` names.
-    public static let secretVariables: Set<String> = ["JEMBATAN_POSTGRES_PASSWORD"]
+    public static let secretVariables: Set<String> = ["JEMBATAN_POSTGRES_PASSWORD", "JEMBATAN_SMTP_PASSWORD"]
 
     /// A reader of `environment`, each secret's `_FILE` variant resolved first.
     public static func reader(environment: [String: String]) throws -> ConfigReader {
@@ -211,6 +220,70 @@ extension DatabaseConfiguration {
         password = scope.optional("password", secret: true) ?? ""
         database = scope.string("database", default: database)
         maximumConnections = try scope.integer("max_connections", default: maximumConnections, range: 1...200)
+    }
+}
+
+/// Where notification mails go: an SMTP server, with STARTTLS (or implicit TLS) and AUTH as set.
+public struct MailConfiguration: Sendable, Equatable {
+    /// How the connection is protected.
+    public enum Security: String, Sendable, Equatable {
+        /// Plain connection upgraded with STARTTLS, which the server must offer (port 587).
+        case starttls
+        /// TLS from the first byte (port 465).
+        case smtps
+        /// No TLS (a relay on the same host only).
+        case none
+    }
+
+    /// Server host.
+    public var host: String
+    /// Server port.
+    public var port = 587
+    /// Protection.
+    public var security = Security.starttls
+    /// AUTH user; nil: no AUTH.
+    public var username: String?
+    /// AUTH password.
+    public var password = ""
+    /// PEM file of the CA that signed the server's certificate; nil: the system's trust store.
+    public var caFile: String?
+    /// Envelope and `From:` address.
+    public var from = "jembatan@localhost"
+    /// `From:` display name.
+    public var fromName = "Jembatan Diskominfo"
+    /// The longest wait between two attempts of one mail.
+    public var retryMaxSeconds = 300
+
+    /// Reads `JEMBATAN_SMTP_*` and `JEMBATAN_MAIL_*`; nil when `JEMBATAN_SMTP_HOST` is not set.
+    public init?(config: ConfigReader) throws {
+        let scope = ConfigurationScope(config, "jembatan.smtp")
+        guard let host = scope.optional("host") else { return nil }
+        self.host = host
+        port = try scope.port("port", default: 587)
+        let security = scope.string("tls", default: "starttls")
+        guard let parsed = Security(rawValue: security) else {
+            throw ConfigurationError(
+                variable: scope.variable("tls"), problem: "expected starttls, smtps or none; got '\(security)'")
+        }
+        self.security = parsed
+        username = scope.optional("username")
+        password = scope.optional("password", secret: true) ?? ""
+        caFile = scope.optional("ca_file")
+        let mail = ConfigurationScope(config, "jembatan.mail")
+        from = mail.string("from", default: from)
+        guard Self.isPlausibleAddress(from) else {
+            throw ConfigurationError(
+                variable: mail.variable("from"), problem: "expected an e-mail address; got '\(from)'")
+        }
+        fromName = mail.string("from_name", default: fromName)
+        retryMaxSeconds = try mail.integer("retry_max_seconds", default: 300, range: 1...86_400)
+    }
+
+    /// One '@' with text on both sides, no blanks, angle brackets or line breaks.
+    public static func isPlausibleAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
+            && !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," })
     }
 }
 

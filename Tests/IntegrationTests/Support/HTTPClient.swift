@@ -75,8 +75,13 @@ actor TestAccounts {
         let token = try await TestDatabase.with { client in
             let administration = AccountAdministration(client: client, logger: Logger(label: "test-accounts"))
             try await administration.prepare()
-            return try await administration.create(
-                name: name, role: role, agencyCode: agency, validFor: validFor, createdBy: "tests"
+            // Each with an e-mail address: the notification tests read the mails they are sent.
+            try await administration.create(
+                PersonDetails(
+                    username: name, fullName: name, role: role, agencyCode: agency, email: "\(name)@uji.example.go.id"),
+                password: nil, createdBy: "tests")
+            return try await administration.issueToken(
+                username: name, label: "token awal", validFor: validFor, createdBy: "tests"
             ).text
         }
         tokens[name] = token

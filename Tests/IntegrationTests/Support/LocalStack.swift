@@ -20,6 +20,10 @@ enum LocalStack {
     static let postgresPort = usesCompose ? 5432 : 25439 + portOffset
     static let brokerPort = usesCompose ? 29092 : 19092 + portOffset
     static let portBase = usesCompose ? 8080 : 18080 + portOffset
+    /// The test stack's SMTP server (aiosmtpd; compose: the `mail` service).
+    static let smtpPort = usesCompose ? 2525 : 12525 + portOffset
+    /// Where the test stack's SMTP server keeps the mails it took (an .eml and a .json each).
+    static var sentMail: URL { root.appendingPathComponent(".local/test-stack/mail/sent") }
     static var brokers: String { "127.0.0.1:\(brokerPort)" }
     /// The compose stack's database password (`JEMBATAN_POSTGRES_PASSWORD`); the local stack uses trust authentication.
     static var postgresPassword: String { ProcessInfo.processInfo.environment["JEMBATAN_POSTGRES_PASSWORD"] ?? "" }
@@ -30,6 +34,9 @@ enum LocalStack {
         environment["JEMBATAN_POSTGRES_PORT"] = String(postgresPort)
         environment["JEMBATAN_BROKER_PORT"] = String(brokerPort)
         environment["JEMBATAN_PORT_BASE"] = String(portBase)
+        environment["JEMBATAN_SMTP_PORT"] = String(smtpPort)
+        // A mail the server would not take is tried again within a second or two.
+        environment["JEMBATAN_MAIL_RETRY_MAX_SECONDS"] = "2"
         environment["JEMBATAN_FRESH"] = "1"
         // librdkafka's group and consumer debug lines in the services' logs: when a consumer does
         // not resume, the logs say where its group membership stopped.
@@ -68,6 +75,8 @@ enum LocalStack {
         case "pause": command = "\(base) pause \(service)"
         case "resume": command = "\(base) unpause \(service)"
         case "restart-postgres": command = "\(base) restart postgres"
+        case "stop-mail": command = "\(base) stop mail"
+        case "start-mail": command = "\(base) start mail"
         case "pid": command = "docker inspect -f '{{.State.Pid}}' \"$(\(base) ps -q \(service))\""
         default: throw StackError(command: arguments.joined(separator: " "), output: "no compose equivalent")
         }

@@ -1,0 +1,85 @@
+import Foundation
+import JembatanShared
+import Logging
+import PostgresNIO
+
+/// Reads the events that land a task on somebody and writes their notifications (and queues the
+/// mails) in the inbox transaction of the event: read twice, told once.
+struct NotificationsConsumer: Sendable {
+    /// Whether mails are queued (an SMTP server is configured).
+    let mail: Bool
+
+    static let topics: [Topic] = [.intake, .evaluation, .provisioning, .validation, .reporting]
+
+    func handle(_ event: ReceivedEvent, on connection: PostgresConnection, logger: Logger) async throws {
+        let requestId = event.requestId
+        let facts = try await NotificationStore.facts(ofRequest: requestId, on: connection, logger: logger)
+        let notices: [Notice]
+        switch event.attributes.type {
+        case .requestSubmitted:
+            notices = [NotificationRules.submitted(try event.payload(RequestSubmitted.self))]
+        case .requestResubmitted:
+            notices = [NotificationRules.resubmitted(try event.payload(RequestResubmitted.self), facts: facts)]
+        case .requestDispositioned:
+            let payload = try event.payload(RequestDispositioned.self)
+            let named = try await payload.sheet.asyncMap {
+                try await NotificationStore.addressee($0.addressee, on: connection, logger: logger)
+            }
+            notices = [
+                NotificationRules.dispositioned(payload, facts: facts, addressee: (named ?? nil).map(Audience.account))
+            ]
+        case .requestReturned:
+            notices = [NotificationRules.returned(try event.payload(RequestReturned.self), facts: facts)]
+        case .requestDeclined:
+            notices = [NotificationRules.declined(try event.payload(RequestDeclined.self), facts: facts)]
+        case .apiProvisioned:
+            notices = NotificationRules.provisioned(try event.payload(APIProvisioned.self), facts: facts)
+        case .integrationTestFailed:
+            notices = [NotificationRules.integrationFailed(try event.payload(IntegrationTested.self), facts: facts)]
+        case .resultsDelivered:
+            notices = NotificationRules.delivered(try event.payload(ResultsDelivered.self), facts: facts)
+        case .requestAccepted:
+            notices = [NotificationRules.accepted(try event.payload(RequestAccepted.self), facts: facts)]
+        case .requestReopened:
+            notices = [NotificationRules.reopened(try event.payload(RequestReopened.self), facts: facts)]
+        case .slaWarning, .slaBreached:
+            let alert = try event.payload(SLAAlert.self)
+            let profile = try await ProfileReader.profile(alert.profile, version: nil, on: connection, logger: logger)
+            notices = [NotificationRules.slaAlert(alert, facts: facts, responsible: profile?.step(alert.step)?.role)]
+        case .reportPublished:
+            notices = [NotificationRules.reportPublished(try event.payload(ReportPublished.self))]
+        default:
+            notices = []
+        }
+        for notice in notices {
+            var recipients: [NotificationStore.Recipient] = []
+            for audience in notice.audiences {
+                for recipient in try await NotificationStore.recipients(audience, on: connection, logger: logger)
+                where !recipients.contains(recipient) {
+                    recipients.append(recipient)
+                }
+            }
+            let created = try await NotificationStore.record(
+                notice, eventId: event.attributes.id, for: recipients, mail: mail, on: connection, logger: logger)
+            NotificationMetrics.created.increment(by: created)
+            if recipients.isEmpty {
+                logger.notice(
+                    "Nobody to notify", metadata: ["kind": "\(notice.kind)", LogKey.requestID: "\(requestId)"])
+            }
+        }
+    }
+
+    var definition: ConsumerDefinition {
+        ConsumerDefinition(name: "workspace", topics: Self.topics, handledTypes: NotificationRules.handledTypes) {
+            event, connection, logger in
+            try await handle(event, on: connection, logger: logger)
+        }
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}
