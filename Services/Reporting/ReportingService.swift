@@ -30,6 +30,7 @@ public enum ReportingService {
             AddProcedureClock.migration, CreateCalendarYears.migration,
             DocumentStore.migration(schema: IntegrationReportDocument.schema, version: 16),
             DocumentStore.signingMigration(schema: IntegrationReportDocument.schema, version: 17),
+            CreateReceipts.migration,
         ],
         openAPIDocument: ReportingOpenAPI.document,
         consumers: { context in [ReadModelProjector(context: context).consumer] },

@@ -11,6 +11,64 @@ struct ReportsController: Sendable {
         router.get("v1/requests/:id", use: show)
         router.get("v1/requests/:id/steps", use: steps)
         router.post("v1/requests/:id/justifications", use: justify)
+        router.post("v1/requests/:id/receipts", use: acknowledge)
+    }
+
+    /// One receipt line as the request page shows it: the receiver's time on the working-day clock.
+    struct ReceiptView: Encodable {
+        let kind: String
+        let role: Role
+        let name: String
+        let startedAt: Date
+        let acknowledgedAt: Date?
+        let acknowledgedBy: String?
+        /// Working days from its start to the receipt (or now), the receiver's time.
+        let workingDays: Double
+
+        init(_ line: Receipts.Line, now: Date, clock: SLAClock) {
+            kind = line.kind.rawValue
+            role = line.role
+            name = line.kind.name
+            startedAt = line.startedAt
+            acknowledgedAt = line.acknowledgedAt
+            acknowledgedBy = line.acknowledgedBy
+            let end = line.acknowledgedAt ?? now
+            workingDays = end > line.startedAt ? clock.calendar.workingDays(from: line.startedAt, to: end) : 0
+        }
+    }
+
+    struct ReceiptBody: Decodable {
+        var kind: String
+    }
+
+    /// The receiver acknowledges: the producer the delivered results, the Kepala Bidang and then
+    /// the Kepala Dinas the request's report. Once each; the receiver's time ends then.
+    @Sendable func acknowledge(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
+        let account = try routeContext.require([.producer, .supervisor, .head])
+        let requestId = try request.requestIDParameter(routeContext)
+        let body = try await JSONResponse.decode(ReceiptBody.self, from: request)
+        guard let kind = Receipts.Kind(rawValue: body.kind) else {
+            throw APIError.validationFailed([
+                FieldViolation(field: "kind", rule: "enum", message: "kind must be results or report")
+            ])
+        }
+        guard
+            let report = try await IntegrationReport.assemble(
+                requestId: requestId, context: context, clock: ReportingService.clock, at: Date()),
+            account.mayAccess(agency: report.submission?.agencyCode)
+        else { throw APIError.notFound("request") }
+        let store = ReceiptStore(client: context.client, logger: routeContext.logger)
+        let lines = try await store.lines(of: requestId)
+        if let refusal = Receipts.refusal(kind: kind, role: account.role, lines: lines) {
+            throw APIError(
+                refusal.code == "receipt_not_yours" ? .forbidden : .conflict, code: refusal.code,
+                message: refusal.message, field: "kind")
+        }
+        let new = try await store.acknowledge(requestId, kind: kind, role: account.role, by: account.name, at: Date())
+        routeContext.logger.info(
+            "Receipt acknowledged",
+            metadata: [LogKey.requestID: "\(requestId)", "kind": "\(kind.rawValue)", "new": "\(new)"])
+        return try JSONResponse.make(["acknowledged": true, "new": new], status: new ? .created : .ok)
     }
 
     struct StepsView: Encodable {
@@ -19,6 +77,8 @@ struct ReportsController: Sendable {
         let profileName: String?
         let steps: [IntegrationReport.Step]
         let overall: IntegrationReport.Step?
+        /// The receipts: delivered results (producer), the report (Kepala Bidang, then Kepala Dinas).
+        let receipts: [ReceiptView]
     }
 
     /// Every step and line of the request's profile against its standard (what the request page shows).
@@ -34,7 +94,10 @@ struct ReportsController: Sendable {
             StepsView(
                 requestId: requestId, profile: report.submission?.profile ?? "", profileName: report.profileName,
                 steps: report.steps,
-                overall: report.overall))
+                overall: report.overall,
+                receipts: try await ReceiptStore(client: context.client, logger: routeContext.logger).lines(
+                    of: requestId
+                ).map { ReceiptView($0, now: Date(), clock: ReportingService.clock) }))
     }
 
     struct JustificationBody: Decodable {

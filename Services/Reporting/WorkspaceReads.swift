@@ -48,6 +48,17 @@ struct WorkspaceReads: Sendable {
                 }
             }
         }
+        // Receipts waiting for the caller: the receiver's time runs until they acknowledge.
+        for waiting in try await ReceiptStore(client: context.client, logger: routeContext.logger).pending(
+            for: account.role)
+        where account.mayAccess(agency: waiting.agencyCode) {
+            tasks.append(
+                TaskList.Task(
+                    requestId: waiting.requestId, title: waiting.title, agencyCode: waiting.agencyCode, step: 0,
+                    name: waiting.kind.name, role: account.role, phase: waiting.kind == .results ? .delivery : .report,
+                    startedAt: waiting.startedAt, deadline: nil, provisional: false, usedPercent: nil,
+                    status: "open_no_standard", standard: nil, receipt: waiting.kind.rawValue))
+        }
         var notices: [TaskList.Notice] = []
         if account.role == .admin {
             for year in ReportingService.calendars.missingYears() {

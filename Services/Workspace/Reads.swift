@@ -59,11 +59,23 @@ enum Reads {
 
         }
 
+        /// A receipt line: who acknowledges what, since when, and the receiver's working days.
+        struct Receipt: Decodable {
+            let kind: String
+            let role: Role
+            let name: String
+            let startedAt: Date
+            let acknowledgedAt: Date?
+            let acknowledgedBy: String?
+            let workingDays: Double
+        }
+
         let requestId: String
         let profile: String
         let profileName: String?
         let steps: [Step]
         let overall: Step?
+        let receipts: [Receipt]?
     }
 
     /// `GET /v1/reports` (reporting).

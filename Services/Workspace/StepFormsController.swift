@@ -11,6 +11,7 @@ struct StepFormsController: Sendable {
     func register(on router: RouterGroup<WorkspaceRequestContext>) {
         router.post("permohonan/:id/langkah/:action", use: act)
         router.post("permohonan/:id/penjelasan", use: justify)
+        router.post("permohonan/:id/tanda-terima", use: acknowledge)
     }
 
     /// One form: which service it calls, and the body it sends from the form's fields.
@@ -153,6 +154,32 @@ struct StepFormsController: Sendable {
             requestId, person: person, outcome: outcome, status: .unprocessableContent)
     }
 
+    /// The receiver acknowledges the delivered results (producer) or the report (Kepala Bidang, then
+    /// Kepala Dinas); from Tugas saya or the request page.
+    @Sendable func acknowledge(_ request: Request, _ routeContext: WorkspaceRequestContext) async throws -> Response {
+        let person = try routeContext.person(in: [.producer, .supervisor, .head])
+        let requestId = try TasksController.requestId(request, routeContext)
+        let form = routeContext.form
+        let reply = try await context.services.submit(
+            "POST", .reporting, "/v1/requests/\(requestId)/receipts", as: person, json: ["kind": form.trimmed("kind")])
+        guard reply.status >= 300 else {
+            return Pages.redirect(to: "/permohonan/\(requestId)?selesai=tanda-terima")
+        }
+        let reason: String =
+            switch ServiceCalls.refusal(reply)?.code {
+            case "results_not_delivered": "Hasil integrasi belum diserahkan."
+            case "report_not_published": "Laporan permohonan ini belum terbit."
+            case "report_not_forwarded":
+                "Kepala Bidang belum menerima laporan; laporan diteruskan kepada Anda sesudahnya."
+            case "receipt_not_yours": "Tanda terima ini bukan untuk peran Anda."
+            default: "Tanda terima tidak dapat disimpan."
+            }
+        return try await TasksController(context: context).renderRequest(
+            requestId, person: person,
+            outcome: FormOutcome(action: "tanda-terima", error: "\(reason) Tidak ada yang disimpan.", fields: [:]),
+            status: reply.status == 403 ? .forbidden : .conflict)
+    }
+
     /// How many events reporting has on the request's timeline (nil: it does not know the request yet).
     static func timelineLength(_ requestId: String, person: SignedIn, context: WorkspaceContext) async throws -> Int? {
         let reply = try await context.services.submit("GET", .reporting, "/v1/requests/\(requestId)", as: person)
@@ -176,6 +203,7 @@ struct StepFormsController: Sendable {
         case "ajukan": "Permohonan diajukan; surat permohonannya dibuat. Kepala Dinas mendapat tugas disposisi."
         case "lampiran": "Lampiran tersimpan, dengan SHA-256-nya."
         case "penjelasan": "Penjelasan penyimpangan tersimpan; Kepala Dinas membacanya di halaman ini."
+        case "tanda-terima": "Tanda terima tersimpan."
         case "perbaiki": "Permohonan diajukan ulang; tim teknis mengkajinya lagi dengan perubahan di bawah."
         default: action(name, requestId: "")?.done
         }

@@ -29,9 +29,12 @@ struct TasksController: Sendable {
             let overdue: Bool
             let waiting: String
             let bar: SLABar?
+            /// A receipt acknowledged right here (`results`, `report`).
+            var receipt: String? = nil
         }
 
         let greeting: String
+        var csrf = ""
         let tasks: [Line]
         let notices: [String]
         let empty: Bool
@@ -49,10 +52,12 @@ struct TasksController: Sendable {
                 standard: task.standard ?? "tanpa standar",
                 deadline: task.deadline.map(WIB.format) ?? "–", provisional: task.provisional,
                 overdue: task.status == "overdue", waiting: "sejak \(WIB.format(task.startedAt))",
-                bar: task.usedPercent.map(SLABar.init(usedPercent:)))
+                bar: task.usedPercent.map(SLABar.init(usedPercent:)), receipt: task.receipt)
         }
         let view = TasksView(
-            greeting: "Selamat datang, \(person.fullName)\(person.fullName.hasSuffix(".") ? "" : ".")", tasks: lines,
+            greeting: "Selamat datang, \(person.fullName)\(person.fullName.hasSuffix(".") ? "" : ".")",
+            csrf: person.csrf,
+            tasks: lines,
             notices: list.notices.map(\.message),
             empty: lines.isEmpty && list.notices.isEmpty, roleLabel: person.account.role.label,
             hasTasks: !lines.isEmpty)
@@ -212,6 +217,19 @@ struct TasksController: Sendable {
         /// The request's datasets on the hub, once provisioned.
         var hubDatasets: [HubDataset] = []
         var hasHubDatasets = false
+
+        /// A receipt: the delivered results (producer), the report (Kepala Bidang, then Kepala Dinas).
+        struct Receipt: Sendable {
+            let name: String
+            let receiver: String
+            let state: String
+            let kind: String
+            /// The person may acknowledge it now (the form's token).
+            let csrf: String?
+        }
+
+        var receipts: [Receipt] = []
+        var hasReceipts = false
     }
 
     /// What the hub holds for the request, from one call (`/v1/requests/{id}/endpoints`; nothing
@@ -398,6 +416,17 @@ struct TasksController: Sendable {
             page.changedVersions = "versi \(diff.fromVersion) → \(diff.toVersion)"
             page.changes = diff.changes.map(Self.change)
         }
+        page.receipts = (steps.receipts ?? []).map { line in
+            let days = Indonesian.number(line.workingDays)
+            let state =
+                line.acknowledgedAt.map {
+                    "diterima \(WIB.format($0)) oleh \(line.acknowledgedBy ?? "–") · \(days) hari kerja sejak \(WIB.format(line.startedAt))"
+                } ?? "belum dikonfirmasi · menunggu sejak \(WIB.format(line.startedAt)) (\(days) hari kerja)"
+            return .init(
+                name: line.name, receiver: line.role.label, state: state, kind: line.kind,
+                csrf: line.acknowledgedAt == nil && line.role == person.account.role ? person.csrf : nil)
+        }
+        page.hasReceipts = !page.receipts.isEmpty
         page.done = done
         page.error = outcome?.error
         if person.account.role == .producer, !detail.request.state.isClosed {

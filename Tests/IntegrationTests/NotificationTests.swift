@@ -76,6 +76,11 @@ extension RealStack {
             _ = try await Actors.outsideConsumer
             try await TestPeople.shared.person("nt.kepala", .head, password: WorkspaceTests.password)
             let (requestId, title) = try await Self.walk("jalan")
+            // The report is published a moment after the walk's last step: its notices are the last.
+            let reported = try await Self.until(seconds: 60) {
+                try await Self.mailed(requestId).contains { $0.kind == "laporan-terbit" }
+            }
+            #expect(reported, "the published report is announced")
             let mails = try await Self.arrived(requestId, title: title)
             let queued = try await Self.mailed(requestId)
 
@@ -172,6 +177,154 @@ extension RealStack {
                     SELECT count(*)::int FROM workspace.mails m JOIN workspace.notifications n USING (notification_id)
                     WHERE n.request_id = \(requestId) AND m.state <> 'sent'
                     """) == 0)
+        }
+        /// The caller's tasks (reporting's `/v1/tasks`) that are receipts of `requestId`.
+        static func receiptTasks(_ requestId: String, token: String) async throws -> [String] {
+            let reply = try await ServiceHTTP.call("GET", "reporting", "/v1/tasks", token: token)
+            return (reply.json["tasks"] as? [[String: Any]] ?? []).filter {
+                $0["requestId"] as? String == requestId && $0["receipt"] != nil
+            }.compactMap { $0["receipt"] as? String }
+        }
+
+        static func acknowledge(_ requestId: String, _ kind: String, token: String) async throws -> ServiceHTTP.Reply {
+            try await ServiceHTTP.call(
+                "POST", "reporting", "/v1/requests/\(requestId)/receipts", token: token, json: ["kind": kind])
+        }
+
+        @Test(
+            "receipts close their tasks: the producer acknowledges the delivered results, the Kepala Bidang then the Kepala Dinas the report; until then each waits on the receiver's task list and clock"
+        )
+        func receiptsCloseTheirTasks() async throws {
+            let (producer, supervisor, head, technical) = (
+                try await Actors.producer, try await Actors.supervisor, try await Actors.head,
+                try await Actors.technical
+            )
+            let (requestId, _) = try await Self.walk("terima")
+            #expect(try await Self.receiptTasks(requestId, token: producer) == ["results"])
+            _ = try await ServiceHTTP.eventually("reporting", "/v1/requests/\(requestId)/steps", token: supervisor) {
+                ($0["receipts"] as? [[String: Any]] ?? []).contains { $0["role"] as? String == "supervisor" }
+            }
+            #expect(try await Self.receiptTasks(requestId, token: supervisor) == ["report"])
+            #expect(try await Self.receiptTasks(requestId, token: head).isEmpty, "the head's comes once forwarded")
+
+            let early = try await Self.acknowledge(requestId, "report", token: head)
+            #expect(early.status == 409 && early.text.contains("report_not_forwarded"), "\(early.text)")
+            #expect(try await Self.acknowledge(requestId, "results", token: technical).status == 403)
+            #expect(try await Self.acknowledge(requestId, "kuitansi", token: producer).status == 422)
+
+            #expect(try await Self.acknowledge(requestId, "results", token: producer).status == 201)
+            #expect(try await Self.acknowledge(requestId, "results", token: producer).status == 200, "once")
+            #expect(try await Self.receiptTasks(requestId, token: producer).isEmpty)
+            #expect(try await Self.acknowledge(requestId, "report", token: supervisor).status == 201)
+            #expect(try await Self.receiptTasks(requestId, token: supervisor).isEmpty)
+            #expect(try await Self.receiptTasks(requestId, token: head) == ["report"], "forwarded to the Kepala Dinas")
+            #expect(try await Self.acknowledge(requestId, "report", token: head).status == 201)
+            #expect(try await Self.receiptTasks(requestId, token: head).isEmpty)
+
+            let steps = try await ServiceHTTP.call("GET", "reporting", "/v1/requests/\(requestId)/steps", token: head)
+            let receipts = steps.json["receipts"] as? [[String: Any]] ?? []
+            #expect(receipts.map { $0["role"] as? String ?? "" } == ["producer", "supervisor", "head"])
+            #expect(receipts.allSatisfy { $0["acknowledgedAt"] != nil && ($0["workingDays"] as? Double ?? -1) >= 0 })
+            #expect(
+                receipts.map { $0["acknowledgedBy"] as? String ?? "" } == [
+                    "dinkes-operator", "pengawas", "kepala-dinas",
+                ])
+        }
+
+        @Test(
+            "a dataset's new contract version tells each consumer agency of it what changed, in words, and that it breaks their reads"
+        )
+        func newContractVersionNotifiesConsumers() async throws {
+            let (producer, technical) = (try await Actors.producer, try await Actors.technical)
+            _ = try await Actors.consumer
+            _ = try await Actors.outsideConsumer
+            let name = "notif_kontrak"
+            let submitted = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests", token: producer, json: submission(datasetName: name))
+            let requestId = try #require(submitted.json["requestId"] as? String)
+            _ = try await ServiceHTTP.call(
+                "POST", "intake", "/v1/requests/\(requestId)/disposition", token: try await Actors.head,
+                json: ["note": "x"])
+            _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: technical) {
+                $0["state"] as? String == "awaiting_decision"
+            }
+            #expect(try await Agreement.agree(requestId, token: technical).status == 200)
+            _ = try await ServiceHTTP.eventually("validation", "/v1/requests/\(requestId)", token: producer) {
+                $0["state"] as? String == "awaiting_decision"
+            }
+            // The producer sends it back; the team returns it; the producer drops a column and adds one.
+            _ = try await FinalEvaluation.decide(
+                requestId, token: producer, ["decision": "reject", "reasons": ["kolom wilayah tidak dipakai"]])
+            _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: technical) {
+                $0["state"] as? String == "awaiting_decision"
+            }
+            let returned = try await ServiceHTTP.call(
+                "POST", "evaluation", "/v1/requests/\(requestId)/decision", token: technical,
+                json: ["decision": "return", "reasons": [["message": "ganti kode_wilayah dengan nama_puskesmas"]]])
+            #expect(returned.status == 200, "\(returned.text)")
+            _ = try await ServiceHTTP.eventually("intake", "/v1/requests/\(requestId)", token: producer) {
+                $0["state"] as? String == "returned"
+            }
+            var revised = submission(datasetName: name)
+            revised["datasets"] = [
+                [
+                    "name": name, "primaryKey": ["kode_puskesmas"], "classification": "public",
+                    "updateFrequency": "monthly",
+                    "fields": [
+                        ["name": "kode_puskesmas", "type": "string", "required": true],
+                        ["name": "nama_puskesmas", "type": "string", "required": false],
+                    ],
+                ]
+            ]
+            let resubmitted = try await ServiceHTTP.call(
+                "PUT", "intake", "/v1/requests/\(requestId)", token: producer, json: revised)
+            #expect(resubmitted.status == 200, "\(resubmitted.text)")
+            _ = try await ServiceHTTP.eventually("evaluation", "/v1/requests/\(requestId)/review", token: technical) {
+                $0["state"] as? String == "awaiting_decision" && $0["version"] as? Int == 2
+            }
+            let second = try await Agreement.agree(requestId, token: technical)
+            #expect(second.json["contractVersion"] as? Int == 2, "\(second.text)")
+
+            let datasetId = "\(name)-\(requestId.prefix(8))"
+            let body = try await Self.noticeBody(
+                requestId, kind: "kontrak-berubah:\(datasetId)", to: "bappeda-pasuruan")
+            #expect(body?.contains("kolom kode_wilayah dihapus") == true, "\(body ?? "no notice")")
+            #expect(body?.contains("kolom baru nama_puskesmas (string, opsional)") == true)
+            #expect(body?.contains("MEMUTUS pembacaan") == true)
+            #expect(
+                try await Self.noticeBody(requestId, kind: "kontrak-berubah:\(datasetId)", to: "dinsos-sidoarjo")
+                    == nil,
+                "an agency that does not read the dataset is not told")
+            let mailed = try await Self.until(seconds: 20) {
+                SentMail.all().contains {
+                    $0.subject.contains("Kontrak dataset \(name) berubah (versi 1 → 2) — memutus pembacaan")
+                        && $0.recipients == [Self.address("bappeda-pasuruan")]
+                }
+            }
+            #expect(mailed, "the consumer agency's mail")
+        }
+
+        /// The body of the notification of `kind` about `requestId` that `name` got (waits up to 30 s).
+        static func noticeBody(_ requestId: String, kind: String, to name: String) async throws -> String? {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                let body: String? = try await TestDatabase.with { client in
+                    for try await body in try await client.query(
+                        """
+                        SELECT n.body FROM workspace.notifications n JOIN identity.accounts a USING (account_id)
+                        WHERE a.name = \(name) AND n.request_id = \(requestId) AND n.kind = \(kind)
+                        """
+                    ).decode(String.self) { return body }
+                    return nil
+                }
+                if let body { return body }
+                if name == "dinsos-sidoarjo" {
+                    try await Task.sleep(for: .seconds(3))
+                    return nil
+                }
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            return nil
         }
     }
 }

@@ -25,7 +25,7 @@ struct DeploymentTests {
     }
 
     @Test(
-        "docker-compose accepts the compose file; its services are the five executables and the workspace plus Kafka, PostgreSQL, the topic and migration jobs"
+        "docker-compose accepts the compose file; its services are the five executables and the workspace plus Kafka, PostgreSQL, a mail server, the topic and migration jobs"
     )
     func composeMatchesExecutables() throws {
         let services = try #require(try Self.composeConfig()["services"] as? [String: [String: Any]])
@@ -33,7 +33,7 @@ struct DeploymentTests {
             Set(services.keys)
                 == Set(
                     ServiceName.allCases.map(\.rawValue) + [
-                        "workspace", "postgres", "kafka", "topics", "migrate", "operator",
+                        "workspace", "postgres", "kafka", "topics", "migrate", "operator", "mail",
                     ]
                 ))
         // The workspace: published on 8080, ready when its database is, after the services it calls.

@@ -21,7 +21,9 @@ struct HubDataset: Sendable {
     var updatedAt: Date
 
     /// `<name>-<first 8 hex of the request id>`: stable across contract versions of one request.
-    static func identifier(name: String, requestId: String) -> String { "\(name)-\(requestId.prefix(8))" }
+    static func identifier(name: String, requestId: String) -> String {
+        HubDatasetID.of(name: name, requestId: requestId)
+    }
 
     /// `hub_<first 8 hex of the request id>_<name>_v<storage version>`.
     static func tableName(requestId: String, name: String, storageVersion: Int) -> String {

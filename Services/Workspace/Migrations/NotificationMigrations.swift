@@ -52,6 +52,19 @@ enum NotificationMigrations {
                     CREATE TRIGGER mails_notify AFTER INSERT ON workspace.mails
                     FOR EACH STATEMENT EXECUTE FUNCTION workspace.notify_mails()
                     """,
-                ])
+                ]),
+            Migration(
+                version: 11, name: "each dataset's last contract, for change notices",
+                statements: [
+                    """
+                    CREATE TABLE workspace.contracts (
+                        dataset_id text PRIMARY KEY,
+                        request_id text NOT NULL,
+                        contract_version integer NOT NULL,
+                        definition jsonb NOT NULL,
+                        updated_at timestamptz NOT NULL DEFAULT now()
+                    )
+                    """
+                ]),
         ]
 }

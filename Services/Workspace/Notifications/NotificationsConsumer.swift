@@ -9,8 +9,6 @@ struct NotificationsConsumer: Sendable {
     /// Whether mails are queued (an SMTP server is configured).
     let mail: Bool
 
-    static let topics: [Topic] = [.intake, .evaluation, .provisioning, .validation, .reporting]
-
     func handle(_ event: ReceivedEvent, on connection: PostgresConnection, logger: Logger) async throws {
         let requestId = event.requestId
         let facts = try await NotificationStore.facts(ofRequest: requestId, on: connection, logger: logger)
@@ -28,6 +26,9 @@ struct NotificationsConsumer: Sendable {
             notices = [
                 NotificationRules.dispositioned(payload, facts: facts, addressee: (named ?? nil).map(Audience.account))
             ]
+        case .contractAgreed:
+            notices = try await changeNotices(
+                try event.payload(ContractAgreed.self), facts: facts, on: connection, logger: logger)
         case .requestReturned:
             notices = [NotificationRules.returned(try event.payload(RequestReturned.self), facts: facts)]
         case .requestDeclined:
@@ -69,8 +70,34 @@ struct NotificationsConsumer: Sendable {
         }
     }
 
+    /// A dataset that had a contract before and gets a new version: every consumer agency of it is
+    /// told what changed and whether their reads break. The first version tells nobody (the API's
+    /// notice does, once it is provisioned).
+    func changeNotices(
+        _ contract: ContractAgreed, facts: RequestFacts?, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [Notice] {
+        var notices: [Notice] = []
+        let consumers = contract.consumers ?? facts?.consumers ?? []
+        for dataset in contract.datasets {
+            let datasetId = HubDatasetID.of(name: dataset.name, requestId: contract.requestId)
+            let previous = try await NotificationStore.lastContract(of: datasetId, on: connection, logger: logger)
+            try await NotificationStore.saveContract(
+                dataset, of: datasetId, requestId: contract.requestId, version: contract.contractVersion,
+                on: connection, logger: logger)
+            guard let previous, previous.version < contract.contractVersion, !consumers.isEmpty else { continue }
+            let (changes, breaks) = ContractNotice.describe(from: previous.definition, to: dataset)
+            notices.append(
+                ContractNotice.notice(
+                    dataset: dataset.name, datasetId: datasetId, oldVersion: previous.version, contract: contract,
+                    changes: changes, breaksReads: breaks, consumers: consumers))
+        }
+        return notices
+    }
+
     var definition: ConsumerDefinition {
-        ConsumerDefinition(name: "workspace", topics: Self.topics, handledTypes: NotificationRules.handledTypes) {
+        ConsumerDefinition(
+            name: "workspace", topics: WorkspaceConsumer.topics, handledTypes: NotificationRules.handledTypes
+        ) {
             event, connection, logger in
             try await handle(event, on: connection, logger: logger)
         }

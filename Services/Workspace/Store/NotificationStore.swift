@@ -77,6 +77,35 @@ struct NotificationStore: Sendable {
         return nil
     }
 
+    /// The last contract the workspace saw for `datasetId`: its version and definition.
+    static func lastContract(of datasetId: String, on connection: PostgresConnection, logger: Logger) async throws
+        -> (version: Int, definition: DatasetDefinition)?
+    {
+        for try await (version, definition) in try await connection.queryUnlessClosed(
+            "SELECT contract_version, definition::text FROM workspace.contracts WHERE dataset_id = \(datasetId) FOR UPDATE",
+            logger: logger
+        ).decode((Int, String).self) {
+            return (version, try CloudEventCodec.decodeJSON(DatasetDefinition.self, from: definition))
+        }
+        return nil
+    }
+
+    /// Remembers `definition` as `datasetId`'s contract at `version` (a later version only).
+    static func saveContract(
+        _ definition: DatasetDefinition, of datasetId: String, requestId: String, version: Int,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let json = try CloudEventCodec.jsonText(definition)
+        try await connection.queryUnlessClosed(
+            """
+            INSERT INTO workspace.contracts (dataset_id, request_id, contract_version, definition)
+            VALUES (\(datasetId), \(requestId), \(version), \(json)::jsonb)
+            ON CONFLICT (dataset_id) DO UPDATE SET contract_version = EXCLUDED.contract_version,
+                definition = EXCLUDED.definition, updated_at = now()
+            WHERE workspace.contracts.contract_version < EXCLUDED.contract_version
+            """, logger: logger)
+    }
+
     /// Writes `notice` for each recipient (once per event, kind and person) and queues its mail
     /// when `mail` is on and the person has an address. Returns how many notifications are new.
     @discardableResult

@@ -331,7 +331,9 @@ public enum AsyncAPIDocument {
             if topic == .deadLetter {
                 channelMessages["deadLetter"] = ["$ref": "#/components/messages/deadLetter"]
             }
-            let readers = ServiceName.allCases.filter { $0.consumedTopics.contains(topic) }.map(\.consumerGroup)
+            let readers =
+                ServiceName.allCases.filter { $0.consumedTopics.contains(topic) }.map(\.consumerGroup)
+                + (WorkspaceConsumer.topics.contains(topic) ? [WorkspaceConsumer.group] : [])
             channels[topic.rawValue] = [
                 "address": topic.rawValue,
                 "title": topic.rawValue,

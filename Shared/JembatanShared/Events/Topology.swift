@@ -77,3 +77,12 @@ public enum DeadLetterHeader {
     /// Dead letters keep at most this much of an oversized original value (1 MiB).
     public static let maximumOriginalBytes = 1 << 20
 }
+
+/// The workspace's consumer: it reads the events that land a task on somebody and tells them
+/// (notifications); it writes no topic.
+public enum WorkspaceConsumer {
+    /// Its consumer group.
+    public static let group = "jembatan-workspace"
+    /// The topics it reads.
+    public static let topics: [Topic] = [.intake, .evaluation, .provisioning, .validation, .reporting]
+}

@@ -73,3 +73,10 @@ public enum ContractChange {
         return changes
     }
 }
+
+/// The hub's id of a request's dataset (`<name>-<first 8 of the request id>`): the same across
+/// contract versions of the request, so a new version is a change of the same dataset.
+public enum HubDatasetID {
+    /// The id of dataset `name` of `requestId`.
+    public static func of(name: String, requestId: String) -> String { "\(name)-\(requestId.prefix(8))" }
+}

@@ -33,13 +33,16 @@ public struct TaskList: Codable, Sendable {
         public var status: String
         /// The standard in words ("3 hari kerja").
         public var standard: String?
+        /// A receipt to acknowledge (`results`, `report`) rather than a step to act in.
+        public var receipt: String?
 
         /// A task.
         public init(
             requestId: String, title: String?, agencyCode: String?, step: Int, name: String, role: Role, phase: Phase,
             startedAt: Date, deadline: Date?, provisional: Bool, usedPercent: Double?, status: String,
-            standard: String?
+            standard: String?, receipt: String? = nil
         ) {
+            self.receipt = receipt
             self.requestId = requestId
             self.title = title
             self.agencyCode = agencyCode
