@@ -152,11 +152,26 @@ struct ReportsController: Sendable {
                     "the deviation is justified by the person responsible for it: \(step.responsible?.id ?? step.role.label)"
             )
         }
-        let recorded = try await ReadModelStore.recordJustification(
-            StoredJustification(
-                requestId: requestId, phase: phase, stepStartedAt: step.startedAt, step: step.step, justification: text,
-                justifiedBy: account.actor, justifiedAt: Date()),
-            client: context.client, logger: routeContext.logger)
+        let now = Date()
+        let logger = routeContext.logger
+        // Stored and announced in one transaction: the head is told (the workspace's notice) exactly once.
+        let recorded = try await context.client.inTransaction(logger: logger) { connection in
+            let new = try await ReadModelStore.recordJustification(
+                StoredJustification(
+                    requestId: requestId, phase: phase, stepStartedAt: step.startedAt, step: step.step,
+                    justification: text, justifiedBy: account.actor, justifiedAt: now),
+                on: connection, logger: logger)
+            if new {
+                try await context.outbox.enqueue(
+                    DeviationJustified(
+                        requestId: requestId, agencyCode: report.submission?.agencyCode ?? "", step: step.step,
+                        stepName: step.name, phase: phase, stepStartedAt: step.startedAt,
+                        deviations: step.deviations, justification: text, justifiedBy: account.actor,
+                        justifiedAt: now),
+                    on: connection, logger: logger)
+            }
+            return new
+        }
         guard recorded else {
             throw APIError(
                 .conflict, code: "already_justified", message: "this deviation already has its justification")

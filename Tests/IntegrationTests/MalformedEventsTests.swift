@@ -72,6 +72,10 @@ extension RealStack {
                         if item.label == "wrong payload types" && service != .reporting { continue }
                         expected.append((topic, service.rawValue, label, item.reason))
                     }
+                    // The workspace's notifications consumer reads the five role topics too.
+                    if WorkspaceConsumer.topics.contains(topic) && item.label != "wrong payload types" {
+                        expected.append((topic, "workspace", label, item.reason))
+                    }
                 }
             }
             // Valid work still flows through every topic after the poison.
@@ -108,6 +112,7 @@ extension RealStack {
                     try await ServiceHTTP.call("GET", service.rawValue, "/readyz").status == 200,
                     "\(service) stays ready")
             }
+            #expect(try await WorkspaceBrowser().get("/readyz").status == 200, "the workspace stays ready")
         }
     }
 }

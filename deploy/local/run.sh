@@ -58,10 +58,14 @@ cat <<EOT
       6. kabid.aptika        the request > Laporan Hasil Integrasi Data > Beri paraf
       7. kepala.diskominfo   the same document > Kata sandi > Tanda tangani; then Unduh PDF bertanda tangan
                              and Periksa keaslian (that page needs no sign-in)
+      8. receipts            operator.dinkes, then kabid.aptika, then kepala.diskominfo: Tugas saya >
+                             Konfirmasi diterima (the delivered results; the report, forwarded to the head)
+     Each step tells the next person: Pemberitahuan in the workspace (count in the menu) and a mail.
   Services           intake :8081  evaluation :8082  provisioning :8083  validation :8084  reporting :8085
                      each with /livez /readyz /metrics /openapi.json
   Tail every topic   LD_LIBRARY_PATH=.local/lib .build/debug/jembatan tail
   Raw JSON (kcat)    LD_LIBRARY_PATH=.local/lib kcat -b 127.0.0.1:9092 -C -t jembatan.intake.v1 -e
+  Mails sent         .local/stack/mail/sent/ (one .eml each; SMTP with STARTTLS and AUTH on 127.0.0.1:2525)
   Logs               .local/stack/logs/
   PostgreSQL         psql -h 127.0.0.1 -p 55432 -U jembatan jembatan
 

@@ -324,10 +324,10 @@ struct ReadModelStore: Sendable {
     }
 
     /// Records the justification of one run's deviation (once).
-    static func recordJustification(_ justification: StoredJustification, client: PostgresClient, logger: Logger)
-        async throws -> Bool
-    {
-        for try await _ in try await client.queryUnlessClosed(
+    static func recordJustification(
+        _ justification: StoredJustification, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        for try await _ in try await connection.queryUnlessClosed(
             """
             INSERT INTO reporting.justifications (request_id, phase, step_started_at, sop_step, justification, justified_by, justified_role, justified_at)
             VALUES (\(justification.requestId), \(justification.phase.rawValue), \(justification.stepStartedAt), \(justification.step),

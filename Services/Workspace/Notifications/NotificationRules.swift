@@ -39,7 +39,7 @@ enum NotificationRules {
     static let handledTypes: Set<EventType> = [
         .requestSubmitted, .requestResubmitted, .requestDispositioned, .requestReturned, .requestDeclined,
         .contractAgreed, .apiProvisioned, .integrationTestFailed, .resultsDelivered, .requestAccepted,
-        .requestReopened, .slaWarning, .slaBreached, .reportPublished,
+        .requestReopened, .slaWarning, .slaBreached, .reportPublished, .deviationJustified,
     ]
 
     static func requestLink(_ requestId: String) -> String { "/permohonan/\(requestId)" }
@@ -199,6 +199,17 @@ extension NotificationRules {
                 "\(breached ? "Batas waktu terlampaui" : "Peringatan batas waktu"): langkah \(event.step) \(facts?.title ?? event.requestId)",
             body:
                 "Langkah \(event.step) (\(event.stepName)) telah memakai \(used) % dari standar \(event.standard); batasnya \(dateText(event.deadline)).\(breached ? " Mohon segera diselesaikan atau beri penjelasan penyimpangan." : "")",
+            link: requestLink(event.requestId), requestId: event.requestId)
+    }
+
+    /// The head reads every explanation, except their own.
+    static func justified(_ event: DeviationJustified, facts: RequestFacts?) -> Notice? {
+        guard event.justifiedBy.role != .head else { return nil }
+        return Notice(
+            kind: "penyimpangan-dijelaskan", audiences: [.role(.head, agency: nil)],
+            title: "Penjelasan penyimpangan langkah \(event.step): \(facts?.title ?? event.requestId)",
+            body:
+                "\(event.justifiedBy.id) menjelaskan penyimpangan pada \(event.stepName) (\(event.deviations.joined(separator: "; "))):\n\(event.justification)",
             link: requestLink(event.requestId), requestId: event.requestId)
     }
 

@@ -47,6 +47,11 @@ struct NotificationsConsumer: Sendable {
             let alert = try event.payload(SLAAlert.self)
             let profile = try await ProfileReader.profile(alert.profile, version: nil, on: connection, logger: logger)
             notices = [NotificationRules.slaAlert(alert, facts: facts, responsible: profile?.step(alert.step)?.role)]
+        case .deviationJustified:
+            notices = [NotificationRules.justified(try event.payload(DeviationJustified.self), facts: facts)].compactMap
+            {
+                $0
+            }
         case .reportPublished:
             notices = [NotificationRules.reportPublished(try event.payload(ReportPublished.self))]
         default:

@@ -34,6 +34,7 @@ extension EventType {
         case .phaseRecorded: PhaseRecorded.self
         case .resultsHandedOver: ResultsHandedOver.self
         case .integrationApproved: IntegrationApproved.self
+        case .deviationJustified: DeviationJustified.self
         }
     }
 }

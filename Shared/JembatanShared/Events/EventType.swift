@@ -31,6 +31,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case phaseRecorded = "id.jembatan.phase.recorded.v1"
     case resultsHandedOver = "id.jembatan.results.handed-over.v1"
     case integrationApproved = "id.jembatan.integration.approved.v1"
+    case deviationJustified = "id.jembatan.deviation.justified.v1"
 
     /// The topic events of this type are written to (by the service named in the topic).
     public var topic: Topic {
@@ -43,7 +44,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
         case .requestAccepted, .requestReopened, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding,
             .integrationApproved:
             .validation
-        case .requestCompleted, .slaWarning, .slaBreached, .reportPublished: .reporting
+        case .requestCompleted, .slaWarning, .slaBreached, .reportPublished, .deviationJustified: .reporting
         case .opsCheckCompleted, .incidentOpened, .incidentEscalated, .incidentClosed, .backupCompleted,
             .deadLetterRedriven:
             .operations

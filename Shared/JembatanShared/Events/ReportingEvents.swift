@@ -118,3 +118,47 @@ public struct ReportPublished: EventPayload, Equatable {
         self.publishedAt = publishedAt
     }
 }
+
+/// The person responsible for a deviation explained it (seed 003: "harus dipertanggungjawabkan oleh
+/// pelaksana"): the head reads it.
+public struct DeviationJustified: EventPayload, Equatable {
+    /// The type this payload is published as.
+    public static let eventType = EventType.deviationJustified
+    /// The request.
+    public var requestId: String
+    /// The producing agency's code.
+    public var agencyCode: String
+    /// The profile's step number (0 for the revision and fix lines).
+    public var step: Int
+    /// The step's name.
+    public var stepName: String
+    /// The first phase of the step's run (with `stepStartedAt`, the run's key).
+    public var phase: Phase
+    /// When the run started.
+    public var stepStartedAt: Date
+    /// The deviations explained (`waktu`, `kelengkapan`, `naskah: …`).
+    public var deviations: [String]
+    /// The explanation.
+    public var justification: String
+    /// Who explained it.
+    public var justifiedBy: ActorReference
+    /// When.
+    public var justifiedAt: Date
+
+    /// Creates the payload.
+    public init(
+        requestId: String, agencyCode: String, step: Int, stepName: String, phase: Phase, stepStartedAt: Date,
+        deviations: [String], justification: String, justifiedBy: ActorReference, justifiedAt: Date
+    ) {
+        self.requestId = requestId
+        self.agencyCode = agencyCode
+        self.step = step
+        self.stepName = stepName
+        self.phase = phase
+        self.stepStartedAt = stepStartedAt
+        self.deviations = deviations
+        self.justification = justification
+        self.justifiedBy = justifiedBy
+        self.justifiedAt = justifiedAt
+    }
+}

@@ -106,6 +106,7 @@ extension EventType {
         case .phaseRecorded: "Langkah dicatat selesai"
         case .resultsHandedOver: "Dokumen hasil diserahterimakan"
         case .integrationApproved: "Data terintegrasi dinilai sesuai"
+        case .deviationJustified: "Penyimpangan dijelaskan"
         }
     }
 
