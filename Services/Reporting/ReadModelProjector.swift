@@ -78,7 +78,8 @@ struct ReadModelProjector: Sendable {
             return Milestone(type, at: at, by: try event.payload(ResultsHandedOver.self).handedOverBy, id: id)
         case .integrationApproved:
             return Milestone(type, at: at, by: try event.payload(IntegrationApproved.self).approvedBy, id: id)
-        case .requestCompleted, .slaWarning, .slaBreached, .reportPublished, .deviationJustified, .opsCheckCompleted,
+        case .requestCompleted, .slaWarning, .slaBreached, .reportPublished, .deviationJustified, .receiptAcknowledged,
+            .opsCheckCompleted,
             .incidentOpened,
             .incidentEscalated, .incidentClosed, .backupCompleted, .deadLetterRedriven, .recordsIngested,
             .validationRunCompleted, .reconciliationCompleted, .freshnessFinding:

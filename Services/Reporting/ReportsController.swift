@@ -64,7 +64,21 @@ struct ReportsController: Sendable {
                 refusal.code == "receipt_not_yours" ? .forbidden : .conflict, code: refusal.code,
                 message: refusal.message, field: "kind")
         }
-        let new = try await store.acknowledge(requestId, kind: kind, role: account.role, by: account.name, at: Date())
+        let now = Date()
+        let logger = routeContext.logger
+        // Stored and announced in one transaction (the Kepala Bidang's receipt forwards the report to the head).
+        let new = try await context.client.inTransaction(logger: logger) { connection in
+            let new = try await ReceiptStore.acknowledge(
+                requestId, kind: kind, role: account.role, by: account.name, at: now, on: connection, logger: logger)
+            if new {
+                try await context.outbox.enqueue(
+                    ReceiptAcknowledged(
+                        requestId: requestId, agencyCode: report.submission?.agencyCode ?? "", kind: kind.rawValue,
+                        acknowledgedBy: account.actor, acknowledgedAt: now),
+                    on: connection, logger: logger)
+            }
+            return new
+        }
         routeContext.logger.info(
             "Receipt acknowledged",
             metadata: [LogKey.requestID: "\(requestId)", "kind": "\(kind.rawValue)", "new": "\(new)"])

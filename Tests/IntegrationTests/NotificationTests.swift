@@ -102,10 +102,15 @@ extension RealStack {
             func kinds(of name: String) -> Set<String> {
                 Set(queued.filter { $0.address == Self.address(name) }.map(\.kind))
             }
-            #expect(kinds(of: "kepala-dinas").isSuperset(of: ["diajukan", "laporan-terbit"]))
+            #expect(kinds(of: "kepala-dinas").contains("diajukan"))
+            #expect(
+                !kinds(of: "kepala-dinas").contains("laporan-terbit"),
+                "the report reaches the head through the Kepala Bidang")
             #expect(kinds(of: "tim-teknis").isSuperset(of: ["disposisi", "diterima"]))
             #expect(kinds(of: "dinkes-operator").isSuperset(of: ["api-tersedia", "hasil-diserahkan"]))
-            #expect(kinds(of: "pengawas").contains("laporan-terbit"))
+            #expect(
+                kinds(of: "pengawas").isSuperset(of: ["serahkan", "laporan-terbit"]),
+                "delivery is the Kepala Bidang's step")
             #expect(kinds(of: "bappeda-pasuruan") == ["api-tersedia-konsumen", "hasil-diserahkan-konsumen"])
             #expect(kinds(of: "dinsos-sidoarjo").isEmpty, "a consumer agency the request does not name hears nothing")
             #expect(!kinds(of: "dinkes-operator").contains("diajukan"), "the head's task is not the producer's")
@@ -218,6 +223,8 @@ extension RealStack {
             #expect(try await Self.acknowledge(requestId, "report", token: supervisor).status == 201)
             #expect(try await Self.receiptTasks(requestId, token: supervisor).isEmpty)
             #expect(try await Self.receiptTasks(requestId, token: head) == ["report"], "forwarded to the Kepala Dinas")
+            let forwarded = try await Self.noticeBody(requestId, kind: "laporan-diteruskan", to: "kepala-dinas")
+            #expect(forwarded?.contains("Kepala Bidang telah menerima laporan") == true, "the head is told")
             #expect(try await Self.acknowledge(requestId, "report", token: head).status == 201)
             #expect(try await Self.receiptTasks(requestId, token: head).isEmpty)
 

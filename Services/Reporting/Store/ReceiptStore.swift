@@ -43,10 +43,11 @@ struct ReceiptStore: Sendable {
     }
 
     /// Records `role`'s receipt of `kind` (once: a second one changes nothing); true when new.
-    func acknowledge(_ requestId: String, kind: Receipts.Kind, role: Role, by account: String, at: Date) async throws
-        -> Bool
-    {
-        for try await _ in try await client.queryUnlessClosed(
+    static func acknowledge(
+        _ requestId: String, kind: Receipts.Kind, role: Role, by account: String, at: Date,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        for try await _ in try await connection.queryUnlessClosed(
             """
             INSERT INTO reporting.receipts (request_id, kind, role, acknowledged_by, acknowledged_at)
             VALUES (\(requestId), \(kind.rawValue), \(role.rawValue), \(account), \(at))

@@ -39,7 +39,8 @@ enum NotificationRules {
     static let handledTypes: Set<EventType> = [
         .requestSubmitted, .requestResubmitted, .requestDispositioned, .requestReturned, .requestDeclined,
         .contractAgreed, .apiProvisioned, .integrationTestFailed, .resultsDelivered, .requestAccepted,
-        .requestReopened, .slaWarning, .slaBreached, .reportPublished, .deviationJustified,
+        .requestReopened, .slaWarning, .slaBreached, .reportPublished, .deviationJustified, .receiptAcknowledged,
+        .resultsHandedOver,
     ]
 
     static func requestLink(_ requestId: String) -> String { "/permohonan/\(requestId)" }
@@ -213,13 +214,44 @@ extension NotificationRules {
             link: requestLink(event.requestId), requestId: event.requestId)
     }
 
+    /// A request's report goes to the Kepala Bidang (who forwards it to the head by acknowledging
+    /// it); a periodic one to both, to read.
     static func reportPublished(_ event: ReportPublished) -> Notice {
-        Notice(
-            kind: "laporan-terbit", audiences: [.role(.supervisor, agency: nil), .role(.head, agency: nil)],
+        guard event.kind == "integration" else {
+            return Notice(
+                kind: "laporan-terbit", audiences: [.role(.supervisor, agency: nil), .role(.head, agency: nil)],
+                title: "Laporan terbit: \(event.title)",
+                body: "Laporan “\(event.title)” telah terbit dan tersimpan di menu Laporan.", link: "/laporan",
+                requestId: nil)
+        }
+        return Notice(
+            kind: "laporan-terbit", audiences: [.role(.supervisor, agency: nil)],
             title: "Laporan terbit: \(event.title)",
             body:
-                "Laporan “\(event.title)” telah terbit. Dilaporkan ke Kepala Bidang dan diteruskan ke Kepala Dinas: mohon baca dan konfirmasi penerimaannya.",
-            link: event.requestId.isEmpty ? "/laporan" : requestLink(event.requestId),
-            requestId: event.requestId.isEmpty ? nil : event.requestId)
+                "Laporan “\(event.title)” telah terbit dan dilaporkan kepada Kepala Bidang: mohon baca dan konfirmasi penerimaannya (Konfirmasi diterima); laporan lalu diteruskan kepada Kepala Dinas.",
+            link: requestLink(event.requestId), requestId: event.requestId)
+    }
+
+    /// The Kepala Bidang's receipt forwards the request's report to the head.
+    static func acknowledged(_ event: ReceiptAcknowledged, facts: RequestFacts?) -> Notice? {
+        guard event.kind == "report", event.acknowledgedBy.role == .supervisor else { return nil }
+        return Notice(
+            kind: "laporan-diteruskan", audiences: [.role(.head, agency: nil)],
+            title: "Laporan diteruskan kepada Kepala Dinas: \(facts?.title ?? event.requestId)",
+            body:
+                "Kepala Bidang telah menerima laporan hasil integrasi \(titled(facts, event.requestId)) dan meneruskannya kepada Anda: mohon baca dan konfirmasi penerimaannya.",
+            link: requestLink(event.requestId), requestId: event.requestId)
+    }
+
+    /// The next step's role once a step ends (the profile says who acts): the delivery after the
+    /// API, the head's review after the hand-over.
+    static func nextStep(
+        _ kind: String, title: String, body: String, role: Role?, agency: String?, requestId: String
+    ) -> Notice? {
+        guard let role else { return nil }
+        return Notice(
+            kind: kind,
+            audiences: [.role(role, agency: role == .producer || role == .consumer ? agency : nil)],
+            title: title, body: body, link: requestLink(requestId), requestId: requestId)
     }
 }

@@ -34,7 +34,28 @@ struct NotificationsConsumer: Sendable {
         case .requestDeclined:
             notices = [NotificationRules.declined(try event.payload(RequestDeclined.self), facts: facts)]
         case .apiProvisioned:
-            notices = NotificationRules.provisioned(try event.payload(APIProvisioned.self), facts: facts)
+            let profile = try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: logger)
+            notices =
+                NotificationRules.provisioned(try event.payload(APIProvisioned.self), facts: facts)
+                + [
+                    NotificationRules.nextStep(
+                        "serahkan", title: "Hasil integrasi siap diserahkan: \(facts?.title ?? requestId)",
+                        body:
+                            "API \(NotificationRules.titled(facts, requestId)) lulus uji integrasi dan tersedia di hub. Serahkan hasil integrasi kepada OPD dari halaman permohonan.",
+                        role: profile.line(for: .delivery)?.role, agency: facts?.agencyCode, requestId: requestId)
+                ].compactMap { $0 }
+        case .resultsHandedOver:
+            let profile = try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: logger)
+            notices = [
+                NotificationRules.nextStep(
+                    "tinjau", title: "Hasil integrasi menunggu penilaian Anda: \(facts?.title ?? requestId)",
+                    body:
+                        "Berita acara serah terima \(NotificationRules.titled(facts, requestId)) sudah dibuat. Nilai data yang terintegrasi: tutup permohonan atau kembalikan ke langkah evaluasi.",
+                    role: profile.line(for: .headReview)?.role, agency: facts?.agencyCode, requestId: requestId)
+            ].compactMap { $0 }
+        case .receiptAcknowledged:
+            notices = [NotificationRules.acknowledged(try event.payload(ReceiptAcknowledged.self), facts: facts)]
+                .compactMap { $0 }
         case .integrationTestFailed:
             notices = [NotificationRules.integrationFailed(try event.payload(IntegrationTested.self), facts: facts)]
         case .resultsDelivered:
@@ -45,8 +66,10 @@ struct NotificationsConsumer: Sendable {
             notices = [NotificationRules.reopened(try event.payload(RequestReopened.self), facts: facts)]
         case .slaWarning, .slaBreached:
             let alert = try event.payload(SLAAlert.self)
-            let profile = try await ProfileReader.profile(alert.profile, version: nil, on: connection, logger: logger)
-            notices = [NotificationRules.slaAlert(alert, facts: facts, responsible: profile?.step(alert.step)?.role)]
+            // The profile the request pinned at submission says who acts in the step.
+            let profile = try await ProfileReader.profile(ofRequest: requestId, on: connection, logger: logger)
+            let line = alert.step > 0 ? profile.step(alert.step) : profile.lines.first { $0.name == alert.stepName }
+            notices = [NotificationRules.slaAlert(alert, facts: facts, responsible: line?.role)]
         case .deviationJustified:
             notices = [NotificationRules.justified(try event.payload(DeviationJustified.self), facts: facts)].compactMap
             {

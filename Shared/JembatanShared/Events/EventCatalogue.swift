@@ -35,6 +35,7 @@ extension EventType {
         case .resultsHandedOver: ResultsHandedOver.self
         case .integrationApproved: IntegrationApproved.self
         case .deviationJustified: DeviationJustified.self
+        case .receiptAcknowledged: ReceiptAcknowledged.self
         }
     }
 }

@@ -32,6 +32,7 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
     case resultsHandedOver = "id.jembatan.results.handed-over.v1"
     case integrationApproved = "id.jembatan.integration.approved.v1"
     case deviationJustified = "id.jembatan.deviation.justified.v1"
+    case receiptAcknowledged = "id.jembatan.receipt.acknowledged.v1"
 
     /// The topic events of this type are written to (by the service named in the topic).
     public var topic: Topic {
@@ -44,7 +45,9 @@ public enum EventType: String, CaseIterable, Sendable, Codable {
         case .requestAccepted, .requestReopened, .validationRunCompleted, .reconciliationCompleted, .freshnessFinding,
             .integrationApproved:
             .validation
-        case .requestCompleted, .slaWarning, .slaBreached, .reportPublished, .deviationJustified: .reporting
+        case .requestCompleted, .slaWarning, .slaBreached, .reportPublished, .deviationJustified,
+            .receiptAcknowledged:
+            .reporting
         case .opsCheckCompleted, .incidentOpened, .incidentEscalated, .incidentClosed, .backupCompleted,
             .deadLetterRedriven:
             .operations

@@ -162,3 +162,31 @@ public struct DeviationJustified: EventPayload, Equatable {
         self.justifiedAt = justifiedAt
     }
 }
+
+/// A receiver acknowledged: the producer the delivered results (`results`), the Kepala Bidang or
+/// the Kepala Dinas the request's report (`report`; the Kepala Bidang's receipt forwards it to the head).
+public struct ReceiptAcknowledged: EventPayload, Equatable {
+    /// The type this payload is published as.
+    public static let eventType = EventType.receiptAcknowledged
+    /// The request.
+    public var requestId: String
+    /// The producing agency's code.
+    public var agencyCode: String
+    /// `results` or `report`.
+    public var kind: String
+    /// Who acknowledged.
+    public var acknowledgedBy: ActorReference
+    /// When.
+    public var acknowledgedAt: Date
+
+    /// Creates the payload.
+    public init(
+        requestId: String, agencyCode: String, kind: String, acknowledgedBy: ActorReference, acknowledgedAt: Date
+    ) {
+        self.requestId = requestId
+        self.agencyCode = agencyCode
+        self.kind = kind
+        self.acknowledgedBy = acknowledgedBy
+        self.acknowledgedAt = acknowledgedAt
+    }
+}

@@ -107,6 +107,7 @@ extension EventType {
         case .resultsHandedOver: "Dokumen hasil diserahterimakan"
         case .integrationApproved: "Data terintegrasi dinilai sesuai"
         case .deviationJustified: "Penyimpangan dijelaskan"
+        case .receiptAcknowledged: "Tanda terima"
         }
     }
 
