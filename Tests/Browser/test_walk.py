@@ -150,6 +150,22 @@ def test_a_request_walked_from_the_form_to_the_signed_report(people, base_url, c
     assert number in text, f"the PDF carries its number {number}"
     assert (base_url + verify_href) in "".join(text.split()), "the PDF carries its verification address"
 
+    # 7. Receipts: the producer confirms the delivered results, the Kepala Bidang the report (which
+    # forwards it), then the head, each from Tugas saya; the head was told in Pemberitahuan.
+    for page in (producer, supervisor, head):
+        wait_for(page, base_url + "/", "Konfirmasi diterima", seconds=60)
+        page.locator("tr", has_text=title).get_by_role("button", name="Konfirmasi diterima").first.click()
+        page.wait_for_load_state()
+        assert "Tanda terima tersimpan" in page_text(page), page_text(page)[:600]
+    goto(head, base_url, "/pemberitahuan")
+    text = page_text(head)
+    assert f"Laporan diteruskan kepada Kepala Dinas: {title}" in text, text[:800]
+    assert f"Permohonan baru menunggu disposisi: {title}" in text, text[:800]
+    head.screenshot(path=str(ARTIFACTS / "pemberitahuan.png"), full_page=True)
+    head.goto(request_url)
+    head.wait_for_load_state()
+    assert "Tanda terima" in page_text(head) and "diterima" in page_text(head)
+
     # 7. The consumer agency finds the dataset in the catalogue.
     consumer, _ = person_page(open_page, base_url, people, credentials, "consumer")
     wait_for(consumer, base_url + "/katalog", dataset, seconds=60)

@@ -58,7 +58,7 @@ JEMBATAN_PEOPLE_FILE="$dir/people.json" JEMBATAN_BROWSER_ARTIFACTS="$artifacts" 
 # docs/screenshots/ is refreshed on request only (JEMBATAN_UPDATE_SCREENSHOTS=1): a test run changes no tracked file.
 if [ "${JEMBATAN_UPDATE_SCREENSHOTS:-0}" = 1 ]; then
   mkdir -p "$root/docs/screenshots"
-  for shot in tugas-head tugas-producer tugas-admin narrow-tugas narrow-ringkasan naskah-ditandatangani verifikasi-375 permohonan-baru-galat laporan-ditandatangani rekaman-galat dataset-rekaman; do
+  for shot in tugas-head tugas-producer tugas-admin narrow-tugas narrow-ringkasan naskah-ditandatangani verifikasi-375 permohonan-baru-galat laporan-ditandatangani rekaman-galat dataset-rekaman pemberitahuan; do
     cp "$artifacts/$shot.png" "$root/docs/screenshots/$shot.png"
   done
   cp "$artifacts/narrow-permohonan-detail.png" "$root/docs/screenshots/permohonan-375.png"
