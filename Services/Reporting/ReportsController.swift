@@ -14,6 +14,17 @@ struct ReportsController: Sendable {
         router.post("v1/requests/:id/receipts", use: acknowledge)
     }
 
+    /// The request's report as of now, when `account` may see the request (else a 404: another
+    /// agency's request does not exist for them).
+    func visibleReport(_ requestId: String, to account: Account) async throws -> IntegrationReport {
+        guard
+            let report = try await IntegrationReport.assemble(
+                requestId: requestId, context: context, clock: ReportingService.clock, at: Date()),
+            account.mayAccess(agency: report.submission?.agencyCode)
+        else { throw APIError.notFound("request") }
+        return report
+    }
+
     /// One receipt line as the request page shows it: the receiver's time on the working-day clock.
     struct ReceiptView: Encodable {
         let kind: String
@@ -52,11 +63,7 @@ struct ReportsController: Sendable {
                 FieldViolation(field: "kind", rule: "enum", message: "kind must be results or report")
             ])
         }
-        guard
-            let report = try await IntegrationReport.assemble(
-                requestId: requestId, context: context, clock: ReportingService.clock, at: Date()),
-            account.mayAccess(agency: report.submission?.agencyCode)
-        else { throw APIError.notFound("request") }
+        let report = try await visibleReport(requestId, to: account)
         let store = ReceiptStore(client: context.client, logger: routeContext.logger)
         let lines = try await store.lines(of: requestId)
         if let refusal = Receipts.refusal(kind: kind, role: account.role, lines: lines) {
@@ -99,11 +106,7 @@ struct ReportsController: Sendable {
     @Sendable func steps(_ request: Request, _ routeContext: JembatanRequestContext) async throws -> Response {
         let account = try routeContext.require([.producer, .head, .supervisor, .technical, .admin])
         let requestId = try request.requestIDParameter(routeContext)
-        guard
-            let report = try await IntegrationReport.assemble(
-                requestId: requestId, context: context, clock: ReportingService.clock, at: Date()),
-            account.mayAccess(agency: report.submission?.agencyCode)
-        else { throw APIError.notFound("request") }
+        let report = try await visibleReport(requestId, to: account)
         return try JSONResponse.make(
             StepsView(
                 requestId: requestId, profile: report.submission?.profile ?? "", profileName: report.profileName,
@@ -135,11 +138,7 @@ struct ReportsController: Sendable {
                 FieldViolation(field: "phase", rule: "enum", message: "phase must be one of the procedure's phases")
             ])
         }
-        guard
-            let report = try await IntegrationReport.assemble(
-                requestId: requestId, context: context, clock: ReportingService.clock, at: Date()),
-            account.mayAccess(agency: report.submission?.agencyCode)
-        else { throw APIError.notFound("request") }
+        let report = try await visibleReport(requestId, to: account)
         guard
             let step = report.steps.first(where: {
                 // The caller echoes the millisecond time the steps list gave; read back and written
