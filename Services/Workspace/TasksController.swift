@@ -341,6 +341,7 @@ struct TasksController: Sendable {
             Reads.Steps.self, .reporting, "/v1/requests/\(requestId)/steps", as: person)
         var people = Set(detail.timeline.map(\.actor.id))
         for step in steps.steps { if let id = step.responsible?.id { people.insert(id) } }
+        for receipt in steps.receipts ?? [] { if let id = receipt.acknowledgedBy { people.insert(id) } }
         let names = try await context.sessions.fullNames(people)
         let history = detail.timeline.map { entry in
             "\(EventType.label(of: entry.type)) oleh \(Self.who(entry.actor, names)) pada \(Indonesian.moment(entry.occurredAt))."
@@ -420,7 +421,7 @@ struct TasksController: Sendable {
             let days = Indonesian.number(line.workingDays)
             let state =
                 line.acknowledgedAt.map {
-                    "diterima \(WIB.format($0)) oleh \(line.acknowledgedBy ?? "–") · \(days) hari kerja sejak \(WIB.format(line.startedAt))"
+                    "diterima \(WIB.format($0)) oleh \(line.acknowledgedBy.map { names[$0] ?? $0 } ?? "–") · \(days) hari kerja sejak \(WIB.format(line.startedAt))"
                 } ?? "belum dikonfirmasi · menunggu sejak \(WIB.format(line.startedAt)) (\(days) hari kerja)"
             return .init(
                 name: line.name, receiver: line.role.label, state: state, kind: line.kind,
