@@ -73,7 +73,7 @@ enum Receipts {
                 "\(kind.rawValue) is acknowledged by \(receivers(of: kind).map(\.rawValue).joined(separator: ", then "))"
             )
         }
-        guard let line = lines.first(where: { $0.kind == kind && $0.role == role }) else {
+        guard lines.contains(where: { $0.kind == kind && $0.role == role }) else {
             switch kind {
             case .results: return ("results_not_delivered", "the results have not been delivered yet")
             case .report:
@@ -82,7 +82,6 @@ enum Receipts {
                     : ("report_not_published", "the request's report has not been published yet")
             }
         }
-        _ = line
         return nil
     }
 }

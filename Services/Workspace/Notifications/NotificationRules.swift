@@ -45,8 +45,6 @@ enum NotificationRules {
 
     static func requestLink(_ requestId: String) -> String { "/permohonan/\(requestId)" }
 
-    static func dateText(_ date: Date) -> String { WIB.format(date) }
-
     /// The producer agency of the request, or nobody when the workspace does not know the request.
     static func producer(_ facts: RequestFacts?) -> [Audience] {
         facts.map { [.role(.producer, agency: $0.agencyCode)] } ?? []
@@ -85,7 +83,7 @@ extension NotificationRules {
         var lines = ["Kepala Dinas mendisposisikan \(titled(facts, event.requestId)) untuk dievaluasi."]
         if let sheet = event.sheet {
             lines.append("Kepada: \(sheet.addressee). Instruksi: \(sheet.instruction). Sifat: \(sheet.urgency).")
-            if let deadline = sheet.deadline { lines.append("Batas waktu: \(dateText(deadline)).") }
+            if let deadline = sheet.deadline { lines.append("Batas waktu: \(WIB.format(deadline)).") }
         } else if !event.note.isEmpty {
             lines.append("Catatan: \(event.note)")
         }
@@ -199,7 +197,7 @@ extension NotificationRules {
             title:
                 "\(breached ? "Batas waktu terlampaui" : "Peringatan batas waktu"): langkah \(event.step) \(facts?.title ?? event.requestId)",
             body:
-                "Langkah \(event.step) (\(event.stepName)) telah memakai \(used) % dari standar \(event.standard); batasnya \(dateText(event.deadline)).\(breached ? " Mohon segera diselesaikan atau beri penjelasan penyimpangan." : "")",
+                "Langkah \(event.step) (\(event.stepName)) telah memakai \(used) % dari standar \(event.standard); batasnya \(WIB.format(event.deadline)).\(breached ? " Mohon segera diselesaikan atau beri penjelasan penyimpangan." : "")",
             link: requestLink(event.requestId), requestId: event.requestId)
     }
 

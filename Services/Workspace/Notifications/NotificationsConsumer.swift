@@ -20,12 +20,11 @@ struct NotificationsConsumer: Sendable {
             notices = [NotificationRules.resubmitted(try event.payload(RequestResubmitted.self), facts: facts)]
         case .requestDispositioned:
             let payload = try event.payload(RequestDispositioned.self)
-            let named = try await payload.sheet.asyncMap {
-                try await NotificationStore.addressee($0.addressee, on: connection, logger: logger)
+            var named: String?
+            if let sheet = payload.sheet {
+                named = try await NotificationStore.addressee(sheet.addressee, on: connection, logger: logger)
             }
-            notices = [
-                NotificationRules.dispositioned(payload, facts: facts, addressee: (named ?? nil).map(Audience.account))
-            ]
+            notices = [NotificationRules.dispositioned(payload, facts: facts, addressee: named.map(Audience.account))]
         case .contractAgreed:
             notices = try await changeNotices(
                 try event.payload(ContractAgreed.self), facts: facts, on: connection, logger: logger)
@@ -129,12 +128,5 @@ struct NotificationsConsumer: Sendable {
             event, connection, logger in
             try await handle(event, on: connection, logger: logger)
         }
-    }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -244,11 +244,11 @@ struct NotificationStore: Sendable {
 
     /// The attempt failed for a reason that may pass: try again after `delay`.
     func retry(_ id: Int64, error: String, after delay: Duration) async throws {
-        let milliseconds = Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
+        let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
         try await client.queryUnlessClosed(
             """
             UPDATE workspace.mails SET last_error = \(error),
-                   next_attempt_at = now() + make_interval(secs => \(Double(milliseconds) / 1000))
+                   next_attempt_at = now() + make_interval(secs => \(seconds))
             WHERE mail_id = \(id) AND state = 'pending'
             """, logger: logger)
     }
@@ -257,16 +257,5 @@ struct NotificationStore: Sendable {
     func failed(_ id: Int64, error: String) async throws {
         try await client.queryUnlessClosed(
             "UPDATE workspace.mails SET state = 'failed', last_error = \(error) WHERE mail_id = \(id)", logger: logger)
-    }
-
-    /// Mails waiting and failed (for /livez-style reporting and the admin).
-    func queueCounts() async throws -> (pending: Int, failed: Int) {
-        for try await (pending, failed) in try await client.queryUnlessClosed(
-            """
-            SELECT count(*) FILTER (WHERE state = 'pending')::int, count(*) FILTER (WHERE state = 'failed')::int
-            FROM workspace.mails
-            """, logger: logger
-        ).decode((Int, Int).self) { return (pending, failed) }
-        return (0, 0)
     }
 }
